@@ -1,0 +1,79 @@
+"""The `lifecycle-lab` command: `console`, `replay`, `images build` (the web server comes next)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    """Replay a scenario and print its transcript (the conformance format) as JSON."""
+    from .conformance.scenario import load_scenario
+
+    try:
+        scenario = load_scenario(args.scenario)
+    except (OSError, ValueError, TypeError) as err:
+        print(f"lifecycle-lab replay: {err}", file=sys.stderr)
+        return 2
+    if args.engine == "sim":
+        from .conformance.sim_runner import run_scenario_sim
+
+        transcript = run_scenario_sim(scenario)
+    else:
+        from .conformance.real_runner import run_scenario_real
+
+        try:
+            transcript = run_scenario_real(scenario)
+        except Exception as err:  # the daemon is outside our control; say what went wrong
+            print(f"lifecycle-lab replay: {err}", file=sys.stderr)
+            return 1
+    json.dump(transcript, sys.stdout, indent=2 if args.pretty else None, ensure_ascii=False)
+    sys.stdout.write("\n")
+    return 0
+
+
+def cmd_images(args: argparse.Namespace) -> int:
+    from .conformance import lookalike
+
+    if args.action == "build":
+        argv = ["--force"] if args.force else []
+        argv += args.only or []
+        return lookalike.main(argv)
+    print("lifecycle-lab images pull: not available yet", file=sys.stderr)
+    return 2
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    from .terminal_console import run_console
+
+    return run_console()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lifecycle-lab",
+                                     description="Learn how Docker containers live and die.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    console = sub.add_parser("console", help="a docker console on the simulator, in this terminal")
+    console.set_defaults(func=cmd_console)
+    replay = sub.add_parser("replay", help="replay a scenario and print its transcript")
+    replay.add_argument("scenario", type=Path)
+    replay.add_argument("--engine", choices=("sim", "docker"), default="sim")
+    replay.add_argument("--pretty", action="store_true", help="indent the JSON")
+    replay.set_defaults(func=cmd_replay)
+    images = sub.add_parser("images", help="look-alike images for the real engine")
+    images.add_argument("action", choices=("build", "pull"))
+    images.add_argument("only", nargs="*", help="only these images (repository:tag)")
+    images.add_argument("--force", action="store_true", help="rebuild even when up to date")
+    images.set_defaults(func=cmd_images)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1169 @@
+"""The docker CLI, simulated: each parsed command becomes daemon calls and what `docker` prints.
+
+Strings follow current Docker (v29); see the project's docker spec. A command either finishes at once
+or keeps its `Job` open (attached streams, stop grace periods, `logs -f`, `events`) and finishes later
+from a clock or process callback.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from ..cli import CliError, ParsedCommand, help_text, usage_line
+from ..formats.containers import format_containers
+from ..formats.events import format_event
+from ..formats.gotemplate import TemplateError
+from ..formats.images import format_images
+from ..formats.inspect import format_inspect
+from ..images import CATALOGUE, normalize_ref
+from ..job import Job
+from .container import Config, Container, ExecInstance, HostConfig
+from .daemon import DaemonError, NotModified
+from .pull import pull
+from .signals import InvalidSignal, parse_signal
+from .views import container_inspect, container_summary, image_inspect, image_summary
+
+if TYPE_CHECKING:
+    from .engine import SimEngine
+
+DEFAULT_DETACH_KEYS = "\x10\x11"
+STATES = ("created", "running", "paused", "restarting", "removing", "exited", "dead")
+
+
+def daemon_error(job: Job, message: str) -> None:
+    job.write_err(f"Error response from daemon: {message}\n")
+
+
+def wrapped(job: Job, command: str, message: str) -> None:
+    """The run/create error wrapper of current Docker."""
+    job.write_err(f"docker: {message}\n\nRun 'docker {command} --help' for more information\n")
+
+
+def status_for_start_error(message: str) -> int:
+    """docker/cli toStatusError: 126 for a command that cannot be invoked, 127 for one not found."""
+    if "executable file not found" in message or "no such file or directory" in message:
+        return 127
+    if "permission denied" in message or "is a directory" in message:
+        return 126
+    return 125
+
+
+def parse_detach_keys(spec: str) -> str:
+    keys = []
+    for part in spec.split(","):
+        part = part.strip()
+        if len(part) == 1:
+            keys.append(part)
+            continue
+        low = part.lower()
+        if low.startswith("ctrl-") and len(low) == 6:
+            ch = low[5]
+            if "a" <= ch <= "z":
+                keys.append(chr(ord(ch) - 96))
+                continue
+            special = {"@": "\x00", "[": "\x1b", "\\": "\x1c", "]": "\x1d", "^": "\x1e", "_": "\x1f"}
+            if ch in special:
+                keys.append(special[ch])
+                continue
+        raise ValueError(f"Unknown character: '{part}'")
+    return "".join(keys)
+
+
+class EscapeProxy:
+    """Watches keystrokes for the detach sequence, passing everything else through (moby/term)."""
+
+    def __init__(self, keys: str, forward: Callable[[str], None], on_escape: Callable[[], None]):
+        self.keys = keys
+        self.forward = forward
+        self.on_escape = on_escape
+        self.matched = ""
+
+    def feed(self, data: str) -> None:
+        for ch in data:
+            if self.keys and ch == self.keys[len(self.matched)]:
+                self.matched += ch
+                if self.matched == self.keys:
+                    self.matched = ""
+                    self.on_escape()
+                    return
+                continue
+            if self.matched:
+                self.forward(self.matched)
+                self.matched = ""
+            self.forward(ch)
+
+
+class SimCli:
+    """Runs parsed docker commands against the engine's daemon."""
+
+    def __init__(self, engine: SimEngine):
+        self.engine = engine
+        self.daemon = engine.daemon
+        self.clock = engine.clock
+
+    # -- dispatch ---------------------------------------------------------------------------------
+
+    def dispatch(self, job: Job, cmd: ParsedCommand) -> None:
+        if cmd.help:
+            job.write_out(help_text(cmd.command))
+            job.finish(0)
+            return
+        handler = getattr(self, "cmd_" + cmd.command.replace(" ", "_").replace("-", "_"), None)
+        if handler is None:
+            job.write_err(f"docker: '{cmd.command}' is not supported by the simulator yet\n")
+            job.finish(1)
+            return
+        handler(job, cmd)
+
+    # -- create and run ---------------------------------------------------------------------------
+
+    def _configs(self, job: Job, cmd: ParsedCommand, command: str) -> tuple[Config, HostConfig] | None:
+        image = cmd.args[0]
+        argv = cmd.args[1:]
+        restart = str(cmd.get("restart", "no") or "no")
+        name, _, count = restart.partition(":")
+        if name not in ("no", "always", "on-failure", "unless-stopped"):
+            wrapped(job, command, f"invalid restart policy: unknown policy '{name}'; use one of 'no', "
+                                  "'always', 'on-failure', or 'unless-stopped'")
+            return None
+        retries = 0
+        if count:
+            if name != "on-failure":
+                wrapped(job, command, "invalid restart policy: maximum retry count can only be used with "
+                                      "'on-failure'")
+                return None
+            try:
+                retries = int(count)
+            except ValueError:
+                wrapped(job, command, f'invalid restart policy: strconv.Atoi: parsing "{count}": invalid '
+                                      "syntax")
+                return None
+            if retries < 0:
+                wrapped(job, command, "invalid restart policy: maximum retry count cannot be negative")
+                return None
+        if cmd.get("rm") and name != "no":
+            wrapped(job, command, "conflicting options: cannot specify both --restart and --rm")
+            return None
+        attach = [a.lower() for a in (cmd.get("attach") or [])]
+        if cmd.get("detach") and attach:
+            wrapped(job, command, "conflicting options: cannot specify both --attach and --detach")
+            return None
+        env: list[str] = []
+        for item in cmd.get("env") or []:
+            if "=" in item:
+                env.append(item)
+        labels = {}
+        for item in cmd.get("label") or []:
+            key, _, value = item.partition("=")
+            labels[key] = value
+        bindings: dict[str, list[tuple[str, str]]] = {}
+        exposed: list[str] = []
+        for spec in cmd.get("publish") or []:
+            try:
+                port, host_ip, host_port = _parse_publish(spec)
+            except ValueError as err:
+                wrapped(job, command, str(err))
+                return None
+            bindings.setdefault(port, []).append((host_ip, host_port))
+            exposed.append(port)
+        for spec in cmd.get("expose") or []:
+            exposed.append(spec if "/" in spec else f"{spec}/tcp")
+        stop_signal = cmd.get("stop-signal")
+        if stop_signal is not None:
+            try:
+                parse_signal(str(stop_signal))
+            except InvalidSignal as err:
+                wrapped(job, command, str(err))
+                return None
+        interactive = bool(cmd.get("interactive"))
+        detach = bool(cmd.get("detach"))
+        if command == "run" and not detach:
+            attach_stdin = interactive or "stdin" in attach
+            attach_stdout = not attach or "stdout" in attach
+            attach_stderr = not attach or "stderr" in attach
+        elif command == "create":
+            attach_stdin = interactive
+            attach_stdout = attach_stderr = True
+        else:
+            attach_stdin = attach_stdout = attach_stderr = False
+        entrypoint = cmd.get("entrypoint")
+        config = Config(
+            image=image,
+            cmd=argv or None,
+            entrypoint=[entrypoint] if entrypoint else ([""] if entrypoint == "" else None),
+            env=env,
+            tty=bool(cmd.get("tty")),
+            open_stdin=interactive,
+            stdin_once=interactive and attach_stdin,
+            attach_stdin=attach_stdin,
+            attach_stdout=attach_stdout,
+            attach_stderr=attach_stderr,
+            workdir=str(cmd.get("workdir") or ""),
+            hostname=str(cmd.get("hostname") or ""),
+            user=str(cmd.get("user") or ""),
+            labels=labels,
+            stop_signal=str(stop_signal) if stop_signal is not None else None,
+            stop_timeout=int(cmd.get("stop-timeout")) if cmd.given("stop-timeout") else None,
+            exposed_ports=exposed,
+        )
+        if config.entrypoint and argv == [] and cmd.given("entrypoint"):
+            config.cmd = None
+        host = HostConfig(
+            restart_policy=name,
+            restart_max=retries,
+            auto_remove=bool(cmd.get("rm")),
+            init=True if cmd.get("init") else None,
+            port_bindings=bindings,
+            publish_all=bool(cmd.get("publish-all")),
+        )
+        return config, host
+
+    def _create(self, job: Job, cmd: ParsedCommand, command: str,
+                then: Callable[[Container], None]) -> None:
+        """Create the container, pulling the image first if it is missing, as the CLI does."""
+        configs = self._configs(job, cmd, command)
+        if configs is None:
+            job.finish(125)
+            return
+        config, host = configs
+        name = cmd.get("name")
+        quiet = bool(cmd.get("quiet"))
+
+        def attempt(pulled: bool) -> None:
+            try:
+                container = self.daemon.create(config, host, name)
+            except DaemonError as err:
+                if err.status == 404 and "No such image" in err.message and not pulled:
+                    policy = cmd.get("pull", "missing")
+                    if policy == "never":
+                        self._create_failed(job, command, err.message)
+                        return
+                    ref = normalize_ref(config.image)
+                    if not quiet:
+                        job.write_err(f"Unable to find image '{ref}' locally\n")
+                    pull(self.engine, job, config.image, stream="stderr", implicit=True, quiet=quiet,
+                         done=lambda ok, message: attempt(True) if ok
+                         else self._create_failed(job, command, message))
+                    return
+                self._create_failed(job, command, err.message)
+                return
+            then(container)
+
+        attempt(False)
+
+    def _create_failed(self, job: Job, command: str, message: str) -> None:
+        if command == "create":
+            daemon_error(job, message) if not message.startswith("invalid") else job.write_err(message + "\n")
+            job.finish(125 if not message.startswith("pull access") else 1)
+        else:
+            wrapped(job, command, f"Error response from daemon: {message}")
+            job.finish(125)
+
+    def cmd_create(self, job: Job, cmd: ParsedCommand) -> None:
+        def created(container: Container) -> None:
+            job.write_out(container.id + "\n")
+            job.finish(0)
+
+        self._create(job, cmd, "create", created)
+
+    def cmd_run(self, job: Job, cmd: ParsedCommand) -> None:
+        detach = bool(cmd.get("detach"))
+        if not detach and cmd.get("interactive") and cmd.get("tty") and not job.tty:
+            job.write_err("cannot attach stdin to a TTY-enabled container because stdin is not a terminal\n")
+            job.finish(1)
+            return
+        try:
+            keys = parse_detach_keys(str(cmd.get("detach-keys"))) if cmd.given("detach-keys") \
+                else DEFAULT_DETACH_KEYS
+        except ValueError as err:
+            wrapped(job, "run", str(err))
+            job.finish(125)
+            return
+
+        def created(container: Container) -> None:
+            if detach:
+                try:
+                    self.daemon.start(container)
+                except DaemonError as err:
+                    wrapped(job, "run", f"Error response from daemon: {err.message}")
+                    job.finish(status_for_start_error(err.message))
+                    return
+                job.write_out(container.id + "\n")
+                job.finish(0)
+                return
+            self._attach_and_wait(job, container, keys=keys, stdin=container.config.attach_stdin,
+                                  mode="run", start=True)
+
+        self._create(job, cmd, "run", created)
+
+    # -- attaching --------------------------------------------------------------------------------
+
+    def _attach_and_wait(self, job: Job, container: Container, *, keys: str, stdin: bool, mode: str,
+                         start: bool) -> None:
+        """Stream a container's output to the job (and keystrokes back) until it exits or we detach.
+
+        mode: "run", "start" or "attach": how the CLI ends (exit code, detach message).
+        """
+        daemon = self.daemon
+        config = container.config
+        finished = {"done": False}
+
+        def output(text: str, stream: str) -> None:
+            if stream == "stderr" and (mode != "run" or config.attach_stderr):
+                job.write_err(text)
+            elif stream == "stdout":
+                job.write_out(text)
+
+        def detach_listeners() -> None:
+            if output in container.attachments:
+                container.attachments.remove(output)
+
+        def on_exit(c: Container) -> None:
+            if finished["done"]:
+                return
+            finished["done"] = True
+            detach_listeners()
+            job.finish(c.exit_code)
+
+        def escape() -> None:
+            if finished["done"]:
+                return
+            finished["done"] = True
+            detach_listeners()
+            daemon.emit(container, "detach")
+            waiters = daemon.exit_waiters.get(container.id, [])
+            if on_exit in waiters:
+                waiters.remove(on_exit)
+            if mode == "attach":
+                job.write_err("read escape sequence\n")
+                job.finish(1)
+            else:
+                job.finish(0)
+
+        def forward(data: str) -> None:
+            if container.ldisc is not None:
+                container.ldisc.input(data)
+            elif container.stdin is not None:
+                container.stdin.feed(data)
+
+        container.attachments.append(output)
+        daemon.emit(container, "attach")
+        job.attached = container.name
+        if stdin:
+            if config.tty:
+                proxy = EscapeProxy(keys, forward, escape)
+                job.input_handler = proxy.feed
+            else:
+                job.input_handler = forward
+
+            def eof() -> None:
+                if config.stdin_once and not config.tty and container.stdin is not None:
+                    container.stdin.close()
+
+            job.eof_handler = eof
+        if not config.tty or not stdin:
+            def interrupt() -> None:
+                if container.running and not container.restarting and container.main is not None:
+                    try:
+                        daemon.kill(container, "SIGINT")
+                    except DaemonError:
+                        pass
+
+            job.interrupt_handler = interrupt
+
+        def cancel() -> None:
+            finished["done"] = True
+            detach_listeners()
+
+        job.cancel_handler = cancel
+        if start:
+            try:
+                daemon.start(container)
+            except DaemonError as err:
+                finished["done"] = True
+                detach_listeners()
+                if mode == "run":
+                    wrapped(job, "run", f"Error response from daemon: {err.message}")
+                    job.finish(status_for_start_error(err.message))
+                else:
+                    daemon_error(job, err.message)
+                    job.finish(1)
+                return
+            except NotModified:
+                pass
+            if job.tty and config.tty and not job.done:
+                daemon.emit(container, "resize", {"height": "24", "width": "80"})
+        if not finished["done"]:
+            daemon.when_exited(container, on_exit) if (container.running and not container.restarting) \
+                else on_exit(container)
+
+    def cmd_start(self, job: Job, cmd: ParsedCommand) -> None:
+        attach = bool(cmd.get("attach")) or bool(cmd.get("interactive"))
+        if attach:
+            if len(cmd.args) > 1:
+                job.write_err("you cannot start and attach multiple containers at once\n")
+                job.finish(1)
+                return
+            try:
+                container = self.daemon.get(cmd.args[0])
+            except DaemonError as err:
+                daemon_error(job, err.message)
+                job.finish(1)
+                return
+            if container.paused:
+                daemon_error(job, "cannot start a paused container, try unpause instead")
+                job.finish(1)
+                return
+            interactive = bool(cmd.get("interactive")) and container.config.open_stdin
+            if interactive and container.config.tty and not job.tty:
+                job.write_err("cannot attach stdin to a TTY-enabled container because stdin is not a "
+                              "terminal\n")
+                job.finish(1)
+                return
+            try:
+                keys = parse_detach_keys(str(cmd.get("detach-keys"))) if cmd.given("detach-keys") \
+                    else DEFAULT_DETACH_KEYS
+            except ValueError as err:
+                job.write_err(f"{err}\n")
+                job.finish(1)
+                return
+            self._attach_and_wait(job, container, keys=keys, stdin=interactive, mode="start",
+                                  start=not container.running)
+            return
+        failed = []
+        for ref in cmd.args:
+            try:
+                container = self.daemon.get(ref)
+                self.daemon.start(container)
+            except NotModified:
+                pass
+            except DaemonError as err:
+                daemon_error(job, err.message)
+                failed.append(ref)
+                continue
+            job.write_out(ref + "\n")
+        if failed:
+            job.write_err(f"failed to start containers: {', '.join(failed)}\n")
+            job.finish(1)
+        else:
+            job.finish(0)
+
+    def cmd_attach(self, job: Job, cmd: ParsedCommand) -> None:
+        try:
+            container = self.daemon.get(cmd.args[0])
+        except DaemonError as err:
+            daemon_error(job, err.message)
+            job.finish(1)
+            return
+        if not container.running:
+            job.write_err("cannot attach to a stopped container, start it first\n")
+            job.finish(1)
+            return
+        if container.paused:
+            job.write_err("cannot attach to a paused container, unpause it first\n")
+            job.finish(1)
+            return
+        if container.restarting:
+            job.write_err("cannot attach to a restarting container, wait until it is running\n")
+            job.finish(1)
+            return
+        stdin = container.config.open_stdin and not cmd.get("no-stdin")
+        if stdin and container.config.tty and not job.tty:
+            job.write_err("cannot attach stdin to a TTY-enabled container because stdin is not a terminal\n")
+            job.finish(1)
+            return
+        try:
+            keys = parse_detach_keys(str(cmd.get("detach-keys"))) if cmd.given("detach-keys") \
+                else DEFAULT_DETACH_KEYS
+        except ValueError as err:
+            job.write_err(f"{err}\n")
+            job.finish(1)
+            return
+        self._attach_and_wait(job, container, keys=keys, stdin=stdin, mode="attach", start=False)
+        if container.config.tty and not job.done and container.main is not None:
+            # A fresh attach shows the shell's prompt again once the user presses a key; real docker
+            # shows nothing until then. Redraw nothing, like Docker.
+            pass
+
+    # -- stop, kill, restart, pause, rm -----------------------------------------------------------
+
+    def _each(self, job: Job, refs: list[str], action: Callable[[Container, str, Callable[[], None]], None],
+              *, error_prefix: Callable[[str], str] = lambda ref: "") -> None:
+        """Run `action` on every argument in parallel; print names in argument order at the end."""
+        results: dict[int, str | None] = {}
+        pending = {"n": len(refs)}
+
+        def complete() -> None:
+            pending["n"] -= 1
+            if pending["n"] == 0:
+                failed = False
+                for index, ref in enumerate(refs):
+                    err = results.get(index)
+                    if err is None:
+                        job.write_out(ref + "\n")
+                    else:
+                        failed = True
+                        job.write_err(f"Error response from daemon: {error_prefix(ref)}{err}\n")
+                job.finish(1 if failed else 0)
+
+        for index, ref in enumerate(refs):
+            def done(index: int = index) -> None:
+                results.setdefault(index, None)
+                complete()
+
+            try:
+                container = self.daemon.get(ref)
+                action(container, ref, done)
+            except NotModified:
+                done()
+            except DaemonError as err:
+                results[index] = err.message
+                complete()
+
+    def cmd_stop(self, job: Job, cmd: ParsedCommand) -> None:
+        timeout = cmd.get("timeout")
+        signal = cmd.get("signal")
+        if signal is not None:
+            try:
+                parse_signal(str(signal))
+            except InvalidSignal as err:
+                job.write_err(f"{err}\n")
+                job.finish(1)
+                return
+
+        def stop(container: Container, ref: str, done: Callable[[], None]) -> None:
+            self.daemon.stop(container, int(timeout) if timeout is not None else None,
+                             str(signal) if signal is not None else None, done)
+
+        self._each(job, cmd.args, stop)
+
+    def cmd_kill(self, job: Job, cmd: ParsedCommand) -> None:
+        signal = cmd.get("signal")
+
+        def kill(container: Container, ref: str, done: Callable[[], None]) -> None:
+            self.daemon.kill(container, str(signal) if signal is not None else None)
+            done()
+
+        self._each(job, cmd.args, kill, error_prefix=lambda ref: f"cannot kill container: {ref}: ")
+
+    def cmd_restart(self, job: Job, cmd: ParsedCommand) -> None:
+        timeout = cmd.get("timeout")
+        signal = cmd.get("signal")
+
+        def restart(container: Container, ref: str, done: Callable[[], None]) -> None:
+            errors: list[str] = []
+
+            def finished(err: BaseException | None) -> None:
+                if isinstance(err, DaemonError):
+                    errors.append(err.message)
+                done()
+
+            self.daemon.restart(container, int(timeout) if timeout is not None else None,
+                                str(signal) if signal is not None else None, finished)
+
+        self._each(job, cmd.args, restart,
+                   error_prefix=lambda ref: f"Cannot restart container {ref}: ")
+
+    def cmd_pause(self, job: Job, cmd: ParsedCommand) -> None:
+        self._each(job, cmd.args, lambda c, ref, done: (self.daemon.pause(c), done()))
+
+    def cmd_unpause(self, job: Job, cmd: ParsedCommand) -> None:
+        self._each(job, cmd.args, lambda c, ref, done: (self.daemon.unpause(c), done()))
+
+    def cmd_rm(self, job: Job, cmd: ParsedCommand) -> None:
+        force = bool(cmd.get("force"))
+        results: list[tuple[str, str | None]] = []
+        for ref in cmd.args:
+            try:
+                container = self.daemon.get(ref)
+                self.daemon.remove(container, ref, force)
+                results.append((ref, None))
+            except DaemonError as err:
+                if force and err.status == 404:
+                    continue
+                results.append((ref, err.message))
+        failed = False
+        for ref, err in results:
+            if err is None:
+                job.write_out(ref + "\n")
+            else:
+                failed = True
+                daemon_error(job, err)
+        job.finish(1 if failed else 0)
+
+    def cmd_rename(self, job: Job, cmd: ParsedCommand) -> None:
+        old, new = cmd.args[0], cmd.args[1]
+        try:
+            container = self.daemon.get(old)
+            self.daemon.rename(container, new)
+        except DaemonError as err:
+            daemon_error(job, err.message)
+            job.finish(1)
+            return
+        job.finish(0)
+
+    def cmd_wait(self, job: Job, cmd: ParsedCommand) -> None:
+        results: dict[int, str] = {}
+        errors: list[str] = []
+        pending = {"n": len(cmd.args)}
+
+        def complete() -> None:
+            pending["n"] -= 1
+            if pending["n"] == 0:
+                for index in range(len(cmd.args)):
+                    if index in results:
+                        job.write_out(results[index] + "\n")
+                for err in errors:
+                    daemon_error(job, err)
+                job.finish(1 if errors else 0)
+
+        for index, ref in enumerate(cmd.args):
+            try:
+                container = self.daemon.get(ref)
+            except DaemonError as err:
+                errors.append(err.message)
+                complete()
+                continue
+
+            def exited(c: Container, index: int = index) -> None:
+                results[index] = str(c.exit_code)
+                complete()
+
+            self.daemon.when_exited(container, exited)
+
+    # -- exec -------------------------------------------------------------------------------------
+
+    def cmd_exec(self, job: Job, cmd: ParsedCommand) -> None:
+        ref, argv = cmd.args[0], cmd.args[1:]
+        interactive = bool(cmd.get("interactive"))
+        tty = bool(cmd.get("tty"))
+        detach = bool(cmd.get("detach"))
+        if interactive and tty and not detach and not job.tty:
+            job.write_err("cannot attach stdin to a TTY-enabled container because stdin is not a terminal\n")
+            job.finish(1)
+            return
+        try:
+            container = self.daemon.get(ref)
+            instance = self.daemon.exec_create(
+                container, ref, argv, tty=tty, interactive=interactive, detach=detach,
+                env=[e for e in (cmd.get("env") or []) if "=" in e], workdir=str(cmd.get("workdir") or ""),
+                user=str(cmd.get("user") or ""))
+        except DaemonError as err:
+            daemon_error(job, err.message)
+            job.finish(1 if err.status != 404 else 1)
+            return
+        if detach:
+            self.daemon.exec_start(instance)
+            job.finish(0)
+            return
+        try:
+            keys = parse_detach_keys(str(cmd.get("detach-keys"))) if cmd.given("detach-keys") \
+                else DEFAULT_DETACH_KEYS
+        except ValueError as err:
+            job.write_err(f"{err}\n")
+            job.finish(1)
+            return
+        self._exec_attached(job, instance, keys)
+
+    def _exec_attached(self, job: Job, instance: ExecInstance, keys: str) -> None:
+        daemon = self.daemon
+        state = {"done": False}
+
+        def output(text: str, stream: str) -> None:
+            if stream == "exit":
+                if not state["done"]:
+                    state["done"] = True
+                    job.finish(instance.exit_code or 0)
+                return
+            if stream == "stderr":
+                job.write_err(text)
+            else:
+                job.write_out(text)
+
+        def forward(data: str) -> None:
+            if instance.ldisc is not None:
+                instance.ldisc.input(data)
+            elif instance.stdin is not None:
+                instance.stdin.feed(data)
+
+        def escape() -> None:
+            if state["done"]:
+                return
+            state["done"] = True
+            if output in instance.listeners:
+                instance.listeners.remove(output)
+            daemon.emit(instance.container, "exec_detach", {"execID": instance.id})
+            job.write_err("read escape sequence\n")
+            job.finish(1)
+
+        instance.listeners.append(output)
+        job.attached = instance.container.name
+        if instance.interactive:
+            job.input_handler = EscapeProxy(keys, forward, escape).feed if instance.tty else forward
+
+            def eof() -> None:
+                if instance.stdin is not None and not instance.tty:
+                    instance.stdin.close()
+
+            job.eof_handler = eof
+
+        def cancel() -> None:
+            state["done"] = True
+            if output in instance.listeners:
+                instance.listeners.remove(output)
+
+        job.cancel_handler = cancel
+        daemon.exec_start(instance)
+
+    # -- looking at things ------------------------------------------------------------------------
+
+    def cmd_ps(self, job: Job, cmd: ParsedCommand) -> None:
+        now = self.clock.now()
+        try:
+            selected = self._filter_containers(cmd.get("filter") or [])
+        except ValueError as err:
+            daemon_error(job, str(err))
+            job.finish(1)
+            return
+        show_all = bool(cmd.get("all")) or selected[1]
+        containers = selected[0]
+        last = int(cmd.get("last", -1)) if cmd.given("last") else -1
+        if cmd.get("latest") and not cmd.given("last"):
+            last = 1
+        if last > 0:
+            containers = containers[:last]
+        elif not show_all:
+            containers = [c for c in containers if c.running]
+        summaries = [container_summary(self.daemon, c, now) for c in containers]
+        fmt = cmd.get("format")
+        try:
+            out, err = format_containers(summaries, fmt=str(fmt) if fmt is not None else None,
+                                         quiet=bool(cmd.get("quiet")), no_trunc=bool(cmd.get("no-trunc")),
+                                         size=bool(cmd.get("size")), now=now)
+        except TemplateError as err:
+            job.write_err(f"{err}\n")
+            job.finish(1)
+            return
+        job.write_err(err)
+        job.write_out(out)
+        job.finish(0)
+
+    def _filter_containers(self, filters: list[str]) -> tuple[list[Container], bool]:
+        import re
+
+        by_key: dict[str, list[str]] = {}
+        for item in filters:
+            key, _, value = item.partition("=")
+            by_key.setdefault(key.lower(), []).append(value)
+        allowed = {"ancestor", "before", "exited", "id", "name", "label", "status", "health", "since",
+                   "volume", "network", "isolation", "is-task", "publish", "expose"}
+        for key in by_key:
+            if key not in allowed:
+                raise ValueError(f"invalid filter '{key}'")
+        for value in by_key.get("status", []):
+            if value not in STATES:
+                raise ValueError(f"invalid filter 'status={value}': invalid value for state ({value}): must "
+                                 "be one of created, running, paused, restarting, removing, exited, dead")
+        exited_codes = []
+        for value in by_key.get("exited", []):
+            try:
+                exited_codes.append(int(value))
+            except ValueError:
+                raise ValueError(f'invalid filter \'exited={value}\': strconv.Atoi: parsing "{value}": '
+                                 "invalid syntax") from None
+        ancestors = set()
+        for value in by_key.get("ancestor", []):
+            image = self.daemon.images.find(value)
+            if image is not None:
+                ancestors.add(image.id)
+        out = []
+        for c in self.daemon.listing():
+            if "status" in by_key and c.docker_state not in by_key["status"]:
+                continue
+            if "name" in by_key and not any(_regex_match(v, c.name) or _regex_match(v, "/" + c.name)
+                                            for v in by_key["name"]):
+                continue
+            if "id" in by_key and not any(_regex_match(v, c.id) for v in by_key["id"]):
+                continue
+            if "ancestor" in by_key and c.image.id not in ancestors:
+                continue
+            if exited_codes and (c.running or not c.has_been_started or c.exit_code not in exited_codes):
+                continue
+            if "label" in by_key:
+                labels = dict(c.image.labels) | c.config.labels
+                ok = True
+                for value in by_key["label"]:
+                    key, eq, want = value.partition("=")
+                    if key not in labels or (eq and labels[key] != want):
+                        ok = False
+                if not ok:
+                    continue
+            out.append(c)
+        del re
+        return out, "status" in by_key
+
+    def cmd_logs(self, job: Job, cmd: ParsedCommand) -> None:
+        try:
+            container = self.daemon.get(cmd.args[0])
+        except DaemonError as err:
+            daemon_error(job, err.message)
+            job.finish(1)
+            return
+        timestamps = bool(cmd.get("timestamps"))
+        tail = str(cmd.get("tail", "all"))
+        entries = list(container.logs)
+        if tail != "all":
+            try:
+                count = int(tail)
+            except ValueError:
+                count = -1
+            if count >= 0:
+                entries = _tail_lines(entries, count)
+
+        def emit(entry_time: float, stream: str, text: str) -> None:
+            if timestamps:
+                from .views import rfc3339nano
+
+                stamp = rfc3339nano(entry_time)
+                text = "".join(f"{stamp} {line}" for line in text.splitlines(keepends=True))
+            (job.write_out if stream == "stdout" else job.write_err)(text)
+
+        for entry in entries:
+            emit(entry.time, entry.stream, entry.text)
+        if not cmd.get("follow") or not container.running:
+            job.finish(0)
+            return
+
+        def live(text: str, stream: str) -> None:
+            emit(self.clock.now(), stream, text)
+
+        container.attachments.append(live)
+
+        def ended(_: Container) -> None:
+            if live in container.attachments:
+                container.attachments.remove(live)
+            job.finish(0)
+
+        def cancel() -> None:
+            if live in container.attachments:
+                container.attachments.remove(live)
+
+        job.cancel_handler = cancel
+        self.daemon.when_exited(container, ended)
+
+    def cmd_inspect(self, job: Job, cmd: ParsedCommand) -> None:
+        objects = []
+        failed = False
+        kind = str(cmd.get("type", "") or "")
+        container_only = cmd.command == "container inspect" or kind == "container"
+        image_only = cmd.command == "image inspect" or kind == "image"
+        for ref in cmd.args:
+            found = None
+            if not image_only:
+                try:
+                    found = container_inspect(self.daemon, self.daemon.get(ref))
+                except DaemonError:
+                    found = None
+            if found is None and not container_only:
+                image = self.daemon.images.find(ref)
+                if image is not None:
+                    tags = [r for r, i in self.daemon.images.by_ref.items() if i.id == image.id]
+                    found = image_inspect(image, tags)
+            if found is None:
+                failed = True
+                what = "container" if container_only else "image" if image_only else "object"
+                job.write_err(f"Error: No such {what}: {ref}\n")
+                continue
+            objects.append(found)
+        fmt = cmd.get("format")
+        try:
+            text = format_inspect(objects, str(fmt) if fmt is not None else None)
+        except TemplateError as err:
+            job.write_err(f"{err}\n")
+            job.finish(1)
+            return
+        if objects or fmt is None:
+            job.write_out(text)
+        job.finish(1 if failed else 0)
+
+    def cmd_top(self, job: Job, cmd: ParsedCommand) -> None:
+        try:
+            container = self.daemon.get(cmd.args[0])
+        except DaemonError as err:
+            daemon_error(job, err.message)
+            job.finish(1)
+            return
+        if not container.running or container.restarting:
+            daemon_error(job, f"container {container.id} is not running")
+            job.finish(1)
+            return
+        from ..formats.table import tabwrite
+
+        rows = [["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"]]
+        host_pid = container.pid_on_host
+        for row in container.process_table(None):
+            pid = host_pid + int(row["pid"]) - 1
+            ppid = 0 if row["pid"] == 1 else host_pid + int(row["ppid"]) - 1
+            if row["pid"] == 1:
+                ppid = host_pid - 20
+            rows.append([str(row["user"]), str(pid), str(ppid), "0", str(row["start"]), str(row["tty"]),
+                         "00:00:00", str(row["cmd"])])
+        job.write_out(tabwrite(rows))
+        job.finish(0)
+
+    # -- images -----------------------------------------------------------------------------------
+
+    def cmd_pull(self, job: Job, cmd: ParsedCommand) -> None:
+        pull(self.engine, job, cmd.args[0], stream="stdout", implicit=False, quiet=bool(cmd.get("quiet")),
+             done=lambda ok, message: job.finish(0) if ok else (daemon_error(job, message), job.finish(1)))
+
+    def cmd_images(self, job: Job, cmd: ParsedCommand) -> None:
+        now = self.clock.now()
+        by_id: dict[str, list[str]] = {}
+        images = {}
+        for ref, image in self.daemon.images.by_ref.items():
+            by_id.setdefault(image.id, []).append(ref)
+            images[image.id] = image
+        wanted = cmd.args[0] if cmd.args else None
+        summaries = []
+        for image_id, tags in by_id.items():
+            image = images[image_id]
+            if wanted is not None:
+                repo, _, tag = wanted.partition(":")
+                tags = [t for t in tags if t.split(":")[0] == repo and (not tag or t.split(":", 1)[1] == tag)]
+                if not tags:
+                    continue
+            users = len(self.daemon.image_users(image))
+            summaries.append(image_summary(image, tags, users))
+        summaries.sort(key=lambda s: s["Created"], reverse=True)
+        fmt = cmd.get("format")
+        try:
+            out, err = format_images(summaries, fmt=str(fmt) if fmt is not None else None,
+                                     quiet=bool(cmd.get("quiet")), no_trunc=bool(cmd.get("no-trunc")),
+                                     digests=bool(cmd.get("digests")), now=now)
+        except TemplateError as err:
+            job.write_err(f"{err}\n")
+            job.finish(1)
+            return
+        job.write_err(err)
+        job.write_out(out)
+        job.finish(0)
+
+    def cmd_rmi(self, job: Job, cmd: ParsedCommand) -> None:
+        failed = False
+        for ref in cmd.args:
+            try:
+                for line in self.daemon.remove_image(ref, bool(cmd.get("force"))):
+                    job.write_out(line + "\n")
+            except DaemonError as err:
+                if err.status == 404 and cmd.get("force"):
+                    daemon_error(job, err.message)
+                    continue
+                failed = True
+                daemon_error(job, err.message)
+        job.finish(1 if failed else 0)
+
+    def cmd_container_prune(self, job: Job, cmd: ParsedCommand) -> None:
+        def prune() -> None:
+            removed = []
+            for c in list(self.daemon.listing())[::-1]:
+                if not c.running:
+                    self.daemon.remove(c, c.name, False)
+                    removed.append(c.id)
+            if removed:
+                job.write_out("Deleted Containers:\n" + "".join(f"{cid}\n" for cid in removed) + "\n")
+            job.write_out("Total reclaimed space: 0B\n")
+            job.finish(0)
+
+        if cmd.get("force"):
+            prune()
+            return
+        job.write_out("WARNING! This will remove all stopped containers.\nAre you sure you want to continue? "
+                      "[y/N] ")
+        buffer = {"text": ""}
+
+        def answer(data: str) -> None:
+            buffer["text"] += data
+            if "\n" in buffer["text"] or "\r" in buffer["text"]:
+                reply = buffer["text"].replace("\r", "\n").split("\n", 1)[0].strip().lower()
+                if job.tty:
+                    job.write_out("\r\n" if False else "")
+                if reply in ("y", "yes"):
+                    prune()
+                else:
+                    job.write_err("container prune has been cancelled\n")
+                    job.finish(1)
+            elif job.tty:
+                job.write_out(data)
+
+        def eof() -> None:
+            if not job.done:
+                job.write_out("\n") if not buffer["text"] else None
+                job.write_err("container prune has been cancelled\n")
+                job.finish(1)
+
+        job.input_handler = answer
+        job.eof_handler = eof
+
+    def cmd_image_prune(self, job: Job, cmd: ParsedCommand) -> None:
+        job.write_out("Total reclaimed space: 0B\n")
+        job.finish(0)
+
+    # -- events -----------------------------------------------------------------------------------
+
+    def cmd_events(self, job: Job, cmd: ParsedCommand) -> None:
+        fmt = cmd.get("format")
+        filters: dict[str, list[str]] = {}
+        for item in cmd.get("filter") or []:
+            key, _, value = item.partition("=")
+            filters.setdefault(key, []).append(value)
+        now = self.clock.now()
+        since = _parse_time(cmd.get("since"), now)
+        until = _parse_time(cmd.get("until"), now)
+
+        def matches(event_dict: dict) -> bool:
+            attrs = event_dict["Actor"]["Attributes"]
+            for key, values in filters.items():
+                if key == "type" and event_dict["Type"] not in values:
+                    return False
+                if key == "event" and event_dict["Action"].split(":")[0] not in values:
+                    return False
+                if key == "container" and not any(
+                        v == attrs.get("name") or event_dict["Actor"]["ID"].startswith(v) for v in values):
+                    return False
+                if key == "image" and attrs.get("image") not in values:
+                    return False
+            return True
+
+        def show(event_dict: dict) -> None:
+            if not matches(event_dict):
+                return
+            try:
+                job.write_out(format_event(event_dict, str(fmt) if fmt is not None else None) + "\n")
+            except TemplateError as err:
+                job.write_err(f"{err}\n")
+
+        if since is not None:
+            for event in list(self.engine.history):
+                if event.time_nano / 1e9 >= since and (until is None or event.time_nano / 1e9 <= until):
+                    show(event.to_dict())
+        if until is not None and until <= now:
+            job.finish(0)
+            return
+
+        def live(event: object) -> None:
+            if job.done:
+                return
+            show(event.to_dict())  # type: ignore[attr-defined]
+
+        unsubscribe = self.engine.subscribe(live)
+        job.done_listeners.append(lambda _: unsubscribe())
+        if until is not None:
+            self.clock.call_later(until - now, lambda: job.finish(0))
+
+    # -- misc -------------------------------------------------------------------------------------
+
+    def cmd_version(self, job: Job, cmd: ParsedCommand) -> None:
+        job.write_out(VERSION_TEXT)
+        job.finish(0)
+
+    def cmd_info(self, job: Job, cmd: ParsedCommand) -> None:
+        containers = list(self.daemon.containers.values())
+        running = sum(1 for c in containers if c.running and not c.paused)
+        paused = sum(1 for c in containers if c.paused)
+        job.write_out(
+            "Client:\n Version:    29.1.0\n Context:    default\n Debug Mode: false\n\nServer:\n"
+            f" Containers: {len(containers)}\n  Running: {running}\n  Paused: {paused}\n"
+            f"  Stopped: {len(containers) - running - paused}\n Images: {len(self.daemon.images.by_ref)}\n"
+            " Server Version: 29.1.0\n Storage Driver: overlayfs\n Logging Driver: json-file\n"
+            " Cgroup Driver: systemd\n Cgroup Version: 2\n Default Runtime: runc\n Init Binary: docker-init\n"
+            " Kernel Version: 6.1.0-28-amd64\n Operating System: Lifecycle Lab simulator\n OSType: linux\n"
+            " Architecture: x86_64\n CPUs: 2\n Name: lifecycle-lab\n")
+        job.finish(0)
+
+    def cmd_help(self, job: Job, cmd: ParsedCommand) -> None:
+        job.write_out(help_text("help"))
+        job.finish(0)
+
+
+VERSION_TEXT = """Client:
+ Version:           29.1.0
+ API version:       1.52
+ Go version:        go1.25.4
+ OS/Arch:           linux/amd64
+ Context:           default
+
+Server: Lifecycle Lab simulator
+ Engine:
+  Version:          29.1.0
+  API version:      1.52 (minimum version 1.44)
+  OS/Arch:          linux/amd64
+"""
+
+
+def _regex_match(pattern: str, value: str) -> bool:
+    import re
+
+    if pattern == value:
+        return True
+    try:
+        return re.search(pattern, value) is not None
+    except re.error:
+        return False
+
+
+def _tail_lines(entries: list, count: int) -> list:
+    """Keep the last `count` lines of the log."""
+    from .container import LogEntry
+
+    lines: list[LogEntry] = []
+    for entry in entries:
+        for line in entry.text.splitlines(keepends=True):
+            lines.append(LogEntry(entry.time, entry.stream, line))
+    return lines[-count:] if count else []
+
+
+def _parse_publish(spec: str) -> tuple[str, str, str]:
+    """`-p [ip:][hostPort:]containerPort[/proto]` -> ("80/tcp", host ip, host port)."""
+    proto = "tcp"
+    if "/" in spec:
+        spec, proto = spec.rsplit("/", 1)
+    parts = spec.rsplit(":", 2) if not spec.startswith("[") else spec.split("]:")
+    if len(parts) == 1:
+        host_ip, host_port, port = "", "", parts[0]
+    elif len(parts) == 2:
+        host_ip, (host_port, port) = "", parts
+    else:
+        host_ip, host_port, port = parts
+    if not port.isdigit() or not (0 < int(port) < 65536):
+        raise ValueError(f"invalid containerPort: {port}")
+    if host_port and (not host_port.isdigit() or not (0 < int(host_port) < 65536)):
+        raise ValueError(f"invalid hostPort: {host_port}")
+    return f"{port}/{proto}", host_ip, host_port
+
+
+def _parse_time(value: object, now: float) -> float | None:
+    if value is None:
+        return None
+    text = str(value)
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    units = {"s": 1, "m": 60, "h": 3600}
+    if text and text[-1] in units:
+        try:
+            return now - float(text[:-1]) * units[text[-1]]
+        except ValueError:
+            return None
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
+
+
+__all__ = ["SimCli", "CliError", "json", "CATALOGUE", "usage_line"]

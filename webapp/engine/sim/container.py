@@ -1,0 +1,326 @@
+"""A simulated container: its configuration, its Docker state, and the little world its processes see."""
+
+from __future__ import annotations
+
+import time as _time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..images import Image
+from .process import Box, Proc, Program, Stream
+from .programs import program_for
+from .tty import LineDiscipline, onlcr
+
+if TYPE_CHECKING:
+    from ..clock import Clock, Timer
+
+LOG_LIMIT = 1 << 20  # bytes of `docker logs` kept per container
+
+
+@dataclass
+class Config:
+    """What `docker create` records (Docker's `Config`)."""
+
+    image: str  # as typed
+    cmd: list[str] | None
+    entrypoint: list[str] | None
+    env: list[str]
+    tty: bool = False
+    open_stdin: bool = False
+    stdin_once: bool = False
+    attach_stdin: bool = False
+    attach_stdout: bool = False
+    attach_stderr: bool = False
+    workdir: str = ""
+    hostname: str = ""
+    domainname: str = ""
+    user: str = ""
+    labels: dict[str, str] = field(default_factory=dict)
+    stop_signal: str | None = None
+    stop_timeout: int | None = None
+    exposed_ports: list[str] = field(default_factory=list)
+
+
+@dataclass
+class HostConfig:
+    """What `docker create` records about the host side (Docker's `HostConfig`)."""
+
+    restart_policy: str = "no"
+    restart_max: int = 0
+    auto_remove: bool = False
+    init: bool | None = None
+    port_bindings: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    publish_all: bool = False
+
+
+@dataclass
+class LogEntry:
+    time: float
+    stream: str
+    text: str
+
+
+@dataclass
+class ExecInstance:
+    id: str
+    container: Container
+    argv: list[str]
+    tty: bool
+    interactive: bool
+    detach: bool
+    env: list[str]
+    workdir: str
+    user: str
+    proc: Proc | None = None
+    exit_code: int | None = None
+    running: bool = False
+    stdin: Stream | None = None
+    ldisc: LineDiscipline | None = None
+    listeners: list[Callable[[str, str], None]] = field(default_factory=list)
+
+    def output(self, text: str, stream: str) -> None:
+        if self.tty:
+            text, stream = onlcr(text), "stdout"
+        for listener in list(self.listeners):
+            listener(text, stream)
+
+
+class Container(Box):
+    """One container; also the `Box` its processes live in."""
+
+    def __init__(self, clock: Clock, *, id: str, name: str, image: Image, config: Config,
+                 host_config: HostConfig, created: float, on_main_exit: Callable[[Container], None]):
+        super().__init__(clock)
+        self.id = id
+        self.name = name
+        self.image = image
+        self.config = config
+        self.host_config = host_config
+        self.created = created
+        self.state = "created"
+        self.exit_code = 0
+        self.error = ""
+        self.started_at: float | None = None
+        self.finished_at: float | None = None
+        self.restart_count = 0
+        self.manually_stopped = False
+        self.has_been_started = False
+        self.oom_killed = False
+        self.removal_in_progress = False
+        self.logs: list[LogEntry] = []
+        self._log_bytes = 0
+        self.main: Proc | None = None
+        self.stdin: Stream | None = None
+        self.ldisc: LineDiscipline | None = None
+        self.attachments: list[Callable[[str, str], None]] = []
+        self.ip = ""
+        self.restart_timer: Timer | None = None
+        self.restart_delay = 0.0
+        self.execs: dict[str, ExecInstance] = {}
+        self.written: dict[str, str] = {}
+        self.host_ports: dict[str, list[tuple[str, str]]] = {}
+        self.pid_on_host = 0
+        self._on_main_exit = on_main_exit
+        self.hostname = config.hostname or id[:12]
+        self.flavour = "busybox" if image.shell_name == "sh" else "gnu"
+
+    # -- Docker's view ----------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self.state in ("running", "paused", "restarting")
+
+    @property
+    def paused(self) -> bool:
+        return self.state == "paused"
+
+    @property
+    def restarting(self) -> bool:
+        return self.state == "restarting"
+
+    @property
+    def docker_state(self) -> str:
+        """The lower-case `State` Docker reports (`removing` wins while a removal is under way)."""
+        if self.removal_in_progress and not self.running:
+            return "removing"
+        return self.state if self.state != "removed" else "exited"
+
+    @property
+    def path_args(self) -> tuple[str, list[str]]:
+        """Docker's `Path` and `Args`: entrypoint followed by cmd."""
+        argv = (self.config.entrypoint or []) + (self.config.cmd or [])
+        return (argv[0], argv[1:]) if argv else ("", [])
+
+    def env_list(self) -> list[str]:
+        """The process environment, built the way the daemon builds it (CreateDaemonEnvironment)."""
+        env = [f"PATH={_default_path()}", f"HOSTNAME={self.hostname}"]
+        if self.config.tty:
+            env.append("TERM=xterm")
+        for item in self.config.env:
+            key = item.split("=", 1)[0]
+            for index, existing in enumerate(env):
+                if existing.split("=", 1)[0] == key:
+                    env[index] = item
+                    break
+            else:
+                env.append(item)
+        if not any(e.startswith("HOME=") for e in env):
+            env.append("HOME=/root")
+        return env
+
+    # -- output -----------------------------------------------------------------------------------
+
+    def output(self, text: str, stream: str) -> None:
+        """Output of the main process: to `docker logs` and to every attached client."""
+        if not text:
+            return
+        if self.config.tty:
+            text, stream = onlcr(text), "stdout"
+        self.logs.append(LogEntry(self.clock.now(), stream, text))
+        self._log_bytes += len(text)
+        while self._log_bytes > LOG_LIMIT and len(self.logs) > 1:
+            self._log_bytes -= len(self.logs.pop(0).text)
+        for listener in list(self.attachments):
+            listener(text, stream)
+
+    # -- the file system --------------------------------------------------------------------------
+
+    def _candidates(self, path: str) -> list[str]:
+        path = _normpath(path)
+        out = [path]
+        for short in ("/bin/", "/sbin/", "/lib/"):
+            if path.startswith(short):
+                out.append("/usr" + path)
+            if path.startswith("/usr" + short):
+                out.append(path[4:])
+        return out
+
+    def path_kind(self, proc: Proc | None, path: str) -> str | None:
+        """"dir", "exec", "file" or None for a path inside the container."""
+        image = self.image
+        for candidate in self._candidates(path):
+            if candidate in image.executables:
+                return "exec"
+            if candidate in self.written or candidate in image.files or candidate in _DYNAMIC_FILES:
+                return "file"
+            if candidate == "/" or candidate in image.dirs or self._is_parent(candidate):
+                return "dir"
+        return None
+
+    def _is_parent(self, path: str) -> bool:
+        prefix = path.rstrip("/") + "/"
+        image = self.image
+        return any(p.startswith(prefix) for p in (*image.dirs, *image.files, *image.executables,
+                                                  *self.written))
+
+    def list_dir(self, proc: Proc | None, path: str) -> list[str]:
+        path = _normpath(path)
+        prefix = "/" if path == "/" else path + "/"
+        names: set[str] = set()
+        image = self.image
+        for candidate in (*image.dirs, *image.files, *image.executables, *self.written):
+            if candidate.startswith(prefix) and candidate != prefix:
+                names.add(candidate[len(prefix):].split("/", 1)[0])
+        return sorted(names)
+
+    def read_file(self, proc: Proc | None, path: str) -> str | None:
+        for candidate in self._candidates(path):
+            if candidate in self.written:
+                return self.written[candidate]
+            if candidate == "/etc/hostname":
+                return self.hostname + "\n"
+            if candidate == "/etc/hosts":
+                return (f"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+                        f"{self.ip or '172.17.0.2'}\t{self.hostname}\n")
+            if candidate in self.image.files:
+                return self.image.files[candidate]
+            if candidate == "/etc/os-release" and self.image.os_release:
+                return self.image.os_release
+            if candidate in self.image.executables:
+                return "\x7fELF\x02\x01\x01"
+        return None
+
+    def write_file(self, proc: Proc | None, path: str, text: str, append: bool = False) -> bool:
+        path = _normpath(path)
+        parent = path.rsplit("/", 1)[0] or "/"
+        if self.path_kind(proc, parent) != "dir":
+            return False
+        if sum(len(v) for v in self.written.values()) + len(text) > LOG_LIMIT:
+            return True
+        self.written[path] = (self.written.get(path, "") if append else "") + text
+        return True
+
+    def resolve(self, proc: Proc | None, argv: list[str], path_env: str | None = None,
+                cwd: str | None = None) -> tuple[Program | None, int, str]:
+        """Find argv[0] as the kernel and a shell would: (program, 0, "") or (None, code, reason)."""
+        if not argv or not argv[0]:
+            return None, 127, "no such file"
+        name = argv[0]
+        if "/" in name:
+            base = cwd or (proc.cwd if proc else "/")
+            path = name if name.startswith("/") else _normpath(f"{base}/{name}")
+            kind = self.path_kind(proc, path)
+            if kind == "exec":
+                return self._program(path), 0, ""
+            if kind == "dir":
+                return None, 126, "is a directory"
+            if kind == "file":
+                return None, 126, "permission denied"
+            return None, 127, "no such file"
+        search = path_env if path_env is not None else (proc.env.get("PATH", "") if proc else "")
+        for directory in search.split(":"):
+            if not directory:
+                continue
+            candidate = f"{directory.rstrip('/')}/{name}"
+            if self.path_kind(proc, candidate) == "exec":
+                return self._program(candidate), 0, ""
+        return None, 127, "not found"
+
+    def _program(self, path: str) -> Program:
+        for candidate in self._candidates(path):
+            spec = self.image.executables.get(candidate)
+            if spec is not None:
+                return program_for(candidate, spec, self.image.shell_name)
+        raise KeyError(path)
+
+    # -- processes --------------------------------------------------------------------------------
+
+    def process_table(self, proc: Proc | None) -> list[dict[str, object]]:
+        rows = []
+        started = self.started_at or self.clock.now()
+        start = _time.strftime("%H:%M", _time.gmtime(started))
+        for pid in sorted(self.procs):
+            p = self.procs[pid]
+            tty = "pts/0" if p.tty else "?"
+            rows.append({
+                "pid": pid, "ppid": p.parent.pid if p.parent else 0, "user": p.user, "tty": tty,
+                "time": "0:00", "time_full": "00:00:00", "start": start,
+                "stat": "Ss" if pid == 1 else "S", "cmd": " ".join(p.argv),
+                "comm": p.argv[0].rsplit("/", 1)[-1][:15] if p.argv else "",
+            })
+        return rows
+
+    def on_exit(self, proc: Proc) -> None:
+        if proc is self.main:
+            self._on_main_exit(self)
+
+
+_DYNAMIC_FILES = frozenset({"/etc/hostname", "/etc/hosts", "/etc/resolv.conf"})
+
+
+def _default_path() -> str:
+    return "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+def _normpath(path: str) -> str:
+    parts: list[str] = []
+    for part in path.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if parts:
+                parts.pop()
+        else:
+            parts.append(part)
+    return "/" + "/".join(parts)

@@ -1,0 +1,704 @@
+"""The simulated Docker daemon: containers, images, restart manager and events, as the Engine API sees them.
+
+Operations mirror the daemon's API and raise `DaemonError` with the daemon's own message; the CLI layer
+(`sim/cli.py`) turns them into what the docker CLI prints. Every change of a container's state goes
+through `lifecycle.transition`, so the simulator cannot make a move the lifecycle table lacks.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .. import lifecycle
+from ..clock import Clock
+from ..events import Event
+from ..images import CATALOGUE, Image, normalize_ref
+from .container import Config, Container, ExecInstance, HostConfig
+from .names import generate as generate_name
+from .process import Proc, Stream
+from .programs import init_program
+from .signals import SIGKILL, SIGTERM, InvalidSignal, parse_signal
+from .tty import LineDiscipline
+
+NAME_RE = re.compile(r"^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
+RESTART_MIN, RESTART_MAX = 0.1, 60.0
+
+
+class DaemonError(Exception):
+    """An error the daemon answers with: `message` is what follows `Error response from daemon: `."""
+
+    def __init__(self, message: str, status: int = 500, exit_code: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.exit_code = exit_code
+
+
+class NotModified(Exception):
+    """HTTP 304: the request was a no-op (stop of a stopped container, start of a running one)."""
+
+
+@dataclass
+class Limits:
+    containers: int = 1000
+    processes: int = 256
+
+
+@dataclass
+class RestartManager:
+    """Per-start bookkeeping of the restart policy (moby's restartmanager)."""
+
+    policy: str
+    max_retries: int
+    count: int = 0
+    timeout: float = 0.0
+    canceled: bool = False
+
+    def should_restart(self, exit_code: int, manually_stopped: bool, ran_for: float) -> bool:
+        if self.canceled:
+            return False
+        if ran_for >= 10:
+            self.timeout = 0.0
+        if self.timeout == 0:
+            self.timeout = RESTART_MIN
+        elif self.timeout < RESTART_MAX:
+            self.timeout *= 2
+        self.timeout = min(self.timeout, RESTART_MAX)
+        if self.policy == "always":
+            restart = True
+        elif self.policy == "unless-stopped":
+            restart = not manually_stopped
+        elif self.policy == "on-failure":
+            restart = exit_code != 0 and (self.max_retries == 0 or self.count < self.max_retries)
+        else:
+            restart = False
+        if restart:
+            self.count += 1
+        return restart
+
+
+@dataclass
+class Waiter:
+    callback: Callable[[Container], None]
+    once: bool = True
+
+
+@dataclass
+class DaemonImages:
+    """Images present locally, in the order they arrived."""
+
+    by_ref: dict[str, Image] = field(default_factory=dict)
+
+    def add(self, image: Image) -> None:
+        self.by_ref[image.ref] = image
+
+    def find(self, ref: str) -> Image | None:
+        image = self.by_ref.get(normalize_ref(ref))
+        if image is not None:
+            return image
+        wanted = ref.removeprefix("sha256:").lower()
+        if len(wanted) >= 1 and all(c in "0123456789abcdef" for c in wanted):
+            matches = {i.id: i for i in self.by_ref.values() if i.id.removeprefix("sha256:").startswith(wanted)}
+            if len(matches) == 1:
+                return next(iter(matches.values()))
+        return None
+
+
+class Daemon:
+    def __init__(self, clock: Clock, *, emit: Callable[[Event], None], rng: random.Random,
+                 images: list[str] | None = None, limits: Limits | None = None):
+        self.clock = clock
+        self._emit = emit
+        self.rng = rng
+        self.limits = limits or Limits()
+        self.images = DaemonImages()
+        for ref in (images if images is not None else list(CATALOGUE)):
+            image = CATALOGUE.get(normalize_ref(ref))
+            if image is not None:
+                self.images.add(image)
+        self.containers: dict[str, Container] = {}
+        self.names: dict[str, str] = {}
+        self.restart_managers: dict[str, RestartManager] = {}
+        self.exit_waiters: dict[str, list[Callable[[Container], None]]] = {}
+        self._last_nano = 0
+        self._host_pid = 2000 + rng.randrange(1000)
+
+    # -- identity ---------------------------------------------------------------------------------
+
+    def new_id(self) -> str:
+        while True:
+            value = "%064x" % self.rng.getrandbits(256)
+            if not value[:12].isdigit():
+                return value
+
+    def emit(self, actor: Container | Image | None, action: str, extra: dict[str, str] | None = None,
+             *, type_: str = "container", actor_id: str | None = None) -> Event:
+        nano = int(self.clock.now() * 1_000_000_000)
+        nano = max(nano, self._last_nano + 1)
+        self._last_nano = nano
+        attrs: dict[str, str] = {}
+        if isinstance(actor, Container):
+            attrs.update(actor.image.labels)
+            attrs.update(actor.config.labels)
+            attrs["image"] = actor.config.image
+            attrs["name"] = actor.name
+            actor_id = actor.id
+        if extra:
+            attrs.update(extra)
+        event = Event(type_, action, actor_id or "", attrs, nano)
+        self._emit(event)
+        return event
+
+    def move(self, container: Container, edge: str, dst: str | None = None) -> None:
+        """Change a container's lifecycle state along an edge of the table."""
+        t = lifecycle.transition(edge, container.state, dst)
+        container.state = t.dst
+
+    # -- lookup -----------------------------------------------------------------------------------
+
+    def get(self, ref: str) -> Container:
+        """Resolve a container argument: full ID, then exact name, then a unique ID prefix."""
+        if ref == "":
+            raise DaemonError("No such container: ", 404)
+        if ref in self.containers:
+            return self.containers[ref]
+        name = ref[1:] if ref.startswith("/") else ref
+        if name in self.names:
+            return self.containers[self.names[name]]
+        matches = [c for cid, c in self.containers.items() if cid.startswith(ref.lower())] \
+            if all(ch in "0123456789abcdef" for ch in ref.lower()) else []
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise DaemonError(f"multiple IDs found with provided prefix: {ref}", 400)
+        raise DaemonError(f"No such container: {ref}", 404)
+
+    def listing(self) -> list[Container]:
+        """Newest created first, as the daemon lists them."""
+        return sorted(self.containers.values(), key=lambda c: c.created, reverse=True)
+
+    # -- create -----------------------------------------------------------------------------------
+
+    def create(self, config: Config, host_config: HostConfig, name: str | None) -> Container:
+        if name:
+            if not NAME_RE.match(name):
+                raise DaemonError(
+                    f"Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed", 400)
+            name = name.lstrip("/")
+            if name in self.names:
+                raise DaemonError(
+                    f'Conflict. The container name "/{name}" is already in use by container '
+                    f'"{self.names[name]}". You have to remove (or rename) that container to be able '
+                    "to reuse that name.", 409)
+        image = self.images.find(config.image)
+        if image is None:
+            raise DaemonError(f"No such image: {normalize_ref(config.image)}", 404)
+        if len(self.containers) >= self.limits.containers:
+            raise DaemonError(
+                f"sandbox limit reached: at most {self.limits.containers} containers; remove some with "
+                "'docker rm' or 'docker container prune'", 403)
+        if not name:
+            name = self._generated_name()
+        cid = self.new_id()
+        if config.cmd is None and config.entrypoint is None:
+            config.cmd = list(image.cmd) if image.cmd else None
+        if config.entrypoint is None:
+            config.entrypoint = list(image.entrypoint) if image.entrypoint else None
+        elif config.entrypoint == [""]:
+            config.entrypoint = None
+        merged_env = list(image.env)
+        for item in config.env:
+            key = item.split("=", 1)[0]
+            merged_env = [e for e in merged_env if e.split("=", 1)[0] != key] + [item]
+        config.env = merged_env
+        config.workdir = config.workdir or image.workdir
+        config.user = config.user or image.user
+        if config.stop_signal is None and image.stop_signal:
+            config.stop_signal = image.stop_signal
+        config.exposed_ports = sorted(set(image.exposed_ports) | set(config.exposed_ports),
+                                      key=_port_key)
+        container = Container(self.clock, id=cid, name=name, image=image, config=config,
+                              host_config=host_config, created=self.clock.now(),
+                              on_main_exit=self._on_main_exit)
+        self.containers[cid] = container
+        self.names[name] = cid
+        self.emit(container, "create")
+        return container
+
+    def _generated_name(self) -> str:
+        for retry in range(6):
+            name = generate_name(self.rng, retry)
+            if name not in self.names:
+                return name
+        return self.new_id()[:12]
+
+    # -- start ------------------------------------------------------------------------------------
+
+    def start(self, container: Container, *, manual: bool = True) -> None:
+        if container.paused:
+            raise DaemonError("cannot start a paused container, try unpause instead", 409)
+        if container.running and not container.restarting:
+            raise NotModified()
+        if container.removal_in_progress or container.state == "dead":
+            raise DaemonError(f"container is marked for removal and cannot be started", 409)
+        path, args = container.path_args
+        if not path:
+            raise DaemonError("no command specified", 400)
+        argv = [path, *args]
+        if container.host_config.init:
+            argv = ["/sbin/docker-init", "--", *argv]
+        env_list = container.env_list()
+        env = dict(item.split("=", 1) if "=" in item else (item, "") for item in env_list)
+        if manual:
+            self.restart_managers[container.id] = RestartManager(
+                container.host_config.restart_policy, container.host_config.restart_max)
+            container.restart_count = 0
+            container.manually_stopped = False
+        if not container.host_config.init:
+            program, code, reason = container.resolve(None, argv, env.get("PATH", ""),
+                                                      container.config.workdir or "/")
+            if program is None:
+                self._start_failed(container, argv[0], code, reason)
+        else:
+            program = init_program
+        if container.config.workdir and container.path_kind(None, container.config.workdir) is None:
+            container.written[container.config.workdir.rstrip("/") + "/.keep"] = ""
+        container.procs.clear()
+        container._next_pid = 1
+        stdin: Stream
+        if container.config.open_stdin:
+            stdin = Stream()
+        else:
+            from .process import NullStream
+
+            stdin = NullStream()
+        container.stdin = stdin
+        main = Proc(container, argv, env=env, cwd=container.config.workdir or "/",
+                    out=container.output, stdin=stdin, tty=container.config.tty, pid1=True,
+                    user=container.config.user or "root")
+        container.main = main
+        if container.config.tty:
+            container.ldisc = LineDiscipline(stdin, lambda text: container.output(text, "stdout"),
+                                             lambda sig: main.interrupt_foreground(sig))
+        else:
+            container.ldisc = None
+        edge_from = container.state
+        self.move(container, "start", "running" if edge_from != "restarting" else None)
+        container.exit_code = 0
+        container.error = ""
+        container.started_at = self.clock.now()
+        container.has_been_started = True
+        container.ip = self._allocate_ip()
+        self._host_pid += self.rng.randrange(3, 40)
+        container.pid_on_host = self._host_pid
+        self._publish_ports(container)
+        self.emit(container, "start")
+        main.start(program)
+
+    def _start_failed(self, container: Container, exe: str, code: int, reason: str) -> None:
+        if reason == "not found":
+            detail = f'exec: "{exe}": executable file not found in $PATH'
+        elif reason == "no such file":
+            detail = f'exec: "{exe}": stat {exe}: no such file or directory'
+        elif reason == "is a directory":
+            detail = f'exec: "{exe}": is a directory'
+        else:
+            detail = f'exec: "{exe}": permission denied'
+        message = ("failed to create task for container: failed to create shim task: OCI runtime create "
+                   "failed: runc create failed: unable to start container process: error during container "
+                   f"init: {detail}: unknown")
+        container.exit_code = code
+        container.error = message
+        if container.host_config.auto_remove:
+            self._destroy(container)
+        raise DaemonError(message, 400 if code != 126 else 400, exit_code=code)
+
+    def _allocate_ip(self) -> str:
+        used = {c.ip for c in self.containers.values() if c.ip}
+        for n in range(2, 65000):
+            ip = f"172.17.{n // 256}.{n % 256}"
+            if ip not in used:
+                return ip
+        return ""
+
+    def _publish_ports(self, container: Container) -> None:
+        ports: dict[str, list[tuple[str, str]]] = {}
+        for port, bindings in container.host_config.port_bindings.items():
+            resolved = []
+            for host_ip, host_port in bindings:
+                if not host_port:
+                    host_port = str(self._ephemeral_port())
+                if host_ip:
+                    resolved.append((host_ip, host_port))
+                else:
+                    resolved.extend([("0.0.0.0", host_port), ("::", host_port)])
+            ports[port] = resolved
+        if container.host_config.publish_all:
+            for port in container.config.exposed_ports:
+                if port not in ports:
+                    host_port = str(self._ephemeral_port())
+                    ports[port] = [("0.0.0.0", host_port), ("::", host_port)]
+        for port, bindings in ports.items():
+            for host_ip, host_port in bindings:
+                for other in self.containers.values():
+                    if other is container or not other.running:
+                        continue
+                    for obindings in other.host_ports.values():
+                        if (host_port, host_ip) in {(p, i) for i, p in obindings}:
+                            container.state = "created" if not container.has_been_started or \
+                                container.started_at is None else container.state
+                            raise DaemonError(
+                                f"driver failed programming external connectivity on endpoint "
+                                f"{container.name} ({container.id}): Bind for {host_ip}:{host_port} "
+                                "failed: port is already allocated", 500)
+        container.host_ports = ports
+
+    def _ephemeral_port(self) -> int:
+        used = {int(p) for c in self.containers.values() for b in c.host_ports.values() for _, p in b}
+        port = 32768
+        while port in used:
+            port += 1
+        return port
+
+    # -- exit, restart policy ---------------------------------------------------------------------
+
+    def _on_main_exit(self, container: Container) -> None:
+        main = container.main
+        code = main.exit_code if main is not None and main.exit_code is not None else 0
+        for proc in list(container.procs.values()):
+            proc.exit(128 + SIGKILL)
+        for instance in container.execs.values():
+            if instance.running:
+                self._exec_finished(instance, 137)
+        container.main = None
+        if container.stdin is not None:
+            container.stdin.close()
+        now = self.clock.now()
+        ran_for = now - (container.started_at or now)
+        manager = self.restart_managers.get(container.id)
+        restart = manager is not None and manager.should_restart(code, container.manually_stopped, ran_for)
+        container.exit_code = code
+        container.finished_at = now
+        container.ip = ""
+        container.host_ports = {}
+        extra = {"exitCode": str(code), "execDuration": str(int(ran_for))}
+        if restart:
+            assert manager is not None
+            container.restart_count += 1
+            self.move(container, "die", "restarting")
+            self.emit(container, "die", extra)
+            container.restart_timer = self.clock.call_later(manager.timeout,
+                                                            lambda: self._policy_restart(container))
+        else:
+            self.move(container, "die", "exited")
+            self.emit(container, "die", extra)
+        for waiter in self.exit_waiters.pop(container.id, []):
+            waiter(container)
+        if not restart and container.host_config.auto_remove and container.id in self.containers:
+            self._destroy(container)
+
+    def _policy_restart(self, container: Container) -> None:
+        container.restart_timer = None
+        if container.id not in self.containers or not container.restarting:
+            return
+        try:
+            self.start(container, manual=False)
+        except (DaemonError, NotModified):
+            if container.restarting:
+                container.state = "exited"
+
+    def _cancel_restart(self, container: Container) -> None:
+        manager = self.restart_managers.get(container.id)
+        if manager is not None:
+            manager.canceled = True
+        if container.restart_timer is not None:
+            container.restart_timer.cancel()
+            container.restart_timer = None
+
+    def when_exited(self, container: Container, callback: Callable[[Container], None]) -> None:
+        """Call back at the container's next exit (at once if it is not running)."""
+        if not container.running or container.restarting:
+            callback(container)
+        else:
+            self.exit_waiters.setdefault(container.id, []).append(callback)
+
+    # -- stop, kill, pause ------------------------------------------------------------------------
+
+    def stop_signal(self, container: Container) -> int:
+        return parse_signal(container.config.stop_signal) if container.config.stop_signal else SIGTERM
+
+    def stop(self, container: Container, timeout: int | None, signal: str | None,
+             done: Callable[[], None]) -> None:
+        """Stop as `docker stop` does; `done` runs once the container has stopped."""
+        if not container.running:
+            raise NotModified()
+        sig = parse_signal(signal) if signal else self.stop_signal(container)
+        if timeout is None:
+            timeout = container.config.stop_timeout if container.config.stop_timeout is not None else 10
+        container.manually_stopped = True
+        if container.restarting:
+            self._cancel_restart(container)
+            self.move(container, "stop", "exited")
+            self.emit(container, "stop")
+            done()
+            return
+        self._cancel_for_signal(container, sig)
+
+        def finished(_: Container) -> None:
+            self.emit(container, "stop")
+            done()
+
+        self.when_exited(container, finished)
+        self._signal(container, sig)
+        if container.running and not container.restarting:
+            if timeout == 0:
+                self._signal(container, SIGKILL)
+            elif timeout > 0:
+                def escalate() -> None:
+                    if container.running and not container.restarting and container.main is not None:
+                        self._signal(container, SIGKILL)
+
+                self.clock.call_later(timeout, escalate)
+
+    def _cancel_for_signal(self, container: Container, sig: int) -> None:
+        explicit = container.config.stop_signal
+        if not explicit or sig == SIGKILL or sig == parse_signal(explicit):
+            self._cancel_restart(container)
+
+    def _signal(self, container: Container, sig: int) -> None:
+        """Deliver a signal to PID 1 with its `kill` event, thawing a paused container as stop does."""
+        main = container.main
+        self.emit(container, "kill", {"signal": str(sig)})
+        if main is None:
+            return
+        main.signal(sig)
+        if container.paused and container.main is not None:
+            for proc in list(container.procs.values()):
+                proc.thaw()
+            self.move(container, "unpause", "running")
+
+    def kill(self, container: Container, signal: str | None) -> None:
+        try:
+            sig = parse_signal(signal) if signal else SIGKILL
+        except InvalidSignal as err:
+            raise DaemonError(str(err), 400) from None
+        if not container.running:
+            raise DaemonError(f"container {container.id} is not running", 409)
+        container.manually_stopped = True
+        self._cancel_for_signal(container, sig)
+        if container.restarting:
+            self._cancel_restart(container)
+            self.move(container, "kill", "exited")
+            return
+        if container.paused and sig != SIGKILL:
+            self.emit(container, "kill", {"signal": str(sig)})
+            if container.main is not None:
+                container.main.signal(sig)
+            return
+        self._signal(container, sig)
+
+    def pause(self, container: Container) -> None:
+        if container.restarting:
+            raise DaemonError(f"Container {container.id} is restarting, wait until the container is running", 409)
+        if not container.running:
+            raise DaemonError(f"container {container.id} is not running", 409)
+        if container.paused:
+            raise DaemonError(f"container {container.id} is already paused", 409)
+        for proc in list(container.procs.values()):
+            proc.freeze()
+        self.move(container, "pause")
+        self.emit(container, "pause")
+
+    def unpause(self, container: Container) -> None:
+        if not container.paused:
+            raise DaemonError(f"Container {container.id} is not paused", 409)
+        self.move(container, "unpause", "running")
+        self.emit(container, "unpause")
+        for proc in list(container.procs.values()):
+            proc.thaw()
+
+    def restart(self, container: Container, timeout: int | None, signal: str | None,
+                done: Callable[[BaseException | None], None]) -> None:
+        def start_again() -> None:
+            try:
+                self.start(container)
+            except (DaemonError, NotModified) as err:
+                done(err if isinstance(err, DaemonError) else None)
+                return
+            self.emit(container, "restart")
+            done(None)
+
+        if container.running:
+            self.stop(container, timeout, signal, start_again)
+        else:
+            start_again()
+
+    # -- remove, rename ---------------------------------------------------------------------------
+
+    def remove(self, container: Container, arg: str, force: bool) -> None:
+        if container.running and not force:
+            if container.paused:
+                raise DaemonError(f'cannot remove container "{arg}": container is paused and must be '
+                                  "unpaused first", 409)
+            what = "restarting" if container.restarting else "running"
+            raise DaemonError(f'cannot remove container "{arg}": container is {what}: stop the container '
+                              "before removing or force remove", 409)
+        if container.running:
+            container.manually_stopped = True
+            self._cancel_restart(container)
+            if container.restarting:
+                self.move(container, "rm -f", "removed")
+                self._forget(container)
+                self.emit(container, "destroy")
+                return
+            self._signal(container, SIGKILL)
+        if container.id in self.containers:
+            self._destroy(container)
+
+    def _destroy(self, container: Container) -> None:
+        if container.state != "removed":
+            self.move(container, "rm")
+        self._forget(container)
+        self.emit(container, "destroy")
+
+    def _forget(self, container: Container) -> None:
+        self.containers.pop(container.id, None)
+        if self.names.get(container.name) == container.id:
+            del self.names[container.name]
+        self.restart_managers.pop(container.id, None)
+
+    def rename(self, container: Container, new_name: str) -> None:
+        if not NAME_RE.match(new_name):
+            raise DaemonError(
+                f"Invalid container name ({new_name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed", 400)
+        new_name = new_name.lstrip("/")
+        old = container.name
+        if new_name == old:
+            raise DaemonError(f"Renaming a container with the same name as its current name", 400)
+        if new_name in self.names:
+            raise DaemonError(
+                f'Conflict. The container name "/{new_name}" is already in use by container '
+                f'"{self.names[new_name]}". You have to remove (or rename) that container to be able to '
+                "reuse that name.", 409)
+        del self.names[old]
+        self.names[new_name] = container.id
+        container.name = new_name
+        self.emit(container, "rename", {"oldName": "/" + old})
+
+    # -- exec -------------------------------------------------------------------------------------
+
+    def exec_create(self, container: Container, arg: str, argv: list[str], *, tty: bool,
+                    interactive: bool, detach: bool, env: list[str], workdir: str, user: str
+                    ) -> ExecInstance:
+        if container.paused:
+            raise DaemonError(f"Container {arg} is paused, unpause the container before exec", 409)
+        if container.restarting:
+            raise DaemonError(
+                f"Container {container.id} is restarting, wait until the container is running", 409)
+        if not container.running:
+            raise DaemonError(f"container {container.id} is not running", 409)
+        exec_id = self.new_id()
+        instance = ExecInstance(exec_id, container, argv, tty, interactive, detach, env, workdir, user)
+        container.execs[exec_id] = instance
+        self.emit(container, "exec_create: " + " ".join([argv[0], " ".join(argv[1:])]),
+                  {"execID": exec_id})
+        return instance
+
+    def exec_start(self, instance: ExecInstance) -> None:
+        container = instance.container
+        env = dict(item.split("=", 1) for item in container.env_list() if "=" in item)
+        for item in instance.env:
+            key, _, value = item.partition("=")
+            env[key] = value
+        stdin: Stream = Stream()
+        if not instance.interactive:
+            stdin.close()
+        instance.stdin = stdin
+        self.emit(container, "exec_start: " + " ".join([instance.argv[0], " ".join(instance.argv[1:])]),
+                  {"execID": instance.id})
+        instance.running = True
+        cwd = instance.workdir or container.config.workdir or "/"
+        program, code, reason = container.resolve(None, instance.argv, env.get("PATH", ""), cwd)
+        if program is None:
+            exe = instance.argv[0]
+            detail = (f'exec: "{exe}": executable file not found in $PATH' if reason == "not found"
+                      else f'exec: "{exe}": stat {exe}: no such file or directory' if reason == "no such file"
+                      else f'exec: "{exe}": permission denied')
+            instance.output("OCI runtime exec failed: exec failed: unable to start container process: "
+                            f"{detail}: unknown\r\n" if instance.tty else
+                            "OCI runtime exec failed: exec failed: unable to start container process: "
+                            f"{detail}: unknown\n", "stdout")
+            self._exec_finished(instance, code)
+            return
+        proc = Proc(container, instance.argv, env=env, cwd=cwd, out=instance.output, stdin=stdin,
+                    tty=instance.tty, user=instance.user or container.config.user or "root")
+        instance.proc = proc
+        if instance.tty:
+            instance.ldisc = LineDiscipline(stdin, lambda text: instance.output(text, "stdout"),
+                                            lambda sig: proc.interrupt_foreground(sig))
+        proc.listeners.append(lambda p: self._exec_finished(instance, p.exit_code or 0))
+        proc.start(program)
+
+    def _exec_finished(self, instance: ExecInstance, code: int) -> None:
+        if not instance.running:
+            return
+        instance.running = False
+        instance.exit_code = code
+        self.emit(instance.container, "exec_die", {"execID": instance.id, "exitCode": str(code)})
+        for listener in list(instance.listeners):
+            listener("", "exit")
+
+    # -- images -----------------------------------------------------------------------------------
+
+    def image_users(self, image: Image) -> list[Container]:
+        return [c for c in self.containers.values() if c.image.id == image.id]
+
+    def remove_image(self, ref: str, force: bool) -> list[str]:
+        image = self.images.find(ref)
+        if image is None:
+            raise DaemonError(f"No such image: {normalize_ref(ref) if ':' not in ref or True else ref}", 404)
+        by_id = normalize_ref(ref) not in self.images.by_ref
+        users = self.image_users(image)
+        tags = [r for r, i in self.images.by_ref.items() if i.id == image.id]
+        if users and not force:
+            user = users[0]
+            if by_id:
+                kind = "running" if user.running else "stopped"
+                forced = "cannot be forced" if user.running else "must be forced"
+                raise DaemonError(f"conflict: unable to delete {image.short_id} ({forced}) - image is being "
+                                  f"used by {kind} container {user.id[:12]}", 409)
+            raise DaemonError(f'conflict: unable to remove repository reference "{ref}" (must force) - '
+                              f"container {user.id[:12]} is using its referenced image {image.short_id}", 409)
+        if users and force and any(u.running for u in users) and by_id:
+            raise DaemonError(f"conflict: unable to delete {image.short_id} (cannot be forced) - image is "
+                              f"being used by running container {users[0].id[:12]}", 409)
+        lines = []
+        targets = tags if by_id else [normalize_ref(ref)]
+        for tag in targets:
+            del self.images.by_ref[tag]
+            lines.append(f"Untagged: {tag}")
+            lines.append(f"Untagged: {image.repository}@{image.digest}")
+            self.emit(None, "untag", {"name": image.id}, type_="image", actor_id=image.id)
+        if not any(i.id == image.id for i in self.images.by_ref.values()) and not users:
+            lines.append(f"Deleted: {image.id}")
+            for layer in image.layers:
+                lines.append(f"Deleted: sha256:{_layer_chain(image, layer)}")
+            self.emit(None, "delete", {"name": image.id}, type_="image", actor_id=image.id)
+        return lines
+
+
+def _layer_chain(image: Image, layer: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(f"{image.id}/{layer}".encode()).hexdigest()
+
+
+def _port_key(port: str) -> tuple[int, str]:
+    number, _, proto = port.partition("/")
+    try:
+        return int(number.split("-")[0]), proto
+    except ValueError:
+        return 0, proto

@@ -1,0 +1,164 @@
+"""The simulator's public face: take a console line, answer like Docker, publish events.
+
+Headless and framework-free: the web layer, replay, lesson checks, tests and benchmarks all use this
+same object. With a `VirtualClock`, `run()` drives time forward until the command finishes, so a
+10-second `docker stop` returns instantly.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from ..cli import CliError, parse_argv, split_line
+from ..clock import Clock, VirtualClock
+from ..events import Event
+from ..job import Job, Result
+from .commands import SimCli
+from .daemon import Daemon, Limits
+from .views import container_summary
+
+log = logging.getLogger(__name__)
+
+MAX_LINE = 4096
+HISTORY = 10_000
+
+
+class SimEngine:
+    """One learner's simulated Docker host."""
+
+    name = "sim"
+
+    def __init__(self, clock: Clock | None = None, *, seed: int | None = None,
+                 images: list[str] | None = None, limits: Limits | None = None,
+                 lock: threading.RLock | None = None):
+        self.clock = clock or VirtualClock()
+        self.lock = lock or threading.RLock()
+        self.rng = random.Random(seed)
+        self.history: deque[Event] = deque(maxlen=HISTORY)
+        self._subscribers: list[Callable[[Event], None]] = []
+        self.daemon = Daemon(self.clock, emit=self._publish, rng=self.rng, images=images, limits=limits)
+        self.cli = SimCli(self)
+
+    # -- events -----------------------------------------------------------------------------------
+
+    def _publish(self, event: Event) -> None:
+        self.history.append(event)
+        for subscriber in list(self._subscribers):
+            try:
+                subscriber(event)
+            except Exception:  # a broken listener must not break the engine
+                log.exception("event subscriber failed")
+
+    def subscribe(self, callback: Callable[[Event], None]) -> Callable[[], None]:
+        """Call `callback` for every event from now on; returns the function that unsubscribes."""
+        self._subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            if callback in self._subscribers:
+                self._subscribers.remove(callback)
+
+        return unsubscribe
+
+    # -- commands ---------------------------------------------------------------------------------
+
+    def execute(self, line: str, *, tty: bool = True) -> Job:
+        """Start a console line; the returned job may finish now or later (on the clock)."""
+        job = Job(line, tty=tty)
+        with self.lock:
+            try:
+                self._dispatch(job, line)
+            except Exception as err:  # nothing a learner types may crash the engine
+                log.exception("internal error running %r", line[:200])
+                if not job.done:
+                    job.write_err(f"lifecycle-lab: internal error: {type(err).__name__}; the sandbox is "
+                                  "unharmed, please report this command\n")
+                    job.finish(1)
+        return job
+
+    def _dispatch(self, job: Job, line: str) -> None:
+        if len(line) > MAX_LINE:
+            job.write_err(f"bash: input line too long ({len(line)} characters; at most {MAX_LINE})\n")
+            job.finish(2)
+            return
+        if not line.strip():
+            job.finish(0)
+            return
+        try:
+            argv = split_line(line)
+        except CliError as err:
+            job.write_out(err.stdout)
+            job.write_err(err.stderr)
+            job.finish(err.exit_code)
+            return
+        if not argv:
+            job.finish(0)
+            return
+        if argv[0] != "docker":
+            word = argv[0]
+            job.write_err(f"bash: {word}: command not found\n")
+            job.finish(127)
+            return
+        try:
+            cmd = parse_argv(argv[1:])
+        except CliError as err:
+            job.write_out(err.stdout)
+            job.write_err(err.stderr)
+            job.finish(err.exit_code)
+            return
+        self.cli.dispatch(job, cmd)
+
+    def run(self, line: str, *, stdin: str | None = None, tty: bool = False,
+            timeout: float = 600.0) -> Result:
+        """Run a line to completion and return its result (stdin, if given, is fed then closed).
+
+        On a virtual clock, time jumps forward until the command finishes or `timeout` virtual
+        seconds pass; then the client gives up (exit -1) and containers keep running.
+        """
+        job = self.execute(line, tty=tty)
+        with self.lock:
+            if stdin:
+                job.send(stdin)
+            if not tty:
+                job.close_stdin()
+        if isinstance(self.clock, VirtualClock):
+            with self.lock:
+                self.clock.run_until(lambda: job.done, timeout)
+        else:
+            finished = threading.Event()
+            job.done_listeners.append(lambda _: finished.set())
+            if job.done:
+                finished.set()
+            finished.wait(timeout)
+        with self.lock:
+            if not job.done:
+                out, err = job.stdout, job.stderr
+                job.cancel()
+                return Result(-1, out, err)
+            return job.result()
+
+    # -- state ------------------------------------------------------------------------------------
+
+    def containers(self) -> list[dict[str, Any]]:
+        """A snapshot of every container for the page: name, id, image, state, exit code, status."""
+        with self.lock:
+            now = self.clock.now()
+            out = []
+            for c in self.daemon.listing():
+                summary = container_summary(self.daemon, c, now)
+                out.append({
+                    "name": c.name, "id": c.id, "image": c.config.image, "state": c.state,
+                    "exit_code": c.exit_code, "status": summary["Status"],
+                    "restart_count": c.restart_count, "created": c.created,
+                })
+            return out
+
+    def container_state(self, name: str) -> str | None:
+        """The lifecycle state of the container with this name, or "removed" if it is gone."""
+        with self.lock:
+            cid = self.daemon.names.get(name)
+            return self.daemon.containers[cid].state if cid else None

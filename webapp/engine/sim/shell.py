@@ -1,0 +1,816 @@
+"""The simulated shell (bash, or busybox/dash `sh`): runs `-c` scripts and interactive sessions.
+
+External commands run as child processes, so `ps` shows them, ^C reaches the foreground job, and a
+shell that is PID 1 keeps ignoring SIGTERM while its `sleep` child would not. `trap` works the POSIX
+way: a trapped signal interrupts `wait` at once and otherwise runs after the current command.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Generator
+from typing import Any
+
+from .process import INTERRUPTED, Proc, ReadLine, Stream, WaitPid
+from .shell_parse import (
+    AndOr,
+    For,
+    Group,
+    If,
+    Loop,
+    Pipeline,
+    Seq,
+    ShellSyntaxError,
+    Simple,
+    parse,
+)
+from .signals import SIGINT, SIGQUIT, SIGTERM, InvalidSignal, parse_signal
+
+Gen = Generator[Any, Any, int]
+MAX_CAPTURE = 1 << 20
+
+
+class ShellExit(Exception):
+    def __init__(self, code: int):
+        self.code = code
+
+
+class LoopControl(Exception):
+    def __init__(self, kind: str, depth: int = 1):
+        self.kind, self.depth = kind, depth
+
+
+class IO:
+    """Where a command's output goes and where its input comes from."""
+
+    def __init__(self, write: Callable[[str, str], None], stdin: Stream):
+        self.sink = write
+        self.stdin = stdin
+
+    def write(self, text: str, stream: str = "stdout") -> None:
+        self.sink(text, stream)
+
+
+class Capture:
+    """Collects output (for pipes and `$(...)`), bounded so a runaway loop cannot eat memory."""
+
+    def __init__(self, passthrough: Callable[[str, str], None] | None = None):
+        self.parts: list[str] = []
+        self.size = 0
+        self.passthrough = passthrough
+
+    def write(self, text: str, stream: str = "stdout") -> None:
+        if stream == "stdout":
+            if self.size < MAX_CAPTURE:
+                self.parts.append(text)
+                self.size += len(text)
+        elif self.passthrough is not None:
+            self.passthrough(text, stream)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+class Shell:
+    """One shell process's interpreter state."""
+
+    def __init__(self, proc: Proc, name: str, args: list[str]):
+        self.proc = proc
+        self.name = name  # "bash" or "sh"
+        self.bash = name == "bash"
+        self.vars: dict[str, str] = {}
+        self.params = args
+        self.status = 0
+        self.jobs: list[Proc] = []
+        self.last_bg: int | None = None
+        self.pending_traps: list[int] = []
+        self.traps: dict[int, str] = {}
+        self.in_trap = False
+        self.interactive = False
+
+    # -- entry points -----------------------------------------------------------------------------
+
+    def main(self) -> Gen:
+        """Run as `sh [-c script [name args...]] | [-i]`, per argv."""
+        argv = self.proc.argv[1:]
+        script = None
+        force_interactive = False
+        while argv and argv[0].startswith("-") and argv[0] != "-":
+            flag = argv.pop(0)
+            if flag == "--":
+                break
+            if "c" in flag[1:]:
+                if not argv:
+                    self.proc.write(f"{self.name}: -c: option requires an argument\n", "stderr")
+                    return 2
+                script = argv.pop(0)
+            if "i" in flag[1:]:
+                force_interactive = True
+        if script is not None:
+            self.params = argv[1:]
+            return (yield from self.run_script(script))
+        if argv:
+            path = argv[0]
+            content = self.proc.box.read_file(self.proc, path)
+            if content is None:
+                self.proc.write(f"{self.name}: {path}: No such file or directory\n", "stderr")
+                return 127
+            self.params = argv[1:]
+            return (yield from self.run_script(content))
+        self.interactive = force_interactive or self.proc.tty
+        return (yield from self.repl())
+
+    def run_script(self, script: str) -> Gen:
+        try:
+            tree = parse(script)
+        except ShellSyntaxError as err:
+            self.syntax_error(err, "-c")
+            return 2
+        try:
+            yield from self.run_seq(tree, self.default_io())
+        except ShellExit as done:
+            return done.code
+        except LoopControl:
+            pass
+        return self.status
+
+    def repl(self) -> Gen:
+        if self.interactive:
+            self.proc.ignored.update({SIGTERM, SIGQUIT})
+            self.proc.handlers[SIGINT] = self._on_sigint
+        io = self.default_io()
+        buffer = ""
+        while True:
+            if self.interactive:
+                self.proc.write(self.prompt() if not buffer else "> ")
+            line = yield ReadLine()
+            if line is INTERRUPTED:
+                continue
+            if line is None:
+                if self.interactive and buffer == "":
+                    self.proc.write("exit\n")
+                return self.status
+            buffer = f"{buffer}\n{line}" if buffer else line
+            try:
+                tree = parse(buffer)
+            except ShellSyntaxError as err:
+                if err.incomplete and (self.interactive or True):
+                    continue
+                self.syntax_error(err, None)
+                self.status = 2
+                buffer = ""
+                continue
+            buffer = ""
+            try:
+                yield from self.run_seq(tree, io)
+            except ShellExit as done:
+                if self.interactive:
+                    self.proc.write("exit\n")
+                return done.code
+            except LoopControl:
+                pass
+
+    # -- helpers ----------------------------------------------------------------------------------
+
+    def default_io(self) -> IO:
+        return IO(self.proc.write, self.proc.stdin)
+
+    def prompt(self) -> str:
+        cwd = self.proc.cwd
+        if self.bash:
+            home = self.proc.env.get("HOME", "/root")
+            shown = "~" + cwd[len(home):] if home != "/" and (cwd == home or cwd.startswith(home + "/")) else cwd
+            return f"root@{self.proc.box.hostname}:{shown}# "
+        return f"{cwd} # "
+
+    def _on_sigint(self, proc: Proc, sig: int) -> int | None:
+        proc.write("\n" + self.prompt())
+        return None
+
+    def syntax_error(self, err: ShellSyntaxError, where: str | None) -> None:
+        if self.bash:
+            prefix = "bash: -c: line 1: " if where else "bash: "
+        else:
+            prefix = "sh: -c: line 1: " if where else "sh: "
+        self.proc.write(f"{prefix}{err}\n", "stderr")
+
+    def not_found(self, word: str, reason: str, io: IO) -> int:
+        if self.bash:
+            texts = {
+                "not found": f"bash: {word}: command not found",
+                "no such file": f"bash: {word}: No such file or directory",
+                "permission denied": f"bash: {word}: Permission denied",
+                "is a directory": f"bash: {word}: Is a directory",
+            }
+        else:
+            texts = {
+                "not found": f"sh: {word}: not found",
+                "no such file": f"sh: {word}: not found",
+                "permission denied": f"sh: {word}: Permission denied",
+                "is a directory": f"sh: {word}: Permission denied",
+            }
+        io.write(texts.get(reason, texts["not found"]) + "\n", "stderr")
+        return 126 if reason in ("permission denied", "is a directory") else 127
+
+    def run_traps(self) -> Gen:
+        while self.pending_traps and not self.in_trap:
+            sig = self.pending_traps.pop(0)
+            action = self.traps.get(sig)
+            if not action:
+                continue
+            saved = self.status
+            self.in_trap = True
+            try:
+                yield from self.run_script_inline(action)
+            finally:
+                self.in_trap = False
+            self.status = saved
+        return 0
+
+    def run_script_inline(self, script: str) -> Gen:
+        try:
+            tree = parse(script)
+        except ShellSyntaxError as err:
+            self.syntax_error(err, None)
+            return 2
+        yield from self.run_seq(tree, self.default_io())
+        return self.status
+
+    def _trap_handler(self, proc: Proc, sig: int) -> int | None:
+        self.pending_traps.append(sig)
+        proc.interrupt_wait()
+        return None
+
+    # -- execution --------------------------------------------------------------------------------
+
+    def run_seq(self, seq: Seq, io: IO) -> Gen:
+        for node, background in seq.items:
+            if background:
+                self.start_background(node, io)
+                self.status = 0
+            else:
+                self.status = yield from self.run_and_or(node, io)
+            if self.pending_traps:
+                yield from self.run_traps()
+        return self.status
+
+    def run_and_or(self, node: AndOr, io: IO) -> Gen:
+        status = yield from self.run_pipeline(node.first, io)
+        for op, pipeline in node.rest:
+            if (op == "&&" and status == 0) or (op == "||" and status != 0):
+                status = yield from self.run_pipeline(pipeline, io)
+        self.status = status
+        return status
+
+    def run_pipeline(self, pipe: Pipeline, io: IO) -> Gen:
+        stdin = io.stdin
+        status = 0
+        for index, cmd in enumerate(pipe.commands):
+            last = index == len(pipe.commands) - 1
+            if last:
+                status = yield from self.run_command(cmd, IO(io.write, stdin))
+            else:
+                capture = Capture(passthrough=io.write)
+                yield from self.run_command(cmd, IO(capture.write, stdin))
+                stdin = Stream()
+                stdin.feed(capture.text)
+                stdin.close()
+        if pipe.negate:
+            status = 0 if status else 1
+        return status
+
+    def run_command(self, cmd: object, io: IO) -> Gen:
+        if isinstance(cmd, Simple):
+            return (yield from self.run_simple(cmd, io))
+        if isinstance(cmd, Group):
+            if cmd.subshell:
+                saved = (dict(self.vars), dict(self.proc.env), self.proc.cwd)
+                try:
+                    yield from self.run_seq(cmd.body, io)
+                except ShellExit as done:
+                    self.status = done.code
+                finally:
+                    self.vars, self.proc.env, self.proc.cwd = saved[0], saved[1], saved[2]
+                return self.status
+            return (yield from self.run_seq(cmd.body, io))
+        if isinstance(cmd, If):
+            for cond, body in cmd.branches:
+                if (yield from self.run_seq(cond, io)) == 0:
+                    return (yield from self.run_seq(body, io))
+            if cmd.otherwise is not None:
+                return (yield from self.run_seq(cmd.otherwise, io))
+            return 0
+        if isinstance(cmd, Loop):
+            return (yield from self.run_loop(cmd, io))
+        if isinstance(cmd, For):
+            words: list[str] = []
+            for word in cmd.words:
+                words.extend((yield from self.expand(word, io)))
+            status = 0
+            for value in words:
+                self.vars[cmd.var] = value
+                try:
+                    status = yield from self.run_seq(cmd.body, io)
+                except LoopControl as ctl:
+                    if ctl.depth > 1:
+                        raise LoopControl(ctl.kind, ctl.depth - 1) from None
+                    if ctl.kind == "break":
+                        break
+            return status
+        return 0
+
+    def run_loop(self, loop: Loop, io: IO) -> Gen:
+        status = 0
+        iterations = 0
+        while True:
+            cond = yield from self.run_seq(loop.cond, io)
+            if (cond == 0) == loop.until:
+                break
+            try:
+                status = yield from self.run_seq(loop.body, io)
+            except LoopControl as ctl:
+                if ctl.depth > 1:
+                    raise LoopControl(ctl.kind, ctl.depth - 1) from None
+                if ctl.kind == "break":
+                    break
+            iterations += 1
+            if iterations % 1000 == 0:
+                # A loop that never waits would spin the simulator forever; a real CPU-bound loop
+                # would burn CPU. Give time a chance to pass so signals and stop can reach it.
+                from .process import Sleep
+
+                yield Sleep(0.001)
+        return status
+
+    def start_background(self, node: object, io: IO) -> None:
+        from .process import NullStream
+
+        def program(proc: Proc) -> Gen:
+            sub = Shell(proc, self.name, self.params)
+            sub.vars = dict(self.vars)
+            sub.status = self.status
+            try:
+                return (yield from sub.run_and_or(node, IO(proc.write, proc.stdin)))
+            except ShellExit as done:
+                return done.code
+
+        child = Proc(
+            self.proc.box, self.proc.argv, env=self.proc.env, cwd=self.proc.cwd, out=io.write,
+            stdin=NullStream() if not self.interactive else io.stdin, tty=self.proc.tty, parent=self.proc,
+        )
+        self.jobs.append(child)
+        self.last_bg = child.pid
+        child.start(program)
+        if self.interactive:
+            self.proc.write(f"[{len(self.jobs)}] {child.pid}\n")
+
+    # -- simple commands --------------------------------------------------------------------------
+
+    def run_simple(self, cmd: Simple, io: IO) -> Gen:
+        words: list[str] = []
+        for word in cmd.words:
+            words.extend((yield from self.expand(word, io)))
+        assigns = {}
+        for assign in cmd.assigns:
+            name, _, raw = assign.partition("=")
+            value = yield from self.expand(raw, io, split=False)
+            assigns[name] = "".join(value)
+        io = self.redirected(io, cmd, words)
+        if io is None:
+            return 1
+        if not words:
+            for name, value in assigns.items():
+                self.set_var(name, value)
+            return 0
+        builtin = BUILTINS.get(words[0])
+        if builtin is not None:
+            saved = {k: self.proc.env.get(k) for k in assigns}
+            self.proc.env.update(assigns)
+            try:
+                return (yield from builtin(self, words, io))
+            finally:
+                for key, old in saved.items():
+                    if old is None:
+                        self.proc.env.pop(key, None)
+                    else:
+                        self.proc.env[key] = old
+        env = dict(self.proc.env)
+        env.update(assigns)
+        return (yield from self.run_external(words, env, io))
+
+    def run_external(self, argv: list[str], env: dict[str, str], io: IO) -> Gen:
+        box = self.proc.box
+        program, code, reason = box.resolve(self.proc, argv, env.get("PATH"))
+        if program is None:
+            return self.not_found(argv[0], reason, io)
+        child = Proc(box, argv, env=env, cwd=self.proc.cwd, out=io.write, stdin=io.stdin,
+                     tty=self.proc.tty, parent=self.proc)
+        self.proc.foreground = child
+        child.start(program)
+        result = yield WaitPid(child)
+        while result is INTERRUPTED and child.alive:
+            yield from self.run_traps()
+            result = yield WaitPid(child)
+        self.proc.foreground = None
+        if result is INTERRUPTED:
+            result = child.exit_code
+        if self.interactive and child.killed_by in (SIGINT, SIGQUIT):
+            self.proc.write("\n")
+        return int(result if result is not None else 0)
+
+    def redirected(self, io: IO, cmd: Simple, words: list[str]) -> IO | None:
+        write = io.sink
+        stdin = io.stdin
+        box = self.proc.box
+        for redirect in cmd.redirects:
+            target = redirect.target
+            if redirect.op in (">", ">>", "&>", "2>"):
+                if target == "/dev/null":
+                    sink: Callable[[str, str], None] = _discard
+                else:
+                    path = target if target.startswith("/") else _join(self.proc.cwd, target)
+                    if not box.write_file(self.proc, path, "", append=redirect.op == ">>"):
+                        io.write(f"{self.name}: {target}: No such file or directory\n", "stderr")
+                        return None
+
+                    def sink(text: str, stream: str, path: str = path) -> None:
+                        box.write_file(self.proc, path, text, append=True)
+
+                prev = write
+                if redirect.op == "2>":
+                    write = (lambda p, s: lambda t, st: s(t, st) if st == "stderr" else p(t, st))(prev, sink)
+                elif redirect.op == "&>":
+                    write = sink
+                else:
+                    write = (lambda p, s: lambda t, st: s(t, st) if st == "stdout" else p(t, st))(prev, sink)
+            elif redirect.op == "2>&1":
+                prev = write
+                write = (lambda p: lambda t, st: p(t, "stdout"))(prev)
+            elif redirect.op == "<":
+                content = box.read_file(self.proc, _join(self.proc.cwd, target))
+                if content is None:
+                    io.write(f"{self.name}: {target}: No such file or directory\n", "stderr")
+                    return None
+                stdin = Stream()
+                stdin.feed(content)
+                stdin.close()
+        return IO(write, stdin)
+
+    def set_var(self, name: str, value: str) -> None:
+        if name in self.proc.env:
+            self.proc.env[name] = value
+        else:
+            self.vars[name] = value
+
+    def get_var(self, name: str) -> str | None:
+        if name == "?":
+            return str(self.status)
+        if name == "$":
+            return str(self.proc.pid)
+        if name == "!":
+            return str(self.last_bg) if self.last_bg is not None else ""
+        if name == "#":
+            return str(len(self.params))
+        if name == "0":
+            return self.name
+        if name == "@" or name == "*":
+            return " ".join(self.params)
+        if name.isdigit():
+            index = int(name)
+            return self.params[index - 1] if 0 < index <= len(self.params) else ""
+        if name in self.vars:
+            return self.vars[name]
+        if name == "PWD":
+            return self.proc.cwd
+        return self.proc.env.get(name)
+
+    # -- word expansion ---------------------------------------------------------------------------
+
+    def expand(self, word: str, io: IO, split: bool = True) -> Generator[Any, Any, list[str]]:
+        """Quote removal, parameter and command substitution, field splitting (no globbing)."""
+        fields: list[str] = []
+        current: list[str] = []
+        have = False
+        i, n = 0, len(word)
+        while i < n:
+            ch = word[i]
+            if ch == "\\" and i + 1 < n:
+                current.append(word[i + 1])
+                have = True
+                i += 2
+            elif ch == "'":
+                end = word.index("'", i + 1)
+                current.append(word[i + 1:end])
+                have = True
+                i = end + 1
+            elif ch == '"':
+                i += 1
+                have = True
+                while i < n and word[i] != '"':
+                    if word[i] == "\\" and i + 1 < n and word[i + 1] in '"\\$`':
+                        current.append(word[i + 1])
+                        i += 2
+                    elif word[i] == "$":
+                        value, i = yield from self.dollar(word, i, io)
+                        current.append(value)
+                    else:
+                        current.append(word[i])
+                        i += 1
+                i += 1
+            elif ch == "$":
+                value, i = yield from self.dollar(word, i, io)
+                if split:
+                    parts = value.split()
+                    if parts and value[:1].isspace() and (current or have):
+                        fields.append("".join(current))
+                        current, have = [], False
+                    for index, part in enumerate(parts):
+                        if index:
+                            fields.append("".join(current))
+                            current = []
+                        current.append(part)
+                        have = True
+                    if parts and value[-1:].isspace():
+                        fields.append("".join(current))
+                        current, have = [], False
+                else:
+                    current.append(value)
+                    have = have or bool(value)
+            else:
+                current.append(ch)
+                have = True
+                i += 1
+        if current or have:
+            fields.append("".join(current))
+        return fields
+
+    def dollar(self, word: str, i: int, io: IO) -> Generator[Any, Any, tuple[str, int]]:
+        n = len(word)
+        if word.startswith("$(", i):
+            depth, j = 1, i + 2
+            while j < n and depth:
+                if word[j] == "(":
+                    depth += 1
+                elif word[j] == ")":
+                    depth -= 1
+                j += 1
+            inner = word[i + 2:j - 1]
+            capture = Capture(passthrough=io.write)
+            try:
+                tree = parse(inner)
+                saved = self.status
+                yield from self.run_seq(tree, IO(capture.write, io.stdin))
+                self.status = saved if False else self.status
+            except ShellSyntaxError as err:
+                self.syntax_error(err, None)
+            return capture.text.rstrip("\n"), j
+        if word.startswith("${", i):
+            end = word.find("}", i)
+            if end < 0:
+                return "$", i + 1
+            expr = word[i + 2:end]
+            name, op, default = re.match(r"([A-Za-z_][A-Za-z0-9_]*|[0-9?$#!@*])(:?[-=+]?)(.*)", expr).groups() \
+                if re.match(r"([A-Za-z_][A-Za-z0-9_]*|[0-9?$#!@*])", expr) else (expr, "", "")
+            value = self.get_var(name)
+            if op in (":-", "-") and (value is None or (op == ":-" and value == "")):
+                value = default
+            elif op in (":=", "=") and (value is None or (op == ":=" and value == "")):
+                value = default
+                self.set_var(name, value)
+            elif op in (":+", "+"):
+                value = default if value else ""
+            return value or "", end + 1
+        match = re.match(r"[A-Za-z_][A-Za-z0-9_]*|[0-9?$#!@*]", word[i + 1:])
+        if not match:
+            return "$", i + 1
+        return self.get_var(match.group(0)) or "", i + 1 + len(match.group(0))
+
+
+def _discard(text: str, stream: str) -> None:
+    return None
+
+
+def _join(cwd: str, path: str) -> str:
+    if path.startswith("/"):
+        return path
+    parts = [p for p in (cwd.rstrip("/") + "/" + path).split("/") if p and p != "."]
+    out: list[str] = []
+    for part in parts:
+        if part == "..":
+            if out:
+                out.pop()
+        else:
+            out.append(part)
+    return "/" + "/".join(out)
+
+
+# -- builtins -------------------------------------------------------------------------------------
+
+def b_exit(sh: Shell, argv: list[str], io: IO) -> Gen:
+    code = sh.status
+    if len(argv) > 1:
+        try:
+            code = int(argv[1]) & 0xFF
+        except ValueError:
+            io.write(f"{sh.name}: exit: {argv[1]}: numeric argument required\n", "stderr")
+            code = 2 if sh.bash else 2
+    raise ShellExit(code)
+    yield  # pragma: no cover
+
+
+def b_true(sh: Shell, argv: list[str], io: IO) -> Gen:
+    return 0
+    yield  # pragma: no cover
+
+
+def b_false(sh: Shell, argv: list[str], io: IO) -> Gen:
+    return 1
+    yield  # pragma: no cover
+
+
+def b_echo(sh: Shell, argv: list[str], io: IO) -> Gen:
+    from .applets import echo_text
+
+    io.write(echo_text(argv[1:]))
+    return 0
+    yield  # pragma: no cover
+
+
+def b_pwd(sh: Shell, argv: list[str], io: IO) -> Gen:
+    io.write(sh.proc.cwd + "\n")
+    return 0
+    yield  # pragma: no cover
+
+
+def b_cd(sh: Shell, argv: list[str], io: IO) -> Gen:
+    target = argv[1] if len(argv) > 1 else sh.proc.env.get("HOME", "/")
+    path = _join(sh.proc.cwd, target)
+    kind = sh.proc.box.path_kind(sh.proc, path)
+    if kind != "dir":
+        why = "Not a directory" if kind == "file" else "No such file or directory"
+        io.write(f"{sh.name}: cd: {target}: {why}\n", "stderr")
+        return 1
+    sh.proc.cwd = path
+    return 0
+    yield  # pragma: no cover
+
+
+def b_export(sh: Shell, argv: list[str], io: IO) -> Gen:
+    for arg in argv[1:]:
+        if arg == "-p":
+            continue
+        name, eq, value = arg.partition("=")
+        if eq:
+            sh.proc.env[name] = value
+            sh.vars.pop(name, None)
+        elif name in sh.vars:
+            sh.proc.env[name] = sh.vars.pop(name)
+    if len(argv) == 1:
+        for key in sorted(sh.proc.env):
+            io.write(f'declare -x {key}="{sh.proc.env[key]}"\n' if sh.bash else f"export {key}='{sh.proc.env[key]}'\n")
+    return 0
+    yield  # pragma: no cover
+
+
+def b_unset(sh: Shell, argv: list[str], io: IO) -> Gen:
+    for name in argv[1:]:
+        sh.vars.pop(name, None)
+        sh.proc.env.pop(name, None)
+    return 0
+    yield  # pragma: no cover
+
+
+def b_exec(sh: Shell, argv: list[str], io: IO) -> Gen:
+    from .process import Exec
+
+    if len(argv) == 1:
+        return 0
+    program, code, reason = sh.proc.box.resolve(sh.proc, argv[1:])
+    if program is None:
+        sh.not_found(argv[1], reason, io)
+        raise ShellExit(code)
+    yield Exec(argv[1:])
+    return 0
+
+
+def b_wait(sh: Shell, argv: list[str], io: IO) -> Gen:
+    status = 0
+    targets = [j for j in sh.jobs if j.alive or len(argv) > 1]
+    if len(argv) > 1:
+        wanted = {a for a in argv[1:]}
+        targets = [j for j in sh.jobs if str(j.pid) in wanted]
+    for job in targets:
+        result = yield WaitPid(job)
+        if result is INTERRUPTED:
+            sig = sh.pending_traps[0] if sh.pending_traps else SIGTERM
+            yield from sh.run_traps()
+            return 128 + sig
+        status = int(result or 0)
+    sh.jobs = [j for j in sh.jobs if j.alive]
+    return status
+
+
+def b_trap(sh: Shell, argv: list[str], io: IO) -> Gen:
+    if len(argv) < 3:
+        for sig, action in sorted(sh.traps.items()):
+            from .signals import signal_name
+
+            io.write(f"trap -- '{action}' {signal_name(sig)}\n")
+        return 0
+    action = argv[1]
+    for spec in argv[2:]:
+        if spec in ("0", "EXIT"):
+            continue
+        try:
+            sig = parse_signal(spec)
+        except InvalidSignal:
+            io.write(f"{sh.name}: trap: {spec}: invalid signal specification\n", "stderr")
+            return 1
+        if action == "-":
+            sh.traps.pop(sig, None)
+            sh.proc.handlers.pop(sig, None)
+            sh.proc.ignored.discard(sig)
+        elif action == "":
+            sh.traps.pop(sig, None)
+            sh.proc.handlers.pop(sig, None)
+            sh.proc.ignored.add(sig)
+        else:
+            sh.traps[sig] = action
+            sh.proc.handlers[sig] = sh._trap_handler
+    return 0
+    yield  # pragma: no cover
+
+
+def b_read(sh: Shell, argv: list[str], io: IO) -> Gen:
+    names = [a for a in argv[1:] if not a.startswith("-")] or ["REPLY"]
+    if io.stdin is sh.proc.stdin:
+        line = yield ReadLine()
+    else:
+        _, line = io.stdin.take_line()
+    if line is None or line is INTERRUPTED:
+        return 1
+    parts = line.split(None, len(names) - 1)
+    for index, name in enumerate(names):
+        sh.set_var(name, parts[index] if index < len(parts) else "")
+    return 0
+
+
+def b_loopctl(sh: Shell, argv: list[str], io: IO) -> Gen:
+    depth = int(argv[1]) if len(argv) > 1 and argv[1].isdigit() else 1
+    raise LoopControl(argv[0], depth)
+    yield  # pragma: no cover
+
+
+def b_test(sh: Shell, argv: list[str], io: IO) -> Gen:
+    args = argv[1:]
+    if argv[0] == "[":
+        if not args or args[-1] != "]":
+            io.write(f"{sh.name}: [: missing `]'\n", "stderr")
+            return 2
+        args = args[:-1]
+    return 0 if _test(sh, args) else 1
+    yield  # pragma: no cover
+
+
+def _test(sh: Shell, args: list[str]) -> bool:
+    if not args:
+        return False
+    if args[0] == "!":
+        return not _test(sh, args[1:])
+    if len(args) == 1:
+        return args[0] != ""
+    if len(args) == 2:
+        op, value = args
+        box = sh.proc.box
+        kind = box.path_kind(sh.proc, _join(sh.proc.cwd, value))
+        return {
+            "-z": value == "", "-n": value != "", "-e": kind is not None, "-f": kind == "file",
+            "-d": kind == "dir", "-x": kind == "exec",
+        }.get(op, False)
+    left, op, right = args[0], args[1], args[2]
+    if op in ("=", "=="):
+        return left == right
+    if op == "!=":
+        return left != right
+    try:
+        a, b = int(left), int(right)
+    except ValueError:
+        return False
+    return {"-eq": a == b, "-ne": a != b, "-lt": a < b, "-le": a <= b, "-gt": a > b, "-ge": a >= b}.get(op, False)
+
+
+BUILTINS: dict[str, Callable[[Shell, list[str], IO], Gen]] = {
+    "exit": b_exit, "true": b_true, ":": b_true, "false": b_false, "echo": b_echo, "pwd": b_pwd,
+    "cd": b_cd, "export": b_export, "unset": b_unset, "exec": b_exec, "wait": b_wait, "trap": b_trap,
+    "read": b_read, "break": b_loopctl, "continue": b_loopctl, "test": b_test, "[": b_test,
+}
+
+
+def shell_program(name: str) -> Callable[[Proc], Gen]:
+    """A Program running this shell flavour."""
+
+    def program(proc: Proc) -> Gen:
+        return (yield from Shell(proc, name, []).main())
+
+    return program

@@ -1,0 +1,261 @@
+"""How the simulated daemon describes its objects: the Engine API's JSON shapes.
+
+The CLI formatters take these shapes, so the simulator and the real-daemon engine print through the same
+code. Strings that the daemon (not the CLI) builds, such as `docker ps` STATUS, are made here.
+"""
+
+from __future__ import annotations
+
+import time as _time
+from typing import Any
+
+from ..formats.containers import command_string
+from ..formats.durations import human_duration
+from .container import Container
+from .daemon import Daemon
+
+ZERO_TIME = "0001-01-01T00:00:00Z"
+
+
+def rfc3339nano(ts: float | None) -> str:
+    """Go's time.RFC3339Nano in UTC: trailing zeros of the fraction trimmed."""
+    if ts is None:
+        return ZERO_TIME
+    seconds = int(ts)
+    nanos = int(round((ts - seconds) * 1_000_000_000))
+    if nanos >= 1_000_000_000:
+        seconds, nanos = seconds + 1, nanos - 1_000_000_000
+    base = _time.strftime("%Y-%m-%dT%H:%M:%S", _time.gmtime(seconds))
+    frac = f"{nanos:09d}".rstrip("0")
+    return f"{base}.{frac}Z" if frac else f"{base}Z"
+
+
+def status_string(c: Container, now: float) -> str:
+    """The STATUS column, built by the daemon at list time (moby State.String)."""
+    if c.state == "paused":
+        return f"Up {human_duration(now - (c.started_at or now))} (Paused)"
+    if c.state == "restarting":
+        return f"Restarting ({c.exit_code}) {human_duration(now - (c.finished_at or now))} ago"
+    if c.state == "running":
+        return f"Up {human_duration(now - (c.started_at or now))}"
+    if c.removal_in_progress:
+        return "Removal In Progress"
+    if c.state == "dead":
+        return "Dead"
+    if c.started_at is None:
+        return "Created"
+    if c.finished_at is None:
+        return ""
+    return f"Exited ({c.exit_code}) {human_duration(now - c.finished_at)} ago"
+
+
+def _ports(c: Container) -> list[dict[str, Any]]:
+    if not c.running or c.restarting:
+        return []
+    out: list[dict[str, Any]] = []
+    bound = set()
+    for port, bindings in c.host_ports.items():
+        number, _, proto = port.partition("/")
+        for host_ip, host_port in bindings:
+            out.append({"IP": host_ip, "PrivatePort": int(number), "PublicPort": int(host_port),
+                        "Type": proto or "tcp"})
+            bound.add(port)
+    for port in c.config.exposed_ports:
+        if port not in bound:
+            number, _, proto = port.partition("/")
+            out.append({"PrivatePort": int(number), "Type": proto or "tcp"})
+    return out
+
+
+def container_summary(daemon: Daemon, c: Container, now: float) -> dict[str, Any]:
+    """One element of `GET /containers/json`."""
+    path, args = c.path_args
+    if c.host_config.init:
+        path, args = "/sbin/docker-init", ["--", path, *args]
+    return {
+        "Id": c.id,
+        "Names": ["/" + c.name],
+        "Image": c.config.image,
+        "ImageID": c.image.id,
+        "Command": command_string(path, args),
+        "Created": int(c.created),
+        "Ports": _ports(c),
+        "SizeRw": sum(len(v) for v in c.written.values()),
+        "SizeRootFs": c.image.size,
+        "Labels": dict(c.image.labels) | dict(c.config.labels),
+        "State": c.docker_state,
+        "Status": status_string(c, now),
+        "HostConfig": {"NetworkMode": "bridge"},
+        "NetworkSettings": {"Networks": {"bridge": {"IPAddress": c.ip}}},
+        "Mounts": [],
+    }
+
+
+def _port_map(c: Container) -> dict[str, Any]:
+    if not c.running or c.restarting:
+        return {}
+    ports: dict[str, Any] = {p: None for p in c.config.exposed_ports}
+    for port, bindings in c.host_ports.items():
+        ports[port] = [{"HostIp": ip, "HostPort": hp} for ip, hp in bindings]
+    return ports
+
+
+def container_inspect(daemon: Daemon, c: Container) -> dict[str, Any]:
+    """`GET /containers/{id}/json`, with the fields in the daemon's order."""
+    path, args = c.path_args
+    if c.host_config.init:
+        path, args = "/sbin/docker-init", ["--", path, *args]
+    cfg = c.config
+    hc = c.host_config
+    config: dict[str, Any] = {
+        "Hostname": c.hostname,
+        "Domainname": cfg.domainname,
+        "User": cfg.user,
+        "AttachStdin": cfg.attach_stdin,
+        "AttachStdout": cfg.attach_stdout,
+        "AttachStderr": cfg.attach_stderr,
+    }
+    if cfg.exposed_ports:
+        config["ExposedPorts"] = {p: {} for p in cfg.exposed_ports}
+    config.update({
+        "Tty": cfg.tty,
+        "OpenStdin": cfg.open_stdin,
+        "StdinOnce": cfg.stdin_once,
+        "Env": list(cfg.env),
+        "Cmd": cfg.cmd,
+        "Image": cfg.image,
+        "Volumes": None,
+        "WorkingDir": cfg.workdir,
+        "Entrypoint": cfg.entrypoint,
+        "OnBuild": None,
+        "Labels": dict(c.image.labels) | dict(cfg.labels),
+    })
+    if cfg.stop_signal:
+        config["StopSignal"] = cfg.stop_signal
+    if cfg.stop_timeout is not None:
+        config["StopTimeout"] = cfg.stop_timeout
+    state = {
+        "Status": c.docker_state,
+        "Running": c.running,
+        "Paused": c.paused,
+        "Restarting": c.restarting,
+        "OOMKilled": c.oom_killed,
+        "Dead": c.state == "dead",
+        "Pid": c.pid_on_host if c.running and not c.restarting else 0,
+        "ExitCode": c.exit_code,
+        "Error": c.error,
+        "StartedAt": rfc3339nano(c.started_at),
+        "FinishedAt": rfc3339nano(c.finished_at),
+    }
+    return {
+        "Id": c.id,
+        "Created": rfc3339nano(c.created),
+        "Path": path,
+        "Args": args,
+        "State": state,
+        "Image": c.image.id,
+        "ResolvConfPath": f"/var/lib/docker/containers/{c.id}/resolv.conf",
+        "HostnamePath": f"/var/lib/docker/containers/{c.id}/hostname",
+        "HostsPath": f"/var/lib/docker/containers/{c.id}/hosts",
+        "LogPath": f"/var/lib/docker/containers/{c.id}/{c.id}-json.log",
+        "Name": "/" + c.name,
+        "RestartCount": c.restart_count,
+        "Driver": "overlay2",
+        "Platform": "linux",
+        "MountLabel": "",
+        "ProcessLabel": "",
+        "AppArmorProfile": "docker-default",
+        "ExecIDs": [e for e, i in c.execs.items() if i.running] or None,
+        "HostConfig": {
+            "Binds": None,
+            "ContainerIDFile": "",
+            "LogConfig": {"Type": "json-file", "Config": {}},
+            "NetworkMode": "bridge",
+            "PortBindings": {p: [{"HostIp": ip, "HostPort": hp} for ip, hp in b]
+                             for p, b in hc.port_bindings.items()},
+            "RestartPolicy": {"Name": hc.restart_policy, "MaximumRetryCount": hc.restart_max},
+            "AutoRemove": hc.auto_remove,
+            "Init": hc.init,
+            "PublishAllPorts": hc.publish_all,
+            "Privileged": False,
+            "ReadonlyRootfs": False,
+        },
+        "Mounts": [],
+        "Config": config,
+        "NetworkSettings": {
+            "Bridge": "",
+            "SandboxID": "",
+            "Ports": _port_map(c),
+            "Gateway": "172.17.0.1" if c.ip else "",
+            "IPAddress": c.ip,
+            "IPPrefixLen": 16 if c.ip else 0,
+            "MacAddress": _mac(c.ip),
+            "Networks": {"bridge": {"IPAddress": c.ip, "Gateway": "172.17.0.1" if c.ip else "",
+                                    "MacAddress": _mac(c.ip)}},
+        },
+    }
+
+
+def _mac(ip: str) -> str:
+    if not ip:
+        return ""
+    parts = [int(p) for p in ip.split(".")]
+    return "02:42:" + ":".join(f"{p:02x}" for p in parts)
+
+
+def image_summary(image: Any, tags: list[str], containers: int) -> dict[str, Any]:
+    """One element of `GET /images/json`."""
+    return {
+        "Id": image.id,
+        "ParentId": "",
+        "RepoTags": tags,
+        "RepoDigests": [f"{image.repository}@{image.digest}"],
+        "Created": int(_parse_created(image.created)),
+        "Size": image.size,
+        "SharedSize": -1,
+        "Labels": dict(image.labels) or None,
+        "Containers": containers,
+    }
+
+
+def image_inspect(image: Any, tags: list[str]) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "Hostname": "", "Domainname": "", "User": image.user, "AttachStdin": False,
+        "AttachStdout": False, "AttachStderr": False,
+    }
+    if image.exposed_ports:
+        config["ExposedPorts"] = {p: {} for p in image.exposed_ports}
+    config.update({
+        "Tty": False, "OpenStdin": False, "StdinOnce": False, "Env": list(image.env),
+        "Cmd": list(image.cmd) if image.cmd else None, "Image": "", "Volumes": None,
+        "WorkingDir": image.workdir, "Entrypoint": list(image.entrypoint) if image.entrypoint else None,
+        "OnBuild": None, "Labels": dict(image.labels) or None,
+    })
+    if image.stop_signal:
+        config["StopSignal"] = image.stop_signal
+    return {
+        "Id": image.id,
+        "RepoTags": tags,
+        "RepoDigests": [f"{image.repository}@{image.digest}"],
+        "Parent": "",
+        "Comment": "",
+        "Created": image.created,
+        "DockerVersion": "",
+        "Author": "",
+        "Config": config,
+        "Architecture": "amd64",
+        "Os": "linux",
+        "Size": image.size,
+        "GraphDriver": {"Name": "overlay2", "Data": None},
+        "RootFS": {"Type": "layers", "Layers": [f"sha256:{layer:0<64}" for layer in image.layers]},
+        "Metadata": {"LastTagTime": ZERO_TIME},
+    }
+
+
+def _parse_created(text: str) -> float:
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return 0.0
