@@ -36,6 +36,13 @@ def daemon_error(job: Job, message: str) -> None:
     job.write_err(f"Error response from daemon: {message}\n")
 
 
+def template_failed(job: Job, err: TemplateError) -> None:
+    """Print a template error the way the docker CLI does and end the job with its exit code."""
+    job.write_out(err.stdout)
+    job.write_err(err.stderr + err.message + "\n")
+    job.finish(err.exit_code)
+
+
 def wrapped(job: Job, command: str, message: str) -> None:
     """The run/create error wrapper of current Docker."""
     job.write_err(f"docker: {message}\n\nRun 'docker {command} --help' for more information\n")
@@ -105,14 +112,22 @@ class SimCli:
 
     # -- dispatch ---------------------------------------------------------------------------------
 
+    ALIASES = {"container inspect": "inspect", "image inspect": "inspect"}
+
     def dispatch(self, job: Job, cmd: ParsedCommand) -> None:
+        job.write_out(cmd.notice_stdout)
+        job.write_err(cmd.notice_stderr)
         if cmd.help:
-            job.write_out(help_text(cmd.command))
+            out, err = cmd.help_output()
+            job.write_out(out)
+            job.write_err(err)
             job.finish(0)
             return
-        handler = getattr(self, "cmd_" + cmd.command.replace(" ", "_").replace("-", "_"), None)
+        name = self.ALIASES.get(cmd.command, cmd.command)
+        handler = getattr(self, "cmd_" + name.replace(" ", "_").replace("-", "_"), None)
         if handler is None:
-            job.write_err(f"docker: '{cmd.command}' is not supported by the simulator yet\n")
+            job.write_err(f"docker: 'docker {cmd.command}' is not available in this sandbox: Lifecycle Lab "
+                          "simulates containers and images, not networks, volumes, builds or swarm\n")
             job.finish(1)
             return
         handler(job, cmd)
@@ -255,8 +270,8 @@ class SimCli:
 
     def _create_failed(self, job: Job, command: str, message: str) -> None:
         if command == "create":
-            daemon_error(job, message) if not message.startswith("invalid") else job.write_err(message + "\n")
-            job.finish(125 if not message.startswith("pull access") else 1)
+            daemon_error(job, message)
+            job.finish(1)
         else:
             wrapped(job, command, f"Error response from daemon: {message}")
             job.finish(125)
@@ -743,8 +758,7 @@ class SimCli:
                                          quiet=bool(cmd.get("quiet")), no_trunc=bool(cmd.get("no-trunc")),
                                          size=bool(cmd.get("size")), now=now)
         except TemplateError as err:
-            job.write_err(f"{err}\n")
-            job.finish(1)
+            template_failed(job, err)
             return
         job.write_err(err)
         job.write_out(out)
@@ -854,7 +868,8 @@ class SimCli:
         self.daemon.when_exited(container, ended)
 
     def cmd_inspect(self, job: Job, cmd: ParsedCommand) -> None:
-        objects = []
+        objects: list[dict] = []
+        kinds: list[str] = []
         failed = False
         kind = str(cmd.get("type", "") or "")
         container_only = cmd.command == "container inspect" or kind == "container"
@@ -864,6 +879,7 @@ class SimCli:
             if not image_only:
                 try:
                     found = container_inspect(self.daemon, self.daemon.get(ref))
+                    kinds.append("container")
                 except DaemonError:
                     found = None
             if found is None and not container_only:
@@ -871,6 +887,7 @@ class SimCli:
                 if image is not None:
                     tags = [r for r, i in self.daemon.images.by_ref.items() if i.id == image.id]
                     found = image_inspect(image, tags)
+                    kinds.append("image")
             if found is None:
                 failed = True
                 what = "container" if container_only else "image" if image_only else "object"
@@ -879,13 +896,12 @@ class SimCli:
             objects.append(found)
         fmt = cmd.get("format")
         try:
-            text = format_inspect(objects, str(fmt) if fmt is not None else None)
+            text = format_inspect(objects, str(fmt) if fmt is not None else None,
+                                  kind=kinds[0] if kinds else ("image" if image_only else "container"))
         except TemplateError as err:
-            job.write_err(f"{err}\n")
-            job.finish(1)
+            template_failed(job, err)
             return
-        if objects or fmt is None:
-            job.write_out(text)
+        job.write_out(text if text or fmt is None else "\n")
         job.finish(1 if failed else 0)
 
     def cmd_top(self, job: Job, cmd: ParsedCommand) -> None:
@@ -901,6 +917,7 @@ class SimCli:
             return
         from ..formats.table import tabwrite
 
+        self.daemon.emit(container, "top")
         rows = [["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"]]
         host_pid = container.pid_on_host
         for row in container.process_table(None):
@@ -944,8 +961,7 @@ class SimCli:
                                      quiet=bool(cmd.get("quiet")), no_trunc=bool(cmd.get("no-trunc")),
                                      digests=bool(cmd.get("digests")), now=now)
         except TemplateError as err:
-            job.write_err(f"{err}\n")
-            job.finish(1)
+            template_failed(job, err)
             return
         job.write_err(err)
         job.write_out(out)
@@ -968,7 +984,7 @@ class SimCli:
     def cmd_container_prune(self, job: Job, cmd: ParsedCommand) -> None:
         def prune() -> None:
             removed = []
-            for c in list(self.daemon.listing())[::-1]:
+            for c in self.daemon.listing():
                 if not c.running:
                     self.daemon.remove(c, c.name, False)
                     removed.append(c.id)
@@ -1041,9 +1057,9 @@ class SimCli:
             if not matches(event_dict):
                 return
             try:
-                job.write_out(format_event(event_dict, str(fmt) if fmt is not None else None) + "\n")
+                job.write_out(format_event(event_dict, str(fmt) if fmt is not None else None))
             except TemplateError as err:
-                job.write_err(f"{err}\n")
+                template_failed(job, err)
 
         if since is not None:
             for event in list(self.engine.history):

@@ -98,6 +98,7 @@ class Container(Box):
         self.config = config
         self.host_config = host_config
         self.created = created
+        self.seq = 0
         self.state = "created"
         self.exit_code = 0
         self.error = ""
@@ -186,40 +187,55 @@ class Container(Box):
 
     # -- the file system --------------------------------------------------------------------------
 
+    def real_path(self, path: str) -> str:
+        """Resolve the image's symlinks (e.g. /bin -> usr/bin on merged-/usr distributions)."""
+        links = self.image.symlinks
+        parts = [p for p in _normpath(path).split("/") if p]
+        resolved = ""
+        hops = 0
+        while parts:
+            part = parts.pop(0)
+            candidate = f"{resolved}/{part}"
+            target = links.get(candidate)
+            if target is not None and hops < 40:
+                hops += 1
+                base = "" if target.startswith("/") else resolved
+                parts = [p for p in f"{base}/{target}".split("/") if p] + parts
+                resolved = ""
+                continue
+            resolved = _normpath(candidate)
+        return resolved or "/"
+
     def _candidates(self, path: str) -> list[str]:
-        path = _normpath(path)
-        out = [path]
-        for short in ("/bin/", "/sbin/", "/lib/"):
-            if path.startswith(short):
-                out.append("/usr" + path)
-            if path.startswith("/usr" + short):
-                out.append(path[4:])
-        return out
+        return [self.real_path(path)]
 
     def path_kind(self, proc: Proc | None, path: str) -> str | None:
         """"dir", "exec", "file" or None for a path inside the container."""
         image = self.image
-        for candidate in self._candidates(path):
-            if candidate in image.executables:
-                return "exec"
-            if candidate in self.written or candidate in image.files or candidate in _DYNAMIC_FILES:
-                return "file"
-            if candidate == "/" or candidate in image.dirs or self._is_parent(candidate):
-                return "dir"
+        candidate = self.real_path(path)
+        if candidate in image.executables:
+            return "exec"
+        if candidate in self.written or candidate in image.files or candidate in _DYNAMIC_FILES:
+            return "file"
+        if candidate == "/" or candidate in image.dirs or candidate in _RUNTIME_DIRS or \
+                self._is_parent(candidate):
+            return "dir"
         return None
 
     def _is_parent(self, path: str) -> bool:
         prefix = path.rstrip("/") + "/"
         image = self.image
         return any(p.startswith(prefix) for p in (*image.dirs, *image.files, *image.executables,
-                                                  *self.written))
+                                                  *image.symlinks, *self.written))
 
     def list_dir(self, proc: Proc | None, path: str) -> list[str]:
-        path = _normpath(path)
+        path = self.real_path(path)
         prefix = "/" if path == "/" else path + "/"
         names: set[str] = set()
         image = self.image
-        for candidate in (*image.dirs, *image.files, *image.executables, *self.written):
+        extra = _RUNTIME_DIRS | _DYNAMIC_FILES
+        for candidate in (*image.dirs, *image.files, *image.executables, *image.symlinks, *self.written,
+                          *extra):
             if candidate.startswith(prefix) and candidate != prefix:
                 names.add(candidate[len(prefix):].split("/", 1)[0])
         return sorted(names)
@@ -307,6 +323,8 @@ class Container(Box):
 
 
 _DYNAMIC_FILES = frozenset({"/etc/hostname", "/etc/hosts", "/etc/resolv.conf"})
+# What the runtime mounts into every container, whatever the image holds.
+_RUNTIME_DIRS = frozenset({"/dev", "/proc", "/sys", "/etc"})
 
 
 def _default_path() -> str:

@@ -124,6 +124,7 @@ class Daemon:
         self.restart_managers: dict[str, RestartManager] = {}
         self.exit_waiters: dict[str, list[Callable[[Container], None]]] = {}
         self._last_nano = 0
+        self._seq = 0
         self._host_pid = 2000 + rng.randrange(1000)
 
     # -- identity ---------------------------------------------------------------------------------
@@ -178,7 +179,7 @@ class Daemon:
 
     def listing(self) -> list[Container]:
         """Newest created first, as the daemon lists them."""
-        return sorted(self.containers.values(), key=lambda c: c.created, reverse=True)
+        return sorted(self.containers.values(), key=lambda c: (c.created, c.seq), reverse=True)
 
     # -- create -----------------------------------------------------------------------------------
 
@@ -223,6 +224,8 @@ class Daemon:
         container = Container(self.clock, id=cid, name=name, image=image, config=config,
                               host_config=host_config, created=self.clock.now(),
                               on_main_exit=self._on_main_exit)
+        self._seq += 1
+        container.seq = self._seq
         self.containers[cid] = container
         self.names[name] = cid
         self.emit(container, "create")
@@ -395,6 +398,8 @@ class Daemon:
         else:
             self.move(container, "die", "exited")
             self.emit(container, "die", extra)
+            for proc in list(container.procs.values()):
+                proc.thaw()
         for waiter in self.exit_waiters.pop(container.id, []):
             waiter(container)
         if not restart and container.host_config.auto_remove and container.id in self.containers:
@@ -474,11 +479,12 @@ class Daemon:
         self.emit(container, "kill", {"signal": str(sig)})
         if main is None:
             return
-        main.signal(sig)
-        if container.paused and container.main is not None:
+        if container.paused and sig != SIGKILL:
+            self.move(container, "unpause", "running")
+            self.emit(container, "unpause")
             for proc in list(container.procs.values()):
                 proc.thaw()
-            self.move(container, "unpause", "running")
+        main.signal(sig)
 
     def kill(self, container: Container, signal: str | None) -> None:
         try:

@@ -11,16 +11,16 @@ from ..images import Program as ProgramSpec
 from .applets import APPLETS, true
 from .process import INTERRUPTED, Exec, Forever, Proc, ReadLine, WaitPid
 from .shell import shell_program
-from .signals import SIGCHLD_LIKE, SIGKILL, parse_signal
+from .signals import SIGCHLD_LIKE, SIGKILL, parse_signal, signal_name
 
 Gen = Generator[Any, Any, int]
 Program = Callable[[Proc], Gen]
 
-_PLACEHOLDER = re.compile(r"\{(hostname|ip|pid|now:[^}]*)\}")
+_PLACEHOLDER = re.compile(r"\{(hostname|ip|pid|signal|signum|now:[^}]*)\}")
 
 
-def render(line: str, proc: Proc) -> str:
-    """Fill a catalogue output line's placeholders for this process."""
+def render(line: str, proc: Proc, sig: int | None = None) -> str:
+    """Fill a catalogue output line's placeholders for this process (see webapp.engine.images)."""
 
     def fill(match: re.Match[str]) -> str:
         key = match.group(1)
@@ -30,17 +30,22 @@ def render(line: str, proc: Proc) -> str:
             return proc.box.ip or "127.0.0.1"
         if key == "pid":
             return str(proc.pid)
-        fmt = key[4:]
+        if key == "signal":
+            return signal_name(sig) if sig is not None else match.group(0)
+        if key == "signum":
+            return str(sig) if sig is not None else match.group(0)
         now = proc.box.clock.now()
         micro = f"{int((now % 1) * 1_000_000):06d}"
-        return _time.strftime(fmt.replace("%f", micro).replace("%N", micro + "000"), _time.gmtime(now))
+        fmt = (key[4:].replace("%f", micro).replace("%L", micro[:3]).replace("%N", micro + "000")
+               .replace("%s", str(int(now))))
+        return _time.strftime(fmt, _time.gmtime(now))
 
     return _PLACEHOLDER.sub(fill, line)
 
 
-def _write_lines(proc: Proc, lines: tuple[str, ...], stream: str) -> None:
+def _write_lines(proc: Proc, lines: tuple[str, ...], stream: str, sig: int | None = None) -> None:
     if lines:
-        proc.write("".join(render(line, proc) + "\n" for line in lines), stream)
+        proc.write("".join(render(line, proc, sig) + "\n" for line in lines), stream)
 
 
 def message_program(spec: ProgramSpec) -> Program:
@@ -62,7 +67,7 @@ def server_program(spec: ProgramSpec) -> Program:
         _write_lines(proc, spec.stderr, "stderr")
 
         def graceful(p: Proc, sig: int) -> int:
-            _write_lines(p, spec.shutdown, spec.shutdown_stream)
+            _write_lines(p, spec.shutdown, spec.shutdown_stream, sig)
             return spec.graceful_exit
 
         for name in spec.graceful:

@@ -447,6 +447,9 @@ class Shell:
             elif redirect.op == "2>&1":
                 prev = write
                 write = (lambda p: lambda t, st: p(t, "stdout"))(prev)
+            elif redirect.op == ">&2":
+                prev = write
+                write = (lambda p: lambda t, st: p(t, "stderr"))(prev)
             elif redirect.op == "<":
                 content = box.read_file(self.proc, _join(self.proc.cwd, target))
                 if content is None:

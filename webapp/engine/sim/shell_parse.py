@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-OPERATORS = ("&&", "||", ";;", ">>", "2>&1", "2>", "&>", ";", "&", "|", "(", ")", "<", ">", "\n")
+OPERATORS = ("&&", "||", ";;", ">>", "2>&1", "1>&2", ">&2", "2>", "&>", ";", "&", "|", "(", ")", "<",
+             ">", "\n")
 KEYWORDS = {"if", "then", "elif", "else", "fi", "while", "until", "do", "done", "for", "in", "{", "}", "!"}
 
 
@@ -101,7 +102,7 @@ def tokenize(text: str) -> list[Tok]:
             i += 2
             continue
         op = next((o for o in OPERATORS if text.startswith(o, i)), None)
-        if op is not None and not (op in ("2>", "2>&1") and toks and toks[-1].kind == "word"
+        if op is not None and not (op in ("2>", "2>&1", "1>&2") and toks and toks[-1].kind == "word"
                                    and i > 0 and text[i - 1] not in " \t"):
             toks.append(Tok("op", op))
             i += len(op)
@@ -351,9 +352,9 @@ class Parser:
                     raise ShellSyntaxError(f"syntax error near unexpected token `{target.text}'")
                 cmd.redirects.append(Redirect(tok.text, target.text))
                 continue
-            if tok.kind == "op" and tok.text == "2>&1":
+            if tok.kind == "op" and tok.text in ("2>&1", "1>&2", ">&2"):
                 self.i += 1
-                cmd.redirects.append(Redirect("2>&1"))
+                cmd.redirects.append(Redirect(">&2" if tok.text != "2>&1" else "2>&1"))
                 continue
             if tok.kind != "word":
                 break

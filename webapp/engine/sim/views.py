@@ -70,8 +70,6 @@ def _ports(c: Container) -> list[dict[str, Any]]:
 def container_summary(daemon: Daemon, c: Container, now: float) -> dict[str, Any]:
     """One element of `GET /containers/json`."""
     path, args = c.path_args
-    if c.host_config.init:
-        path, args = "/sbin/docker-init", ["--", path, *args]
     return {
         "Id": c.id,
         "Names": ["/" + c.name],
@@ -103,8 +101,6 @@ def _port_map(c: Container) -> dict[str, Any]:
 def container_inspect(daemon: Daemon, c: Container) -> dict[str, Any]:
     """`GET /containers/{id}/json`, with the fields in the daemon's order."""
     path, args = c.path_args
-    if c.host_config.init:
-        path, args = "/sbin/docker-init", ["--", path, *args]
     cfg = c.config
     hc = c.host_config
     config: dict[str, Any] = {
