@@ -79,6 +79,8 @@ def _graphemes(s: str) -> list[str]:
 
 def display_width(s: str) -> int:
     """Display columns of ``s`` (go-runewidth ``StringWidth``): per cluster, its first non-zero rune."""
+    if s.isascii() and s.isprintable():
+        return len(s)  # the common case, and the hot path of every table
     total = 0
     for cluster in _graphemes(s):
         for ch in cluster:
@@ -164,4 +166,31 @@ def tabwrite(rows: list[list[str]]) -> str:
     Each row is written as its cells joined by tabs followed by a newline, exactly what the
     formatter feeds the tabwriter, so cells may themselves contain ``\\t`` or ``\\n``.
     """
+    if rows and _plain(rows):
+        return _plain_table(rows)
     return tabwriter_format("".join("\t".join(row) + "\n" for row in rows))
+
+
+_SPECIAL = ("\t", "\n", "\v", "\f", "\r")
+
+
+def _plain(rows: list[list[str]]) -> bool:
+    """Rows of equal length whose cells are plain printable ASCII: one column block, no surprises."""
+    width = len(rows[0])
+    for row in rows:
+        if len(row) != width:
+            return False
+        for cell in row:
+            if not (cell.isascii() and cell.isprintable()):
+                return False
+    return True
+
+
+def _plain_table(rows: list[list[str]]) -> str:
+    """What the tabwriter writes for plain rows, computed directly (the hot path of `docker ps`)."""
+    last = len(rows[0]) - 1
+    widths = [max(MIN_WIDTH, max(len(row[col]) for row in rows) + PADDING) for col in range(last)]
+    lines = []
+    for row in rows:
+        lines.append("".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + row[last] + "\n")
+    return "".join(lines)

@@ -99,6 +99,7 @@ class Container(Box):
         self.host_config = host_config
         self.created = created
         self.seq = 0
+        self.summary_cache: dict[str, object] | None = None
         self.state = "created"
         self.exit_code = 0
         self.error = ""

@@ -69,24 +69,31 @@ def _ports(c: Container) -> list[dict[str, Any]]:
 
 def container_summary(daemon: Daemon, c: Container, now: float) -> dict[str, Any]:
     """One element of `GET /containers/json`."""
-    path, args = c.path_args
-    return {
-        "Id": c.id,
-        "Names": ["/" + c.name],
-        "Image": c.config.image,
-        "ImageID": c.image.id,
-        "Command": command_string(path, args),
-        "Created": int(c.created),
+    static = c.summary_cache
+    if static is None or static["Names"][0] != "/" + c.name:
+        path, args = c.path_args
+        static = {
+            "Id": c.id,
+            "Names": ["/" + c.name],
+            "Image": c.config.image,
+            "ImageID": c.image.id,
+            "Command": command_string(path, args),
+            "Created": int(c.created),
+            "Labels": dict(c.image.labels) | dict(c.config.labels),
+        }
+        c.summary_cache = static
+    summary = dict(static)
+    summary.update({
         "Ports": _ports(c),
-        "SizeRw": sum(len(v) for v in c.written.values()),
+        "SizeRw": sum(len(v) for v in c.written.values()) if c.written else 0,
         "SizeRootFs": c.image.size,
-        "Labels": dict(c.image.labels) | dict(c.config.labels),
         "State": c.docker_state,
         "Status": status_string(c, now),
         "HostConfig": {"NetworkMode": "bridge"},
         "NetworkSettings": {"Networks": {"bridge": {"IPAddress": c.ip}}},
         "Mounts": [],
-    }
+    })
+    return summary
 
 
 def _port_map(c: Container) -> dict[str, Any]:
