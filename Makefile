@@ -1,12 +1,16 @@
-# `make run` and `make test` set up what they need themselves (virtual environment and packages).
+# `make run` and `make test` set up what they need themselves: a virtual environment with the
+# Python packages, and the front-end packages from npm (served from our own origin, never a CDN).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NPM_STAMP := node_modules/.installed
+HOST ?= 127.0.0.1
+PORT ?= 5000
 
-.PHONY: setup run test lint clean
+.PHONY: setup run console test lint bench screenshots clean
 
-setup: $(STAMP)
+setup: $(STAMP) $(NPM_STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,14 +18,24 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NPM_STAMP)
+
 run: setup
+	$(BIN)/lifecycle-lab serve --host $(HOST) --port $(PORT)
+
+console: setup
 	$(BIN)/lifecycle-lab console
 
 test: setup
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 lint: setup
-	$(BIN)/ruff check webapp tests bench
+	$(BIN)/ruff check webapp tests bench scripts
+
+bench: setup
+	$(BIN)/python bench/engine.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache

@@ -1,0 +1,83 @@
+"""Lifecycle Lab: the Flask app factory.
+
+Extensions are created unbound here and bound in `create_app`, so tests build as many apps as they
+like with their own settings. Flask-SocketIO keeps the *last* bound server on its one module-level
+object, so one process serves one app at a time (tests create them one after another).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response
+from flask_socketio import SocketIO
+
+from .config import PROJECT_ROOT, instance_secret_key, load_config
+
+socketio = SocketIO()
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: settings from `LAB_*` variables, then `config` (tests), then the sandboxes."""
+    from .live import LabNamespace
+    from .session import SandboxManager
+    from .store import Store
+    from .views import bp
+
+    settings = load_config(config)
+    instance = Path(settings["LAB_INSTANCE"] or PROJECT_ROOT / "instance")
+    app = Flask(__name__, instance_path=str(instance.resolve()),
+                template_folder=str(PROJECT_ROOT / "templates"),
+                static_folder=str(PROJECT_ROOT / "static"))
+    app.config.update(
+        SESSION_COOKIE_NAME="lab_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=30 * 24 * 3600,
+    )
+    app.config.update(settings)
+    app.config["SECRET_KEY"] = (settings.get("SECRET_KEY") or settings["LAB_SECRET_KEY"]
+                                or instance_secret_key(instance))
+    db = settings["LAB_DB"] or str(instance / "lab.db")
+    app.config["LAB_DB"] = db
+
+    store = Store(db)
+    manager = SandboxManager(
+        store, clock=settings["LAB_CLOCK"], idle_seconds=settings["LAB_IDLE_SECONDS"],
+        max_sandboxes=settings["LAB_MAX_SANDBOXES"], max_log=settings["LAB_MAX_LOG"],
+        rate=settings["LAB_RATE"])
+    app.extensions["lab"] = manager
+    app.extensions["lab.store"] = store
+
+    app.register_blueprint(bp)
+    app.after_request(_security_headers)
+
+    socketio.init_app(app, async_mode="threading")
+    socketio.on_namespace(LabNamespace(manager, app.config))
+    app.extensions["lab.sio_server"] = socketio.server
+    manager.start_reaper(settings["LAB_REAP_INTERVAL"])
+    return app
+
+
+def close_app(app: Flask) -> None:
+    """Stop the reaper and every sandbox clock and close the database (logs stay for a restart)."""
+    app.extensions["lab"].close()
+    app.extensions["lab.store"].close()
+
+
+def _security_headers(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response

@@ -1,4 +1,4 @@
-"""The `lifecycle-lab` command: `console`, `replay`, `images build` (the web server comes next)."""
+"""The `lifecycle-lab` command: `serve` (the web app), `console`, `replay`, `images build`."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
         try:
             transcript = run_scenario_real(scenario)
-        except Exception as err:  # the daemon is outside our control; say what went wrong
+        except (OSError, RuntimeError, ValueError) as err:  # the daemon is outside our control
             print(f"lifecycle-lab replay: {err}", file=sys.stderr)
             return 1
     json.dump(transcript, sys.stdout, indent=2 if args.pretty else None, ensure_ascii=False)
@@ -51,10 +51,40 @@ def cmd_console(args: argparse.Namespace) -> int:
     return run_console()
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run the web app on Flask-SocketIO's threaded server (fine for a classroom, not a data centre)."""
+    from . import close_app, create_app, socketio
+    from .config import ConfigError
+
+    overrides = {"LAB_ENGINE": args.engine} if args.engine else None
+    try:
+        app = create_app(overrides)
+    except ConfigError as err:
+        print(f"lifecycle-lab serve: {err}", file=sys.stderr)
+        return 2
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"Lifecycle Lab on http://{host}:{args.port}/ (engine: {app.config['LAB_ENGINE']}; "
+          f"Ctrl-C to stop)", flush=True)
+    try:
+        socketio.run(app, host=args.host, port=args.port, allow_unsafe_werkzeug=True,
+                     use_reloader=False)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        close_app(app)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lifecycle-lab",
                                      description="Learn how Docker containers live and die.")
     sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="the web app: console, lifecycle graph and lessons")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=5000, help="port (default 5000)")
+    serve.add_argument("--engine", choices=("sim", "docker"), default=None,
+                       help="engine (default: $LAB_ENGINE, else sim)")
+    serve.set_defaults(func=cmd_serve)
     console = sub.add_parser("console", help="a docker console on the simulator, in this terminal")
     console.set_defaults(func=cmd_console)
     replay = sub.add_parser("replay", help="replay a scenario and print its transcript")

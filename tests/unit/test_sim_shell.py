@@ -89,13 +89,13 @@ def test_scripts(script, stdout, code):
 
 
 def test_unknown_command_is_127_with_bash_wording():
-    proc, out, clock, _ = start(["bash", "-c", "nosuch"])
+    proc, out, _, _ = start(["bash", "-c", "nosuch"])
     assert proc.exit_code == 127
     assert text(out, "stderr") == "bash: nosuch: command not found\n"
 
 
 def test_sh_wording_differs_from_bash():
-    proc, out, clock, _ = start(["sh", "-c", "nosuch"])
+    _proc, out, _clock, _ = start(["sh", "-c", "nosuch"])
     assert text(out, "stderr") == "sh: nosuch: not found\n"
 
 
@@ -108,7 +108,7 @@ def test_sleep_takes_virtual_time():
 
 
 def test_pid1_ignores_sigterm_but_not_sigkill():
-    proc, out, clock, _ = start(["bash", "-c", "sleep 100"])
+    proc, _out, _clock, _ = start(["bash", "-c", "sleep 100"])
     proc.signal(15)
     assert proc.alive
     proc.signal(9)
@@ -116,7 +116,7 @@ def test_pid1_ignores_sigterm_but_not_sigkill():
 
 
 def test_not_pid1_dies_of_sigterm():
-    proc, out, clock, _ = start(["bash", "-c", "sleep 100"], pid1=False)
+    proc, _out, _clock, _ = start(["bash", "-c", "sleep 100"], pid1=False)
     proc.signal(15)
     assert proc.exit_code == 143
 
@@ -131,18 +131,18 @@ def test_trap_interrupts_wait():
 
 
 def test_shell_reads_commands_from_stdin_until_eof():
-    proc, out, clock, _ = start(["bash"], stdin="echo hi\nexit 7\n")
+    proc, out, _clock, _ = start(["bash"], stdin="echo hi\nexit 7\n")
     assert proc.exit_code == 7
     assert text(out) == "hi\n"
 
 
 def test_shell_exits_zero_at_end_of_input():
-    proc, out, clock, _ = start(["bash"])
+    proc, _out, _clock, _ = start(["bash"])
     assert proc.exit_code == 0
 
 
 def test_open_stdin_keeps_shell_waiting():
-    proc, out, clock, stream = start(["bash"], closed=False)
+    proc, _out, clock, stream = start(["bash"], closed=False)
     clock.advance(1000)
     assert proc.alive
     stream.feed("exit 4\n")
@@ -150,7 +150,7 @@ def test_open_stdin_keeps_shell_waiting():
 
 
 def test_interactive_shell_prompt_and_tty_echo():
-    proc, out, clock, stream = start(["bash"], tty=True)
+    proc, out, _clock, stream = start(["bash"], tty=True)
     echoed = []
     ldisc = LineDiscipline(stream, echoed.append, proc.interrupt_foreground)
     assert text(out).endswith("root@0123456789ab:~# ") or text(out).endswith("root@0123456789ab:/# ")
@@ -192,7 +192,7 @@ def test_freeze_holds_time():
 
 
 def test_runaway_loop_yields_to_the_clock():
-    proc, out, clock, _ = start(["bash", "-c", "while true; do true; done"])
+    proc, _out, clock, _ = start(["bash", "-c", "while true; do true; done"])
     clock.advance(0.01)
     assert proc.alive
     proc.signal(9)
@@ -201,6 +201,6 @@ def test_runaway_loop_yields_to_the_clock():
 
 @pytest.mark.parametrize("script", ["echo 'unterminated", "if true; then", "echo )", "for", "$((", "'"])
 def test_syntax_errors_are_reported_not_raised(script):
-    proc, out, clock, _ = start(["bash", "-c", script])
+    proc, _out, clock, _ = start(["bash", "-c", script])
     clock.advance(1)
     assert proc.exit_code in (1, 2, 127)

@@ -157,3 +157,61 @@ class RealClock(Clock):
                         timer.fn()
             else:
                 timer.fn()
+
+
+class HybridClock(RealClock):
+    """Virtual while a sandbox is rebuilt from its log, real afterwards.
+
+    A rebuild replays each logged command at the time it was first applied: `advance_to` jumps there
+    at once, firing due timers in order, so a container that would have died while the server was
+    down dies in the replay too. `go_live()` then catches up with the wall clock and hands the
+    pending timers (the same `Timer` objects, so the engine can still cancel them) to the real
+    scheduler thread. Started with `start=None`, the clock is live from the beginning.
+    """
+
+    def __init__(self, lock: threading.RLock | None = None, start: float | None = None) -> None:
+        super().__init__(lock)
+        self._virtual_now = start
+
+    @property
+    def live(self) -> bool:
+        return self._virtual_now is None
+
+    def now(self) -> float:
+        virtual = self._virtual_now
+        return time.time() if virtual is None else virtual
+
+    def call_at(self, when: float, fn: Callable[[], None]) -> Timer:
+        if self._virtual_now is None:
+            return super().call_at(when, fn)
+        timer = self._timer(max(when, self._virtual_now), fn)
+        with self._cond:
+            heapq.heappush(self._timers, timer)
+        return timer
+
+    def advance_to(self, target: float) -> None:
+        """While virtual: move time to `target`, firing due timers in order (the caller holds the lock)."""
+        if self._virtual_now is None:
+            raise RuntimeError("the clock is live: real time cannot be advanced")
+        while True:
+            with self._cond:
+                while self._timers and self._timers[0].cancelled:
+                    heapq.heappop(self._timers)
+                if not self._timers or self._timers[0].when > target:
+                    break
+                timer = heapq.heappop(self._timers)
+            self._virtual_now = max(self._virtual_now, timer.when)
+            timer.fn()
+        self._virtual_now = max(self._virtual_now, target)
+
+    def go_live(self) -> None:
+        """Catch up with the wall clock, then run on real time from here on."""
+        if self._virtual_now is None:
+            return
+        self.advance_to(time.time())
+        with self._cond:
+            self._virtual_now = None
+            if self._timers and self._thread is None and not self._closed:
+                self._thread = threading.Thread(target=self._loop, name="lab-clock", daemon=True)
+                self._thread.start()
+            self._cond.notify()

@@ -5,6 +5,7 @@ Ubuntu-based images print GNU coreutils/procps text; alpine and busybox print bu
 
 from __future__ import annotations
 
+import math
 import time as _time
 from collections.abc import Callable, Generator
 from typing import Any
@@ -48,7 +49,7 @@ def parse_duration(text: str) -> float | None:
         value = float(text)
     except ValueError:
         return None
-    if value < 0 or value != value:
+    if value < 0 or math.isnan(value):
         return None
     return value * scale
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from ..cli import CliError, ParsedCommand, help_text, usage_line
 from ..formats.containers import format_containers
@@ -112,7 +112,7 @@ class SimCli:
 
     # -- dispatch ---------------------------------------------------------------------------------
 
-    ALIASES = {"container inspect": "inspect", "image inspect": "inspect"}
+    ALIASES: ClassVar[dict[str, str]] = {"container inspect": "inspect", "image inspect": "inspect"}
 
     def dispatch(self, job: Job, cmd: ParsedCommand) -> None:
         job.write_out(cmd.notice_stdout)
@@ -667,7 +667,7 @@ class SimCli:
                 user=str(cmd.get("user") or ""))
         except DaemonError as err:
             daemon_error(job, err.message)
-            job.finish(1 if err.status != 404 else 1)
+            job.finish(1)
             return
         if detach:
             self.daemon.exec_start(instance)
@@ -1177,9 +1177,9 @@ def _parse_time(value: object, now: float) -> float | None:
     from datetime import datetime
 
     try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+        return datetime.fromisoformat(text).timestamp()
     except ValueError:
         return None
 
 
-__all__ = ["SimCli", "CliError", "json", "CATALOGUE", "usage_line"]
+__all__ = ["CATALOGUE", "CliError", "SimCli", "json", "usage_line"]

@@ -131,7 +131,7 @@ class Daemon:
 
     def new_id(self) -> str:
         while True:
-            value = "%064x" % self.rng.getrandbits(256)
+            value = f"{self.rng.getrandbits(256):064x}"
             if not value[:12].isdigit():
                 return value
 
@@ -166,7 +166,7 @@ class Daemon:
             raise DaemonError("No such container: ", 404)
         if ref in self.containers:
             return self.containers[ref]
-        name = ref[1:] if ref.startswith("/") else ref
+        name = ref.removeprefix("/")
         if name in self.names:
             return self.containers[self.names[name]]
         matches = [c for cid, c in self.containers.items() if cid.startswith(ref.lower())] \
@@ -246,7 +246,7 @@ class Daemon:
         if container.running and not container.restarting:
             raise NotModified()
         if container.removal_in_progress or container.state == "dead":
-            raise DaemonError(f"container is marked for removal and cannot be started", 409)
+            raise DaemonError("container is marked for removal and cannot be started", 409)
         path, args = container.path_args
         if not path:
             raise DaemonError("no command specified", 400)
@@ -317,7 +317,7 @@ class Daemon:
         container.error = message
         if container.host_config.auto_remove:
             self._destroy(container)
-        raise DaemonError(message, 400 if code != 126 else 400, exit_code=code)
+        raise DaemonError(message, 400, exit_code=code)
 
     def _allocate_ip(self) -> str:
         used = {c.ip for c in self.containers.values() if c.ip}
@@ -583,7 +583,7 @@ class Daemon:
         new_name = new_name.lstrip("/")
         old = container.name
         if new_name == old:
-            raise DaemonError(f"Renaming a container with the same name as its current name", 400)
+            raise DaemonError("Renaming a container with the same name as its current name", 400)
         if new_name in self.names:
             raise DaemonError(
                 f'Conflict. The container name "/{new_name}" is already in use by container '
@@ -665,7 +665,7 @@ class Daemon:
     def remove_image(self, ref: str, force: bool) -> list[str]:
         image = self.images.find(ref)
         if image is None:
-            raise DaemonError(f"No such image: {normalize_ref(ref) if ':' not in ref or True else ref}", 404)
+            raise DaemonError(f"No such image: {normalize_ref(ref)}", 404)
         by_id = normalize_ref(ref) not in self.images.by_ref
         users = self.image_users(image)
         tags = [r for r, i in self.images.by_ref.items() if i.id == image.id]

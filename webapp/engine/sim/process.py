@@ -393,6 +393,19 @@ class Proc:
 
 
 __all__ = [
-    "Box", "EOF", "INTERRUPTED", "Exec", "Forever", "NullStream", "Proc", "Program", "ReadChunk", "ReadLine",
-    "Sleep", "Stream", "WaitPid", "SIGINT", "SIGQUIT",
+    "EOF",
+    "INTERRUPTED",
+    "SIGINT",
+    "SIGQUIT",
+    "Box",
+    "Exec",
+    "Forever",
+    "NullStream",
+    "Proc",
+    "Program",
+    "ReadChunk",
+    "ReadLine",
+    "Sleep",
+    "Stream",
+    "WaitPid",
 ]

@@ -88,7 +88,6 @@ def repl_program(spec: ProgramSpec) -> Program:
 
             def on_int(p: Proc, sig: int) -> None:
                 p.write("\n" + spec.prompt)
-                return None
 
             proc.handlers[2] = on_int
         while True:
@@ -165,7 +164,7 @@ def init_program(proc: Proc) -> Gen:
     argv = proc.argv[1:]
     if argv and argv[0] == "--":
         argv = argv[1:]
-    program, code, reason = proc.box.resolve(proc, argv)
+    program, code, _ = proc.box.resolve(proc, argv)
     if program is None:
         proc.write(f"[FATAL tini (7)] exec {argv[0] if argv else ''} failed: "
                    f"{'No such file or directory' if code == 127 else 'Permission denied'}\n", "stderr")
@@ -175,7 +174,6 @@ def init_program(proc: Proc) -> Gen:
 
     def forward(p: Proc, sig: int) -> None:
         child.signal(sig)
-        return None
 
     for sig in range(1, 32):
         if sig != SIGKILL and sig not in SIGCHLD_LIKE:

@@ -155,7 +155,7 @@ class Shell:
             try:
                 tree = parse(buffer)
             except ShellSyntaxError as err:
-                if err.incomplete and (self.interactive or True):
+                if err.incomplete:
                     continue
                 self.syntax_error(err, None)
                 self.status = 2
@@ -401,7 +401,7 @@ class Shell:
 
     def run_external(self, argv: list[str], env: dict[str, str], io: IO) -> Gen:
         box = self.proc.box
-        program, code, reason = box.resolve(self.proc, argv, env.get("PATH"))
+        program, _, reason = box.resolve(self.proc, argv, env.get("PATH"))
         if program is None:
             return self.not_found(argv[0], reason, io)
         child = Proc(box, argv, env=env, cwd=self.proc.cwd, out=io.write, stdin=io.stdin,
@@ -437,19 +437,12 @@ class Shell:
                     def sink(text: str, stream: str, path: str = path) -> None:
                         box.write_file(self.proc, path, text, append=True)
 
-                prev = write
-                if redirect.op == "2>":
-                    write = (lambda p, s: lambda t, st: s(t, st) if st == "stderr" else p(t, st))(prev, sink)
-                elif redirect.op == "&>":
+                if redirect.op == "&>":
                     write = sink
                 else:
-                    write = (lambda p, s: lambda t, st: s(t, st) if st == "stdout" else p(t, st))(prev, sink)
-            elif redirect.op == "2>&1":
-                prev = write
-                write = (lambda p: lambda t, st: p(t, "stdout"))(prev)
-            elif redirect.op == ">&2":
-                prev = write
-                write = (lambda p: lambda t, st: p(t, "stderr"))(prev)
+                    write = _split(write, sink, "stderr" if redirect.op == "2>" else "stdout")
+            elif redirect.op in ("2>&1", ">&2"):
+                write = _merge(write, "stdout" if redirect.op == "2>&1" else "stderr")
             elif redirect.op == "<":
                 content = box.read_file(self.proc, _join(self.proc.cwd, target))
                 if content is None:
@@ -590,6 +583,25 @@ class Shell:
         return self.get_var(match.group(0)) or "", i + 1 + len(match.group(0))
 
 
+def _split(rest: Callable[[str, str], None], sink: Callable[[str, str], None], stream: str
+           ) -> Callable[[str, str], None]:
+    """Send one stream to `sink` (a redirection) and the other where it went before."""
+
+    def write(text: str, where: str) -> None:
+        (sink if where == stream else rest)(text, where)
+
+    return write
+
+
+def _merge(target: Callable[[str, str], None], stream: str) -> Callable[[str, str], None]:
+    """Send both streams to one (2>&1, >&2)."""
+
+    def write(text: str, where: str) -> None:
+        target(text, stream)
+
+    return write
+
+
 def _discard(text: str, stream: str) -> None:
     return None
 
@@ -617,7 +629,7 @@ def b_exit(sh: Shell, argv: list[str], io: IO) -> Gen:
             code = int(argv[1]) & 0xFF
         except ValueError:
             io.write(f"{sh.name}: exit: {argv[1]}: numeric argument required\n", "stderr")
-            code = 2 if sh.bash else 2
+            code = 2
     raise ShellExit(code)
     yield  # pragma: no cover
 

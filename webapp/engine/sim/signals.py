@@ -35,7 +35,7 @@ def parse_signal(text: str) -> int:
     name = raw.upper().removeprefix("SIG")
     if name in SIGNALS:
         return SIGNALS[name]
-    if name.startswith("RTMIN") or name.startswith("RTMAX"):
+    if name.startswith(("RTMIN", "RTMAX")):
         base, _, off = name.partition("+") if "+" in name else name.partition("-")
         try:
             offset = int(off) if off else 0

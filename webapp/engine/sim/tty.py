@@ -32,9 +32,7 @@ class LineDiscipline:
         for ch in data:
             if self._escape:
                 self._escape += ch
-                if len(self._escape) >= 2 and (ch.isalpha() or ch == "~"):
-                    self._escape = ""
-                elif len(self._escape) > 8:
+                if len(self._escape) >= 2 and (ch.isalpha() or ch == "~") or len(self._escape) > 8:
                     self._escape = ""
                 continue
             if ch == "\x1b":

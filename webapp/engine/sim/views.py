@@ -22,7 +22,7 @@ def rfc3339nano(ts: float | None) -> str:
     if ts is None:
         return ZERO_TIME
     seconds = int(ts)
-    nanos = int(round((ts - seconds) * 1_000_000_000))
+    nanos = round((ts - seconds) * 1_000_000_000)
     if nanos >= 1_000_000_000:
         seconds, nanos = seconds + 1, nanos - 1_000_000_000
     base = _time.strftime("%Y-%m-%dT%H:%M:%S", _time.gmtime(seconds))
@@ -259,6 +259,6 @@ def _parse_created(text: str) -> float:
     from datetime import datetime
 
     try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+        return datetime.fromisoformat(text).timestamp()
     except ValueError:
         return 0.0

@@ -1,0 +1,187 @@
+"""The real thing: `lifecycle-lab serve` in a subprocess, driven by python-socketio's real client.
+
+Real time, real websockets, real threads. Every wait is on an event with a timeout.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+import socketio
+
+ROOT = Path(__file__).resolve().parents[2]
+NS = "/lab"
+TIMEOUT = 10
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("live")
+    port = free_port()
+    env = dict(os.environ, LAB_DB=str(tmp / "lab.db"), LAB_INSTANCE=str(tmp / "instance"),
+               LAB_SECRET_KEY="live-test", LAB_ENGINE="sim", PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen([sys.executable, "-m", "webapp.cli", "serve", "--port", str(port)],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        banner = proc.stdout.readline()
+        assert f"{url}/" in banner, banner
+        threading.Thread(target=proc.stdout.read, daemon=True).start()  # keep the pipe drained
+        deadline = time.monotonic() + TIMEOUT
+        while True:  # the banner comes just before the socket is bound
+            try:
+                if requests.get(f"{url}/healthz", timeout=1).ok:
+                    break
+            except requests.ConnectionError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.05)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(TIMEOUT)
+
+
+class Console:
+    """A python-socketio client on `/lab` that queues every event it receives."""
+
+    def __init__(self, url: str, cookie: str | None):
+        self.inbox: queue.Queue = queue.Queue()
+        self.sio = socketio.Client(reconnection=False)
+        for name in ("hello", "output", "engine_event", "state", "error"):
+            self.sio.on(name, self._handler(name), namespace=NS)
+        headers = {"Cookie": f"lab_session={cookie}"} if cookie else {}
+        self.sio.connect(url, namespaces=[NS], headers=headers, transports=["websocket"],
+                         wait_timeout=TIMEOUT)
+
+    def _handler(self, name: str):
+        return lambda data: self.inbox.put((name, data))
+
+    def wait_for(self, name: str, predicate=lambda data: True) -> object:
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"no matching {name!r} event within {TIMEOUT}s")
+            got, data = self.inbox.get(timeout=remaining)
+            if got == name and predicate(data):
+                return data
+
+    def run(self, line: str) -> dict:
+        return self.sio.call("run", {"line": line}, namespace=NS, timeout=TIMEOUT)
+
+    def close(self) -> None:
+        """Hang up. The client's `disconnect()` then idles ~3 s in its websocket library waiting for
+        a close frame its own reader thread already consumed, so let it finish in the background."""
+        gone = threading.Event()
+        self.sio.on("disconnect", lambda *args: gone.set(), namespace=NS)
+        threading.Thread(target=self.sio.disconnect, daemon=True).start()
+        assert gone.wait(TIMEOUT)
+
+
+@pytest.fixture
+def cookie(server) -> str:
+    http = requests.Session()
+    assert http.get(f"{server}/sandbox", timeout=TIMEOUT).ok
+    return http.cookies["lab_session"]
+
+
+def test_run_is_acknowledged_and_events_are_pushed(server, cookie):
+    console = Console(server, cookie)
+    try:
+        hello = console.wait_for("hello")
+        assert hello["engine"] == "sim" and hello["lifecycle"]["states"]
+        result = console.run("docker run -d --name web httpd")
+        assert result["exit_code"] == 0, result
+        assert len(result["stdout"].strip()) == 64  # the container id
+        event = console.wait_for("engine_event", lambda e: e["Action"] == "start")
+        assert event["Actor"]["Attributes"]["name"] == "web"
+        console.wait_for("state", lambda s: any(c["name"] == "web" and c["state"] == "running"
+                                                for c in s["containers"]))
+        ps = console.run("docker ps --format '{{.Names}}'")
+        assert ps == {"exit_code": 0, "stdout": "web\n", "stderr": ""}
+    finally:
+        console.close()
+
+
+def test_a_container_dying_on_its_own_is_pushed_when_it_happens(server, cookie):
+    console = Console(server, cookie)
+    try:
+        started = time.monotonic()
+        assert console.run("docker run -d --name napper busybox sleep 0.3")["exit_code"] == 0
+        died = console.wait_for("engine_event", lambda e: e["Action"] == "die"
+                                and e["Actor"]["Attributes"]["name"] == "napper")
+        assert time.monotonic() - started >= 0.25  # real time: it slept first
+        assert died["Actor"]["Attributes"]["exitCode"] == "0"
+    finally:
+        console.close()
+
+
+def test_an_attached_shell_takes_keystrokes_while_run_waits(server, cookie):
+    console = Console(server, cookie)
+    try:
+        finished = threading.Event()
+        acks = []
+        console.sio.emit("run", {"line": "docker run -it --name box ubuntu bash"}, namespace=NS,
+                         callback=lambda ack: (acks.append(ack), finished.set()))
+        console.wait_for("output", lambda o: "#" in o["data"])  # the shell's prompt
+        for key in "echo hi from $HOSTNAME 0123456789\r":  # one event per keystroke, in order
+            console.sio.emit("input", {"data": key}, namespace=NS)
+        console.wait_for("output", lambda o: "hi from" in o["data"] and "0123456789" in o["data"])
+        assert not finished.is_set()
+        console.sio.emit("input", {"data": "exit\r"}, namespace=NS)
+        assert finished.wait(TIMEOUT)
+        assert acks[0]["exit_code"] == 0
+    finally:
+        console.close()
+
+
+def test_reconnecting_with_the_cookie_finds_the_same_sandbox(server, cookie):
+    first = Console(server, cookie)
+    sandbox = first.wait_for("hello")["sandbox"]
+    assert first.run("docker create --name keeper alpine")["exit_code"] == 0
+    first.close()
+
+    second = Console(server, cookie)
+    try:
+        hello = second.wait_for("hello")
+        assert hello["sandbox"] == sandbox
+        assert any(e["Action"] == "create" for e in hello["history"])
+        second.wait_for("state", lambda s: [c["name"] for c in s["containers"]] == ["keeper"])
+    finally:
+        second.close()
+
+    stranger = Console(server, None)  # no cookie: a sandbox of its own
+    try:
+        assert stranger.wait_for("hello")["sandbox"] != sandbox
+        assert stranger.run("docker ps -aq") == {"exit_code": 0, "stdout": "", "stderr": ""}
+    finally:
+        stranger.close()
+
+
+def test_malformed_payloads_get_an_error_and_the_connection_stays_up(server):
+    console = Console(server, None)
+    try:
+        console.sio.emit("run", "docker ps", namespace=NS)
+        assert "expects one object" in console.wait_for("error")["message"]
+        console.sio.emit("teleport", {}, namespace=NS)
+        assert "unknown event" in console.wait_for("error")["message"]
+        assert console.run("docker ps -q")["exit_code"] == 0
+    finally:
+        console.close()

@@ -1,0 +1,302 @@
+"""The Socket.IO namespace `/lab`: console lines and keystrokes in; output, events and state out.
+
+Protocol (DESIGN.md): client -> server `run {"line"}` (acked with `{"exit_code", "stdout", "stderr"}`
+when the command returns), `input {"data"}`, `complete {"line", "cursor"}` (acked with
+`{"candidates", "replace_from"}`), `reset {}`; server -> client `hello`, `output {"data", "stream"}`,
+`engine_event` (a Docker event object), `state {"containers"}` and `error {"message"}`.
+
+In threading mode every event runs in its own thread, so `run` may simply wait for an attached
+command while `input` events from the same console reach it. Anything malformed gets an `error`
+event (and a refusal as its ack); the connection always stays up.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import request, session
+from flask_socketio import Namespace
+from socketio.exceptions import ConnectionRefusedError as ConnectionRefused
+
+from .completion import complete
+from .engine import lifecycle
+from .engine.events import Event
+from .session import Sandbox, SandboxError, SandboxManager, TokenBucket, TooManySandboxes
+
+log = logging.getLogger(__name__)
+
+NAMESPACE = "/lab"
+SESSION_KEY = "sandbox"  # the Flask session (signed cookie) field naming the learner's sandbox
+STATE_DELAY = 0.05  # seconds of sandbox time over which a burst of events becomes one `state`
+HELLO_HISTORY = 200  # recent events sent on connect, to redraw the graph and event log
+ERROR_INTERVAL = 1.0  # at most one flood error per second per connection
+EXAMPLES = {
+    "run": '{"line": "docker ps -a"}',
+    "input": '{"data": "ls\\r"}',
+    "complete": '{"line": "docker st", "cursor": 9}',
+    "reset": "{}",
+}
+
+
+class Broadcaster:
+    """Pushes one sandbox's Docker events to its room as they happen; coalesces `state` snapshots.
+
+    Events may come from a command or, later, from the engine's clock thread; both call us under the
+    sandbox lock. A burst (`rm -f a b c`, a restart loop tick) marks the state dirty once and is
+    flushed `STATE_DELAY` later on the sandbox's own clock, or at once when a handler finishes.
+    """
+
+    def __init__(self, server: Any, sandbox: Sandbox):
+        self.server = server
+        self.sandbox = sandbox
+        self._dirty = False
+        self._scheduled = False
+        self._unsubscribe: Any = None
+
+    def attach(self) -> None:
+        """Listen to the sandbox's current engine (again, after a reset)."""
+        with self.sandbox.lock:
+            if self._unsubscribe is not None:
+                self._unsubscribe()
+            self._scheduled = False
+            self._unsubscribe = self.sandbox.engine.subscribe(self._on_event)
+
+    def _on_event(self, event: Event) -> None:
+        self.server.emit("engine_event", event.to_dict(), to=self.sandbox.id, namespace=NAMESPACE)
+        self._dirty = True
+        if not self._scheduled:
+            self._scheduled = True
+            self.sandbox.clock.call_later(STATE_DELAY, self._timer_flush)
+
+    def _timer_flush(self) -> None:
+        self._scheduled = False
+        self.flush()
+
+    def flush(self) -> None:
+        with self.sandbox.lock:
+            if self._dirty:
+                self._dirty = False
+                self.send_state(self.sandbox.id)
+
+    def send_state(self, to: str) -> None:
+        with self.sandbox.lock:
+            containers = self.sandbox.snapshot()
+        self.server.emit("state", {"containers": containers}, to=to, namespace=NAMESPACE)
+
+
+@dataclass
+class Connection:
+    sandbox: Sandbox
+    ephemeral: bool  # no cookie: nobody can come back to this sandbox once the socket closes
+    messages: TokenBucket
+    last_error: float = field(default=-1e9)
+    keys: deque[str] = field(default_factory=deque)  # keystrokes in arrival order
+    typing: threading.Lock = field(default_factory=threading.Lock)  # one thread delivers them
+
+
+class Refused(Exception):
+    """A request refused with a message for the learner (sent as an `error` event)."""
+
+
+def refusal_ack(event: str, message: str) -> dict[str, Any] | None:
+    """What a refused request is acknowledged with, so a client waiting on its ack never hangs."""
+    if event == "run":  # shaped like a result, plus the reason
+        return {"exit_code": 1, "stdout": "", "stderr": f"lifecycle-lab: {message}\n",
+                "error": message}
+    if event == "complete":
+        return {"candidates": [], "replace_from": 0, "error": message}
+    return None
+
+
+class LabNamespace(Namespace):
+    """One connection = one console on the learner's sandbox (several tabs may share a sandbox)."""
+
+    def __init__(self, manager: SandboxManager, config: dict[str, Any]):
+        super().__init__(NAMESPACE)
+        self.manager = manager
+        self.max_line = int(config["LAB_MAX_LINE"])
+        self.max_payload = int(config["LAB_MAX_PAYLOAD"])
+        self.message_rate = max(100.0, 10 * float(config["LAB_RATE"]))
+        self.engine_name = config["LAB_ENGINE"]
+        self._connections: dict[str, Connection] = {}
+        self._lock = threading.Lock()
+        manager.on_engine = self._on_engine
+
+    # -- plumbing ------------------------------------------------------------------------------------
+
+    def _on_engine(self, sandbox: Sandbox) -> None:
+        broadcaster = sandbox.extras.get("live")
+        if broadcaster is None:
+            broadcaster = sandbox.extras["live"] = Broadcaster(self.server, sandbox)
+        broadcaster.attach()
+
+    def _broadcaster(self, sandbox: Sandbox) -> Broadcaster:
+        return sandbox.extras["live"]
+
+    def _send(self, event: str, data: Any, to: str) -> None:
+        self.server.emit(event, data, to=to, namespace=NAMESPACE)
+
+    def _error(self, sid: str, message: str) -> None:
+        self._send("error", {"message": message}, sid)
+
+    def _connection(self, sid: str) -> Connection | None:
+        with self._lock:
+            return self._connections.get(sid)
+
+    def trigger_event(self, event: str, *args: Any) -> Any:
+        """Route an event; refuse unknown names, impostor connect/disconnect events and floods."""
+        sid = args[0] if args else None
+        if event in ("connect", "disconnect"):
+            if self.server.manager.is_connected(sid, NAMESPACE):  # sent by a client, not the server
+                self._error(sid, f"'{event}' is a reserved event name")
+                return None
+            return super().trigger_event(event, *args)
+        conn = self._connection(sid)
+        if conn is None:
+            return None
+        now = time.monotonic()
+        with self._lock:
+            allowed = conn.messages.take(now)
+            warn = not allowed and now - conn.last_error >= ERROR_INTERVAL
+            if warn:
+                conn.last_error = now
+        if not allowed:
+            if warn:
+                self._error(sid, "too many messages: slow down (some were dropped)")
+            return refusal_ack(event, "too many messages")
+        if event not in EXAMPLES:
+            known = ", ".join(EXAMPLES)
+            self._error(sid, f"unknown event {str(event)[:40]!r}: this server understands {known}")
+            return None
+        try:
+            if event == "input":
+                return self._input(sid, conn, args[1:])
+            return super().trigger_event(event, *args)
+        except (Refused, SandboxError) as err:
+            self._error(sid, str(err))
+            return refusal_ack(event, str(err))
+        except Exception:
+            log.exception("handler for %r failed", event)
+            self._error(sid, f"internal error while handling '{event}'")
+            return refusal_ack(event, "internal error")
+
+    def _payload(self, event: str, args: tuple[Any, ...], **fields: type) -> dict[str, Any]:
+        """The event's one object argument, with the required fields of the right types."""
+        payload = args[0] if len(args) == 1 else None
+        if not isinstance(payload, dict):
+            raise Refused(f"'{event}' expects one object like {EXAMPLES[event]}")
+        if len(json.dumps(payload)) > self.max_payload:
+            raise Refused(f"'{event}' payload too large (at most {self.max_payload} characters)")
+        for name, kind in fields.items():
+            value = payload.get(name)
+            if not isinstance(value, kind) or isinstance(value, bool):
+                raise Refused(f"'{event}' needs a {kind.__name__} field {name!r}, "
+                              f"like {EXAMPLES[event]}")
+        return payload
+
+    def _sandbox(self) -> Sandbox:
+        conn = self._connection(request.sid)
+        if conn is None:
+            raise Refused("not connected to a sandbox")
+        return conn.sandbox
+
+    def _hello(self, sandbox: Sandbox) -> dict[str, Any]:
+        with sandbox.lock:
+            history = [e.to_dict() for e in list(sandbox.engine.history)[-HELLO_HISTORY:]]
+        return {"sandbox": sandbox.id, "engine": self.engine_name, "lifecycle": lifecycle.as_json(),
+                "history": history}
+
+    # -- connection lifecycle --------------------------------------------------------------------------
+
+    def on_connect(self, auth: Any = None) -> None:
+        sid = request.sid
+        wanted = session.get(SESSION_KEY)
+        ephemeral = not isinstance(wanted, str) or not wanted
+        try:
+            sandbox = self.manager.open(None if ephemeral else wanted, sid=sid)
+        except TooManySandboxes as err:
+            raise ConnectionRefused(str(err)) from None
+        with self._lock:
+            self._connections[sid] = Connection(sandbox, ephemeral,
+                                                TokenBucket(self.message_rate, self.message_rate))
+        self.server.enter_room(sid, sandbox.id, namespace=NAMESPACE)
+        self._send("hello", self._hello(sandbox), sid)
+        self._broadcaster(sandbox).send_state(sid)
+
+    def on_disconnect(self, reason: Any = None) -> None:
+        sid = request.sid
+        with self._lock:
+            conn = self._connections.pop(sid, None)
+        if conn is not None:
+            self.manager.disconnect(conn.sandbox, sid, forget=conn.ephemeral)
+
+    # -- console ---------------------------------------------------------------------------------------
+
+    def on_run(self, *args: Any) -> dict[str, Any]:
+        sid = request.sid
+        sandbox = self._sandbox()
+        line: str = self._payload("run", args, line=str)["line"]
+        if len(line) > self.max_line:
+            raise Refused(f"line too long ({len(line)} characters; at most {self.max_line})")
+
+        def output(text: str, stream: str) -> None:
+            self._send("output", {"data": text, "stream": stream}, sid)
+
+        job = sandbox.run(line, owner=sid, on_output=output)
+        if self._connection(sid) is None:  # the console closed while the command was starting
+            sandbox.hang_up(owner=sid)
+        broadcaster = self._broadcaster(sandbox)
+        broadcaster.flush()
+        finished = threading.Event()
+        with sandbox.lock:
+            job.done_listeners.append(lambda _job: finished.set())
+            if job.done:
+                finished.set()
+        finished.wait()  # an attached command: input events reach it from other handler threads
+        broadcaster.flush()
+        with sandbox.lock:
+            return job.result().as_dict()
+
+    def _input(self, sid: str, conn: Connection, args: tuple[Any, ...]) -> None:
+        """Keystrokes, kept in order although each event runs in a thread of its own.
+
+        Handled here, at the top of the event's thread, rather than in an `on_input` behind
+        Flask-SocketIO's request set-up: the queue entry is made a few bytecodes after the thread
+        starts (threads start in arrival order), and one thread at a time delivers the queue.
+        """
+        data: str = self._payload("input", args, data=str)["data"]
+        conn.keys.append(data)
+        with conn.typing:
+            try:
+                while conn.keys:
+                    conn.sandbox.send_input(conn.keys.popleft(), owner=sid)
+            except SandboxError:
+                conn.keys.clear()  # the rest was meant for the same refused command
+                raise
+        self._broadcaster(conn.sandbox).flush()
+
+    def on_complete(self, *args: Any) -> dict[str, Any]:
+        sandbox = self._sandbox()
+        payload = self._payload("complete", args, line=str)
+        line: str = payload["line"]
+        cursor = payload.get("cursor", len(line))
+        if not isinstance(cursor, int) or isinstance(cursor, bool) or not 0 <= cursor <= len(line):
+            raise Refused(f"'complete' needs an integer 'cursor' between 0 and {len(line)}")
+        with sandbox.lock:
+            candidates, start = complete(line, cursor, sandbox.engine)
+        return {"candidates": candidates, "replace_from": start}
+
+    def on_reset(self, *args: Any) -> dict[str, Any]:
+        sandbox = self._sandbox()
+        if args and not (len(args) == 1 and (args[0] is None or args[0] == {})):
+            raise Refused(f"'reset' expects no payload or {EXAMPLES['reset']}")
+        self.manager.reset(sandbox)
+        self._send("hello", self._hello(sandbox), sandbox.id)
+        self._broadcaster(sandbox).send_state(sandbox.id)
+        return {"sandbox": sandbox.id}

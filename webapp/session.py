@@ -1,0 +1,413 @@
+"""One learner's sandbox (an engine plus its command log) and the registry of all of them.
+
+A sandbox *is* its command log (event sourcing): every console line, keystroke and hang-up is stored
+with the sandbox clock's time before it is applied. After a server restart the engine is rebuilt by
+replaying the log on a clock that is virtual during the replay and live afterwards, so reloads,
+reconnects and restarts all find the same containers. Nothing here knows about Flask or sockets.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from .engine.clock import VIRTUAL_EPOCH, Clock, HybridClock, VirtualClock
+from .engine.job import Job
+from .engine.sim.engine import SimEngine
+from .store import LogEntry, SandboxRecord, Store
+
+log = logging.getLogger(__name__)
+
+OutputListener = Callable[[str, str], None]
+
+
+class SandboxError(Exception):
+    """A request the sandbox refuses; the message is meant for the learner."""
+
+
+class SandboxBusy(SandboxError):
+    pass
+
+
+class SandboxFull(SandboxError):
+    pass
+
+
+class TooManySandboxes(SandboxError):
+    pass
+
+
+def new_sandbox_id() -> str:
+    """Unguessable, URL-safe; it only ever travels inside the signed session cookie."""
+    return secrets.token_urlsafe(16)
+
+
+class TokenBucket:
+    """At most `rate` actions per second on average, `burst` at once; time comes from the caller."""
+
+    def __init__(self, rate: float, burst: float | None = None):
+        self.rate = rate
+        self.burst = burst if burst is not None else max(1.0, rate)
+        self.tokens = self.burst
+        self.stamp: float | None = None
+
+    def take(self, now: float) -> bool:
+        if self.stamp is not None:
+            self.tokens = min(self.burst, self.tokens + max(0.0, now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+class Sandbox:
+    """An engine, its command log, and the one foreground command a console can have at a time.
+
+    Hold `lock` (the engine's) whenever touching the engine or a job: the clock thread fires timers
+    under it too. `_apply` is shared by live use and replay, so both drive the engine identically.
+    """
+
+    def __init__(self, sandbox_id: str, engine: SimEngine, record: SandboxRecord, *,
+                 store: Store | None, max_log: int, rate: float,
+                 wallclock: Callable[[], float] = time.time):
+        self.id = sandbox_id
+        self.engine = engine
+        self.record = record
+        self.store = store
+        self.max_log = max_log
+        self.wallclock = wallclock
+        self.job: Job | None = None
+        self.owner: str | None = None  # the connection that started the foreground job
+        self.connections: set[str] = set()
+        self.last_active = wallclock()
+        self.log_length = 0
+        self.commands = TokenBucket(rate)
+        self.extras: dict[str, Any] = {}  # per-sandbox state of other layers (the live broadcaster)
+
+    @property
+    def lock(self) -> threading.RLock:
+        return self.engine.lock
+
+    @property
+    def clock(self) -> Clock:
+        return self.engine.clock
+
+    @property
+    def busy(self) -> bool:
+        return self.job is not None and not self.job.done
+
+    # -- what a learner does -----------------------------------------------------------------------
+
+    def run(self, line: str, *, owner: str | None = None,
+            on_output: OutputListener | None = None) -> Job:
+        """Log and start a console line; `on_output` sees everything it prints, now and later."""
+        with self.lock:
+            if self.busy:
+                raise SandboxBusy("a command is still running: wait for it, press Ctrl-C, or detach "
+                                  "with Ctrl-P Ctrl-Q")
+            if not self.commands.take(self.clock.now()):
+                raise SandboxError(f"too many commands: at most {self.commands.rate:g} per second")
+            self._check_room()
+            entry = self._record("run", line)
+            job = self._apply(entry, owner=owner)
+            assert job is not None
+            if on_output is not None:
+                # Output printed while starting is already buffered; later output streams.
+                for text, stream in ((job.stdout, "stdout"), (job.stderr, "stderr")):
+                    if text:
+                        on_output(text, stream)
+                job.output_listeners.append(on_output)
+            return job
+
+    def send_input(self, data: str, *, owner: str | None = None) -> bool:
+        """Keystrokes for the foreground job; False when none runs (the keys are dropped)."""
+        with self.lock:
+            if not self.busy:
+                return False
+            if owner != self.owner:
+                raise SandboxError("the running command belongs to another window")
+            self._check_room()
+            self._apply(self._record("input", data))
+            return True
+
+    def hang_up(self, owner: str | None = None) -> None:
+        """The console that ran the foreground job went away: stop waiting, containers live on."""
+        with self.lock:
+            if self.busy and (owner is None or owner == self.owner):
+                self._apply(self._record("cancel"))
+
+    # -- the log -----------------------------------------------------------------------------------
+
+    def _check_room(self) -> None:
+        if self.log_length >= self.max_log:
+            raise SandboxFull(f"this sandbox has reached its limit of {self.max_log} logged commands "
+                              "and keystrokes; reset it to start afresh")
+
+    def _record(self, kind: str, data: str = "") -> LogEntry:
+        entry = LogEntry(self.clock.now(), kind, data)
+        self.last_active = self.wallclock()
+        if self.store is not None:
+            try:
+                self.store.append(self.id, self.log_length, entry, self.last_active)
+            except sqlite3.Error:  # keep teaching; only a restart would lose this sandbox
+                log.exception("could not log to sandbox %s", self.id)
+        self.log_length += 1
+        return entry
+
+    def _apply(self, entry: LogEntry, owner: str | None = None) -> Job | None:
+        if entry.kind == "run":
+            job = self.engine.execute(entry.data, tty=True)
+            if not job.done:
+                self.job, self.owner = job, owner
+                job.done_listeners.append(self._job_finished)
+            return job
+        if self.busy:
+            assert self.job is not None
+            if entry.kind == "input":
+                self.job.send(entry.data)
+            elif entry.kind == "cancel":
+                self.job.cancel()
+        return None
+
+    def _job_finished(self, job: Job) -> None:
+        if self.job is job:
+            self.job, self.owner = None, None
+
+    def replay(self, entries: list[LogEntry], advance_to: Callable[[float], None]) -> None:
+        """Re-apply a log, each entry at its original time on the (virtual) clock `advance_to` drives."""
+        with self.lock:
+            for entry in entries:
+                advance_to(entry.t)
+                self._apply(entry)
+            self.log_length = len(entries)
+
+    def close(self) -> None:
+        """Stop the engine's clock; nothing is logged (the sandbox is being dropped or shut down)."""
+        with self.lock:
+            if self.busy:
+                assert self.job is not None
+                self.job.cancel()
+            close = getattr(self.clock, "close", None)
+            if close is not None:
+                close()
+
+    def snapshot(self) -> list[dict[str, Any]]:
+        return self.engine.containers()
+
+
+class SandboxManager:
+    """All sandboxes of the server: open (create or rebuild), bound, reap.
+
+    `on_engine(sandbox)` is called each time a sandbox gets an engine (created, rebuilt or reset), so
+    the live layer can subscribe to its events.
+    """
+
+    def __init__(self, store: Store, *, clock: str = "real", idle_seconds: float = 3600.0,
+                 max_sandboxes: int = 200, max_log: int = 20_000, rate: float = 20.0,
+                 wallclock: Callable[[], float] = time.time):
+        self.store = store
+        self.clock_kind = clock
+        self.idle_seconds = idle_seconds
+        self.max_sandboxes = max_sandboxes
+        self.max_log = max_log
+        self.rate = rate
+        self.wallclock = wallclock
+        self.on_engine: Callable[[Sandbox], None] | None = None
+        self._sandboxes: dict[str, Sandbox] = {}
+        self._opening: dict[str, threading.Lock] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._reaper: threading.Thread | None = None
+
+    # -- lookup ------------------------------------------------------------------------------------
+
+    def get(self, sandbox_id: str) -> Sandbox | None:
+        with self._lock:
+            return self._sandboxes.get(sandbox_id)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._sandboxes)
+
+    def all(self) -> list[Sandbox]:
+        with self._lock:
+            return list(self._sandboxes.values())
+
+    def open(self, sandbox_id: str | None = None, *, sid: str | None = None) -> Sandbox:
+        """The sandbox with this id: in memory, rebuilt from its log, or new (a fresh id if None).
+
+        `sid` names the console opening it; it is counted under the registry lock, so the reaper
+        can never take a sandbox that is being connected to.
+        """
+        sandbox_id = sandbox_id or new_sandbox_id()
+        with self._lock:
+            found = self._sandboxes.get(sandbox_id)
+            if found is not None:
+                return self._attach(found, sid)
+            if len(self._sandboxes) + len(self._opening) >= self.max_sandboxes:
+                raise TooManySandboxes(f"the server is full ({self.max_sandboxes} sandboxes in use); "
+                                       "please try again later")
+            gate = self._opening.setdefault(sandbox_id, threading.Lock())
+        try:
+            with gate:  # a second tab opening the same sandbox waits for the first rebuild
+                with self._lock:
+                    found = self._sandboxes.get(sandbox_id)
+                    if found is not None:
+                        return self._attach(found, sid)
+                sandbox = self._load(sandbox_id)
+                if self.on_engine is not None:  # before anyone else can find it
+                    self.on_engine(sandbox)
+                with self._lock:
+                    self._sandboxes[sandbox_id] = sandbox
+                    return self._attach(sandbox, sid)
+        finally:
+            with self._lock:
+                self._opening.pop(sandbox_id, None)
+
+    def _attach(self, sandbox: Sandbox, sid: str | None) -> Sandbox:
+        if sid is not None:
+            sandbox.connections.add(sid)
+        sandbox.last_active = self.wallclock()
+        return sandbox
+
+    # -- building engines --------------------------------------------------------------------------
+
+    def _engine(self, record: SandboxRecord, lock: threading.RLock, *,
+                replaying: bool) -> tuple[SimEngine, Callable[[float], None]]:
+        """An engine on the configured clock; the clock's `advance_to` drives a replay."""
+        clock: VirtualClock | HybridClock
+        if self.clock_kind == "virtual":
+            clock = VirtualClock(start=record.created)
+        else:
+            clock = HybridClock(lock, start=record.created if replaying else None)
+        return SimEngine(clock, seed=record.seed, lock=lock), clock.advance_to
+
+    def _new_record(self, sandbox_id: str) -> SandboxRecord:
+        clock_now = VIRTUAL_EPOCH if self.clock_kind == "virtual" else time.time()
+        record = SandboxRecord(sandbox_id, secrets.randbits(63), clock_now, self.wallclock())
+        self.store.create(record)
+        return record
+
+    def _fresh(self, sandbox_id: str) -> Sandbox:
+        record = self._new_record(sandbox_id)
+        engine, _ = self._engine(record, threading.RLock(), replaying=False)
+        return self._wrap(record, engine)
+
+    def _wrap(self, record: SandboxRecord, engine: SimEngine) -> Sandbox:
+        return Sandbox(record.id, engine, record, store=self.store, max_log=self.max_log,
+                       rate=self.rate, wallclock=self.wallclock)
+
+    def _load(self, sandbox_id: str) -> Sandbox:
+        loaded = self.store.load(sandbox_id)
+        if loaded is None:
+            return self._fresh(sandbox_id)
+        record, entries = loaded
+        if record.last_active < self.wallclock() - self.idle_seconds:
+            return self._fresh(sandbox_id)  # expired while the server was down
+        engine, advance_to = self._engine(record, threading.RLock(), replaying=True)
+        sandbox = self._wrap(record, engine)
+        try:
+            sandbox.replay(entries, advance_to)
+            with sandbox.lock:
+                if isinstance(engine.clock, HybridClock):
+                    engine.clock.go_live()
+                sandbox.hang_up()  # its console went away with the old server
+        except Exception:  # a log the engine can no longer replay must not lock the learner out
+            log.exception("could not rebuild sandbox %s; starting it afresh", sandbox_id)
+            sandbox.close()
+            return self._fresh(sandbox_id)
+        self.store.touch(sandbox_id, self.wallclock())
+        return sandbox
+
+    def reset(self, sandbox: Sandbox) -> None:
+        """Throw away the sandbox's containers and log; its connections stay."""
+        with self._lock:
+            if self._sandboxes.get(sandbox.id) is not sandbox:
+                return
+        with sandbox.lock:  # the new engine shares the lock, so waiting threads stay safe
+            sandbox.close()
+            record = self._new_record(sandbox.id)
+            sandbox.engine, _ = self._engine(record, sandbox.lock, replaying=False)
+            sandbox.record = record
+            sandbox.job, sandbox.owner, sandbox.log_length = None, None, 0
+            sandbox.last_active = self.wallclock()
+        if self.on_engine is not None:
+            self.on_engine(sandbox)
+
+    # -- connections and reaping -------------------------------------------------------------------
+
+    def disconnect(self, sandbox: Sandbox, sid: str, *, forget: bool = False) -> None:
+        """A console went away; `forget` drops the sandbox at once (nobody can come back to it)."""
+        sandbox.hang_up(owner=sid)
+        with self._lock:
+            sandbox.connections.discard(sid)
+            sandbox.last_active = self.wallclock()
+            idle = not sandbox.connections
+        if forget and idle:
+            self.remove(sandbox.id)
+        else:
+            self.store.touch(sandbox.id, sandbox.last_active)
+
+    def remove(self, sandbox_id: str) -> None:
+        with self._lock:
+            sandbox = self._sandboxes.pop(sandbox_id, None)
+        if sandbox is not None:
+            sandbox.close()
+        self.store.delete([sandbox_id])
+
+    def reap(self, now: float | None = None) -> list[str]:
+        """Remove sandboxes idle longer than `idle_seconds` with no console open; returns their ids."""
+        now = self.wallclock() if now is None else now
+        cutoff = now - self.idle_seconds
+        with self._lock:
+            victims = [s for s in self._sandboxes.values()
+                       if not s.connections and s.last_active < cutoff]
+            for sandbox in victims:
+                del self._sandboxes[sandbox.id]
+            keep = set(self._sandboxes) | set(self._opening) | {s.id for s in victims}
+        for sandbox in victims:
+            sandbox.close()
+        dormant = [i for i in self.store.idle_since(cutoff) if i not in keep]
+        gone = [s.id for s in victims] + dormant
+        self.store.delete(gone)
+        if gone:
+            log.info("reaped %d idle sandboxes", len(gone))
+        return gone
+
+    def start_reaper(self, interval: float) -> None:
+        if interval <= 0 or self._reaper is not None:
+            return
+
+        def loop() -> None:
+            while not self._stop.wait(interval):
+                try:
+                    self.reap()
+                except Exception:
+                    log.exception("reaper failed")
+
+        self._reaper = threading.Thread(target=loop, name="lab-reaper", daemon=True)
+        self._reaper.start()
+
+    def advance(self, seconds: float) -> None:
+        """Tests: move every sandbox's virtual clock forward, firing what falls due."""
+        for sandbox in self.all():
+            with sandbox.lock:
+                clock = sandbox.clock
+                if not isinstance(clock, VirtualClock):
+                    raise TypeError("advance() needs LAB_CLOCK=virtual")
+                clock.advance(seconds)
+
+    def close(self) -> None:
+        """Shut down: stop the reaper and every clock; logs stay for the next start."""
+        self._stop.set()
+        with self._lock:
+            sandboxes = list(self._sandboxes.values())
+            self._sandboxes.clear()
+        for sandbox in sandboxes:
+            sandbox.close()

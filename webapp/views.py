@@ -1,0 +1,127 @@
+"""Page routes, the lifecycle JSON, health, and front-end packages served from our own origin.
+
+Pages give the learner a sandbox id in the signed session cookie; the Socket.IO connection that
+follows reads it, so reloads and reconnects land in the same sandbox.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    send_file,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+
+from .engine import lifecycle
+from .live import SESSION_KEY
+from .session import new_sandbox_id
+
+bp = Blueprint("views", __name__)
+
+JS = "text/javascript"  # Werkzeug adds "; charset=utf-8" to text types
+CSS = "text/css"
+MAP = "application/json"
+VENDOR_MAX_AGE = 365 * 24 * 3600  # URLs carry the package version (see `vendor_url`)
+
+# The only files of node_modules/ the browser may fetch: path under node_modules -> MIME type.
+VENDOR_FILES: dict[str, str] = {
+    "@xterm/xterm/lib/xterm.js": JS,
+    "@xterm/xterm/lib/xterm.js.map": MAP,
+    "@xterm/xterm/lib/xterm.mjs": JS,
+    "@xterm/xterm/lib/xterm.mjs.map": MAP,
+    "@xterm/xterm/css/xterm.css": CSS,
+    "@xterm/addon-fit/lib/addon-fit.js": JS,
+    "@xterm/addon-fit/lib/addon-fit.js.map": MAP,
+    "@xterm/addon-fit/lib/addon-fit.mjs": JS,
+    "@xterm/addon-fit/lib/addon-fit.mjs.map": MAP,
+    "socket.io-client/dist/socket.io.min.js": JS,
+    "socket.io-client/dist/socket.io.min.js.map": MAP,
+    "socket.io-client/dist/socket.io.esm.min.js": JS,
+    "socket.io-client/dist/socket.io.esm.min.js.map": MAP,
+}
+
+
+def ensure_sandbox_cookie() -> str:
+    """The learner's sandbox id, minted into the signed cookie on the first page they load."""
+    sandbox_id = session.get(SESSION_KEY)
+    if not isinstance(sandbox_id, str) or not sandbox_id:
+        sandbox_id = session[SESSION_KEY] = new_sandbox_id()
+    session.permanent = True
+    return sandbox_id
+
+
+def package_version(path: str) -> str:
+    """The npm version of the package holding `path` (for cache-busting URLs), or "0"."""
+    parts = path.split("/")
+    package = "/".join(parts[:2] if path.startswith("@") else parts[:1])
+    manifest = Path(current_app.config["LAB_NODE_MODULES"]) / package / "package.json"
+    try:
+        return str(json.loads(manifest.read_text(encoding="utf-8")).get("version", "0"))
+    except (OSError, ValueError):
+        return "0"
+
+
+def vendor_url(path: str) -> str:
+    """Template helper: `{{ vendor_url('@xterm/xterm/lib/xterm.js') }}`, versioned for caching."""
+    if path not in VENDOR_FILES:
+        raise KeyError(f"{path} is not in VENDOR_FILES")
+    return url_for("views.vendor", path=path, v=package_version(path))
+
+
+@bp.app_context_processor
+def template_helpers() -> dict[str, Any]:
+    return {"vendor_url": vendor_url}
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    ensure_sandbox_cookie()
+    return render_template("index.html", lessons=[])
+
+
+@bp.get("/sandbox")
+def sandbox() -> ResponseReturnValue:
+    ensure_sandbox_cookie()
+    return render_template("sandbox.html", engine=current_app.config["LAB_ENGINE"])
+
+
+@bp.get("/lessons/<lesson_id>")
+def lesson(lesson_id: str) -> ResponseReturnValue:
+    ensure_sandbox_cookie()
+    abort(404)  # no lessons are loaded yet
+
+
+@bp.get("/api/lifecycle")
+def lifecycle_json() -> ResponseReturnValue:
+    return jsonify(lifecycle.as_json())
+
+
+@bp.get("/healthz")
+def healthz() -> ResponseReturnValue:
+    manager = current_app.extensions["lab"]
+    return jsonify({"ok": True, "engine": current_app.config["LAB_ENGINE"],
+                    "sandboxes": len(manager)})
+
+
+@bp.get("/vendor/<path:path>")
+def vendor(path: str) -> ResponseReturnValue:
+    mimetype = VENDOR_FILES.get(path)
+    if mimetype is None:
+        abort(404)
+    file = Path(current_app.config["LAB_NODE_MODULES"]) / path
+    if not file.is_file():
+        abort(404)
+    response = send_file(file, mimetype=mimetype, max_age=VENDOR_MAX_AGE, conditional=True)
+    response.cache_control.public = True
+    response.cache_control.immutable = True
+    return response
