@@ -115,14 +115,8 @@ class Sandbox:
                 raise SandboxError(f"too many commands: at most {self.commands.rate:g} per second")
             self._check_room()
             entry = self._record("run", line)
-            job = self._apply(entry, owner=owner)
+            job = self._apply(entry, owner=owner, on_output=on_output)
             assert job is not None
-            if on_output is not None:
-                # Output printed while starting is already buffered; later output streams.
-                for text, stream in ((job.stdout, "stdout"), (job.stderr, "stderr")):
-                    if text:
-                        on_output(text, stream)
-                job.output_listeners.append(on_output)
             return job
 
     def send_input(self, data: str, *, owner: str | None = None) -> bool:
@@ -160,9 +154,10 @@ class Sandbox:
         self.log_length += 1
         return entry
 
-    def _apply(self, entry: LogEntry, owner: str | None = None) -> Job | None:
+    def _apply(self, entry: LogEntry, owner: str | None = None,
+               on_output: OutputListener | None = None) -> Job | None:
         if entry.kind == "run":
-            job = self.engine.execute(entry.data, tty=True)
+            job = self.engine.execute(entry.data, tty=True, on_output=on_output)
             if not job.done:
                 self.job, self.owner = job, owner
                 job.done_listeners.append(self._job_finished)

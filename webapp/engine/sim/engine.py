@@ -66,9 +66,15 @@ class SimEngine:
 
     # -- commands ---------------------------------------------------------------------------------
 
-    def execute(self, line: str, *, tty: bool = True) -> Job:
-        """Start a console line; the returned job may finish now or later (on the clock)."""
+    def execute(self, line: str, *, tty: bool = True,
+                on_output: Callable[[str, str], None] | None = None) -> Job:
+        """Start a console line; the returned job may finish now or later (on the clock).
+
+        `on_output` sees every piece of output in the order it is printed, from the first one.
+        """
         job = Job(line, tty=tty)
+        if on_output is not None:
+            job.output_listeners.append(on_output)
         with self.lock:
             try:
                 self._dispatch(job, line)
