@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 OUTPUT_LIMIT = 4 << 20  # characters a single command may print before it is cut off
 
@@ -44,6 +45,7 @@ class Job:
         self.interrupt_handler: Callable[[], None] | None = None
         self.cancel_handler: Callable[[], None] | None = None
         self.attached: str | None = None  # the container (name) whose terminal we are attached to
+        self.parsed: Any = None  # the parsed docker command, once the line parsed
         self.prompt: str | None = None
 
     @property

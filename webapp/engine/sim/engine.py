@@ -12,6 +12,7 @@ import random
 import threading
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from ..cli import CliError, parse_argv, split_line
@@ -28,6 +29,19 @@ MAX_LINE = 4096
 HISTORY = 10_000
 
 
+@dataclass(frozen=True)
+class CommandRecord:
+    """A console line the learner ran, as lesson checks see it."""
+
+    line: str
+    command: str | None  # the parsed docker command ("run", "ps", "container prune", ...) or None
+    options: dict[str, Any]
+    args: list[str]
+    exit_code: int
+    started: float
+    finished: float
+
+
 class SimEngine:
     """One learner's simulated Docker host."""
 
@@ -40,6 +54,7 @@ class SimEngine:
         self.lock = lock or threading.RLock()
         self.rng = random.Random(seed)
         self.history: deque[Event] = deque(maxlen=HISTORY)
+        self.commands: deque[CommandRecord] = deque(maxlen=HISTORY)
         self._subscribers: list[Callable[[Event], None]] = []
         self.daemon = Daemon(self.clock, emit=self._publish, rng=self.rng, images=images, limits=limits)
         self.cli = SimCli(self)
@@ -75,6 +90,8 @@ class SimEngine:
         job = Job(line, tty=tty)
         if on_output is not None:
             job.output_listeners.append(on_output)
+        started = self.clock.now()
+        job.done_listeners.append(lambda finished: self._record(finished, started))
         with self.lock:
             try:
                 self._dispatch(job, line)
@@ -85,6 +102,15 @@ class SimEngine:
                                   "unharmed, please report this command\n")
                     job.finish(1)
         return job
+
+    def _record(self, job: Job, started: float) -> None:
+        parsed = job.parsed
+        self.commands.append(CommandRecord(
+            line=job.line, command=parsed.command if parsed is not None else None,
+            options=dict(parsed.options) if parsed is not None else {},
+            args=list(parsed.args) if parsed is not None else [],
+            exit_code=job.exit_code if job.exit_code is not None else -1,
+            started=started, finished=self.clock.now()))
 
     def _dispatch(self, job: Job, line: str) -> None:
         if len(line) > MAX_LINE:
@@ -116,6 +142,7 @@ class SimEngine:
             job.write_err(err.stderr)
             job.finish(err.exit_code)
             return
+        job.parsed = cmd
         self.cli.dispatch(job, cmd)
 
     def run(self, line: str, *, stdin: str | None = None, tty: bool = False,
