@@ -1,0 +1,605 @@
+// The lab page: wires the console, the graph, the event log and the narration to the server's
+// Socket.IO namespace (protocol in DESIGN.md). Third-party modules come from our own origin; their
+// URLs are in data-* attributes of the page (no inline scripts: the CSP forbids them).
+
+import { parseCommand, mentions } from './command.js';
+import { LabConsole } from './console.js';
+import { h, replaceChildren, store } from './dom.js';
+import { eventContainerName, eventTime } from './format.js';
+import { Graph } from './graph.js';
+import { setupLesson } from './lesson.js';
+import { Director, Lifecycle, modelAt, signalName } from './lifecycle.js';
+import { describeMove, Narration } from './narration.js';
+import { Timeline } from './timeline.js';
+
+const SPEED_KEY = 'lifecycle-lab.speed';
+const REPLAY_SPEED_KEY = 'lifecycle-lab.replay-speed';
+const RECONCILE_DELAY = 120;
+const REFUSAL = /is not (running|paused)|is (already )?(paused|running|restarting|stopped)|cannot (pause|unpause|start|stop|kill|restart|remove)|container is running|not running|is paused|is restarting|is dead/i;
+
+const $ = (id) => document.getElementById(id);
+
+function unique(list) {
+  return [...new Set(list)];
+}
+
+class Lab {
+  constructor(root) {
+    this.root = root;
+    this.mode = 'live';
+    this.cmd = null;
+    this.recent = null;
+    this.snapshot = null;
+    this.reconcileTimer = null;
+    this.lc = null;
+    this.lifecycleText = '';
+    this.replayRun = null;
+    this.console = null;
+    this.socket = null;
+
+    this.narration = new Narration($('narration'));
+    this.info = $('graph-info');
+    this.graph = new Graph($('lifecycle-graph'), {
+      onMove: (step) => this.onMove(step),
+      onSelect: (name) => this.onSelect(name),
+      onEdge: (t, token) => this.onEdge(t, token),
+      onInfo: (detail) => this.renderInfo(detail),
+      onGrace: ({ name, seconds, signal }) => {
+        if (this.mode === 'past') return;
+        this.narration.say(`${name}: ${signalName(signal)} sent, still running — SIGKILL in ${seconds} s unless it exits first`, 'wait');
+      },
+      onVanish: (id) => { if (this.mode === 'live' && this.director) this.director.prune(id); },
+    });
+    this.graph.autoVanish = true;
+    this.timeline = new Timeline({
+      list: $('event-log'),
+      filter: $('event-filter'),
+      empty: $('event-empty'),
+      onRewind: (index) => this.rewind(index),
+    });
+    this.setStatus('offline', 'Connecting…');
+    // The graph does not wait for the terminal or the socket code: it draws as soon as it can.
+    this.loadLifecycle();
+    this.wireControls();
+  }
+
+  /** Once the terminal and Socket.IO modules are loaded: the console and the connection. */
+  connect({ Terminal, FitAddon, io }) {
+    const root = this.root;
+    this.socket = io(root.dataset.namespace || '/lab', {
+      path: root.dataset.socketPath || '/socket.io',
+      withCredentials: true,
+      // Which page this console is on (the server may use it to follow a lesson's progress).
+      auth: { page: root.dataset.lab, lesson: root.dataset.lesson || null, locale: document.documentElement.lang || 'en' },
+    });
+    const socket = this.socket;
+    this.console = new LabConsole($('console'), {
+      Terminal,
+      FitAddon,
+      conn: {
+        connected: () => socket.connected,
+        run: (line) => new Promise((resolve) => { socket.emit('run', { line }, resolve); }),
+        input: (data) => socket.emit('input', { data }),
+        complete: (line, cursor) => socket.timeout(4000).emitWithAck('complete', { line, cursor }),
+      },
+      hooks: {
+        onStart: (line) => this.onCommandStart(line),
+        onEnd: (line, result) => this.onCommandEnd(line, result),
+        echoesInterrupt: () => !(this.cmd && this.cmd.attach && this.cmd.attach.tty),
+      },
+    });
+    this.wireConsoleControls();
+    this.wireSocket();
+    this.renderInfo(null);
+    this.console.start();
+    if (root.dataset.lab === 'lesson') setupLesson(root, socket, this.console);
+  }
+
+  // -- set-up ------------------------------------------------------------------------------------------
+
+  async loadLifecycle() {
+    // The graph does not wait for the socket: draw it from the JSON endpoint straight away.
+    try {
+      const res = await fetch(this.root.dataset.lifecycleUrl, { credentials: 'same-origin' });
+      if (res.ok && !this.lc) this.setLifecycle(await res.json());
+    } catch {
+      /* the hello event brings the table too */
+    }
+  }
+
+  setLifecycle(json) {
+    const text = JSON.stringify(json);
+    if (text === this.lifecycleText) return;
+    this.lifecycleText = text;
+    this.lc = new Lifecycle(json);
+    const old = this.director;
+    this.director = new Director(this.lc);
+    if (old) for (const entry of this.timeline.entries) this.director.apply(entry.event, entry.ctx, entry.resolved);
+    this.graph.setLifecycle(this.lc);
+    if (old) this.graph.renderModel(this.liveTokens());
+    this.root.classList.add('lab--ready');
+    this.renderInfo(null);
+  }
+
+  wireControls() {
+    const speed = $('speed');
+    if (speed) {
+      speed.value = String(store.get(SPEED_KEY, '1'));
+      if (!speed.value) speed.value = '1';
+      this.graph.setSpeed(speed.value);
+      speed.addEventListener('change', () => {
+        store.set(SPEED_KEY, speed.value);
+        if (this.mode !== 'replay') this.graph.setSpeed(speed.value);
+      });
+    }
+    const replaySpeed = $('replay-speed');
+    if (replaySpeed) {
+      replaySpeed.value = String(store.get(REPLAY_SPEED_KEY, '2'));
+      if (!replaySpeed.value) replaySpeed.value = '2';
+      replaySpeed.addEventListener('change', () => store.set(REPLAY_SPEED_KEY, replaySpeed.value));
+    }
+    const select = $('container-select');
+    if (select) {
+      select.addEventListener('change', () => {
+        this.graph.selectByName(select.value || null);
+        this.renderInfo(null);
+      });
+    }
+    const live = $('back-to-live');
+    if (live) live.addEventListener('click', () => this.backToLive());
+    const prev = $('time-prev');
+    const next = $('time-next');
+    if (prev) prev.addEventListener('click', () => this.step(-1));
+    if (next) next.addEventListener('click', () => this.step(1));
+    const replay = $('replay');
+    if (replay) replay.addEventListener('click', () => (this.mode === 'replay' ? this.backToLive() : this.replay()));
+    document.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && this.mode !== 'live' && !e.target.closest('#console')) this.backToLive();
+    });
+  }
+
+  wireConsoleControls() {
+    const sr = $('sr-toggle');
+    if (sr) {
+      const sync = () => sr.setAttribute('aria-pressed', this.console.screenReaderMode ? 'true' : 'false');
+      sync();
+      sr.addEventListener('click', () => {
+        this.console.setScreenReaderMode(!this.console.screenReaderMode);
+        sync();
+        this.toast(this.console.screenReaderMode ? 'Screen reader mode on: console output is read out.' : 'Screen reader mode off.');
+      });
+    }
+    const clear = $('console-clear');
+    if (clear) clear.addEventListener('click', () => { this.console.clearScreen(); this.console.focus(); });
+    const reset = $('reset-sandbox');
+    if (reset) {
+      let armed = null;
+      reset.addEventListener('click', () => {
+        if (!armed) {
+          reset.textContent = 'Really reset?';
+          reset.classList.add('tool--danger-armed');
+          armed = setTimeout(() => {
+            armed = null;
+            reset.textContent = 'Reset';
+            reset.classList.remove('tool--danger-armed');
+          }, 4000);
+          return;
+        }
+        clearTimeout(armed);
+        armed = null;
+        reset.textContent = 'Reset';
+        reset.classList.remove('tool--danger-armed');
+        this.socket.emit('reset', {});
+        this.console.output('\x1b[2m— sandbox reset: every container and image pull is forgotten —\x1b[0m\n');
+      });
+    }
+  }
+
+  wireSocket() {
+    const s = this.socket;
+    s.on('connect', () => this.setStatus('idle', 'Ready'));
+    s.on('disconnect', () => {
+      this.setStatus('offline', 'Offline — reconnecting…');
+      this.console.abandon('lifecycle-lab: connection lost; the command may still be running in your sandbox');
+    });
+    s.on('connect_error', () => this.setStatus('offline', 'Offline — reconnecting…'));
+    s.on('hello', (data) => this.onHello(data || {}));
+    s.on('engine_event', (event) => this.onEvent(event));
+    s.on('state', (data) => this.onState(data));
+    s.on('output', (data) => this.console.output(data && data.data));
+    s.on('error', (data) => this.toast((data && data.message) || 'The server reported an error', 'error'));
+  }
+
+  // -- server events -----------------------------------------------------------------------------------
+
+  onHello(data) {
+    if (data.lifecycle) this.setLifecycle(data.lifecycle);
+    if (!this.lc) return;
+    const engine = $('engine-name');
+    if (engine && data.engine) engine.textContent = data.engine === 'sim' ? 'simulator' : data.engine;
+    this.stopReplay();
+    this.mode = 'live';
+    this.showBanner(null);
+    this.director.reset();
+    this.timeline.reset(Array.isArray(data.history) ? data.history : []);
+    for (const entry of this.timeline.entries) this.director.apply(entry.event, null);
+    this.director.flushAll();
+    this.graph.autoVanish = true;
+    this.graph.renderModel(this.liveTokens());
+    this.narration.clear();
+    this.updateContainers();
+    if (this.console && !this.console.busy) this.setStatus('idle', 'Ready');
+  }
+
+  liveTokens() {
+    return this.director.tokens().filter((c) => c.state !== this.lc.gone);
+  }
+
+  onEvent(event) {
+    if (!event || !event.Actor || !this.director) return;
+    const ctx = this.cmd;
+    const entry = this.timeline.add(event, ctx);
+    const steps = this.director.apply(event, ctx);
+    for (const step of steps) {
+      if (step.type === 'move' && step.event === event) entry.resolved = step.to;
+    }
+    if (ctx && ctx.attach && !ctx.attach.container && event.Action === 'create' && ctx.created && ctx.created.has(event.Actor.ID)) {
+      ctx.attach.container = eventContainerName(event);
+      this.showBusy(ctx);
+    }
+    if (this.mode === 'live') for (const step of steps) this.graph.play(step);
+    if (this.reconcileTimer) this.scheduleReconcile();
+    if (steps.some((s) => s.type === 'spawn' || s.type === 'rename')) this.updateContainers();
+  }
+
+  onState(data) {
+    const list = Array.isArray(data) ? data : (data && Array.isArray(data.containers) ? data.containers : null);
+    if (!list) return;
+    this.snapshot = list;
+    this.scheduleReconcile();
+  }
+
+  scheduleReconcile() {
+    clearTimeout(this.reconcileTimer);
+    this.reconcileTimer = setTimeout(() => {
+      this.reconcileTimer = null;
+      this.reconcile();
+    }, RECONCILE_DELAY);
+  }
+
+  reconcile() {
+    if (!this.snapshot || !this.director) return;
+    const steps = this.director.reconcile(this.snapshot, this.cmd || this.recent);
+    for (const step of steps) {
+      if (step.type === 'move') {
+        // Remember the correction, so rewinds and replays draw the same thing.
+        const entry = this.timeline.lastFor(step.id);
+        if (entry && this.lc.isMoving(entry.event.Action)) entry.resolved = step.to;
+      }
+      if (this.mode === 'live') this.graph.play(step);
+    }
+    this.updateContainers();
+  }
+
+  // -- the console -----------------------------------------------------------------------------------
+
+  onCommandStart(line) {
+    const info = parseCommand(line);
+    this.cmd = info;
+    this.showBusy(info);
+  }
+
+  showBusy(info) {
+    const a = info.attach;
+    if (a && a.stdin) {
+      const who = a.container || 'the container';
+      this.setStatus('attached', a.kind === 'exec' ? `In ${who} · exit ends it` : `Attached to ${who} · Ctrl-P Ctrl-Q detaches`);
+    } else if (a) {
+      this.setStatus('busy', `Watching ${a.container || 'the container'} · Ctrl-C stops`);
+    } else {
+      this.setStatus('busy', `Running… · Ctrl-C interrupts`);
+    }
+    const el = $('console-status');
+    if (el) el.title = info.line;
+  }
+
+  onCommandEnd(line, result) {
+    const info = this.cmd || parseCommand(line);
+    this.cmd = null;
+    this.recent = info;
+    setTimeout(() => { if (this.recent === info) this.recent = null; }, 2500);
+    if (this.director) {
+      for (const step of this.director.flushAll()) if (this.mode === 'live') this.graph.play(step);
+    }
+    const online = this.socket && this.socket.connected;
+    this.setStatus(online ? 'idle' : 'offline', online ? 'Ready' : 'Offline — reconnecting…');
+    if (!this.director) return;
+    // Select the container the learner just worked with, so a click on an edge targets it.
+    let name = null;
+    if (info.created && info.created.size) {
+      const id = [...info.created].pop();
+      const c = this.director.find(id);
+      if (c && c.state !== this.lc.gone) name = c.name;
+    } else {
+      const c = [...this.director.model.values()].find((x) => x.state !== this.lc.gone && mentions(info, x));
+      if (c) name = c.name;
+    }
+    if (name) {
+      this.graph.selectByName(name);
+      this.updateContainers();
+      if (!this.infoDetail) this.renderInfo(null);
+    }
+    if (Number(result.exit_code) !== 0 && !result.lost) this.explainRefusal(info, result);
+  }
+
+  /** A refused command: show which state it needs and the edge that is not there. */
+  explainRefusal(info, result) {
+    const stderr = String(result.stderr || '');
+    if (!info.verb || !REFUSAL.test(stderr)) return;
+    const target = info.targets.map((t) => this.director.find(null, t)
+      || [...this.director.model.values()].find((c) => c.state !== this.lc.gone && mentions({ targets: [t] }, c)))
+      .find(Boolean);
+    const edges = this.lc.visible.filter((t) => info.prefer.includes(t.edge));
+    if (!target || !edges.length) return;
+    const need = unique(edges.map((t) => t.src).filter((s) => s !== null));
+    if (need.includes(target.state)) return;
+    const reason = stderr.split('\n').find((l) => l.trim()) || '';
+    const clean = reason.replace(/^Error response from daemon:\s*/i, '').replace(/^docker:\s*/i, '');
+    this.graph.flashRefusal({ from: target.state, t: edges[0], need, id: target.id });
+    const needText = need.map((s) => this.lc.label(s)).join(' or ');
+    const sentence = `Refused: docker ${info.verb} ${target.name} — ${target.name} is ${this.lc.label(target.state)}, and ${edges[0].edge} only leads from ${needText}.`;
+    this.narration.say(sentence, 'refused');
+    this.renderInfo({ kind: 'refused', sentence, reason: clean });
+  }
+
+  // -- the graph -----------------------------------------------------------------------------------------
+
+  onMove(step) {
+    if (this.mode === 'past') return;
+    const sentence = describeMove(step, this.lc);
+    this.narration.say(this.mode === 'replay' ? `Replay — ${sentence}` : sentence);
+    this.updateContainers();
+  }
+
+  onSelect(name) {
+    const select = $('container-select');
+    if (select) select.value = name || '';
+    this.renderInfo(null);
+  }
+
+  onEdge(t, token) {
+    if (t.trigger !== 'command') {
+      this.renderInfo({ kind: 'edge', t, note: `“${t.edge}” is not a command you type: it happens on its own — ${t.command.replace(/[()]/g, '')}.` });
+      return;
+    }
+    let container = token;
+    if (!container && /\bIMAGE\b/.test(t.command)) container = { name: '', image: 'ubuntu:20.04' };
+    if (container && !container.image) container = { ...container, image: 'ubuntu:20.04' };
+    const cmd = this.lc.commandFor(t, container && (container.name || !/\bNAME\b/.test(t.command)) ? container : null);
+    if (!cmd) return;
+    if (this.mode !== 'live') this.backToLive();
+    if (!this.console || !this.console.setLine(cmd)) {
+      this.toast('A command is still running: wait for it, press Ctrl-C, or detach with Ctrl-P Ctrl-Q.');
+      return;
+    }
+    this.renderInfo({ kind: 'edge', t, note: `On the console line: ${cmd.trim()} — press Enter to run it.` });
+  }
+
+  renderInfo(detail) {
+    const el = this.info;
+    this.infoDetail = detail;
+    if (!el || !this.lc) return;
+    const selected = this.graph.selectedToken();
+    if (!detail) {
+      const hint = selected
+        ? [h('strong', {}, 'Tip: '), 'click an arrow to put its command for ', h('code', {}, selected.name), ' on the console.']
+        : [h('strong', {}, 'Tip: '), 'hover a state or an arrow to learn about it; run a container to see its token move.'];
+      replaceChildren(el, h('p', { class: 'info-hint' }, ...hint));
+      return;
+    }
+    if (detail.kind === 'state') {
+      const s = detail.state;
+      const here = this.graph.tokensIn(s.id).map((t) => t.name);
+      const out = this.lc.edgesFrom(s.id).filter((t) => t.trigger === 'command').map((t) => t.edge);
+      replaceChildren(el,
+        h('p', { class: 'info-title' }, h('span', { class: `info-dot info-dot--${s.id}` }), s.label, s.docker ? h('span', { class: 'info-docker' }, ` · docker ps says “${s.docker}”`) : ''),
+        h('p', {}, s.summary),
+        h('p', { class: 'info-meta' }, here.length ? `Here now: ${here.join(', ')}.` : 'No containers here right now.',
+          out.length ? ` From here: ${unique(out).join(', ')}.` : ''));
+      return;
+    }
+    if (detail.kind === 'edge') {
+      const t = detail.t;
+      const from = t.src === null ? 'registry' : this.lc.label(t.src);
+      const cmd = t.trigger === 'command' ? this.lc.commandFor(t, selected) : null;
+      replaceChildren(el,
+        h('p', { class: 'info-title' }, h('code', {}, t.edge), ` ${from} → ${this.lc.label(t.dst)}`,
+          h('span', { class: 'info-docker' }, t.trigger === 'command' ? ' · a command' : ' · happens on its own')),
+        h('p', {}, t.summary),
+        h('p', { class: 'info-meta' }, detail.note || (cmd ? `Click to type: ${cmd.trim()}` : `Caused by: ${t.command.replace(/[()]/g, '')}`),
+          t.events.length ? ` · events: ${t.events.join(', ')}` : ''));
+      return;
+    }
+    if (detail.kind === 'token') {
+      const c = detail.token;
+      replaceChildren(el,
+        h('p', { class: 'info-title' }, h('span', { class: 'info-swatch', 'data-shape': c.shape }), c.name,
+          h('span', { class: 'info-docker' }, ` · ${c.image || 'image unknown'} · ${c.shape}`)),
+        h('p', {}, `${this.lc.label(c.state)}${c.status ? ` — docker ps: “${c.status}”` : ''}.`),
+        h('p', { class: 'info-meta' }, 'Click it to select it; then click an arrow to type that command for it.'));
+      return;
+    }
+    if (detail.kind === 'refused') {
+      replaceChildren(el,
+        h('p', { class: 'info-title info-title--refused' }, 'Refused'),
+        h('p', {}, detail.sentence),
+        detail.reason ? h('p', { class: 'info-meta' }, `Docker said: ${detail.reason}`) : '');
+    }
+  }
+
+  updateContainers() {
+    const select = $('container-select');
+    if (!select || !this.director) return;
+    const names = unique([...this.director.model.values()].filter((c) => c.state !== this.lc.gone).map((c) => c.name)).sort();
+    const current = this.graph.selected && names.includes(this.graph.selected) ? this.graph.selected : '';
+    const have = [...select.options].map((o) => o.value).slice(1);
+    if (have.join('\n') !== names.join('\n')) {
+      while (select.options.length > 1) select.remove(1);
+      for (const n of names) select.appendChild(h('option', { value: n }, n));
+    }
+    select.options[0].textContent = names.length ? 'none' : 'none yet';
+    select.value = current;
+    if (!current && this.graph.selected && !names.includes(this.graph.selected)) this.graph.selectByName(null);
+  }
+
+  // -- time travel -----------------------------------------------------------------------------------
+
+  rewind(index) {
+    if (!this.lc || !this.timeline.entries[index]) return;
+    this.stopReplay();
+    this.mode = 'past';
+    this.pastIndex = index;
+    this.graph.autoVanish = false;
+    this.graph.renderModel(modelAt(this.lc, this.timeline.entries, index));
+    this.timeline.markCurrent(index);
+    const entry = this.timeline.entries[index];
+    const name = eventContainerName(entry.event);
+    this.showBanner('past', `Viewing the past: after ${entry.event.Action}${name ? ` ${name}` : ''} at ${eventTime(entry.event).slice(11, 23)} (event ${index + 1} of ${this.timeline.entries.length})`);
+  }
+
+  step(delta) {
+    const n = this.timeline.entries.length;
+    if (!n) return;
+    const from = this.mode === 'past' ? this.pastIndex : n;
+    const to = Math.max(0, Math.min(n - 1, from + delta));
+    this.rewind(to);
+  }
+
+  backToLive() {
+    if (!this.lc) return;
+    this.stopReplay();
+    this.mode = 'live';
+    this.graph.autoVanish = true;
+    const speed = $('speed');
+    this.graph.setSpeed(speed ? speed.value : 1);
+    this.graph.renderModel(this.liveTokens());
+    this.timeline.markCurrent(null);
+    this.showBanner(null);
+  }
+
+  stopReplay() {
+    if (this.replayRun) {
+      this.replayRun.cancelled = true;
+      this.replayRun = null;
+    }
+    const button = $('replay');
+    if (button) {
+      button.textContent = '▶ Replay';
+      button.setAttribute('aria-pressed', 'false');
+    }
+  }
+
+  async replay() {
+    const entries = this.timeline.entries.slice();
+    if (!entries.length || !this.lc) {
+      this.toast('Nothing to replay yet: run a few commands first.');
+      return;
+    }
+    this.stopReplay();
+    const run = { cancelled: false };
+    this.replayRun = run;
+    this.mode = 'replay';
+    const speedEl = $('replay-speed');
+    const speed = Math.max(0.25, Number(speedEl ? speedEl.value : 2) || 2);
+    const button = $('replay');
+    if (button) {
+      button.textContent = '■ Stop replay';
+      button.setAttribute('aria-pressed', 'true');
+    }
+    this.graph.autoVanish = true;
+    this.graph.setSpeed(speed);
+    this.graph.renderModel([]);
+    const director = new Director(this.lc);
+    this.showBanner('replay', `Replaying ${entries.length} events at ${speed}×`);
+    for (let i = 0; i < entries.length; i += 1) {
+      if (run.cancelled) return;
+      const { event, ctx, resolved } = entries[i];
+      this.timeline.markCurrent(entries[i].index);
+      const steps = director.apply(event, ctx, resolved);
+      await Promise.all(steps.map((s) => this.graph.play(s)));
+      if (run.cancelled) return;
+      const next = entries[i + 1];
+      const gap = next ? Math.min(2000, Math.max(120, ((next.time - entries[i].time) * 1000) / speed)) : 0;
+      if (gap) await new Promise((resolve) => { setTimeout(resolve, gap); });
+    }
+    for (const s of director.flushAll()) await this.graph.play(s);
+    if (run.cancelled) return;
+    this.showBanner('replay', 'Replay finished.');
+    await new Promise((resolve) => { setTimeout(resolve, 1200); });
+    if (!run.cancelled) this.backToLive();
+  }
+
+  showBanner(kind, text = '') {
+    const banner = $('time-banner');
+    if (!banner) return;
+    banner.hidden = !kind;
+    banner.dataset.kind = kind || '';
+    this.root.classList.toggle('lab--past', Boolean(kind));
+    const label = $('time-banner-text');
+    if (label) label.textContent = text;
+    const prev = $('time-prev');
+    const next = $('time-next');
+    if (prev) prev.hidden = kind !== 'past';
+    if (next) next.hidden = kind !== 'past';
+  }
+
+  // -- status and messages -----------------------------------------------------------------------------
+
+  setStatus(kind, text) {
+    const el = $('console-status');
+    if (el) {
+      el.dataset.state = kind;
+      el.textContent = text;
+    }
+    const conn = $('conn-status');
+    if (conn) {
+      const online = kind !== 'offline';
+      conn.dataset.state = online ? 'online' : 'offline';
+      const label = conn.querySelector('.conn-label');
+      if (label) label.textContent = online ? 'Connected' : 'Offline';
+    }
+  }
+
+  toast(message, tone = 'info') {
+    const region = $('toasts');
+    if (!region) return;
+    const item = h('div', { class: `toast toast--${tone}` }, message);
+    region.appendChild(item);
+    while (region.children.length > 3) region.firstElementChild.remove();
+    setTimeout(() => item.classList.add('toast--leaving'), 5200);
+    setTimeout(() => item.remove(), 5600);
+  }
+}
+
+async function boot(root) {
+  const lab = new Lab(root);
+  window.lifecycleLab = lab; // handy in the browser console; nothing depends on it
+  const [xterm, fit, sio] = await Promise.all([
+    import(root.dataset.xterm),
+    import(root.dataset.fit),
+    import(root.dataset.socketio),
+  ]);
+  lab.connect({ Terminal: xterm.Terminal, FitAddon: fit.FitAddon, io: sio.io });
+}
+
+const root = document.querySelector('[data-lab]');
+if (root) {
+  boot(root).catch((err) => {
+    const host = document.getElementById('console');
+    if (host) {
+      host.replaceChildren(h('p', { class: 'console-error' },
+        `The console could not start (${err && err.message ? err.message : err}). Run “npm ci” on the server, then reload.`));
+    }
+    console.error(err); // eslint-disable-line no-console
+  });
+}

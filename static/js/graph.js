@@ -1,0 +1,947 @@
+// The lifecycle graph: states and edges drawn from the lifecycle JSON, and one token per container
+// that moves along the edges as Docker events arrive.
+//
+// Only the *layout* (where each state sits, how a few edges bend around others) is hand-tuned here,
+// keyed by state id; the states and edges themselves always come from the JSON. A state the layout
+// does not know is still drawn, in a row at the bottom.
+
+import { prefersReducedMotion, svg } from './dom.js';
+
+const NODE_W = 136;
+const NODE_H = 46;
+const CHIP_H = 24;
+const CHIP_W = 104;
+const SLOT_GAP = 6;
+const MAX_SLOTS = 6;
+const BASE_MOVE_MS = 1000;
+const VANISH_MS = 5000;
+
+// A planar layout: running, exited and removed form a triangle with paused inside it and
+// restarting outside it, so no two edges cross.
+const LAYOUT = {
+  width: 1000,
+  height: 610,
+  registry: { x: 80, y: 36 },
+  nodes: {
+    image: { x: 80, y: 140, tokens: 'below', cols: 1, max: 3 },
+    created: { x: 320, y: 140, tokens: 'below-left', cols: 1, max: 4 },
+    running: { x: 600, y: 140, tokens: 'right-up', cols: 1, max: 4 },
+    restarting: { x: 890, y: 262, tokens: 'above', cols: 1, max: 3 },
+    paused: { x: 570, y: 345, tokens: 'below', cols: 1, max: 3 },
+    exited: { x: 790, y: 482, tokens: 'right', cols: 1, max: 4 },
+    removed: { x: 320, y: 482, tokens: 'left', cols: 1, max: 3 },
+    dead: { x: 570, y: 557, tokens: 'right', cols: 1, max: 2 },
+  },
+  // Directed edge groups "src>dst": bend (perpendicular offset of the curve's middle, +: to the
+  // left of the direction of travel) or via (waypoints, for the one edge that goes round the others).
+  edges: {
+    'image>running': { bend: 82 },
+    'restarting>removed': { via: [[988, 270], [988, 594], [306, 594]], labelSegment: 1 },
+    '>image': { labelSide: 'right' },
+  },
+  pairOffset: 20, // how far apart the two directions between the same states are drawn
+};
+
+// Colour AND shape AND name tell tokens apart. Colours: at least 3:1 against the chip background.
+const TOKEN_COLORS = ['#5fb0ff', '#f77fc3', '#f5cf3a', '#3fd69a', '#ff9a52', '#b197fc', '#3dd8ef', '#ff8080'];
+const SHAPES = ['circle', 'square', 'triangle', 'diamond', 'hexagon', 'star', 'pentagon'];
+const SHAPE_NAMES = {
+  circle: 'circle', square: 'square', triangle: 'triangle', diamond: 'diamond', hexagon: 'hexagon',
+  star: 'star', pentagon: 'pentagon',
+};
+
+function polygon(n, r, rotate = -Math.PI / 2, inner = null) {
+  const pts = [];
+  const count = inner ? n * 2 : n;
+  for (let i = 0; i < count; i += 1) {
+    const radius = inner && i % 2 ? inner : r;
+    const a = rotate + (i * 2 * Math.PI) / count;
+    pts.push(`${(radius * Math.cos(a)).toFixed(2)},${(radius * Math.sin(a)).toFixed(2)}`);
+  }
+  return pts.join(' ');
+}
+
+function drawShape(shape, parent, color) {
+  const r = 7;
+  const common = { class: 'token-glyph', fill: color };
+  switch (shape) {
+    case 'square': return svg('rect', { ...common, x: -6, y: -6, width: 12, height: 12, rx: 1.5 }, parent);
+    case 'triangle': return svg('polygon', { ...common, points: polygon(3, r + 1) }, parent);
+    case 'diamond': return svg('polygon', { ...common, points: polygon(4, r + 0.5, 0) }, parent);
+    case 'hexagon': return svg('polygon', { ...common, points: polygon(6, r, 0) }, parent);
+    case 'star': return svg('polygon', { ...common, points: polygon(5, r + 1.5, -Math.PI / 2, 3.6) }, parent);
+    case 'pentagon': return svg('polygon', { ...common, points: polygon(5, r) }, parent);
+    default: return svg('circle', { ...common, r: 6.5 }, parent);
+  }
+}
+
+const ease = (p) => (p < 0.5 ? 2 * p * p : 1 - ((-2 * p + 2) ** 2) / 2);
+
+/** A tween on requestAnimationFrame with a timer fallback (background tabs get no frames). */
+function tween(duration, frame) {
+  return new Promise((resolve) => {
+    if (duration <= 0 || document.hidden) {
+      frame(1);
+      resolve();
+      return;
+    }
+    const start = performance.now();
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      frame(1);
+      resolve();
+    };
+    const timer = setTimeout(finish, duration + 300);
+    const tick = (now) => {
+      if (done) return;
+      const p = Math.min(1, (now - start) / duration);
+      frame(ease(p));
+      if (p < 1) requestAnimationFrame(tick);
+      else {
+        clearTimeout(timer);
+        finish();
+      }
+    };
+    requestAnimationFrame(tick);
+  });
+}
+
+const wait = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+
+function truncate(text, max) {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+// Where a ray from a box's centre towards (tx, ty) leaves the box (plus a small gap).
+function boxExit(cx, cy, tx, ty, w = NODE_W, hgt = NODE_H, gap = 4) {
+  const dx = tx - cx;
+  const dy = ty - cy;
+  if (!dx && !dy) return [cx, cy];
+  const sx = dx ? (w / 2 + gap) / Math.abs(dx) : Infinity;
+  const sy = dy ? (hgt / 2 + gap) / Math.abs(dy) : Infinity;
+  const s = Math.min(sx, sy);
+  return [cx + dx * s, cy + dy * s];
+}
+
+export class Graph {
+  /**
+   * options: onMove(step) after a token moved, onSelect(name), onEdge(transition),
+   * onInfo({kind, ...}) when a state/edge/token is hovered or focused (null when left).
+   */
+  constructor(svgEl, options = {}) {
+    this.svg = svgEl;
+    this.opts = options;
+    this.speed = 1;
+    this.reduced = prefersReducedMotion();
+    this.tokens = new Map();
+    this.looks = new Map();
+    this.nextLook = 0;
+    this.arrival = 0;
+    this.epoch = 0;
+    this.selected = null;
+    this.nodes = new Map();
+    this.edges = [];
+    this.lc = null;
+    if (window.matchMedia) {
+      const mq = window.matchMedia('(prefers-reduced-motion: reduce)');
+      const update = () => { this.reduced = mq.matches; };
+      if (mq.addEventListener) mq.addEventListener('change', update);
+    }
+  }
+
+  setSpeed(speed) {
+    this.speed = Math.max(0.1, Number(speed) || 1);
+  }
+
+  moveDuration(token) {
+    if (this.reduced || this.instant) return 0;
+    const backlog = token ? token.backlog : 0;
+    return (BASE_MOVE_MS / this.speed) * (backlog > 2 ? 0.3 : 1);
+  }
+
+  // -- drawing the static graph ---------------------------------------------------------------------
+
+  setLifecycle(lc) {
+    this.lc = lc;
+    const kept = [...this.tokens.values()].map((t) => ({
+      id: t.id, name: t.name, image: t.image, state: t.state, status: t.status,
+    }));
+    this.draw();
+    this.renderModel(kept);
+  }
+
+  position(id) {
+    const known = LAYOUT.nodes[id];
+    if (known) return known;
+    const unknown = this.lc.states.filter((s) => !LAYOUT.nodes[s.id]).map((s) => s.id);
+    const i = unknown.indexOf(id);
+    return { x: 120 + i * 170, y: LAYOUT.height - 40, tokens: 'above' };
+  }
+
+  draw() {
+    const root = this.svg;
+    root.replaceChildren();
+    const extraRow = this.lc.states.some((s) => !LAYOUT.nodes[s.id]) ? 90 : 0;
+    root.setAttribute('viewBox', `0 0 ${LAYOUT.width} ${LAYOUT.height + extraRow}`);
+    root.setAttribute('preserveAspectRatio', 'xMidYMid meet');
+    const defs = svg('defs', {}, root);
+    for (const kind of ['plain', 'event', 'active', 'refused']) {
+      const marker = svg('marker', {
+        id: `arrow-${kind}`, viewBox: '0 0 10 10', refX: 8.5, refY: 5, markerWidth: 7, markerHeight: 7,
+        orient: 'auto-start-reverse', markerUnits: 'userSpaceOnUse',
+      }, defs);
+      svg('path', { d: 'M0,0 L10,5 L0,10 z', class: `arrowhead arrowhead--${kind}` }, marker);
+    }
+    // Markers scale with strokes unless userSpaceOnUse; give them a fixed, readable size.
+    for (const m of defs.querySelectorAll('marker')) {
+      m.setAttribute('markerWidth', '11');
+      m.setAttribute('markerHeight', '11');
+    }
+
+    this.layers = {
+      paths: svg('g', { class: 'layer-paths', 'aria-hidden': 'true' }, root),
+      highlight: svg('g', { class: 'layer-highlight', 'aria-hidden': 'true' }, root),
+      edges: svg('g', { class: 'layer-edges', role: 'group', 'aria-label': 'Transitions. Arrow keys move between them; Enter types the command.' }, root),
+      nodes: svg('g', { class: 'layer-nodes', role: 'group', 'aria-label': 'States. Arrow keys move between them.' }, root),
+      tokens: svg('g', { class: 'layer-tokens', role: 'group', 'aria-label': 'Containers. Enter selects one.' }, root),
+      overlay: svg('g', { class: 'layer-overlay', 'aria-hidden': 'true' }, root),
+    };
+    this.drawNodes();
+    this.drawEdges();
+    this.setupRoving(this.layers.nodes, '.state');
+    this.setupRoving(this.layers.edges, '.edge');
+    this.setupRoving(this.layers.tokens, '.token');
+  }
+
+  drawNodes() {
+    this.nodes.clear();
+    const reg = LAYOUT.registry;
+    const registry = svg('g', { class: 'registry', transform: `translate(${reg.x},${reg.y})`, 'aria-hidden': 'true' }, this.layers.nodes);
+    svg('rect', { x: -52, y: -15, width: 104, height: 30, rx: 15 }, registry);
+    svg('text', { class: 'registry-label', 'text-anchor': 'middle', y: 5 }, registry).textContent = 'registry';
+
+    for (const state of this.lc.states) {
+      const pos = this.position(state.id);
+      const g = svg('g', {
+        class: `state state--${state.id}`,
+        'data-state': state.id,
+        transform: `translate(${pos.x},${pos.y})`,
+        tabindex: '-1',
+        role: 'listitem',
+        'aria-roledescription': 'state',
+      }, this.layers.nodes);
+      svg('rect', { class: 'state-box', x: -NODE_W / 2, y: -NODE_H / 2, width: NODE_W, height: NODE_H, rx: 12 }, g);
+      svg('rect', { class: 'state-stripe', x: -NODE_W / 2, y: -NODE_H / 2, width: 7, height: NODE_H, rx: 3 }, g);
+      const label = svg('text', { class: 'state-label', x: -4, y: 6, 'text-anchor': 'middle' }, g);
+      label.textContent = state.label;
+      const count = svg('g', { class: 'state-count', transform: `translate(${NODE_W / 2 - 4},${-NODE_H / 2 + 4})` }, g);
+      svg('circle', { r: 11 }, count);
+      const countText = svg('text', { 'text-anchor': 'middle', y: 4.5 }, count);
+      const node = { id: state.id, state, g, x: pos.x, y: pos.y, side: pos.tokens || 'below', cols: pos.cols || 2, max: pos.max || MAX_SLOTS, count, countText };
+      this.nodes.set(state.id, node);
+      g.addEventListener('mouseenter', () => this.info({ kind: 'state', state }));
+      g.addEventListener('mouseleave', () => this.info(null));
+      g.addEventListener('focus', () => this.info({ kind: 'state', state }));
+      g.addEventListener('blur', () => this.info(null));
+      g.addEventListener('click', () => {
+        const here = this.tokensIn(state.id);
+        if (here.length) this.select(here[0].id, true);
+        this.info({ kind: 'state', state });
+      });
+    }
+    this.svg.setAttribute('role', 'group');
+    this.updateCounts();
+  }
+
+  edgeGeometry(group) {
+    const { src, dst } = group;
+    const lay = LAYOUT.edges[`${src ?? ''}>${dst}`] || {};
+    const b = this.nodes.get(dst);
+    if (src === dst) {
+      // A self-loop on top of the node.
+      const x = b.x;
+      const y = b.y - NODE_H / 2;
+      const d = `M${x - 30},${y - 2} C${x - 46},${y - 74} ${x + 46},${y - 74} ${x + 30},${y - 2}`;
+      return { d, label: [x, y - 58] };
+    }
+    let a;
+    if (src === null) {
+      a = { x: LAYOUT.registry.x, y: LAYOUT.registry.y, w: 104, h: 30 };
+    } else {
+      const n = this.nodes.get(src);
+      a = { x: n.x, y: n.y, w: NODE_W, h: NODE_H };
+    }
+    if (lay.via) {
+      const pts = lay.via;
+      const start = boxExit(a.x, a.y, pts[0][0], pts[0][1], a.w, a.h);
+      const last = pts[pts.length - 1];
+      const end = boxExit(b.x, b.y, last[0], last[1], NODE_W, NODE_H, 6);
+      const all = [start, ...pts, end];
+      let d = `M${start[0].toFixed(1)},${start[1].toFixed(1)}`;
+      const r = 26;
+      for (let i = 1; i < all.length - 1; i += 1) {
+        const [px, py] = all[i - 1];
+        const [cx, cy] = all[i];
+        const [nx, ny] = all[i + 1];
+        const l1 = Math.hypot(cx - px, cy - py);
+        const l2 = Math.hypot(nx - cx, ny - cy);
+        const r1 = Math.min(r, l1 / 2);
+        const r2 = Math.min(r, l2 / 2);
+        d += ` L${(cx - ((cx - px) / l1) * r1).toFixed(1)},${(cy - ((cy - py) / l1) * r1).toFixed(1)}`;
+        d += ` Q${cx},${cy} ${(cx + ((nx - cx) / l2) * r2).toFixed(1)},${(cy + ((ny - cy) / l2) * r2).toFixed(1)}`;
+      }
+      d += ` L${end[0].toFixed(1)},${end[1].toFixed(1)}`;
+      const seg = lay.labelSegment ?? 0;
+      const p = all[seg + 1] || all[1];
+      const q = all[seg + 2] || all[all.length - 1];
+      return { d, label: [(p[0] + q[0]) / 2, (p[1] + q[1]) / 2] };
+    }
+    const dx = b.x - a.x;
+    const dy = b.y - a.y;
+    const len = Math.hypot(dx, dy) || 1;
+    const nx = dy / len; // left normal in screen coordinates (y grows downwards)
+    const ny = -dx / len;
+    let bend = lay.bend || 0;
+    if (group.paired) bend += LAYOUT.pairOffset;
+    const mx = (a.x + b.x) / 2;
+    const my = (a.y + b.y) / 2;
+    const cx = mx + nx * bend * 2;
+    const cy = my + ny * bend * 2;
+    const start = boxExit(a.x, a.y, cx, cy, a.w, a.h);
+    const end = boxExit(b.x, b.y, cx, cy, NODE_W, NODE_H, 6);
+    const d = `M${start[0].toFixed(1)},${start[1].toFixed(1)} Q${cx.toFixed(1)},${cy.toFixed(1)} ${end[0].toFixed(1)},${end[1].toFixed(1)}`;
+    // Two directions between the same states: each puts its labels nearer its own source.
+    const t = lay.labelAt ?? (group.paired ? 0.4 : 0.5);
+    const lx = (1 - t) ** 2 * start[0] + 2 * (1 - t) * t * cx + t * t * end[0];
+    const ly = (1 - t) ** 2 * start[1] + 2 * (1 - t) * t * cy + t * t * end[1];
+    return { d, label: [lx, ly], vertical: Math.abs(dy) > Math.abs(dx) * 2.5, side: lay.labelSide };
+  }
+
+  drawEdges() {
+    this.edges = [];
+    // One curve per direction between two states; its edges' labels are stacked on it.
+    const groups = new Map();
+    for (const t of this.lc.visible) {
+      if (t.src !== null && !this.nodes.has(t.src)) continue;
+      if (!this.nodes.has(t.dst)) continue;
+      const key = `${t.src ?? ''}>${t.dst}`;
+      if (!groups.has(key)) groups.set(key, { key, src: t.src, dst: t.dst, list: [] });
+      groups.get(key).list.push(t);
+    }
+    for (const g of groups.values()) {
+      g.paired = g.src !== null && g.src !== g.dst && groups.has(`${g.dst}>${g.src}`);
+    }
+    const pillW = (text) => Math.max(36, text.length * 8.2 + 18);
+    for (const group of groups.values()) {
+      const geo = this.edgeGeometry(group);
+      const n = group.list.length;
+      const anyCommand = group.list.some((t) => t.trigger === 'command');
+      const path = svg('path', {
+        class: `edge-path ${anyCommand ? '' : 'edge-path--event'}`.trim(),
+        d: geo.d,
+        'marker-end': `url(#arrow-${anyCommand ? 'plain' : 'event'})`,
+      }, this.layers.paths);
+      path.dataset.group = group.key;
+      const rowTotal = group.list.reduce((sum, x) => sum + pillW(x.edge) + 6, -6);
+      let rowOffset = -rowTotal / 2;
+      group.list.forEach((t, i) => {
+        const kind = t.trigger === 'command' ? 'command' : 'event';
+        const g = svg('g', {
+          class: `edge edge--${kind}`,
+          'data-edge': t.edge,
+          'data-from': t.src ?? '',
+          'data-to': t.dst,
+          tabindex: '-1',
+          role: 'button',
+          'aria-label': this.edgeAria(t),
+        }, this.layers.edges);
+        // The shared curve is clickable for the first edge of a stack; every pill for its own edge.
+        if (i === 0) svg('path', { class: 'edge-hit', d: geo.d }, g);
+        const w = pillW(t.edge);
+        let lx = geo.label[0];
+        let ly = geo.label[1];
+        if (geo.vertical) {
+          lx += rowOffset + w / 2;
+          rowOffset += w + 6;
+        } else {
+          ly += (i - (n - 1) / 2) * 25;
+        }
+        if (geo.side === 'right') lx += w / 2 + 12;
+        const label = svg('g', { class: `edge-label edge-label--${kind}`, transform: `translate(${lx.toFixed(1)},${ly.toFixed(1)})` }, g);
+        svg("rect", { x: -w / 2, y: -11.5, width: w, height: 23, rx: 11.5 }, label);
+        svg('text', { 'text-anchor': 'middle', y: 4.5 }, label).textContent = t.edge;
+        const edge = { t, g, path, label, d: geo.d, group: group.key };
+        this.edges.push(edge);
+        const show = () => { this.highlight(edge, true); this.info({ kind: 'edge', t }); };
+        const hide = () => { this.highlight(edge, false); this.info(null); };
+        g.addEventListener('mouseenter', show);
+        g.addEventListener('mouseleave', hide);
+        g.addEventListener('focus', show);
+        g.addEventListener('blur', hide);
+        g.addEventListener('click', () => this.activateEdge(edge));
+        g.addEventListener('keydown', (e) => {
+          if (e.key === 'Enter' || e.key === ' ') {
+            e.preventDefault();
+            this.activateEdge(edge);
+          }
+        });
+      });
+    }
+  }
+
+  edgeAria(t) {
+    const from = t.src === null ? 'a registry' : this.lc.label(t.src);
+    const how = t.trigger === 'command' ? t.command : `happens on its own: ${t.command.replace(/[()]/g, '')}`;
+    return `${t.edge}: ${from} to ${this.lc.label(t.dst)}. ${how}. ${t.summary}`;
+  }
+
+  activateEdge(edge) {
+    if (this.opts.onEdge) this.opts.onEdge(edge.t, this.selectedToken());
+    edge.g.classList.add('edge--chosen');
+    setTimeout(() => edge.g.classList.remove('edge--chosen'), 600);
+  }
+
+  highlight(edge, on) {
+    const layer = this.layers.highlight;
+    layer.replaceChildren();
+    if (on) {
+      svg('path', { class: 'edge-highlight', d: edge.d, 'marker-end': 'url(#arrow-active)' }, layer);
+      edge.g.classList.add('edge--hover');
+    } else {
+      edge.g.classList.remove('edge--hover');
+    }
+  }
+
+  info(detail) {
+    if (this.opts.onInfo) this.opts.onInfo(detail);
+  }
+
+  // Keyboard: one Tab stop per group, arrow keys within it (the usual composite-widget pattern).
+  setupRoving(layer, selector) {
+    layer.addEventListener('keydown', (e) => {
+      const items = [...layer.querySelectorAll(selector)].filter((el) => !el.classList.contains('token--overflow'));
+      const i = items.indexOf(document.activeElement);
+      if (i < 0) return;
+      let next = null;
+      if (e.key === 'ArrowRight' || e.key === 'ArrowDown') next = items[(i + 1) % items.length];
+      else if (e.key === 'ArrowLeft' || e.key === 'ArrowUp') next = items[(i - 1 + items.length) % items.length];
+      else if (e.key === 'Home') next = items[0];
+      else if (e.key === 'End') next = items[items.length - 1];
+      if (next) {
+        e.preventDefault();
+        this.focusItem(layer, selector, next);
+      }
+    });
+    this.ensureTabStop(layer, selector);
+  }
+
+  focusItem(layer, selector, el) {
+    for (const item of layer.querySelectorAll(selector)) item.setAttribute('tabindex', item === el ? '0' : '-1');
+    el.focus();
+  }
+
+  ensureTabStop(layer, selector) {
+    const items = [...layer.querySelectorAll(selector)];
+    if (!items.length) return;
+    if (!items.some((el) => el.getAttribute('tabindex') === '0')) items[0].setAttribute('tabindex', '0');
+  }
+
+  // -- tokens ---------------------------------------------------------------------------------------
+
+  look(id) {
+    if (!this.looks.has(id)) {
+      const i = this.nextLook;
+      this.nextLook += 1;
+      this.looks.set(id, {
+        color: TOKEN_COLORS[i % TOKEN_COLORS.length],
+        shape: SHAPES[i % SHAPES.length],
+      });
+    }
+    return this.looks.get(id);
+  }
+
+  tokensIn(state) {
+    return [...this.tokens.values()].filter((t) => t.state === state && !t.moving)
+      .sort((a, b) => a.arrival - b.arrival);
+  }
+
+  createToken({ id, name, image, state, status }) {
+    const look = this.look(id);
+    const g = svg('g', {
+      class: 'token',
+      'data-container': name,
+      'data-state': state,
+      tabindex: '-1',
+      role: 'button',
+    }, this.layers.tokens);
+    const ring = svg('rect', { class: 'token-ring', x: -18, y: -CHIP_H / 2 - 4, height: CHIP_H + 8, rx: (CHIP_H + 8) / 2 }, g);
+    const chip = svg('rect', { class: 'token-chip', x: -14, y: -CHIP_H / 2, height: CHIP_H, rx: CHIP_H / 2, stroke: look.color }, g);
+    drawShape(look.shape, g, look.color);
+    const label = svg('text', { class: 'token-label', x: 12, y: 4.5 }, g);
+    const extras = svg('g', { class: 'token-extras' }, g);
+    const token = {
+      id, name, image, state, status: status || '', g, label, chip, ring, extras, look, arrival: this.arrival += 1,
+      queue: Promise.resolve(), backlog: 0, x: 0, y: 0, moving: false,
+    };
+    this.tokens.set(id, token);
+    this.setTokenName(token, name);
+    this.updateTokenAria(token);
+    g.addEventListener('click', () => this.select(id, true));
+    g.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        this.select(id, true);
+      }
+    });
+    const showInfo = () => this.info({ kind: 'token', token: this.tokenInfo(token) });
+    g.addEventListener('mouseenter', showInfo);
+    g.addEventListener('focus', showInfo);
+    g.addEventListener('mouseleave', () => this.info(null));
+    g.addEventListener('blur', () => this.info(null));
+    this.ensureTabStop(this.layers.tokens, '.token');
+    if (this.selected === name) g.classList.add('token--selected');
+    return token;
+  }
+
+  /** The chip fits its name (at most CHIP_W wide; longer names are cut with an ellipsis). */
+  setTokenName(token, name) {
+    token.name = name;
+    token.g.setAttribute('data-container', name);
+    let text = truncate(name, 14);
+    token.label.textContent = text;
+    const measure = () => {
+      try { return token.label.getComputedTextLength(); } catch { return 0; }
+    };
+    let width = measure() || text.length * 7.8;
+    while (width > CHIP_W - 38 && text.length > 3) {
+      text = `${text.slice(0, -2)}…`;
+      token.label.textContent = text;
+      width = measure() || text.length * 7.8;
+    }
+    const w = Math.max(44, Math.ceil(width) + 38);
+    token.chip.setAttribute('width', String(w));
+    token.ring.setAttribute('width', String(w + 8));
+    token.width = w;
+  }
+
+  tokenInfo(token) {
+    return {
+      name: token.name, image: token.image, state: token.state, status: token.status,
+      shape: SHAPE_NAMES[token.look.shape], color: token.look.color,
+    };
+  }
+
+  updateTokenAria(token) {
+    const state = this.lc ? this.lc.label(token.state) : token.state;
+    const status = token.status ? `, ${token.status}` : '';
+    token.g.setAttribute('aria-label', `Container ${token.name} (${SHAPE_NAMES[token.look.shape]}): ${state}${status}`);
+    token.g.setAttribute('aria-pressed', this.selected === token.name ? 'true' : 'false');
+  }
+
+  slot(node, index) {
+    const cols = node.cols;
+    const col = index % cols;
+    const row = Math.floor(index / cols);
+    const colW = CHIP_W + 8;
+    const rowH = CHIP_H + SLOT_GAP;
+    switch (node.side) {
+      case 'left':
+        return [node.x - NODE_W / 2 - 18 - CHIP_W + 14, node.y + row * rowH];
+      case 'right':
+        return [node.x + NODE_W / 2 + 26, node.y + row * rowH];
+      case 'below-left':
+        return [node.x - NODE_W / 2 - 6 - CHIP_W + 14 + 40, node.y + NODE_H / 2 + 20 + row * rowH];
+      case 'right-up':
+        return [node.x + NODE_W / 2 + 32, node.y - 12 - row * rowH];
+      default: {
+        const x0 = node.x - ((cols - 1) * colW) / 2 - CHIP_W / 2 + 14;
+        const x = x0 + col * colW;
+        const y = node.side === 'above'
+          ? node.y - NODE_H / 2 - 8 - CHIP_H / 2 - row * rowH
+          : node.y + NODE_H / 2 + 8 + CHIP_H / 2 + row * rowH;
+        return [x, y];
+      }
+    }
+  }
+
+  placeToken(token, x, y) {
+    token.x = x;
+    token.y = y;
+    token.g.setAttribute('transform', `translate(${x.toFixed(1)},${y.toFixed(1)})`);
+  }
+
+  /** Put every token of a state in its slot (new arrivals last); hide the ones past the last slot. */
+  relayout(stateId, animate = true) {
+    const node = this.nodes.get(stateId);
+    if (!node) return;
+    const list = this.tokensIn(stateId);
+    const max = node.max;
+    const overflow = list.length > max ? list.length - (max - 1) : 0;
+    list.forEach((token, i) => {
+      const hidden = overflow && i >= max - 1;
+      token.g.classList.toggle('token--overflow', Boolean(hidden));
+      const [x, y] = this.slot(node, Math.min(i, max - 1));
+      if (hidden) {
+        this.placeToken(token, x, y);
+        return;
+      }
+      if (!animate || this.reduced || (token.x === x && token.y === y)) {
+        this.placeToken(token, x, y);
+      } else {
+        const fx = token.x;
+        const fy = token.y;
+        tween(200, (p) => this.placeToken(token, fx + (x - fx) * p, fy + (y - fy) * p));
+      }
+    });
+    let more = [...this.layers.overlay.querySelectorAll('.state-more')].find((m) => m.dataset.for === stateId);
+    if (overflow) {
+      if (!more) {
+        more = svg('g', { class: 'state-more' }, this.layers.overlay);
+        more.dataset.for = stateId;
+        svg('rect', { x: -14, y: -CHIP_H / 2, width: CHIP_W, height: CHIP_H, rx: CHIP_H / 2 }, more);
+        svg('text', { x: 38, y: 4.5, 'text-anchor': 'middle' }, more);
+      }
+      const [x, y] = this.slot(node, max - 1);
+      more.setAttribute('transform', `translate(${x},${y})`);
+      more.querySelector('text').textContent = `+${overflow} more`;
+    }
+    for (const m of this.layers.overlay.querySelectorAll('.state-more')) {
+      if (m.dataset.for === stateId && !overflow) m.remove();
+    }
+    this.updateCounts();
+  }
+
+  updateCounts() {
+    for (const node of this.nodes.values()) {
+      const list = [...this.tokens.values()].filter((t) => t.state === node.id);
+      const n = list.length;
+      node.countText.textContent = String(n);
+      node.count.classList.toggle('state-count--empty', n === 0);
+      const names = list.map((t) => t.name);
+      const who = n ? ` ${n} container${n > 1 ? 's' : ''}: ${names.join(', ')}.` : ' No containers.';
+      node.g.setAttribute('aria-label', `${node.state.label}.${who} ${node.state.summary}`);
+    }
+  }
+
+  select(id, fromUser = false) {
+    const token = this.tokens.get(id);
+    this.selected = token ? token.name : null;
+    for (const t of this.tokens.values()) {
+      t.g.classList.toggle('token--selected', t === token);
+      this.updateTokenAria(t);
+    }
+    if (fromUser && this.opts.onSelect) this.opts.onSelect(this.selected);
+  }
+
+  selectByName(name) {
+    const token = [...this.tokens.values()].find((t) => t.name === name && t.state !== this.lc.gone);
+    this.selected = name || null;
+    for (const t of this.tokens.values()) {
+      t.g.classList.toggle('token--selected', t === token);
+      this.updateTokenAria(t);
+    }
+  }
+
+  selectedToken() {
+    if (!this.selected) return null;
+    const token = [...this.tokens.values()].find((t) => t.name === this.selected && t.state !== this.lc.gone);
+    return token ? { name: token.name, image: token.image, state: token.state, id: token.id } : null;
+  }
+
+  removeToken(token) {
+    token.g.remove();
+    this.tokens.delete(token.id);
+    this.relayout(token.state, true);
+    this.ensureTabStop(this.layers.tokens, '.token');
+    if (this.opts.onVanish) this.opts.onVanish(token.id);
+  }
+
+  scheduleVanish(token) {
+    clearTimeout(token.vanishTimer);
+    const epoch = this.epoch;
+    token.vanishTimer = setTimeout(() => {
+      if (epoch !== this.epoch || !this.tokens.has(token.id) || token.state !== this.lc.gone) return;
+      token.g.classList.add('token--vanishing');
+      setTimeout(() => {
+        if (this.tokens.get(token.id) === token && token.state === this.lc.gone) this.removeToken(token);
+      }, this.reduced ? 0 : 400);
+    }, VANISH_MS);
+  }
+
+  /** Draw these containers where they are, at once (after a reload, a rewind, or back to live). */
+  renderModel(list) {
+    this.epoch += 1;
+    for (const token of this.tokens.values()) {
+      clearInterval(token.graceTimer);
+      clearTimeout(token.vanishTimer);
+      token.g.remove();
+    }
+    this.tokens.clear();
+    this.layers.overlay.replaceChildren();
+    for (const c of list) {
+      if (!this.nodes.has(c.state)) continue;
+      const token = this.createToken(c);
+      if (c.state === this.lc.gone) {
+        token.g.classList.add('token--gone');
+        if (this.autoVanish) this.scheduleVanish(token);
+      }
+    }
+    for (const node of this.nodes.values()) this.relayout(node.id, false);
+    this.selectByName(this.selected);
+    this.ensureTabStop(this.layers.tokens, '.token');
+  }
+
+  // -- steps from the director ----------------------------------------------------------------------
+
+  /** Queue a step; steps for one container play in order, different containers in parallel. */
+  play(step) {
+    if (step.type === 'pulse') {
+      this.pulse(step.t);
+      return Promise.resolve();
+    }
+    const epoch = this.epoch;
+    let token = this.tokens.get(step.id);
+    if (step.type === 'spawn') {
+      if (token) return token.queue;
+      token = this.createToken({ ...step, state: step.state });
+      token.g.classList.add('token--new');
+      if (step.state === this.lc.gone) token.g.classList.add('token--gone');
+      this.relayout(step.state, false);
+      if (step.state === this.lc.gone) this.scheduleVanish(token);
+      if (!this.selected) this.selectByName(step.name);
+      setTimeout(() => token.g.classList.remove('token--new'), 500);
+      return token.queue;
+    }
+    if (step.type === 'reid') {
+      if (token) {
+        this.tokens.delete(step.id);
+        token.id = step.newId;
+        this.tokens.set(step.newId, token);
+        this.looks.set(step.newId, token.look);
+      }
+      return Promise.resolve();
+    }
+    if (!token) return Promise.resolve();
+    token.backlog += 1;
+    token.queue = token.queue.then(async () => {
+      token.backlog -= 1;
+      if (epoch !== this.epoch) return;
+      try {
+        await this.exec(token, step, epoch);
+      } catch (err) {
+        console.error('graph step failed', step, err); // eslint-disable-line no-console
+      }
+    });
+    return token.queue;
+  }
+
+  async exec(token, step, epoch) {
+    switch (step.type) {
+      case 'move': await this.moveToken(token, step, epoch); break;
+      case 'rename':
+        this.setTokenName(token, step.name);
+        this.updateTokenAria(token);
+        this.updateCounts();
+        break;
+      case 'badge': this.badge(token, step.text, step.tone); break;
+      case 'grace': this.startGrace(token, step); break;
+      case 'grace-end': this.endGrace(token, step.killed); break;
+      case 'status':
+        token.status = step.status || '';
+        this.updateTokenAria(token);
+        break;
+      default: break;
+    }
+  }
+
+  edgeFor(t) {
+    if (!t) return null;
+    return this.edges.find((e) => e.t.index === t.index) || null;
+  }
+
+  async moveToken(token, step, epoch) {
+    const from = token.state;
+    const to = step.to;
+    if (!this.nodes.has(to)) return;
+    const edge = this.edgeFor(step.t);
+    const duration = this.moveDuration(token);
+    token.moving = true;
+    token.g.classList.add('token--moving');
+    this.raise(token); // on top while it travels
+    this.relayout(from, true);
+    const node = this.nodes.get(to);
+    const arrivals = this.tokensIn(to).length;
+    const [tx, ty] = this.slot(node, Math.min(arrivals, node.max - 1));
+    const sx = token.x;
+    const sy = token.y;
+    if (edge && duration > 0) {
+      this.setActive(edge, true);
+      const path = edge.path;
+      const len = path.getTotalLength();
+      const p0 = path.getPointAtLength(0);
+      const p1 = path.getPointAtLength(len);
+      await tween(duration * 0.18, (p) => this.placeToken(token, sx + (p0.x - sx) * p, sy + (p0.y - sy) * p));
+      if (epoch !== this.epoch) return;
+      await tween(duration * 0.64, (p) => {
+        const pt = path.getPointAtLength(len * p);
+        this.placeToken(token, pt.x, pt.y);
+      });
+      if (epoch !== this.epoch) return;
+      await tween(duration * 0.18, (p) => this.placeToken(token, p1.x + (tx - p1.x) * p, p1.y + (ty - p1.y) * p));
+      setTimeout(() => this.setActive(edge, false), 500);
+    } else if (duration > 0) {
+      // No edge for this move (a correction from a snapshot): fade across.
+      token.g.classList.add('token--jumping');
+      await wait(duration * 0.3);
+      this.placeToken(token, tx, ty);
+      token.g.classList.remove('token--jumping');
+    } else {
+      this.placeToken(token, tx, ty);
+      if (edge) {
+        this.setActive(edge, true);
+        setTimeout(() => this.setActive(edge, false), 700);
+      }
+    }
+    if (epoch !== this.epoch) return;
+    token.state = to;
+    token.moving = false;
+    token.arrival = this.arrival += 1;
+    token.g.classList.remove('token--moving');
+    token.g.setAttribute('data-state', to);
+    token.g.classList.toggle('token--gone', to === this.lc.gone);
+    this.updateTokenAria(token);
+    this.relayout(to, true);
+    this.flashNode(to);
+    if (to === this.lc.gone) {
+      this.endGrace(token);
+      if (this.autoVanish) this.scheduleVanish(token);
+    }
+    if (this.opts.onMove) this.opts.onMove(step);
+  }
+
+  setActive(edge, on) {
+    edge.g.classList.toggle('edge--active', on);
+    edge.path.classList.toggle('edge-path--active', on);
+    if (on) edge.path.setAttribute('marker-end', 'url(#arrow-active)');
+    else edge.path.setAttribute('marker-end', `url(#arrow-${edge.path.classList.contains('edge-path--event') ? 'event' : 'plain'})`);
+  }
+
+  flashNode(stateId, cls = 'state--arrived', ms = 700) {
+    const node = this.nodes.get(stateId);
+    if (!node) return;
+    node.g.classList.remove(cls);
+    // Restart the CSS animation.
+    void node.g.getBoundingClientRect();
+    node.g.classList.add(cls);
+    setTimeout(() => node.g.classList.remove(cls), ms);
+  }
+
+  pulse(t) {
+    const edge = this.edgeFor(t);
+    if (!edge) return;
+    this.setActive(edge, true);
+    this.flashNode(t.dst);
+    setTimeout(() => this.setActive(edge, false), 1200);
+  }
+
+  badge(token, text, tone = 'info') {
+    const old = token.extras.querySelector('.token-badge');
+    if (old) old.remove();
+    if (token.grace) return; // the countdown already says what the signal did
+    const w = text.length * 7 + 14;
+    // Beside the chip when there is room in the graph, else above it.
+    const right = (token.width || CHIP_W) - 14 + 8;
+    const beside = token.x + right + w < LAYOUT.width - 4;
+    const at = beside ? `translate(${right + w / 2},0)` : `translate(${-14 + w / 2},${-CHIP_H / 2 - 13})`;
+    const g = svg('g', { class: `token-badge token-badge--${tone}`, transform: at }, token.extras);
+    this.raise(token);
+    svg('rect', { x: -w / 2, y: -10, width: w, height: 20, rx: 6 }, g);
+    svg('text', { 'text-anchor': 'middle', y: 4 }, g).textContent = text;
+    const ms = Math.max(2500, 4500 / this.speed);
+    setTimeout(() => { if (g.isConnected) g.classList.add('token-badge--fading'); }, ms - 400);
+    setTimeout(() => g.remove(), ms);
+  }
+
+  /** Draw a token above the others (unless it has the focus: moving it would lose the focus). */
+  raise(token) {
+    if (document.activeElement !== token.g && token.g.nextSibling) this.layers.tokens.appendChild(token.g);
+  }
+
+  /** `docker stop` on a process that ignores the signal: count the grace period down to SIGKILL. */
+  startGrace(token, step) {
+    this.endGrace(token);
+    const seconds = Math.max(0, Number(step.seconds) || 0);
+    const startedAt = step.at || Date.now();
+    const old = token.extras.querySelector('.token-badge');
+    if (old) old.remove();
+    const g = svg('g', { class: 'token-grace token-grace--hidden', transform: `translate(${(token.width || CHIP_W) - 14 + 8 + 64},0)` }, token.extras);
+    svg('rect', { x: -64, y: -12, width: 128, height: 24, rx: 6 }, g);
+    const bar = svg('rect', { class: 'token-grace-bar', x: -64, y: 9, width: 128, height: 3, rx: 1.5 }, g);
+    const text = svg('text', { 'text-anchor': 'middle', y: 4 }, g);
+    const ring = svg('circle', { class: 'token-grace-ring', r: 11, pathLength: 100, 'stroke-dasharray': '100 100', transform: 'rotate(-90)' }, token.extras);
+    token.grace = { g, ring };
+    let shown = false;
+    const update = () => {
+      const elapsed = (Date.now() - startedAt) / 1000;
+      const left = Math.max(0, seconds - elapsed);
+      if (elapsed > 0.35 && !shown) {
+        // Still running after the signal: it is being ignored. Show the countdown.
+        shown = true;
+        g.classList.remove('token-grace--hidden');
+        if (this.opts.onGrace) this.opts.onGrace({ name: token.name, seconds, signal: step.signal });
+      }
+      text.textContent = left > 0 ? `SIGKILL in ${left.toFixed(1)} s` : 'sending SIGKILL…';
+      const frac = seconds ? left / seconds : 0;
+      bar.setAttribute('width', String(Math.max(0, 128 * frac).toFixed(1)));
+      ring.setAttribute('stroke-dasharray', `${(frac * 100).toFixed(1)} 100`);
+      g.setAttribute('aria-label', text.textContent);
+    };
+    update();
+    token.graceTimer = setInterval(update, 100);
+  }
+
+  endGrace(token, killed = false) {
+    clearInterval(token.graceTimer);
+    token.graceTimer = null;
+    if (token.grace) {
+      token.grace.g.remove();
+      token.grace.ring.remove();
+      token.grace = null;
+      if (killed) this.badge(token, 'SIGKILL', 'bad');
+    }
+  }
+
+  /** A refused command: flash the states it needs and draw the edge that is missing. */
+  flashRefusal({ from, t, need = [], id = null }) {
+    for (const s of need) this.flashNode(s, 'state--needed', 2600);
+    const token = id ? this.tokens.get(id) : null;
+    if (token && t) this.badge(token, `✕ ${t.edge}`, 'bad');
+    const a = this.nodes.get(from);
+    const b = t && this.nodes.get(t.dst);
+    // The edge that is missing: from where the container is to where the command would take it.
+    if (!a || !b || a === b) return;
+    const layer = this.layers.overlay;
+    const mx = (a.x + b.x) / 2;
+    const my = (a.y + b.y) / 2;
+    const dx = b.x - a.x;
+    const dy = b.y - a.y;
+    const len = Math.hypot(dx, dy) || 1;
+    const cx = mx + (dy / len) * 60;
+    const cy = my - (dx / len) * 60;
+    const start = boxExit(a.x, a.y, cx, cy);
+    const end = boxExit(b.x, b.y, cx, cy, NODE_W, NODE_H, 6);
+    const g = svg('g', { class: 'ghost-edge' }, layer);
+    svg('path', { d: `M${start[0]},${start[1]} Q${cx},${cy} ${end[0]},${end[1]}`, 'marker-end': 'url(#arrow-refused)' }, g);
+    const text = `✕ ${t.edge}`;
+    const w = text.length * 7.6 + 20;
+    const lx = 0.25 * start[0] + 0.5 * cx + 0.25 * end[0];
+    const ly = 0.25 * start[1] + 0.5 * cy + 0.25 * end[1];
+    const label = svg('g', { transform: `translate(${lx},${ly})` }, g);
+    svg('rect', { x: -w / 2, y: -11, width: w, height: 22, rx: 11 }, label);
+    svg('text', { 'text-anchor': 'middle', y: 4.5 }, label).textContent = text;
+    setTimeout(() => g.classList.add('ghost-edge--fading'), 2600);
+    setTimeout(() => g.remove(), 3200);
+  }
+}

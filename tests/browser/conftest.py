@@ -1,0 +1,276 @@
+"""Browser tests: Playwright for Python driving Debian's Chromium against the real app.
+
+The app runs in a subprocess (`lifecycle-lab serve` on a free port, its own instance folder and
+database), so these tests see exactly what a learner sees: templates, static files, the front-end
+packages from node_modules, the Socket.IO namespace and the simulator. Each test gets a fresh
+browser context, hence a fresh cookie and a fresh sandbox.
+
+Without Chromium (or Playwright) the tests skip, unless REQUIRE_BROWSER=1 makes that a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+VENDOR_CHECK = ROOT / "node_modules" / "@xterm" / "xterm" / "lib" / "xterm.mjs"
+
+try:  # the fixture below turns a missing Playwright into a skip (or a failure when required)
+    from playwright.sync_api import Browser, Page, sync_playwright
+    from playwright.sync_api import Error as PlaywrightError
+except ImportError:  # pragma: no cover - depends on the environment
+    sync_playwright = None  # type: ignore[assignment]
+    Browser = Page = object  # type: ignore[assignment,misc]
+    PlaywrightError = Exception  # type: ignore[assignment,misc]
+
+
+def _required() -> bool:
+    return os.environ.get("REQUIRE_BROWSER", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def chromium(require_browser: str) -> str:
+    """Chromium's path; also checks Playwright is importable (skip, or fail when required)."""
+    if sync_playwright is None:
+        if _required():
+            pytest.fail(
+                "REQUIRE_BROWSER=1 but the playwright package is not installed", pytrace=False
+            )
+        pytest.skip("the playwright package is not installed")
+    return require_browser
+
+
+@pytest.fixture(scope="session")
+def server(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real app on a free port; yields its base URL."""
+    if not VENDOR_CHECK.is_file():
+        pytest.fail(
+            "node_modules is missing: run `npm ci` in the repository (make setup does)",
+            pytrace=False,
+        )
+    instance = tmp_path_factory.mktemp("lab-instance")
+    port = _free_port()
+    env = dict(os.environ)
+    env.update(
+        {
+            "LAB_INSTANCE": str(instance),
+            "LAB_DB": str(instance / "lab.db"),
+            "LAB_ENGINE": "sim",
+            "LAB_RATE": "50",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    log = open(instance / "server.log", "w", encoding="utf-8")  # noqa: SIM115 (closed below)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from webapp.cli import main; sys.exit(main(sys.argv[1:]))",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/api/lifecycle", timeout=2) as res:
+                if res.status == 200:
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            log.close()
+            output = (instance / "server.log").read_text(encoding="utf-8")[-3000:]
+            pytest.fail(f"the app server did not start:\n{output}", pytrace=False)
+        time.sleep(0.1)
+    try:
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: str) -> Iterator[Browser]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+class PageProblems:
+    """JavaScript errors, dialogs (an XSS would open one) and CSP violations seen by a page."""
+
+    def __init__(self, page: Page):
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.csp: list[str] = []
+        page.on("pageerror", lambda err: self.errors.append(str(err)))
+        page.on("dialog", self._dialog)
+        page.on("console", self._console)
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def _console(self, msg) -> None:
+        text = msg.text
+        if "Content Security Policy" in text:
+            self.csp.append(text)
+        elif (
+            msg.type == "error"
+            and "Failed to load resource" not in text
+            and "ERR_NETWORK_CHANGED" not in text
+        ):
+            self.errors.append(text)
+
+    def script_violations(self) -> list[str]:
+        """CSP violations other than xterm.js writing its theme into <style> elements (restored
+        by our constructed stylesheet, see static/js/xterm-csp.js)."""
+        return [t for t in self.csp if not re.search(r"inline style|style-src", t)]
+
+
+@pytest.fixture()
+def lab(browser: Browser, server: str) -> Iterator[Lab]:
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    problems = PageProblems(page)
+    console_log: list[str] = []
+    page.on("console", lambda m: console_log.append(f"{m.type}: {m.text}"))
+    page.on("requestfailed", lambda r: console_log.append(f"request failed: {r.url} {r.failure}"))
+    helper = Lab(page, problems, server)
+    for attempt in range(3):
+        page.goto(f"{server}/sandbox")
+        try:
+            helper.wait_ready()
+            break
+        except PlaywrightError:
+            # Chromium aborts requests with net::ERR_NETWORK_CHANGED when the machine's network
+            # interfaces change (containers starting, in CI); that is no fault of the page: reload.
+            if attempt < 2 and any("ERR_NETWORK_CHANGED" in x for x in console_log):
+                console_log.clear()
+                problems.errors.clear()
+                continue
+            context.close()
+            raise AssertionError(
+                "the sandbox page did not become ready; browser log:\n"
+                + "\n".join(x for x in console_log if "inline style" not in x)
+            ) from None
+    try:
+        yield helper
+        assert not problems.errors, f"JavaScript errors: {problems.errors}"
+        assert not problems.dialogs, f"dialogs opened: {problems.dialogs}"
+        assert not problems.script_violations(), f"CSP violations: {problems.script_violations()}"
+    finally:
+        context.close()
+
+
+class Lab:
+    """Drives the sandbox page the way a learner does: keyboard into the console, clicks."""
+
+    TIMEOUT = 15_000
+
+    def __init__(self, page: Page, problems: PageProblems, base: str):
+        self.page = page
+        self.problems = problems
+        self.base = base
+
+    def wait_ready(self) -> None:
+        self.page.wait_for_selector('#lifecycle-graph [data-state="running"]', timeout=self.TIMEOUT)
+        self.page.wait_for_selector('#console-status[data-state="idle"]', timeout=self.TIMEOUT)
+        self.page.wait_for_selector('#console[data-busy="false"]', timeout=self.TIMEOUT)
+
+    def focus_console(self) -> None:
+        self.page.click("#console")
+
+    def type(self, text: str) -> None:
+        self.focus_console()
+        self.page.keyboard.type(text)
+
+    def run(self, line: str, *, wait: bool = True) -> None:
+        """Type a line and press Enter; by default wait until the command has returned."""
+        self.type(line)
+        self.page.keyboard.press("Enter")
+        if wait:
+            self.wait_idle()
+
+    def wait_idle(self) -> None:
+        self.page.wait_for_selector('#console[data-busy="false"]', timeout=self.TIMEOUT)
+
+    def wait_busy(self) -> None:
+        self.page.wait_for_selector('#console[data-busy="true"]', timeout=self.TIMEOUT)
+
+    def token(self, name: str, state: str | None = None, *, timeout: int | None = None):
+        sel = f'#lifecycle-graph [data-container="{name}"]'
+        if state:
+            sel += f'[data-state="{state}"]'
+        return self.page.wait_for_selector(sel, timeout=timeout or self.TIMEOUT)
+
+    def event(self, action: str, container: str | None = None):
+        sel = f'#event-log li[data-action="{action}"]'
+        if container is not None:
+            sel += f'[data-container="{container}"]'
+        return self.page.wait_for_selector(sel, timeout=self.TIMEOUT)
+
+    def line(self) -> str:
+        return self.page.get_attribute("#console", "data-line") or ""
+
+    def screen_text(self) -> str:
+        return self.page.inner_text("#console .xterm-rows")
+
+    def wait_narration(self, text: str) -> None:
+        """Wait until the narration (the aria-live region) has said `text`."""
+        self.page.wait_for_function(
+            "t => document.querySelector('#narration').textContent.includes(t)",
+            arg=text,
+            timeout=self.TIMEOUT,
+        )
+
+    def wait_screen(self, text: str) -> None:
+        """Wait until the terminal shows `text` (xterm paints on the next animation frame)."""
+        self.page.wait_for_function(
+            "t => document.querySelector('#console .xterm-rows').textContent.includes(t)",
+            arg=text,
+            timeout=self.TIMEOUT,
+        )

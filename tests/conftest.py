@@ -1,0 +1,76 @@
+"""Shared test fixtures: availability of a Docker daemon and of Chromium.
+
+Tests that need a real Docker daemon use the `require_docker` fixture (or the `docker` marker); tests
+that need a browser use `require_browser` (or the `browser` marker). Without the resource they are
+skipped, unless the environment demands it: with REQUIRE_DOCKER=1 (REQUIRE_BROWSER=1) a missing
+daemon (browser) is a test failure, so CI cannot pass by silently skipping them.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+
+import pytest
+
+CHROMIUM = os.environ.get("LAB_CHROMIUM", "/usr/bin/chromium")
+DOCKER = os.environ.get("LAB_DOCKER_CLI", "docker")
+
+
+def _required(variable: str) -> bool:
+    return os.environ.get(variable, "").strip().lower() not in ("", "0", "false", "no")
+
+
+@functools.cache
+def docker_problem(docker: str = DOCKER) -> str | None:
+    """Why the Docker daemon cannot be used, or None when it answers."""
+    try:
+        proc = subprocess.run([docker, "version", "--format", "{{.Server.Version}}"],
+                              capture_output=True, text=True, timeout=30, check=False,
+                              stdin=subprocess.DEVNULL)
+    except FileNotFoundError:
+        return f"no `{docker}` command on PATH"
+    except subprocess.TimeoutExpired:
+        return "the Docker daemon did not answer within 30 s"
+    if proc.returncode != 0 or not proc.stdout.strip():
+        detail = (proc.stderr.strip().splitlines() or ["no answer"])[-1]
+        return f"no Docker daemon answers ({detail})"
+    return None
+
+
+@functools.cache
+def browser_problem(path: str = CHROMIUM) -> str | None:
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        return f"Chromium not found at {path}"
+    return None
+
+
+def _gate(problem: str | None, variable: str) -> None:
+    if problem is None:
+        return
+    if _required(variable):
+        pytest.fail(f"{variable}=1 but {problem}", pytrace=False)
+    pytest.skip(problem)
+
+
+@pytest.fixture(scope="session")
+def require_docker() -> str:
+    """The docker CLI to use, once a daemon answers (skip without one; fail if REQUIRE_DOCKER=1)."""
+    _gate(docker_problem(), "REQUIRE_DOCKER")
+    return DOCKER
+
+
+@pytest.fixture(scope="session")
+def require_browser() -> str:
+    """Chromium's path (skip without it; fail if REQUIRE_BROWSER=1)."""
+    _gate(browser_problem(), "REQUIRE_BROWSER")
+    return CHROMIUM
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """The `docker` and `browser` markers gate tests like the fixtures do."""
+    if item.get_closest_marker("docker") is not None:
+        _gate(docker_problem(), "REQUIRE_DOCKER")
+    if item.get_closest_marker("browser") is not None:
+        _gate(browser_problem(), "REQUIRE_BROWSER")
