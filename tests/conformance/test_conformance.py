@@ -17,6 +17,7 @@ import pytest
 from webapp.conformance.compare import compare, load_allowlist, parse_allowlist
 from webapp.conformance.real_runner import run_scenario_real
 from webapp.conformance.scenario import load_scenarios, steps_of, version_tuple
+from webapp.conformance.sim_runner import run_scenario_sim
 from webapp.engine.images import lookup
 
 HERE = Path(__file__).parent
@@ -41,12 +42,6 @@ def test_simulator_matches_docker(scenario: dict, lookalike_images: str,
                     f"(this one is {'.'.join(map(str, docker_client_version))})")
     real = run_scenario_real(scenario, docker=lookalike_images)
     _save(f"{scenario['name']}.json", real)
-    try:
-        from webapp.conformance.sim_runner import run_scenario_sim
-    except ModuleNotFoundError as err:
-        if err.name != "webapp.conformance.sim_runner":
-            raise
-        pytest.skip("webapp.conformance.sim_runner does not exist yet (real transcript saved)")
     sim = run_scenario_sim(scenario)
     _save(f"{scenario['name']}.sim.json", sim)
     report = compare(real, sim, load_allowlist(ALLOWLIST))
