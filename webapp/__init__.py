@@ -31,6 +31,7 @@ SECURITY_HEADERS = {
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings from `LAB_*` variables, then `config` (tests), then the sandboxes."""
+    from .lessons import LESSONS_DIR
     from .live import LabNamespace
     from .session import SandboxManager
     from .store import Store
@@ -53,6 +54,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db = settings["LAB_DB"] or str(instance / "lab.db")
     app.config["LAB_DB"] = db
 
+    catalog = load_catalog(settings["LAB_LESSONS"] or LESSONS_DIR)
+    app.extensions["lab.lessons"] = catalog
+
     store = Store(db)
     manager = SandboxManager(
         store, clock=settings["LAB_CLOCK"], idle_seconds=settings["LAB_IDLE_SECONDS"],
@@ -65,10 +69,32 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.after_request(_security_headers)
 
     socketio.init_app(app, async_mode="threading")
-    socketio.on_namespace(LabNamespace(manager, app.config))
+    socketio.on_namespace(LabNamespace(manager, app.config, lessons=catalog))
     app.extensions["lab.sio_server"] = socketio.server
     manager.start_reaper(settings["LAB_REAP_INTERVAL"])
     return app
+
+
+_CATALOGS: dict[tuple[str, tuple[tuple[str, int], ...]], Any] = {}
+
+
+def load_catalog(folder: str | Path) -> Any:
+    """The lessons under `folder`, validated (a problem is a ConfigError); cached while unchanged."""
+    from .config import ConfigError
+    from .lessons import Catalog, LessonError, load_lessons
+
+    root = Path(folder)
+    files = sorted(root.glob("*/*")) if root.is_dir() else []
+    key = (str(root.resolve()), tuple((str(f), f.stat().st_mtime_ns) for f in files if f.is_file()))
+    catalog = _CATALOGS.get(key)
+    if catalog is None:
+        try:
+            catalog = Catalog(load_lessons(root))
+        except LessonError as err:
+            raise ConfigError("the lessons have problems:\n  " + "\n  ".join(err.errors)) from None
+        _CATALOGS.clear()
+        _CATALOGS[key] = catalog
+    return catalog
 
 
 def close_app(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""The `lifecycle-lab` command: `serve` (the web app), `console`, `replay`, `images build`."""
+"""The `lifecycle-lab` command: `serve` (the web app), `console`, `replay`, `lessons check`, `images build`."""
 
 from __future__ import annotations
 
@@ -43,6 +43,39 @@ def cmd_images(args: argparse.Namespace) -> int:
         return lookalike.main(argv)
     print("lifecycle-lab images pull: not available yet", file=sys.stderr)
     return 2
+
+
+def cmd_lessons(args: argparse.Namespace) -> int:
+    """`lessons check`: every step's check false before its solution and true after, on a fresh engine."""
+    from .lessons import LESSONS_DIR, LessonError, load_lessons
+    from .lessons.runner import check_lessons, format_results
+
+    if args.engine == "docker":
+        print("lifecycle-lab lessons check: the real-daemon engine is not available yet; use "
+              "--engine sim", file=sys.stderr)
+        return 2
+    try:
+        lessons = load_lessons(args.dir or LESSONS_DIR)
+    except LessonError as err:
+        print("lifecycle-lab lessons check: the lesson files have problems:", file=sys.stderr)
+        for line in err.errors:
+            print(f"  {line}", file=sys.stderr)
+        return 1
+    if args.lessons:
+        known = {lesson.id: lesson for lesson in lessons}
+        unknown = [i for i in args.lessons if i not in known]
+        if unknown:
+            print(f"lifecycle-lab lessons check: no such lesson: {', '.join(unknown)} (there are: "
+                  f"{', '.join(known)})", file=sys.stderr)
+            return 2
+        lessons = [known[i] for i in args.lessons]
+
+    from .engine.clock import VirtualClock
+    from .engine.sim.engine import SimEngine
+
+    results = check_lessons(lessons, lambda: SimEngine(VirtualClock(), seed=0))
+    sys.stdout.write(format_results(results))
+    return 0 if all(r.ok for r in results) else 1
 
 
 def cmd_console(args: argparse.Namespace) -> int:
@@ -92,6 +125,14 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--engine", choices=("sim", "docker"), default="sim")
     replay.add_argument("--pretty", action="store_true", help="indent the JSON")
     replay.set_defaults(func=cmd_replay)
+    lessons = sub.add_parser("lessons", help="lesson tools")
+    lessons_sub = lessons.add_subparsers(dest="action", required=True)
+    check = lessons_sub.add_parser(
+        "check", help="replay every lesson's solutions: each check false before, true after")
+    check.add_argument("lessons", nargs="*", metavar="LESSON", help="only these lessons (ids)")
+    check.add_argument("--engine", choices=("sim", "docker"), default="sim")
+    check.add_argument("--dir", type=Path, default=None, help="the lessons folder (default: lessons/)")
+    check.set_defaults(func=cmd_lessons)
     images = sub.add_parser("images", help="look-alike images for the real engine")
     images.add_argument("action", choices=("build", "pull"))
     images.add_argument("only", nargs="*", help="only these images (repository:tag)")

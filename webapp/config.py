@@ -27,6 +27,7 @@ _SETTINGS: dict[str, tuple[type, Any]] = {
     "LAB_MAX_SANDBOXES": (int, 200),  # sandboxes held in memory at once
     "LAB_MAX_LOG": (int, 20_000),  # log entries (commands and keystrokes) per sandbox
     "LAB_NODE_MODULES": (str, None),  # where npm put the front-end packages
+    "LAB_LESSONS": (str, None),  # the lessons folder (default: lessons/ in the project)
 }
 
 ENGINES = ("sim", "docker")

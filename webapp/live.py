@@ -4,6 +4,8 @@ Protocol (DESIGN.md): client -> server `run {"line"}` (acked with `{"exit_code",
 when the command returns), `input {"data"}`, `complete {"line", "cursor"}` (acked with
 `{"candidates", "replace_from"}`), `reset {}`; server -> client `hello`, `output {"data", "stream"}`,
 `engine_event` (a Docker event object), `state {"containers"}` and `error {"message"}`.
+Lessons (`webapp.lesson_live`): client -> server `lesson {"id", "restart", "lang"}` and `hint {}`;
+server -> client `progress` after each command and event while a lesson page is open.
 
 In threading mode every event runs in its own thread, so `run` may simply wait for an attached
 command while `input` events from the same console reach it. Anything malformed gets an `error`
@@ -27,12 +29,16 @@ from socketio.exceptions import ConnectionRefusedError as ConnectionRefused
 from .completion import complete
 from .engine import lifecycle
 from .engine.events import Event
+from .lesson_live import LessonRelay
+from .lessons import Catalog, pick_locale
 from .session import Sandbox, SandboxError, SandboxManager, TokenBucket, TooManySandboxes
 
 log = logging.getLogger(__name__)
 
 NAMESPACE = "/lab"
 SESSION_KEY = "sandbox"  # the Flask session (signed cookie) field naming the learner's sandbox
+LESSON_KEY = "lesson"  # the session field naming the lesson page loaded last (None: the sandbox)
+LANG_KEY = "lang"  # the session field with the locale the learner chose (?lang=)
 STATE_DELAY = 0.05  # seconds of sandbox time over which a burst of events becomes one `state`
 HELLO_HISTORY = 200  # recent events sent on connect, to redraw the graph and event log
 ERROR_INTERVAL = 1.0  # at most one flood error per second per connection
@@ -41,6 +47,8 @@ EXAMPLES = {
     "input": '{"data": "ls\\r"}',
     "complete": '{"line": "docker st", "cursor": 9}',
     "reset": "{}",
+    "lesson": '{"id": "why-exit"}',
+    "hint": "{}",
 }
 
 
@@ -98,6 +106,7 @@ class Connection:
     last_error: float = field(default=-1e9)
     keys: deque[str] = field(default_factory=deque)  # keystrokes in arrival order
     typing: threading.Lock = field(default_factory=threading.Lock)  # one thread delivers them
+    locale: str = "en"  # for lesson hints
 
 
 class Refused(Exception):
@@ -111,13 +120,16 @@ def refusal_ack(event: str, message: str) -> dict[str, Any] | None:
                 "error": message}
     if event == "complete":
         return {"candidates": [], "replace_from": 0, "error": message}
+    if event in ("lesson", "hint"):
+        return {"error": message}
     return None
 
 
 class LabNamespace(Namespace):
     """One connection = one console on the learner's sandbox (several tabs may share a sandbox)."""
 
-    def __init__(self, manager: SandboxManager, config: dict[str, Any]):
+    def __init__(self, manager: SandboxManager, config: dict[str, Any],
+                 lessons: Catalog | None = None):
         super().__init__(NAMESPACE)
         self.manager = manager
         self.max_line = int(config["LAB_MAX_LINE"])
@@ -126,6 +138,9 @@ class LabNamespace(Namespace):
         self.engine_name = config["LAB_ENGINE"]
         self._connections: dict[str, Connection] = {}
         self._lock = threading.Lock()
+        self.lessons: LessonRelay | None = None
+        if lessons is not None:
+            self.lessons = LessonRelay(self._send, lessons, manager.store)
         manager.on_engine = self._on_engine
 
     # -- plumbing ------------------------------------------------------------------------------------
@@ -135,6 +150,8 @@ class LabNamespace(Namespace):
         if broadcaster is None:
             broadcaster = sandbox.extras["live"] = Broadcaster(self.server, sandbox)
         broadcaster.attach()
+        if self.lessons is not None:
+            self.lessons.on_engine(sandbox)
 
     def _broadcaster(self, sandbox: Sandbox) -> Broadcaster:
         return sandbox.extras["live"]
@@ -228,12 +245,30 @@ class LabNamespace(Namespace):
         self.server.enter_room(sid, sandbox.id, namespace=NAMESPACE)
         self._send("hello", self._hello(sandbox), sid)
         self._broadcaster(sandbox).send_state(sid)
+        self._connect_lesson(sid, sandbox, auth)
+
+    def _connect_lesson(self, sid: str, sandbox: Sandbox, auth: Any) -> None:
+        """The lesson page this console belongs to: `auth.lesson`, else the page loaded last."""
+        conn = self._connection(sid)
+        if self.lessons is None or conn is None:
+            return
+        auth = auth if isinstance(auth, dict) else {}
+        wanted = auth.get("lang") if isinstance(auth.get("lang"), str) else session.get(LANG_KEY)
+        conn.locale = pick_locale(wanted, [lang for lang, _ in request.accept_languages])
+        lesson = auth.get("lesson", session.get(LESSON_KEY))
+        if isinstance(lesson, str) and self.lessons.catalog.get(lesson) is not None:
+            try:
+                self._send("progress", self.lessons.open(sid, sandbox, lesson), sid)
+            except SandboxError as err:
+                self._error(sid, str(err))
 
     def on_disconnect(self, reason: Any = None) -> None:
         sid = request.sid
         with self._lock:
             conn = self._connections.pop(sid, None)
         if conn is not None:
+            if self.lessons is not None:
+                self.lessons.close(sid)
             self.manager.disconnect(conn.sandbox, sid, forget=conn.ephemeral)
 
     # -- console ---------------------------------------------------------------------------------------
@@ -260,6 +295,8 @@ class LabNamespace(Namespace):
                 finished.set()
         finished.wait()  # an attached command: input events reach it from other handler threads
         broadcaster.flush()
+        if self.lessons is not None:
+            self.lessons.refresh(sandbox)
         with sandbox.lock:
             return job.result().as_dict()
 
@@ -299,4 +336,52 @@ class LabNamespace(Namespace):
         self.manager.reset(sandbox)
         self._send("hello", self._hello(sandbox), sandbox.id)
         self._broadcaster(sandbox).send_state(sandbox.id)
+        if self.lessons is not None:
+            self.lessons.refresh(sandbox, force=True)
         return {"sandbox": sandbox.id}
+
+    # -- lessons ---------------------------------------------------------------------------------------
+
+    def on_lesson(self, *args: Any) -> dict[str, Any]:
+        """`lesson {"id": "why-exit"}`: this console shows that lesson (null: none); acked with progress."""
+        sid = request.sid
+        sandbox = self._sandbox()
+        payload = self._payload("lesson", args)
+        if self.lessons is None:
+            raise Refused("lessons are not available on this server")
+        lesson_id, restart, lang = payload.get("id"), payload.get("restart", False), payload.get("lang")
+        if not isinstance(restart, bool):
+            raise Refused("'lesson' field 'restart' must be true or false")
+        if lang is not None:
+            if not isinstance(lang, str):
+                raise Refused("'lesson' field 'lang' must be a string such as \"ko\"")
+            conn = self._connection(sid)
+            if conn is not None:
+                conn.locale = pick_locale(lang)
+        if lesson_id is None:
+            self.lessons.close(sid)
+            return {"lesson": None}
+        if not isinstance(lesson_id, str) or self.lessons.catalog.get(lesson_id) is None:
+            known = ", ".join(lesson.id for lesson in self.lessons.catalog)
+            raise Refused(f"unknown lesson {str(lesson_id)[:60]!r}; the lessons are: {known}")
+        return self.lessons.open(sid, sandbox, lesson_id, restart=restart)
+
+    def on_hint(self, *args: Any) -> dict[str, Any]:
+        """`hint {}`: reveal the next hint of the open lesson's active step (acked with the hints)."""
+        sid = request.sid
+        sandbox = self._sandbox()
+        if args and not (len(args) == 1 and (args[0] is None or isinstance(args[0], dict))):
+            raise Refused(f"'hint' expects no payload or {EXAMPLES['hint']}")
+        if self.lessons is None:
+            raise Refused("lessons are not available on this server")
+        payload = args[0] if args and isinstance(args[0], dict) else {}
+        conn = self._connection(sid)
+        lang = payload.get("lang")
+        if isinstance(lang, str) and lang:
+            locale = pick_locale(lang)
+        else:
+            locale = conn.locale if conn is not None else "en"
+        try:
+            return self.lessons.hint(sid, sandbox, locale)
+        except LookupError as err:
+            raise Refused(str(err)) from None

@@ -24,6 +24,7 @@ from .store import LogEntry, SandboxRecord, Store
 log = logging.getLogger(__name__)
 
 OutputListener = Callable[[str, str], None]
+PROGRESS_DAYS = 31  # lesson progress outlives sandboxes (it follows the 30-day cookie), then goes
 
 
 class SandboxError(Exception):
@@ -130,6 +131,13 @@ class Sandbox:
             self._apply(self._record("input", data))
             return True
 
+    def run_setup(self, lines: list[str]) -> None:
+        """A lesson's hidden set-up: logged (a rebuild replays it) but kept out of `engine.commands`."""
+        with self.lock:
+            for line in lines:
+                self._check_room()
+                self._apply(self._record("setup", line))
+
     def hang_up(self, owner: str | None = None) -> None:
         """The console that ran the foreground job went away: stop waiting, containers live on."""
         with self.lock:
@@ -156,6 +164,12 @@ class Sandbox:
 
     def _apply(self, entry: LogEntry, owner: str | None = None,
                on_output: OutputListener | None = None) -> Job | None:
+        if entry.kind == "setup":  # returns at once by design; never becomes the foreground job
+            setup = self.engine.execute(entry.data, tty=False, record=False)
+            setup.close_stdin()
+            if not setup.done:
+                setup.cancel()
+            return None
         if entry.kind == "run":
             job = self.engine.execute(entry.data, tty=True, on_output=on_output)
             if not job.done:
@@ -371,6 +385,7 @@ class SandboxManager:
         dormant = [i for i in self.store.idle_since(cutoff) if i not in keep]
         gone = [s.id for s in victims] + dormant
         self.store.delete(gone)
+        self.store.prune_progress(now - PROGRESS_DAYS * 86400)
         if gone:
             log.info("reaped %d idle sandboxes", len(gone))
         return gone

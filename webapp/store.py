@@ -6,11 +6,13 @@ the time it was applied, is the truth, and the engine is rebuilt from it. So the
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sandboxes (
@@ -27,9 +29,16 @@ CREATE TABLE IF NOT EXISTS log (
     data    TEXT NOT NULL,
     PRIMARY KEY (sandbox, seq)
 );
+CREATE TABLE IF NOT EXISTS lesson_progress (
+    learner TEXT NOT NULL,       -- the sandbox id from the learner's cookie (outlives the sandbox)
+    lesson  TEXT NOT NULL,
+    data    TEXT NOT NULL,       -- JSON: done steps, marks, hints revealed, a challenge's result
+    updated REAL NOT NULL,       -- wall-clock time of the last change (for pruning)
+    PRIMARY KEY (learner, lesson)
+);
 """
 
-KINDS = ("run", "input", "cancel")
+KINDS = ("run", "input", "cancel", "setup")  # setup: a lesson's hidden set-up line
 
 
 @dataclass(frozen=True)
@@ -111,3 +120,32 @@ class Store:
     def ids(self) -> list[str]:
         with self._lock:
             return [row[0] for row in self._db.execute("SELECT id FROM sandboxes ORDER BY id")]
+
+    # -- lesson progress (kept per learner, not per sandbox: a reaped or reset sandbox keeps it) ----
+
+    def load_progress(self, learner: str) -> dict[str, dict[str, Any]]:
+        with self._lock:
+            rows = self._db.execute("SELECT lesson, data FROM lesson_progress WHERE learner = ?",
+                                    (learner,)).fetchall()
+        out: dict[str, dict[str, Any]] = {}
+        for lesson, data in rows:
+            try:
+                value = json.loads(data)
+            except ValueError:
+                continue
+            if isinstance(value, dict):
+                out[lesson] = value
+        return out
+
+    def save_progress(self, learner: str, lesson: str, data: dict[str, Any], wall: float) -> None:
+        with self._lock, self._db:
+            self._db.execute(
+                "INSERT INTO lesson_progress (learner, lesson, data, updated) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (learner, lesson) DO UPDATE SET data = excluded.data, "
+                "updated = excluded.updated",
+                (learner, lesson, json.dumps(data, separators=(",", ":")), wall))
+
+    def prune_progress(self, before: float) -> int:
+        """Forget progress nobody touched since `before` (wall-clock seconds); returns how many."""
+        with self._lock, self._db:
+            return self._db.execute("DELETE FROM lesson_progress WHERE updated < ?", (before,)).rowcount

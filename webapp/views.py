@@ -16,6 +16,7 @@ from flask import (
     current_app,
     jsonify,
     render_template,
+    request,
     send_file,
     session,
     url_for,
@@ -23,7 +24,8 @@ from flask import (
 from flask.typing import ResponseReturnValue
 
 from .engine import lifecycle
-from .live import SESSION_KEY
+from .lessons import LOCALES, Catalog, LessonProgress, pick_locale
+from .live import LANG_KEY, LESSON_KEY, SESSION_KEY
 from .session import new_sandbox_id
 
 bp = Blueprint("views", __name__)
@@ -80,25 +82,104 @@ def vendor_url(path: str) -> str:
 
 @bp.app_context_processor
 def template_helpers() -> dict[str, Any]:
-    return {"vendor_url": vendor_url}
+    return {"vendor_url": vendor_url, "lang": current_locale(), "locales": LOCALES}
+
+
+# -- lessons -------------------------------------------------------------------------------------------
+
+
+def current_locale() -> str:
+    """`?lang=` (remembered in the session), else the remembered choice, else Accept-Language."""
+    wanted = request.args.get("lang")
+    if wanted:
+        chosen = pick_locale(wanted)
+        if session.get(LANG_KEY) != chosen:
+            session[LANG_KEY] = chosen
+        return chosen
+    remembered = session.get(LANG_KEY)
+    return pick_locale(remembered if isinstance(remembered, str) else None,
+                       [lang for lang, _ in request.accept_languages])
+
+
+def catalog() -> Catalog:
+    return current_app.extensions["lab.lessons"]
+
+
+def learner_progress(sandbox_id: str) -> dict[str, LessonProgress]:
+    """The learner's progress per lesson: live when their sandbox is in memory, else as stored."""
+    manager = current_app.extensions["lab"]
+    sandbox = manager.get(sandbox_id)
+    state = sandbox.extras.get("lessons") if sandbox is not None else None
+    if state is not None:
+        with sandbox.lock:
+            return dict(state.tracker.progress)
+    out = {}
+    for lesson_id, data in manager.store.load_progress(sandbox_id).items():
+        found = catalog().get(lesson_id)
+        if found is not None:
+            out[lesson_id] = LessonProgress.from_data(found, data)
+    return out
+
+
+def _lesson_view(lesson_id: str) -> dict[str, Any]:
+    sandbox_id = ensure_sandbox_cookie()
+    progress = learner_progress(sandbox_id).get(lesson_id)
+    view = catalog().view(lesson_id, current_locale(), set(progress.done) if progress else set())
+    if view is None:
+        abort(404)
+    return view
 
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    ensure_sandbox_cookie()
-    return render_template("index.html", lessons=[])
+    sandbox_id = ensure_sandbox_cookie()
+    completed = {i for i, p in learner_progress(sandbox_id).items() if p.completed}
+    return render_template("index.html", lessons=catalog().listing(current_locale(), completed))
 
 
 @bp.get("/sandbox")
 def sandbox() -> ResponseReturnValue:
     ensure_sandbox_cookie()
+    session.pop(LESSON_KEY, None)  # this console follows no lesson
     return render_template("sandbox.html", engine=current_app.config["LAB_ENGINE"])
 
 
 @bp.get("/lessons/<lesson_id>")
 def lesson(lesson_id: str) -> ResponseReturnValue:
-    ensure_sandbox_cookie()
-    abort(404)  # no lessons are loaded yet
+    view = _lesson_view(lesson_id)
+    session[LESSON_KEY] = lesson_id  # the console this page opens follows this lesson
+    return render_template("lesson.html", lesson=view, engine=current_app.config["LAB_ENGINE"])
+
+
+@bp.get("/api/lessons")
+def lessons_json() -> ResponseReturnValue:
+    sandbox_id = ensure_sandbox_cookie()
+    completed = {i for i, p in learner_progress(sandbox_id).items() if p.completed}
+    return jsonify({"locale": current_locale(),
+                    "lessons": catalog().listing(current_locale(), completed)})
+
+
+@bp.get("/api/lessons/<lesson_id>")
+def lesson_json(lesson_id: str) -> ResponseReturnValue:
+    return jsonify(_lesson_view(lesson_id))
+
+
+@bp.get("/api/lessons/<lesson_id>/progress")
+def lesson_progress_json(lesson_id: str) -> ResponseReturnValue:
+    """`{lesson, steps: [{id, done}], active, ...}` (the `progress` message) for this learner."""
+    sandbox_id = ensure_sandbox_cookie()
+    found = catalog().get(lesson_id)
+    if found is None:
+        abort(404)
+    progress = learner_progress(sandbox_id).get(lesson_id)
+    if progress is None:  # not started: nothing done, the first step active
+        progress = LessonProgress(found)
+    manager = current_app.extensions["lab"]
+    live = manager.get(sandbox_id)
+    if live is not None:
+        with live.lock:
+            return jsonify(progress.payload(live.engine))
+    return jsonify(progress.payload(None))
 
 
 @bp.get("/api/lifecycle")

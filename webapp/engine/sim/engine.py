@@ -82,16 +82,18 @@ class SimEngine:
     # -- commands ---------------------------------------------------------------------------------
 
     def execute(self, line: str, *, tty: bool = True,
-                on_output: Callable[[str, str], None] | None = None) -> Job:
+                on_output: Callable[[str, str], None] | None = None, record: bool = True) -> Job:
         """Start a console line; the returned job may finish now or later (on the clock).
 
         `on_output` sees every piece of output in the order it is printed, from the first one.
+        `record=False` keeps the line out of `commands` (a lesson's hidden set-up commands).
         """
         job = Job(line, tty=tty)
         if on_output is not None:
             job.output_listeners.append(on_output)
         started = self.clock.now()
-        job.done_listeners.append(lambda finished: self._record(finished, started))
+        if record:
+            job.done_listeners.append(lambda finished: self._record(finished, started))
         with self.lock:
             try:
                 self._dispatch(job, line)
@@ -189,6 +191,11 @@ class SimEngine:
                     "restart_count": c.restart_count, "created": c.created,
                 })
             return out
+
+    def images(self) -> list[dict[str, Any]]:
+        """The images present, as lesson checks see them: familiar `ref` ("ubuntu:20.04") and `id`."""
+        with self.lock:
+            return [{"ref": ref, "id": image.id} for ref, image in self.daemon.images.by_ref.items()]
 
     def container_state(self, name: str) -> str | None:
         """The lifecycle state of the container with this name, or "removed" if it is gone."""

@@ -1,0 +1,1001 @@
+"""The check vocabulary: declarative conditions on an engine's containers, events and commands.
+
+A lesson step says *what* must be true, never how to test it: checks are data (YAML in the lesson
+files), compiled once by `compile_check` into small objects that `evaluate` runs against any engine
+exposing the three things both engines provide:
+
+* `containers()`: a list of dicts with `name`, `id`, `image`, `state` (a `lifecycle.STATE_IDS` id),
+  `exit_code`, `status` and `restart_count`;
+* `history`: the Docker events it emitted (`.type`, `.action`, `.actor_id`, `.attributes` with
+  `name`, `image`, `exitCode`, `signal`, ...), oldest first;
+* `commands`: the learner's command records (`line`, `command`, `options`, `args`, `exit_code`).
+
+`image_present` also needs `images()` (dicts with a familiar `ref`).
+
+Kinds (lessons/README.md has the author's version, with examples):
+
+    all: [CHECK, ...]         every one holds          any: [CHECK, ...]   at least one holds
+    not: CHECK                it does not hold
+    container: FILTER         some container matches   no_container: FILTER   none matches
+    count: FILTER + at_least / at_most / exactly
+    event: {action, type, container, image, exitCode, signal, attributes, since, at_least}
+    ran: {command, options, args, image, cmd, line_matches, exit_code, since, at_least}
+    image_present: REF
+    goal: {containers: [FILTER + had_events], only, new}      (a challenge's target state)
+
+FILTER keys: name, image, state, exit_code, restart_count, min_restart_count, status_matches.
+`since` is `step` (the default: since the step became active), `lesson` (since the lesson started,
+after its set-up) or `ever` (the whole history).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..engine.images import normalize_ref
+from ..engine.lifecycle import STATE_IDS
+from ..engine.sim.signals import InvalidSignal, parse_signal
+
+SCOPES = ("step", "lesson", "ever")
+# States a listed container can be in ("image" and "removed" are graph nodes, not container states).
+CONTAINER_STATES = tuple(s for s in STATE_IDS if s not in ("image", "removed"))
+
+
+class CheckError(ValueError):
+    """A check that does not follow the vocabulary; `path` says where (e.g. `check.all[1].event`)."""
+
+    def __init__(self, path: str, message: str):
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+
+
+# -- marks: "since when" ---------------------------------------------------------------------------
+
+
+@dataclass
+class Mark:
+    """A point in an engine's history: what came after it is "since" the mark.
+
+    Counts say how many events and commands existed at the mark (they survive persistence and a
+    deterministic replay); the last objects themselves, when known, make the cut exact even after
+    the engine's bounded history dropped old entries.
+    """
+
+    events: int = 0
+    commands: int = 0
+    last_event: Any = field(default=None, compare=False, repr=False)
+    last_command: Any = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def take(cls, engine: Any) -> Mark:
+        history, commands = engine.history, engine.commands
+        return cls(len(history), len(commands), history[-1] if len(history) else None,
+                   commands[-1] if len(commands) else None)
+
+    def to_data(self) -> list[int]:
+        return [self.events, self.commands]
+
+    @classmethod
+    def from_data(cls, data: Any, engine: Any | None = None) -> Mark:
+        """A persisted mark, re-anchored on `engine` (rebuilt by replaying the same log)."""
+        events, commands = (int(data[0]), int(data[1])) if isinstance(data, list | tuple) else (0, 0)
+        mark = cls(events, commands)
+        if engine is not None:
+            history, records = engine.history, engine.commands
+            if 0 < events <= len(history):
+                mark.last_event = history[events - 1]
+            if 0 < commands <= len(records):
+                mark.last_command = records[commands - 1]
+        return mark
+
+    def events_after(self, history: Sequence[Any]) -> list[Any]:
+        return _after(history, self.events, self.last_event)
+
+    def commands_after(self, commands: Sequence[Any]) -> list[Any]:
+        return _after(commands, self.commands, self.last_command)
+
+
+def _after(items: Sequence[Any], count: int, last: Any) -> list[Any]:
+    items = list(items)
+    if last is not None:
+        for index in range(len(items) - 1, -1, -1):
+            if items[index] is last:
+                return items[index + 1:]
+        return items  # the marker was dropped (bounded history) or the engine was replaced
+    if count > len(items):
+        return items  # a new engine (sandbox reset): everything in it is new
+    return items[count:]
+
+
+# -- evaluation context ------------------------------------------------------------------------------
+
+
+class Context:
+    """One evaluation: the engine's state read once, and the `since` windows."""
+
+    def __init__(self, engine: Any, since: Mark | None = None, lesson_since: Mark | None = None):
+        self.engine = engine
+        self.since = since
+        self.lesson_since = lesson_since
+        self._containers: list[dict[str, Any]] | None = None
+        self._history: list[Any] | None = None
+        self._commands: list[Any] | None = None
+        self._images: set[str] | None = None
+
+    @property
+    def containers(self) -> list[dict[str, Any]]:
+        if self._containers is None:
+            self._containers = list(self.engine.containers())
+        return self._containers
+
+    @property
+    def history(self) -> list[Any]:
+        if self._history is None:
+            self._history = list(self.engine.history)
+        return self._history
+
+    @property
+    def command_records(self) -> list[Any]:
+        if self._commands is None:
+            self._commands = list(self.engine.commands)
+        return self._commands
+
+    def _mark(self, scope: str) -> Mark | None:
+        if scope == "step":
+            return self.since
+        if scope == "lesson":
+            return self.lesson_since
+        return None
+
+    def events(self, scope: str) -> list[Any]:
+        mark = self._mark(scope)
+        return self.history if mark is None else mark.events_after(self.history)
+
+    def commands(self, scope: str) -> list[Any]:
+        mark = self._mark(scope)
+        return self.command_records if mark is None else mark.commands_after(self.command_records)
+
+    def images(self) -> set[str] | None:
+        if self._images is None:
+            lister = getattr(self.engine, "images", None)
+            if not callable(lister):
+                return None
+            self._images = {normalize_ref(str(i.get("ref", ""))) for i in lister()}
+        return self._images
+
+
+# -- localized words -----------------------------------------------------------------------------------
+
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "name": "name", "image": "image", "state": "state", "exit_code": "exit code",
+        "restart_count": "restart count", "min_restart_count": "restarted at least",
+        "status_matches": "status matching", "had_events": "with events",
+        "container": "container", "type": "type", "signal": "signal",
+        "a_container": "a container ({})",
+        "any_container": "a container",
+        "no_match": "No container matches: {}.",
+        "currently": "{name} is {state} (image {image}, exit code {code}).",
+        "currently_running": "{name} is {state} (image {image}).",
+        "no_such": "There is no container named {name}.",
+        "none_of": "no container ({})",
+        "still_there": "Still there: {}.",
+        "count_at_least": "at least {n} × {what}",
+        "count_at_most": "at most {n} × {what}",
+        "count_exactly": "exactly {n} × {what}",
+        "you_have": "Right now there are {n}.",
+        "event": "a `{action}` event{attrs}",
+        "events_n": "{n} × `{action}` events{attrs}",
+        "since_step": " since this step began",
+        "since_lesson": " since the lesson began",
+        "not_seen": "Not seen yet{scope}: {what}.",
+        "seen_n": "Seen {n} so far.",
+        "ran": "running `{cmd}`",
+        "ran_n": "running `{cmd}` {n} times",
+        "any_command": "docker …",
+        "matching": "a command matching /{re}/",
+        "exit_is": "exiting with {code}",
+        "not_run": "Not run yet{scope}: {what}.",
+        "image_present": "the image {ref} on this host",
+        "image_missing": "The image {ref} is not on this host (`docker images` does not list it).",
+        "no_images": "This engine cannot list images.",
+        "one_of": "One of these: {}.",
+        "must_not": "This must not be the case: {}.",
+        "goal_missing": "Still missing: {}.",
+        "goal_extra": "Containers that are not part of the goal: {}.",
+        "all": "all of: {}",
+        "and": "; ",
+    },
+    "ko": {
+        "name": "이름", "image": "이미지", "state": "상태", "exit_code": "종료 코드",
+        "restart_count": "재시작 횟수", "min_restart_count": "최소 재시작 횟수",
+        "status_matches": "STATUS 패턴", "had_events": "받은 이벤트",
+        "container": "컨테이너", "type": "종류", "signal": "시그널",
+        "a_container": "컨테이너 ({})",
+        "any_container": "컨테이너",
+        "no_match": "조건에 맞는 컨테이너가 없습니다: {}.",
+        "currently": "‘{name}’ 컨테이너의 지금 상태: {state} (이미지 {image}, 종료 코드 {code}).",
+        "currently_running": "‘{name}’ 컨테이너의 지금 상태: {state} (이미지 {image}).",
+        "no_such": "‘{name}’ 컨테이너가 없습니다.",
+        "none_of": "없어야 하는 컨테이너 ({})",
+        "still_there": "아직 남아 있는 컨테이너: {}.",
+        "count_at_least": "{what} {n}개 이상",
+        "count_at_most": "{what} {n}개 이하",
+        "count_exactly": "{what} 정확히 {n}개",
+        "you_have": "지금은 {n}개입니다.",
+        "event": "`{action}` 이벤트{attrs}",
+        "events_n": "`{action}` 이벤트 {n}번{attrs}",
+        "since_step": " (이 단계를 시작한 뒤)",
+        "since_lesson": " (레슨을 시작한 뒤)",
+        "not_seen": "아직 일어나지 않았습니다{scope}: {what}.",
+        "seen_n": "지금까지 {n}번 일어났습니다.",
+        "ran": "`{cmd}` 실행",
+        "ran_n": "`{cmd}` {n}번 실행",
+        "any_command": "docker …",
+        "matching": "/{re}/ 패턴에 맞는 명령",
+        "exit_is": "종료 코드 {code}",
+        "not_run": "아직 실행하지 않았습니다{scope}: {what}.",
+        "image_present": "이 호스트에 있는 이미지 {ref}",
+        "image_missing": "이미지 {ref}가(이) 이 호스트에 없습니다 (`docker images` 목록에 없음).",
+        "no_images": "이 엔진은 이미지 목록을 알려 주지 않습니다.",
+        "one_of": "다음 중 하나: {}.",
+        "must_not": "다음은 참이 아니어야 합니다: {}.",
+        "goal_missing": "아직 없는 것: {}.",
+        "goal_extra": "목표에 없는 컨테이너: {}.",
+        "all": "모두: {}",
+        "and": "; ",
+    },
+}
+
+
+def _w(locale: str, key: str) -> str:
+    return WORDS.get(locale, WORDS["en"]).get(key) or WORDS["en"][key]
+
+
+def _listing(values: Any) -> str:
+    if isinstance(values, list | tuple):
+        return " | ".join(str(v) for v in values)
+    return str(values)
+
+
+# -- the check objects ---------------------------------------------------------------------------------
+
+
+class Check:
+    """A compiled check: `holds(ctx)`, a description, and what is missing when it does not hold."""
+
+    kind = ""
+
+    def holds(self, ctx: Context) -> bool:
+        raise NotImplementedError
+
+    def describe(self, locale: str) -> str:
+        raise NotImplementedError
+
+    def missing(self, ctx: Context, locale: str) -> list[str]:
+        """Sentences saying what is still missing (empty when the check holds)."""
+        return [] if self.holds(ctx) else [self.describe(locale)]
+
+    def walk(self) -> Iterable[Check]:
+        yield self
+
+
+@dataclass
+class AllOf(Check):
+    parts: list[Check]
+    kind = "all"
+
+    def holds(self, ctx: Context) -> bool:
+        return all(p.holds(ctx) for p in self.parts)
+
+    def describe(self, locale: str) -> str:
+        return _w(locale, "all").format(_w(locale, "and").join(p.describe(locale) for p in self.parts))
+
+    def missing(self, ctx: Context, locale: str) -> list[str]:
+        return [m for p in self.parts for m in p.missing(ctx, locale)]
+
+    def walk(self) -> Iterable[Check]:
+        yield self
+        for p in self.parts:
+            yield from p.walk()
+
+
+@dataclass
+class AnyOf(Check):
+    parts: list[Check]
+    kind = "any"
+
+    def holds(self, ctx: Context) -> bool:
+        return any(p.holds(ctx) for p in self.parts)
+
+    def describe(self, locale: str) -> str:
+        return _w(locale, "one_of").format(" / ".join(p.describe(locale) for p in self.parts))
+
+    def missing(self, ctx: Context, locale: str) -> list[str]:
+        return [] if self.holds(ctx) else [self.describe(locale)]
+
+    def walk(self) -> Iterable[Check]:
+        yield self
+        for p in self.parts:
+            yield from p.walk()
+
+
+@dataclass
+class Not(Check):
+    part: Check
+    kind = "not"
+
+    def holds(self, ctx: Context) -> bool:
+        return not self.part.holds(ctx)
+
+    def describe(self, locale: str) -> str:
+        return _w(locale, "must_not").format(self.part.describe(locale))
+
+    def walk(self) -> Iterable[Check]:
+        yield self
+        yield from self.part.walk()
+
+
+# -- containers ------------------------------------------------------------------------------------
+
+FILTER_KEYS = ("name", "image", "state", "exit_code", "restart_count", "min_restart_count",
+               "status_matches")
+
+
+@dataclass
+class ContainerFilter:
+    """Which containers a check talks about; every given key must match."""
+
+    name: tuple[str, ...] = ()
+    image: tuple[str, ...] = ()
+    state: tuple[str, ...] = ()
+    exit_code: tuple[int, ...] = ()
+    restart_count: int | None = None
+    min_restart_count: int | None = None
+    status_matches: re.Pattern[str] | None = None
+    had_events: tuple[str, ...] = ()  # goals only: actions the container received since the lesson
+
+    def matches(self, c: dict[str, Any], ctx: Context | None = None) -> bool:
+        if self.name and c.get("name") not in self.name:
+            return False
+        if self.image and normalize_ref(str(c.get("image", ""))) not in self.image:
+            return False
+        if self.state and c.get("state") not in self.state:
+            return False
+        if self.exit_code and c.get("exit_code") not in self.exit_code:
+            return False
+        if self.restart_count is not None and c.get("restart_count") != self.restart_count:
+            return False
+        if self.min_restart_count is not None and (c.get("restart_count") or 0) < self.min_restart_count:
+            return False
+        if self.status_matches is not None and not self.status_matches.search(str(c.get("status", ""))):
+            return False
+        if self.had_events and ctx is not None:
+            seen = {_base_action(e.action) for e in ctx.events("lesson")
+                    if e.type == "container" and e.actor_id == c.get("id")}
+            if not set(self.had_events) <= seen:
+                return False
+        return True
+
+    def describe(self, locale: str) -> str:
+        parts = []
+        for key in ("name", "image", "state", "exit_code"):
+            value = getattr(self, key)
+            if value:
+                parts.append(f"{_w(locale, key)}: {_listing(value)}")
+        for key in ("restart_count", "min_restart_count"):
+            value = getattr(self, key)
+            if value is not None:
+                parts.append(f"{_w(locale, key)}: {value}")
+        if self.status_matches is not None:
+            parts.append(f"{_w(locale, 'status_matches')}: /{self.status_matches.pattern}/")
+        if self.had_events:
+            parts.append(f"{_w(locale, 'had_events')}: {', '.join(self.had_events)}")
+        if not parts:
+            return _w(locale, "any_container")
+        return _w(locale, "a_container").format(", ".join(parts))
+
+    def view(self) -> dict[str, Any]:
+        """JSON-friendly form (for the page's target graph)."""
+        out: dict[str, Any] = {}
+        for key in ("name", "image", "state", "exit_code"):
+            value = getattr(self, key)
+            if value:
+                out[key] = value[0] if len(value) == 1 else list(value)
+        for key in ("restart_count", "min_restart_count"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        if self.status_matches is not None:
+            out["status_matches"] = self.status_matches.pattern
+        if self.had_events:
+            out["had_events"] = list(self.had_events)
+        return out
+
+
+def _current(ctx: Context, flt: ContainerFilter, locale: str) -> list[str]:
+    """For a named container: where it is now (the most useful hint)."""
+    notes = []
+    for name in flt.name:
+        found = [c for c in ctx.containers if c.get("name") == name]
+        if not found:
+            notes.append(_w(locale, "no_such").format(name=name))
+            continue
+        c = found[0]
+        key = "currently" if c.get("state") in ("exited", "created", "dead") else "currently_running"
+        notes.append(_w(locale, key).format(name=name, state=c.get("state"), code=c.get("exit_code"),
+                                            image=c.get("image")))
+    return notes
+
+
+@dataclass
+class ContainerExists(Check):
+    filter: ContainerFilter
+    kind = "container"
+
+    def holds(self, ctx: Context) -> bool:
+        return any(self.filter.matches(c, ctx) for c in ctx.containers)
+
+    def describe(self, locale: str) -> str:
+        return self.filter.describe(locale)
+
+    def missing(self, ctx: Context, locale: str) -> list[str]:
+        if self.holds(ctx):
+            return []
+        return [_w(locale, "no_match").format(self.describe(locale)), *_current(ctx, self.filter, locale)]
+
+
+@dataclass
+class NoContainer(Check):
+    filter: ContainerFilter
+    kind = "no_container"
+
+    def holds(self, ctx: Context) -> bool:
+        return not any(self.filter.matches(c, ctx) for c in ctx.containers)
+
+    def describe(self, locale: str) -> str:
+        return _w(locale, "none_of").format(self.filter.describe(locale))
+
+    def missing(self, ctx: Context, locale: str) -> list[str]:
+        found = [c for c in ctx.containers if self.filter.matches(c, ctx)]
+        if not found:
+            return []
+        names = ", ".join(f"{c.get('name')} ({c.get('state')})" for c in found)
+        return [_w(locale, "still_there").format(names)]
+
+
+@dataclass
+class Count(Check):
+    filter: ContainerFilter
+    at_least: int | None = None
+    at_most: int | None = None
+    exactly: int | None = None
+    kind = "count"
+
+    def _n(self, ctx: Context) -> int:
+        return sum(1 for c in ctx.containers if self.filter.matches(c, ctx))
+
+    def holds(self, ctx: Context) -> bool:
+        n = self._n(ctx)
+        if self.exactly is not None and n != self.exactly:
+            return False
+        if self.at_least is not None and n < self.at_least:
+            return False
+        return not (self.at_most is not None and n > self.at_most)
+
+    def describe(self, locale: str) -> str:
+        what = self.filter.describe(locale)
+        parts = []
+        if self.exactly is not None:
+            parts.append(_w(locale, "count_exactly").format(n=self.exactly, what=what))
+        if self.at_least is not None:
+            parts.append(_w(locale, "count_at_least").format(n=self.at_least, what=what))
+        if self.at_most is not None:
+            parts.append(_w(locale, "count_at_most").format(n=self.at_most, what=what))
+        return _w(locale, "and").join(parts)
+
+    def missing(self, ctx: Context, locale: str) -> list[str]:
+        if self.holds(ctx):
+            return []
+        return [self.describe(locale), _w(locale, "you_have").format(n=self._n(ctx))]
+
+
+# -- events ----------------------------------------------------------------------------------------
+
+
+def _base_action(action: str) -> str:
+    """`exec_start: bash ` -> `exec_start`, `health_status: healthy` -> `health_status`."""
+    return action.split(":", 1)[0].strip()
+
+
+@dataclass
+class EventCheck(Check):
+    action: str
+    type: str = "container"
+    container: tuple[str, ...] = ()
+    image: tuple[str, ...] = ()
+    attributes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    since: str = "step"
+    at_least: int = 1
+    kind = "event"
+
+    def _matches(self, e: Any) -> bool:
+        if e.type != self.type:
+            return False
+        if e.action != self.action and _base_action(e.action) != self.action:
+            return False
+        attrs = e.attributes or {}
+        if self.container and attrs.get("name") not in self.container:
+            return False
+        if self.image and normalize_ref(str(attrs.get("image", e.actor_id if e.type == "image" else "")))\
+                not in self.image:
+            return False
+        return all(str(attrs.get(k)) in values for k, values in self.attributes.items())
+
+    def _n(self, ctx: Context) -> int:
+        return sum(1 for e in ctx.events(self.since) if self._matches(e))
+
+    def holds(self, ctx: Context) -> bool:
+        return self._n(ctx) >= self.at_least
+
+    def _attrs(self, locale: str) -> str:
+        parts = []
+        if self.container:
+            parts.append(f"{_w(locale, 'container')}: {_listing(self.container)}")
+        if self.image:
+            parts.append(f"{_w(locale, 'image')}: {_listing(self.image)}")
+        for key, values in self.attributes.items():
+            parts.append(f"{key}: {_listing(values)}")
+        if self.type != "container":
+            parts.insert(0, f"{_w(locale, 'type')}: {self.type}")
+        return f" ({', '.join(parts)})" if parts else ""
+
+    def describe(self, locale: str) -> str:
+        if self.at_least > 1:
+            return _w(locale, "events_n").format(n=self.at_least, action=self.action,
+                                                 attrs=self._attrs(locale))
+        return _w(locale, "event").format(action=self.action, attrs=self._attrs(locale))
+
+    def missing(self, ctx: Context, locale: str) -> list[str]:
+        n = self._n(ctx)
+        if n >= self.at_least:
+            return []
+        scope = _w(locale, f"since_{self.since}") if self.since != "ever" else ""
+        out = [_w(locale, "not_seen").format(scope=scope, what=self.describe(locale))]
+        if n:
+            out.append(_w(locale, "seen_n").format(n=n))
+        return out
+
+
+# -- commands --------------------------------------------------------------------------------------
+
+IMAGE_COMMANDS = ("run", "create", "pull")
+
+
+@dataclass
+class RanCheck(Check):
+    command: tuple[str, ...] = ()
+    options: dict[str, Any] = field(default_factory=dict)
+    args: tuple[str, ...] | None = None
+    image: tuple[str, ...] = ()
+    cmd: tuple[str, ...] | None = None
+    line_matches: re.Pattern[str] | None = None
+    exit_code: tuple[int, ...] = ()
+    since: str = "step"
+    at_least: int = 1
+    kind = "ran"
+
+    def _matches(self, r: Any) -> bool:
+        if self.command and r.command not in self.command:
+            return False
+        for key, want in self.options.items():
+            if key not in r.options or r.options[key] != want:
+                return False
+        if self.args is not None and tuple(r.args) != self.args:
+            return False
+        if self.image or self.cmd is not None:
+            if r.command not in IMAGE_COMMANDS or not r.args:
+                return False
+            if self.image and normalize_ref(r.args[0]) not in self.image:
+                return False
+            if self.cmd is not None and tuple(r.args[1:]) != self.cmd:
+                return False
+        if self.line_matches is not None and not self.line_matches.search(r.line):
+            return False
+        return not (self.exit_code and r.exit_code not in self.exit_code)
+
+    def _n(self, ctx: Context) -> int:
+        return sum(1 for r in ctx.commands(self.since) if self._matches(r))
+
+    def holds(self, ctx: Context) -> bool:
+        return self._n(ctx) >= self.at_least
+
+    def describe(self, locale: str) -> str:
+        if self.command or self.options or self.args is not None or self.image or self.cmd is not None:
+            words = ["docker", _listing(self.command) if self.command else "…"]
+            for key, value in self.options.items():
+                flag = f"--{key.replace('_', '-')}"
+                words.append(flag if value is True else f"{flag} {value}")
+            if self.args is not None:
+                words.extend(self.args)
+            elif self.image:
+                words.append(_listing(self.image))
+            if self.cmd is not None:
+                words.extend(self.cmd)
+            text = _w(locale, "ran_n" if self.at_least > 1 else "ran").format(
+                cmd=" ".join(words), n=self.at_least)
+            if self.line_matches is not None:
+                text += f" + {_w(locale, 'matching').format(re=self.line_matches.pattern)}"
+        elif self.line_matches is not None:
+            text = _w(locale, "matching").format(re=self.line_matches.pattern)
+        else:
+            text = _w(locale, "ran").format(cmd=_w(locale, "any_command"), n=self.at_least)
+        if self.exit_code:
+            text += f", {_w(locale, 'exit_is').format(code=_listing(self.exit_code))}"
+        return text
+
+    def missing(self, ctx: Context, locale: str) -> list[str]:
+        if self.holds(ctx):
+            return []
+        scope = _w(locale, f"since_{self.since}") if self.since != "ever" else ""
+        return [_w(locale, "not_run").format(scope=scope, what=self.describe(locale))]
+
+
+# -- images ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImagePresent(Check):
+    ref: str
+    kind = "image_present"
+
+    def holds(self, ctx: Context) -> bool:
+        images = ctx.images()
+        return images is not None and self.ref in images
+
+    def describe(self, locale: str) -> str:
+        return _w(locale, "image_present").format(ref=self.ref)
+
+    def missing(self, ctx: Context, locale: str) -> list[str]:
+        images = ctx.images()
+        if images is None:
+            return [_w(locale, "no_images")]
+        return [] if self.ref in images else [_w(locale, "image_missing").format(ref=self.ref)]
+
+
+# -- goals (challenges) ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Goal(Check):
+    """A target set of containers: each spec matched by a different container (a matching).
+
+    `new`: only containers created since the lesson began count (leftovers from earlier lessons
+    neither help nor hurt). `only`: no other (counted) containers may exist.
+    """
+
+    containers: list[ContainerFilter]
+    only: bool = True
+    new: bool = True
+    kind = "goal"
+
+    def _candidates(self, ctx: Context) -> list[dict[str, Any]]:
+        if not self.new:
+            return ctx.containers
+        created = {e.actor_id for e in ctx.events("lesson")
+                   if e.type == "container" and e.action == "create"}
+        return [c for c in ctx.containers if c.get("id") in created]
+
+    def _assign(self, ctx: Context) -> tuple[dict[int, int], list[dict[str, Any]]]:
+        """Maximum matching spec index -> candidate index (augmenting paths; sizes are tiny)."""
+        cands = self._candidates(ctx)
+        fits = [[j for j, c in enumerate(cands) if spec.matches(c, ctx)] for spec in self.containers]
+        owner: dict[int, int] = {}  # candidate -> spec
+
+        def augment(i: int, seen: set[int]) -> bool:
+            for j in fits[i]:
+                if j in seen:
+                    continue
+                seen.add(j)
+                if j not in owner or augment(owner[j], seen):
+                    owner[j] = i
+                    return True
+            return False
+
+        for i in range(len(self.containers)):
+            augment(i, set())
+        return {i: j for j, i in owner.items()}, cands
+
+    def holds(self, ctx: Context) -> bool:
+        assigned, cands = self._assign(ctx)
+        if len(assigned) < len(self.containers):
+            return False
+        return not (self.only and len(cands) > len(self.containers))
+
+    def describe(self, locale: str) -> str:
+        return _w(locale, "and").join(f.describe(locale) for f in self.containers)
+
+    def missing(self, ctx: Context, locale: str) -> list[str]:
+        assigned, cands = self._assign(ctx)
+        out = []
+        unmet = [f for i, f in enumerate(self.containers) if i not in assigned]
+        if unmet:
+            out.append(_w(locale, "goal_missing").format(
+                _w(locale, "and").join(f.describe(locale) for f in unmet)))
+        if self.only and len(cands) > len(self.containers):
+            used = set(assigned.values())
+            extra = [c for j, c in enumerate(cands) if j not in used]
+            if extra:
+                out.append(_w(locale, "goal_extra").format(
+                    ", ".join(f"{c.get('name')} ({c.get('state')})" for c in extra)))
+        return out
+
+    def view(self) -> dict[str, Any]:
+        return {"containers": [f.view() for f in self.containers], "only": self.only, "new": self.new}
+
+
+# -- compiling data into checks ---------------------------------------------------------------------------
+
+
+def _keys(data: Any, path: str, allowed: Iterable[str], required: Iterable[str] = ()) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise CheckError(path, f"expected a mapping, got {_kind(data)}")
+    allowed = tuple(allowed)
+    for key in data:
+        if key not in allowed:
+            raise CheckError(path, f"unknown key {key!r}; expected one of: {', '.join(allowed)}")
+    for key in required:
+        if key not in data:
+            raise CheckError(path, f"missing key {key!r}")
+    return data
+
+
+def _kind(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean", int: "a number",
+            float: "a number", type(None): "nothing"}.get(type(value), type(value).__name__)
+
+
+def _strings(value: Any, path: str) -> tuple[str, ...]:
+    values = value if isinstance(value, list) else [value]
+    if not values:
+        raise CheckError(path, "expected a value, got an empty list")
+    out = []
+    for v in values:
+        if isinstance(v, bool) or not isinstance(v, str | int | float) or (isinstance(v, str) and not v):
+            raise CheckError(path, f"expected a non-empty string (or a list of them), got {_kind(v)}")
+        out.append(str(v))
+    return tuple(out)
+
+
+def _ints(value: Any, path: str) -> tuple[int, ...]:
+    values = value if isinstance(value, list) else [value]
+    if not values:
+        raise CheckError(path, "expected a number, got an empty list")
+    for v in values:
+        if isinstance(v, bool) or not isinstance(v, int):
+            raise CheckError(path, f"expected a whole number (or a list of them), got {_kind(v)}")
+    return tuple(values)
+
+
+def _count(value: Any, path: str, minimum: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise CheckError(path, f"expected a whole number ≥ {minimum}, got {value!r}")
+    return value
+
+
+def _regex(value: Any, path: str) -> re.Pattern[str]:
+    if not isinstance(value, str) or not value:
+        raise CheckError(path, "expected a regular expression (a non-empty string)")
+    try:
+        return re.compile(value)
+    except re.error as err:
+        raise CheckError(path, f"invalid regular expression {value!r}: {err}") from None
+
+
+def _scope(value: Any, path: str) -> str:
+    if value not in SCOPES:
+        raise CheckError(path, f"expected one of: {', '.join(SCOPES)}; got {value!r}")
+    return value
+
+
+def _states(value: Any, path: str) -> tuple[str, ...]:
+    states = _strings(value, path)
+    for state in states:
+        if state not in CONTAINER_STATES:
+            extra = " (use no_container for a removed one)" if state == "removed" else ""
+            raise CheckError(path, f"unknown state {state!r}{extra}; expected one of: "
+                             f"{', '.join(CONTAINER_STATES)}")
+    return states
+
+
+def compile_filter(data: Any, path: str, *, goal: bool = False) -> ContainerFilter:
+    allowed = FILTER_KEYS + (("had_events",) if goal else ())
+    data = _keys(data, path, allowed)
+    flt = ContainerFilter()
+    if "name" in data:
+        flt.name = _strings(data["name"], f"{path}.name")
+    if "image" in data:
+        flt.image = tuple(normalize_ref(i) for i in _strings(data["image"], f"{path}.image"))
+    if "state" in data:
+        flt.state = _states(data["state"], f"{path}.state")
+    if "exit_code" in data:
+        flt.exit_code = _ints(data["exit_code"], f"{path}.exit_code")
+    if "restart_count" in data:
+        flt.restart_count = _count(data["restart_count"], f"{path}.restart_count")
+    if "min_restart_count" in data:
+        flt.min_restart_count = _count(data["min_restart_count"], f"{path}.min_restart_count")
+    if "status_matches" in data:
+        flt.status_matches = _regex(data["status_matches"], f"{path}.status_matches")
+    if "had_events" in data:
+        flt.had_events = _strings(data["had_events"], f"{path}.had_events")
+    return flt
+
+
+def _signal(value: Any, path: str) -> tuple[str, ...]:
+    out = []
+    for v in _strings(value, path):
+        try:
+            out.append(str(parse_signal(v)))
+        except InvalidSignal:
+            raise CheckError(path, f"unknown signal {v!r} (use a number or a name such as SIGTERM)") \
+                from None
+    return tuple(out)
+
+
+EVENT_KEYS = ("action", "type", "container", "image", "exitCode", "signal", "attributes", "since",
+              "at_least")
+
+
+def _event(data: Any, path: str) -> EventCheck:
+    data = _keys(data, path, EVENT_KEYS, required=("action",))
+    check = EventCheck(action=_strings(data["action"], f"{path}.action")[0])
+    if "type" in data:
+        check.type = _strings(data["type"], f"{path}.type")[0]
+    if "container" in data:
+        check.container = _strings(data["container"], f"{path}.container")
+    if "image" in data:
+        check.image = tuple(normalize_ref(i) for i in _strings(data["image"], f"{path}.image"))
+    attrs: dict[str, tuple[str, ...]] = {}
+    if "exitCode" in data:
+        attrs["exitCode"] = tuple(str(c) for c in _ints(data["exitCode"], f"{path}.exitCode"))
+    if "signal" in data:
+        attrs["signal"] = _signal(data["signal"], f"{path}.signal")
+    if "attributes" in data:
+        raw = data["attributes"]
+        if not isinstance(raw, dict) or not raw:
+            raise CheckError(f"{path}.attributes", "expected a non-empty mapping of attribute: value")
+        for key, value in raw.items():
+            attrs[str(key)] = _strings(value, f"{path}.attributes.{key}")
+    check.attributes = attrs
+    if "since" in data:
+        check.since = _scope(data["since"], f"{path}.since")
+    if "at_least" in data:
+        check.at_least = _count(data["at_least"], f"{path}.at_least", 1)
+    return check
+
+
+RAN_KEYS = ("command", "options", "args", "image", "cmd", "line_matches", "exit_code", "since",
+            "at_least")
+
+
+def _ran(data: Any, path: str) -> RanCheck:
+    data = _keys(data, path, RAN_KEYS)
+    if not any(k in data for k in ("command", "line_matches")):
+        raise CheckError(path, "needs 'command' or 'line_matches'")
+    check = RanCheck()
+    if "command" in data:
+        check.command = _strings(data["command"], f"{path}.command")
+    if "options" in data:
+        options = data["options"]
+        if not isinstance(options, dict) or not options:
+            raise CheckError(f"{path}.options", "expected a mapping of long option name: value, "
+                             "e.g. {all: true}")
+        for key in options:
+            if not isinstance(key, str) or key.startswith("-"):
+                raise CheckError(f"{path}.options", f"option names are long names without dashes "
+                                 f"(all, detach, name), got {key!r}")
+        check.options = dict(options)
+    if "args" in data:
+        if not isinstance(data["args"], list):
+            raise CheckError(f"{path}.args", "expected a list")
+        check.args = tuple(str(a) for a in data["args"])
+    if "image" in data:
+        check.image = tuple(normalize_ref(i) for i in _strings(data["image"], f"{path}.image"))
+    if "cmd" in data:
+        if not isinstance(data["cmd"], list):
+            raise CheckError(f"{path}.cmd", "expected a list (empty: the image's default command)")
+        check.cmd = tuple(str(a) for a in data["cmd"])
+    if "line_matches" in data:
+        check.line_matches = _regex(data["line_matches"], f"{path}.line_matches")
+    if "exit_code" in data:
+        check.exit_code = _ints(data["exit_code"], f"{path}.exit_code")
+    if "since" in data:
+        check.since = _scope(data["since"], f"{path}.since")
+    if "at_least" in data:
+        check.at_least = _count(data["at_least"], f"{path}.at_least", 1)
+    return check
+
+
+def compile_goal(data: Any, path: str) -> Goal:
+    data = _keys(data, path, ("containers", "only", "new"), required=("containers",))
+    specs = data["containers"]
+    if not isinstance(specs, list) or not specs:
+        raise CheckError(f"{path}.containers", "expected a non-empty list of container filters")
+    filters = [compile_filter(s, f"{path}.containers[{i}]", goal=True) for i, s in enumerate(specs)]
+    for i, flt in enumerate(filters):
+        if not flt.state:
+            raise CheckError(f"{path}.containers[{i}]", "a goal container needs a 'state' "
+                             "(the page draws it there)")
+    for key in ("only", "new"):
+        if key in data and not isinstance(data[key], bool):
+            raise CheckError(f"{path}.{key}", "expected true or false")
+    return Goal(filters, only=data.get("only", True), new=data.get("new", True))
+
+
+def _count_check(data: Any, path: str) -> Count:
+    data = _keys(data, path, FILTER_KEYS + ("at_least", "at_most", "exactly"))
+    bounds = {k: _count(data[k], f"{path}.{k}") for k in ("at_least", "at_most", "exactly") if k in data}
+    if not bounds:
+        raise CheckError(path, "needs at_least, at_most or exactly")
+    flt = compile_filter({k: v for k, v in data.items() if k in FILTER_KEYS}, path)
+    return Count(flt, **bounds)
+
+
+def _image(data: Any, path: str) -> ImagePresent:
+    return ImagePresent(normalize_ref(_strings(data, path)[0]))
+
+
+def _list(data: Any, path: str) -> list[Check]:
+    if not isinstance(data, list) or not data:
+        raise CheckError(path, "expected a non-empty list of checks")
+    return [compile_check(item, f"{path}[{i}]") for i, item in enumerate(data)]
+
+
+COMPILERS: dict[str, Callable[[Any, str], Check]] = {
+    "all": lambda d, p: AllOf(_list(d, p)),
+    "any": lambda d, p: AnyOf(_list(d, p)),
+    "not": lambda d, p: Not(compile_check(d, p)),
+    "container": lambda d, p: ContainerExists(compile_filter(d, p)),
+    "no_container": lambda d, p: NoContainer(compile_filter(d, p)),
+    "count": _count_check,
+    "event": _event,
+    "ran": _ran,
+    "image_present": _image,
+    "goal": compile_goal,
+}
+KINDS = tuple(COMPILERS)
+
+
+def compile_check(data: Any, path: str = "check") -> Check:
+    """Turn check data (from YAML) into a `Check`, or raise `CheckError` saying what is wrong where."""
+    if isinstance(data, Check):
+        return data
+    if not isinstance(data, dict) or len(data) != 1:
+        raise CheckError(path, f"a check is a mapping with exactly one kind ({', '.join(KINDS)}), "
+                         f"got {_kind(data) if not isinstance(data, dict) else f'{len(data)} keys'}")
+    (kind, body), = data.items()
+    if kind not in COMPILERS:
+        raise CheckError(path, f"unknown check kind {kind!r}; expected one of: {', '.join(KINDS)}")
+    return COMPILERS[kind](body, f"{path}.{kind}")
+
+
+# -- the public entry points -------------------------------------------------------------------------------
+
+
+def evaluate(check: Check | dict[str, Any], engine: Any, since: Mark | None = None,
+             lesson_since: Mark | None = None) -> bool:
+    """Whether `check` holds on `engine` now.
+
+    `since` starts the `step` window (None: the whole history), `lesson_since` the `lesson` window
+    (None: the whole history).
+    """
+    return compile_check(check).holds(Context(engine, since, lesson_since))
+
+
+def explain(check: Check | dict[str, Any], engine: Any, since: Mark | None = None,
+            lesson_since: Mark | None = None, locale: str = "en") -> list[str]:
+    """What is still missing for `check` to hold, as sentences for a hint (empty when it holds)."""
+    return compile_check(check).missing(Context(engine, since, lesson_since), locale)

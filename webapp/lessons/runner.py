@@ -1,0 +1,201 @@
+"""`lifecycle-lab lessons check`: prove every lesson can be solved, and that its checks mean something.
+
+For every lesson, on a fresh engine (the simulator on a virtual clock, so 10-second stops and restart
+back-offs take no real time): run the hidden set-up, then for each step
+
+1. its check must be FALSE before its solution runs (else it would tick by itself);
+2. run the solution entry by entry, letting the progress tracker look after each one exactly as the
+   web layer does after each command; the step must not be done before its last entry (else the rest
+   of the solution would count for the next step);
+3. its check must be TRUE afterwards, and the tracker must have moved on.
+
+A challenge's goal is its one step; its solution must also use exactly `best` commands.
+
+Solution entries that need keystrokes (`docker attach`, `docker run -it`, `docker exec -it`) are
+started with a terminal (`engine.execute(line, tty=True)`) and fed their `input:` with
+`job.send(...)`; they must return by themselves once it is typed (`exit\\r`, or Ctrl-P Ctrl-Q as
+`\\x10\\x11`). `sleep:` entries let virtual time pass.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..engine.clock import VirtualClock
+from .checks import Context
+from .model import LOCALES, Entry, Lesson
+from .progress import LessonProgress
+
+COMMAND_TIMEOUT = 600.0  # virtual seconds a non-interactive solution command may take
+INTERACTIVE_TIMEOUT = 60.0  # virtual seconds an interactive one may take after its input
+KEY_GAP = 0.1  # virtual seconds between keystroke chunks (a prompt appears first)
+
+
+@dataclass
+class StepResult:
+    lesson: str
+    step: str
+    before: bool | None = None
+    after: bool | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.before is False and self.after is True
+
+
+@dataclass
+class LessonResult:
+    lesson: str
+    steps: list[StepResult] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and all(s.ok for s in self.steps)
+
+
+def _advance(engine: Any, seconds: float) -> None:
+    clock = engine.clock
+    if isinstance(clock, VirtualClock):
+        with engine.lock:
+            clock.advance(seconds)
+    else:
+        time.sleep(seconds)
+
+
+def drive(engine: Any, entry: Entry) -> tuple[int | None, str | None]:
+    """Do one solution/set-up entry; returns (exit code or None for a sleep, problem or None)."""
+    if entry.line is None:
+        _advance(engine, entry.sleep or 0.0)
+        return None, None
+    if not entry.input:
+        result = engine.run(entry.line, timeout=COMMAND_TIMEOUT)
+        if result.exit_code == -1:
+            return -1, (f"{entry.line!r} did not return within {COMMAND_TIMEOUT:g} s (attached to a "
+                        "container that keeps running? use -d, or give input:)")
+        return result.exit_code, None
+    job = engine.execute(entry.line, tty=True)
+    _advance(engine, KEY_GAP)
+    for keys in entry.input:
+        with engine.lock:
+            job.send(keys)
+        _advance(engine, KEY_GAP)
+    clock = engine.clock
+    if isinstance(clock, VirtualClock):
+        with engine.lock:
+            clock.run_until(lambda: job.done, INTERACTIVE_TIMEOUT)
+    if not job.done:
+        with engine.lock:
+            job.cancel()
+        return -1, f"{entry.line!r} was still attached after its input {list(entry.input)!r}"
+    return job.exit_code, None
+
+
+def run_setup(engine: Any, entries: Iterable[Entry]) -> list[str]:
+    """Run a lesson's hidden set-up (kept out of the command history); returns problems."""
+    problems = []
+    for entry in entries:
+        if entry.line is None:
+            _advance(engine, entry.sleep or 0.0)
+            continue
+        job = engine.execute(entry.line, tty=False, record=False)
+        with engine.lock:
+            job.close_stdin()
+        if not job.done:
+            with engine.lock:
+                job.cancel()
+            problems.append(f"set-up {entry.line!r} did not return at once")
+        elif job.exit_code != 0:
+            problems.append(f"set-up {entry.line!r} exited {job.exit_code}: {job.stderr.strip()[:200]}")
+    return problems
+
+
+def check_lesson(lesson: Lesson, make_engine: Callable[[], Any]) -> LessonResult:
+    engine = make_engine()
+    result = LessonResult(lesson.id)
+    result.problems += run_setup(engine, lesson.setup)
+    progress = LessonProgress.begin(lesson, engine)
+    progress.update(engine)
+    for step in lesson.steps:
+        sr = StepResult(lesson.id, step.id)
+        result.steps.append(sr)
+        if step.id in progress.done:
+            sr.before = True
+            sr.problems.append("already done before its solution ran")
+            continue
+        if progress.active != step.id:
+            sr.problems.append(f"not reached (the active step is {progress.active!r})")
+            continue
+        step_mark, lesson_mark = progress.step_mark, progress.lesson_mark
+        sr.before = step.check.holds(Context(engine, step_mark, lesson_mark))
+        if sr.before:
+            sr.problems.append("its check holds before its solution ran")
+        else:
+            for locale in LOCALES:
+                if not step.check.missing(Context(engine, step_mark, lesson_mark), locale):
+                    sr.problems.append(f"explain() finds nothing missing in {locale}")
+        for i, entry in enumerate(step.solution):
+            _, problem = drive(engine, entry)
+            if problem:
+                sr.problems.append(problem)
+                break
+            progress.update(engine)
+            if step.id in progress.done and i < len(step.solution) - 1:
+                rest = len(step.solution) - 1 - i
+                sr.problems.append(f"done after solution entry {i + 1} of {len(step.solution)}: the "
+                                   f"last {rest} would count for the next step")
+                break
+        sr.after = step.check.holds(Context(engine, step_mark, lesson_mark))
+        if not sr.after:
+            missing = step.check.missing(Context(engine, step_mark, lesson_mark), "en")
+            sr.problems.append("its check does not hold after its solution: " + " ".join(missing))
+        elif step.id not in progress.done and not sr.problems:
+            sr.problems.append("the tracker did not mark it done")
+    if lesson.kind == "challenge" and lesson.best is not None:
+        commands = sum(1 for s in lesson.steps for e in s.solution if e.line is not None)
+        if commands != lesson.best:
+            result.problems.append(f"best is {lesson.best} but the solution uses {commands} commands")
+        used = progress.payload(engine)["commands_used"]
+        if progress.completed and used != lesson.best:
+            result.problems.append(f"the tracker counted {used} commands, best is {lesson.best}")
+    if all(s.ok for s in result.steps) and not progress.completed:
+        result.problems.append("the tracker does not see the lesson as completed")
+    return result
+
+
+def check_lessons(lessons: Iterable[Lesson], make_engine: Callable[[], Any]) -> list[LessonResult]:
+    return [check_lesson(lesson, make_engine) for lesson in lessons]
+
+
+def _word(value: bool | None) -> str:
+    return "-" if value is None else ("true" if value else "false")
+
+
+def format_results(results: list[LessonResult]) -> str:
+    """A table (one row per step), problems under it, and a summary line."""
+    rows = [("LESSON", "STEP", "BEFORE", "AFTER", "RESULT")]
+    for lr in results:
+        for sr in lr.steps:
+            rows.append((lr.lesson, sr.step, _word(sr.before), _word(sr.after),
+                         "ok" if sr.ok else "FAIL"))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["   ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
+    problems = []
+    for lr in results:
+        problems += [f"{lr.lesson}: {p}" for p in lr.problems]
+        for sr in lr.steps:
+            problems += [f"{lr.lesson}/{sr.step}: {p}" for p in sr.problems]
+    steps = sum(len(lr.steps) for lr in results)
+    failed = sum(1 for lr in results if not lr.ok)
+    if problems:
+        lines += ["", *problems]
+    lines.append("")
+    if failed:
+        lines.append(f"{len(results)} lessons, {steps} steps: {failed} lesson(s) FAILED")
+    else:
+        lines.append(f"{len(results)} lessons, {steps} steps: all passed")
+    return "\n".join(lines) + "\n"
