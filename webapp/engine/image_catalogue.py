@@ -20,7 +20,9 @@ SHELL = Program("shell")
 APPLET = Program("applet")
 
 #: The utilities the lessons touch. Each image lists those it really has, at its canonical path.
-COMMON_APPLETS = ("sleep", "echo", "ls", "cat", "env", "hostname", "whoami", "pwd", "true", "false")
+COMMON_APPLETS = ("sleep", "echo", "ls", "cat", "env", "hostname", "whoami", "pwd", "true", "false",
+                  "head", "tail", "wc", "grep", "sort", "mkdir", "touch", "uname", "date", "id",
+                  "printenv")
 
 
 def _programs(paths: dict[str, str], *, shells: dict[str, str]) -> dict[str, Program]:
@@ -347,7 +349,9 @@ register(Image(
     executables=_programs(
         {"sleep": "/bin", "echo": "/bin", "ls": "/bin", "cat": "/bin", "env": "/usr/bin",
          "hostname": "/bin", "ps": "/bin", "whoami": "/usr/bin", "pwd": "/bin", "true": "/bin",
-         "false": "/bin"},
+         "false": "/bin", "head": "/usr/bin", "tail": "/usr/bin", "wc": "/usr/bin", "grep": "/bin",
+         "sort": "/usr/bin", "mkdir": "/bin", "touch": "/bin", "uname": "/bin", "date": "/bin",
+         "id": "/usr/bin", "printenv": "/usr/bin"},
         shells={"sh": "/bin"},
     ),
     shell_name="sh",
@@ -824,7 +828,9 @@ register(Image(
     executables=_programs(
         {"sleep": "/bin", "echo": "/bin", "ls": "/bin", "cat": "/bin", "env": "/usr/bin",
          "hostname": "/bin", "ps": "/bin", "whoami": "/usr/bin", "pwd": "/bin", "true": "/bin",
-         "false": "/bin"},
+         "false": "/bin", "head": "/usr/bin", "tail": "/usr/bin", "wc": "/usr/bin", "grep": "/bin",
+         "sort": "/usr/bin", "mkdir": "/bin", "touch": "/bin", "uname": "/bin", "date": "/bin",
+         "id": "/usr/bin", "printenv": "/usr/bin"},
         shells={"sh": "/bin", "bash": "/bin"},
     ) | {
         "/usr/local/bin/python3": Program(

@@ -298,8 +298,160 @@ def ps(proc: Proc) -> Gen:
     yield  # pragma: no cover
 
 
+def _input_text(proc: Proc, files: list[str], name: str) -> Generator[Any, Any, tuple[str, int]]:
+    """The text a filter reads: its files, or stdin to end-of-file."""
+    if not files:
+        parts = []
+        while True:
+            chunk = yield ReadChunk()
+            if chunk is None:
+                return "".join(parts), 0
+            if chunk is not INTERRUPTED:
+                parts.append(chunk)
+    out, status = [], 0
+    for file in files:
+        path = file if file.startswith("/") else f"{proc.cwd.rstrip('/')}/{file}"
+        content = proc.box.read_file(proc, path)
+        if content is None:
+            why = "Is a directory" if proc.box.path_kind(proc, path) == "dir" else "No such file or directory"
+            quoted = f"'{file}'" if _gnu(proc) and name in ("head", "tail") else file
+            proc.write(f"{name}: {'cannot open ' if _gnu(proc) and name in ('head', 'tail') else ''}"
+                       f"{quoted}{' for reading' if _gnu(proc) and name in ('head', 'tail') else ''}: "
+                       f"{why}\n", "stderr")
+            status = 1
+            continue
+        out.append(content)
+    return "".join(out), status
+
+
+def _count_option(args: list[str], default: int) -> tuple[int, list[str]]:
+    count, rest = default, []
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "-n" and index + 1 < len(args):
+            count = int(args[index + 1]) if args[index + 1].lstrip("-").isdigit() else default
+            index += 2
+            continue
+        if arg.startswith("-n") and arg[2:].isdigit():
+            count = int(arg[2:])
+        elif arg.startswith("-") and arg[1:].isdigit():
+            count = int(arg[1:])
+        else:
+            rest.append(arg)
+        index += 1
+    return count, rest
+
+
+def head(proc: Proc) -> Gen:
+    count, files = _count_option(proc.argv[1:], 10)
+    text, status = yield from _input_text(proc, files, "head")
+    proc.write("".join(text.splitlines(keepends=True)[:count]))
+    return status
+
+
+def tail(proc: Proc) -> Gen:
+    count, files = _count_option(proc.argv[1:], 10)
+    text, status = yield from _input_text(proc, files, "tail")
+    lines = text.splitlines(keepends=True)
+    proc.write("".join(lines[-count:] if count else []))
+    return status
+
+
+def wc(proc: Proc) -> Gen:
+    flags = "".join(a[1:] for a in proc.argv[1:] if a.startswith("-") and a != "-")
+    files = [a for a in proc.argv[1:] if not a.startswith("-") or a == "-"]
+    text, status = yield from _input_text(proc, [f for f in files if f != "-"], "wc")
+    counts = {"l": text.count("\n"), "w": len(text.split()), "c": len(text.encode())}
+    wanted = [k for k in "lwc" if k in flags] or ["l", "w", "c"]
+    values = [counts[k] for k in wanted]
+    if len(values) == 1:
+        line = str(values[0])
+    elif _gnu(proc):
+        width = max(len(str(v)) for v in values) if files else 7
+        line = " ".join(str(v).rjust(width) for v in values)
+    else:
+        line = " ".join(str(v).rjust(9) for v in values)
+    proc.write(line + (f" {files[0]}" if files and files[0] != "-" else "") + "\n")
+    return status
+
+
+def grep(proc: Proc) -> Gen:
+    args = proc.argv[1:]
+    flags = "".join(a[1:] for a in args if a.startswith("-") and len(a) > 1)
+    rest = [a for a in args if not (a.startswith("-") and len(a) > 1)]
+    if not rest:
+        proc.write("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n"
+                   if _gnu(proc) else "BusyBox v1.36.1 multi-call binary.\n\nUsage: grep [-HhnlLoqvsrRiwFE] "
+                   "PATTERN/-e PATTERN.../-f FILE [FILE]...\n", "stderr")
+        return 2
+    import re as _re
+
+    pattern, files = rest[0], rest[1:]
+    try:
+        regex = _re.compile(pattern, _re.IGNORECASE if "i" in flags else 0)
+    except _re.error:
+        regex = _re.compile(_re.escape(pattern), _re.IGNORECASE if "i" in flags else 0)
+    text, status = yield from _input_text(proc, files, "grep")
+    invert = "v" in flags
+    matched = [line for line in text.splitlines(keepends=True) if bool(regex.search(line)) != invert]
+    if "c" in flags:
+        proc.write(f"{len(matched)}\n")
+    elif "q" not in flags:
+        proc.write("".join(m if m.endswith("\n") else m + "\n" for m in matched))
+    return status or (0 if matched else 1)
+
+
+def sort(proc: Proc) -> Gen:
+    flags = "".join(a[1:] for a in proc.argv[1:] if a.startswith("-") and len(a) > 1)
+    files = [a for a in proc.argv[1:] if not (a.startswith("-") and len(a) > 1)]
+    text, status = yield from _input_text(proc, files, "sort")
+    lines = text.splitlines()
+    if "n" in flags:
+        def key(line: str) -> float:
+            try:
+                return float(line.split()[0]) if line.split() else 0.0
+            except ValueError:
+                return 0.0
+        lines.sort(key=key, reverse="r" in flags)
+    else:
+        lines.sort(reverse="r" in flags)
+    proc.write("".join(line + "\n" for line in lines))
+    return status
+
+
+def mkdir(proc: Proc) -> Gen:
+    status = 0
+    for name in (a for a in proc.argv[1:] if not a.startswith("-")):
+        path = name if name.startswith("/") else f"{proc.cwd.rstrip('/')}/{name}"
+        if proc.box.path_kind(proc, path) is not None and "-p" not in proc.argv:
+            proc.write(f"mkdir: cannot create directory '{name}': File exists\n" if _gnu(proc)
+                       else f"mkdir: can't create directory '{name}': File exists\n", "stderr")
+            status = 1
+            continue
+        if not proc.box.write_file(proc, path.rstrip("/") + "/.keep", ""):
+            proc.write(f"mkdir: cannot create directory '{name}': No such file or directory\n" if _gnu(proc)
+                       else f"mkdir: can't create directory '{name}': No such file or directory\n", "stderr")
+            status = 1
+    return status
+    yield  # pragma: no cover
+
+
+def touch(proc: Proc) -> Gen:
+    status = 0
+    for name in (a for a in proc.argv[1:] if not a.startswith("-")):
+        path = name if name.startswith("/") else f"{proc.cwd.rstrip('/')}/{name}"
+        if proc.box.read_file(proc, path) is None and not proc.box.write_file(proc, path, ""):
+            proc.write(f"touch: cannot touch '{name}': No such file or directory\n" if _gnu(proc)
+                       else f"touch: {name}: No such file or directory\n", "stderr")
+            status = 1
+    return status
+    yield  # pragma: no cover
+
+
 APPLETS: dict[str, Callable[[Proc], Gen]] = {
     "sleep": sleep, "echo": echo, "true": true, "false": false, "cat": cat, "env": env,
     "printenv": printenv, "hostname": hostname, "whoami": whoami, "pwd": pwd, "uname": uname,
-    "date": date, "id": id_, "ls": ls, "ps": ps,
+    "date": date, "id": id_, "ls": ls, "ps": ps, "head": head, "tail": tail, "wc": wc, "grep": grep,
+    "sort": sort, "mkdir": mkdir, "touch": touch,
 }
