@@ -261,3 +261,15 @@ def test_arbitrary_docker_arguments_never_raise(text):
     engine = SimEngine(VirtualClock(), seed=1)
     result = engine.run("docker " + text, timeout=30)
     assert "internal error" not in result.stderr
+
+
+def test_ctrl_c_is_forwarded_and_the_third_hangs_up(engine):
+    job = engine.execute("docker run --name stuck ubuntu:20.04 sleep 100", tty=True)
+    job.send("\x03")
+    job.send("\x03")
+    assert not job.done, "PID 1 ignores SIGINT, as in real Docker"
+    assert [a for a, _, s in actions(engine, "stuck") if a == "kill"] == ["kill", "kill"]
+    job.send("\x03")
+    assert job.done and job.exit_code == 130
+    assert "hung up" in job.stderr
+    assert engine.container_state("stuck") == "running"

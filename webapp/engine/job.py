@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 OUTPUT_LIMIT = 4 << 20  # characters a single command may print before it is cut off
+HANG_UP_AFTER = 3  # Ctrl-C presses after which the console gives up on a stuck attached client
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Job:
         self.cancel_handler: Callable[[], None] | None = None
         self.attached: str | None = None  # the container (name) whose terminal we are attached to
         self.parsed: Any = None  # the parsed docker command, once the line parsed
+        self._interrupts = 0
         self.prompt: str | None = None
 
     @property
@@ -103,13 +105,24 @@ class Job:
             handler()
 
     def interrupt(self) -> None:
-        """Ctrl-C with no attached stdin: the CLI forwards SIGINT, or dies of it."""
+        """Ctrl-C with no attached stdin: the CLI forwards SIGINT, or dies of it.
+
+        An attached `docker run` forwards SIGINT to the container, whose PID 1 often ignores it, so
+        a real terminal would be stuck until the process ends. The third Ctrl-C in a row therefore
+        hangs the client up, as closing the terminal would; the container keeps running.
+        """
         if self.done:
             return
-        if self.interrupt_handler is not None:
-            self.interrupt_handler()
-        else:
+        if self.interrupt_handler is None:
             self.finish(130)
+            return
+        self._interrupts += 1
+        if self._interrupts < HANG_UP_AFTER:
+            self.interrupt_handler()
+            return
+        self.write_err(f"\n[console] Ctrl-C pressed {HANG_UP_AFTER} times: the docker client hung up. "
+                       "The container keeps running: see `docker ps`.\n")
+        self.cancel()
 
     def cancel(self) -> None:
         """The client goes away (terminal closed, timeout): stop waiting; containers keep running."""
