@@ -43,6 +43,18 @@ def template_failed(job: Job, err: TemplateError) -> None:
     job.finish(err.exit_code)
 
 
+def print_listing(job: Job, render: Callable[[], tuple[str, str]]) -> None:
+    """Print a formatted listing (ps, images): its warnings, its text, exit 0, or the template error."""
+    try:
+        out, err = render()
+    except TemplateError as error:
+        template_failed(job, error)
+        return
+    job.write_err(err)
+    job.write_out(out)
+    job.finish(0)
+
+
 def wrapped(job: Job, command: str, message: str) -> None:
     """The run/create error wrapper of current Docker."""
     job.write_err(f"docker: {message}\n\nRun 'docker {command} --help' for more information\n")
@@ -753,16 +765,9 @@ class SimCli:
             containers = [c for c in containers if c.running]
         summaries = [container_summary(self.daemon, c, now) for c in containers]
         fmt = cmd.get("format")
-        try:
-            out, err = format_containers(summaries, fmt=str(fmt) if fmt is not None else None,
-                                         quiet=bool(cmd.get("quiet")), no_trunc=bool(cmd.get("no-trunc")),
-                                         size=bool(cmd.get("size")), now=now)
-        except TemplateError as err:
-            template_failed(job, err)
-            return
-        job.write_err(err)
-        job.write_out(out)
-        job.finish(0)
+        print_listing(job, lambda: format_containers(
+            summaries, fmt=str(fmt) if fmt is not None else None, quiet=bool(cmd.get("quiet")),
+            no_trunc=bool(cmd.get("no-trunc")), size=bool(cmd.get("size")), now=now))
 
     def _filter_containers(self, filters: list[str]) -> tuple[list[Container], bool]:
         import re
@@ -956,16 +961,9 @@ class SimCli:
             summaries.append(image_summary(image, tags, users))
         summaries.sort(key=lambda s: s["Created"], reverse=True)
         fmt = cmd.get("format")
-        try:
-            out, err = format_images(summaries, fmt=str(fmt) if fmt is not None else None,
-                                     quiet=bool(cmd.get("quiet")), no_trunc=bool(cmd.get("no-trunc")),
-                                     digests=bool(cmd.get("digests")), now=now)
-        except TemplateError as err:
-            template_failed(job, err)
-            return
-        job.write_err(err)
-        job.write_out(out)
-        job.finish(0)
+        print_listing(job, lambda: format_images(
+            summaries, fmt=str(fmt) if fmt is not None else None, quiet=bool(cmd.get("quiet")),
+            no_trunc=bool(cmd.get("no-trunc")), digests=bool(cmd.get("digests")), now=now))
 
     def cmd_rmi(self, job: Job, cmd: ParsedCommand) -> None:
         failed = False
