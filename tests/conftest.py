@@ -74,3 +74,24 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         _gate(docker_problem(), "REQUIRE_DOCKER")
     if item.get_closest_marker("browser") is not None:
         _gate(browser_problem(), "REQUIRE_BROWSER")
+
+
+@pytest.fixture(scope="session")
+def conformance_reference(require_docker: str):
+    """`reference(scenario)`: the scenario's transcript recorded with the docker CLI on the daemon,
+    once per test session, shared by the simulator's comparison (tests/conformance) and the docker
+    engine's (tests/docker_engine), so a full run records each scenario once."""
+    from webapp.conformance.lookalike import build_all
+    from webapp.conformance.real_runner import run_scenario_real
+
+    build_all(require_docker, log=lambda line: None)
+    recorded: dict[str, dict] = {}
+
+    def reference(scenario: dict) -> dict:
+        name = scenario["name"]
+        if name not in recorded:
+            recorded[name] = run_scenario_real(scenario, docker=require_docker)
+        return recorded[name]
+
+    reference.recorded = recorded  # type: ignore[attr-defined]
+    return reference

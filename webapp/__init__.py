@@ -31,6 +31,8 @@ SECURITY_HEADERS = {
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings from `LAB_*` variables, then `config` (tests), then the sandboxes."""
+    from .class_live import install_classroom
+    from .engines import choose_engines
     from .lessons import LESSONS_DIR
     from .live import LabNamespace
     from .session import SandboxManager
@@ -58,18 +60,31 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["lab.lessons"] = catalog
 
     store = Store(db)
+    try:  # LAB_ENGINE=docker: the daemon must answer (or LAB_FALLBACK=sim); orphans are removed
+        engines = choose_engines(settings, store)
+    except Exception:
+        store.close()
+        raise
+    app.config["LAB_ENGINE"] = engines.name
+    app.config["LAB_ENGINE_LABEL"] = engines.label  # "docker", "sim", or "sim (fallback)"
+    app.extensions["lab.engines"] = engines
     manager = SandboxManager(
         store, clock=settings["LAB_CLOCK"], idle_seconds=settings["LAB_IDLE_SECONDS"],
         max_sandboxes=settings["LAB_MAX_SANDBOXES"], max_log=settings["LAB_MAX_LOG"],
-        rate=settings["LAB_RATE"])
+        rate=settings["LAB_RATE"], engines=engines)
     app.extensions["lab"] = manager
     app.extensions["lab.store"] = store
 
     app.register_blueprint(bp)
     app.after_request(_security_headers)
 
-    socketio.init_app(app, async_mode="threading")
-    socketio.on_namespace(LabNamespace(manager, app.config, lessons=catalog))
+    # Processes share rooms (classes) through a message queue; without one, this process is alone.
+    socketio.server_options.pop("client_manager", None)  # not the queue of an earlier app (tests)
+    socketio.init_app(app, async_mode="threading", message_queue=settings["LAB_MESSAGE_QUEUE"],
+                      channel="lifecycle-lab")
+    lab = LabNamespace(manager, app.config, lessons=catalog)
+    socketio.on_namespace(lab)
+    install_classroom(app, socketio, manager, lab, catalog)
     app.extensions["lab.sio_server"] = socketio.server
     manager.start_reaper(settings["LAB_REAP_INTERVAL"])
     return app
@@ -101,6 +116,12 @@ def close_app(app: Flask) -> None:
     """Stop the reaper and every sandbox clock and close the database (logs stay for a restart)."""
     app.extensions["lab"].close()
     app.extensions["lab.store"].close()
+    engines = app.extensions.get("lab.engines")
+    if engines is not None:
+        engines.close()
+    classroom = app.extensions.get("lab.classroom")
+    if classroom is not None:
+        classroom.close()
 
 
 def _security_headers(response: Response) -> Response:

@@ -1,4 +1,5 @@
-"""The `lifecycle-lab` command: `serve` (the web app), `console`, `replay`, `lessons check`, `images build`."""
+"""The `lifecycle-lab` command: `serve` (the web app), `console`, `replay`, `lessons check`,
+`images build|pull`."""
 
 from __future__ import annotations
 
@@ -21,7 +22,19 @@ def cmd_replay(args: argparse.Namespace) -> int:
         from .conformance.sim_runner import run_scenario_sim
 
         transcript = run_scenario_sim(scenario)
-    else:
+    elif args.engine == "docker":  # through the real-daemon engine the web app serves
+        from .conformance.engine_runner import run_scenario_engine
+        from .engine.docker import Connection, DaemonUnavailable
+
+        try:
+            connection = Connection()
+            if not connection.ping(5.0):
+                raise DaemonUnavailable(connection.unavailable)
+            transcript = run_scenario_engine(scenario, connection=connection)
+        except (DaemonUnavailable, OSError, RuntimeError, ValueError) as err:
+            print(f"lifecycle-lab replay: {err}", file=sys.stderr)
+            return 1
+    else:  # docker-cli: the docker CLI itself, the conformance suite's reference
         from .conformance.real_runner import run_scenario_real
 
         try:
@@ -41,8 +54,9 @@ def cmd_images(args: argparse.Namespace) -> int:
         argv = ["--force"] if args.force else []
         argv += args.only or []
         return lookalike.main(argv)
-    print("lifecycle-lab images pull: not available yet", file=sys.stderr)
-    return 2
+    from .engine.docker.pull_all import pull_catalogue
+
+    return pull_catalogue(args.only or None, timeout=args.timeout)
 
 
 def cmd_lessons(args: argparse.Namespace) -> int:
@@ -50,10 +64,6 @@ def cmd_lessons(args: argparse.Namespace) -> int:
     from .lessons import LESSONS_DIR, LessonError, load_lessons
     from .lessons.runner import check_lessons, format_results
 
-    if args.engine == "docker":
-        print("lifecycle-lab lessons check: the real-daemon engine is not available yet; use "
-              "--engine sim", file=sys.stderr)
-        return 2
     try:
         lessons = load_lessons(args.dir or LESSONS_DIR)
     except LessonError as err:
@@ -70,10 +80,26 @@ def cmd_lessons(args: argparse.Namespace) -> int:
             return 2
         lessons = [known[i] for i in args.lessons]
 
-    from .engine.clock import VirtualClock
-    from .engine.sim.engine import SimEngine
+    if args.engine == "docker":
+        # Real time on a real daemon: each lesson in a sandbox of its own, several at once.
+        import secrets
 
-    results = check_lessons(lessons, lambda: SimEngine(VirtualClock(), seed=0))
+        from .engine.docker import Connection, DockerEngine
+
+        connection = Connection()
+        if not connection.ping(5.0):
+            print(f"lifecycle-lab lessons check: {connection.unavailable}", file=sys.stderr)
+            return 1
+        run = secrets.token_hex(4)
+        results = check_lessons(
+            lessons, lambda: DockerEngine(f"lessons-check-{run}-{secrets.token_hex(4)}",
+                                          connection=connection),
+            parallel=args.jobs or 4)
+    else:
+        from .engine.clock import VirtualClock
+        from .engine.sim.engine import SimEngine
+
+        results = check_lessons(lessons, lambda: SimEngine(VirtualClock(), seed=0))
     sys.stdout.write(format_results(results))
     return 0 if all(r.ok for r in results) else 1
 
@@ -96,7 +122,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"lifecycle-lab serve: {err}", file=sys.stderr)
         return 2
     host = f"[{args.host}]" if ":" in args.host else args.host
-    print(f"Lifecycle Lab on http://{host}:{args.port}/ (engine: {app.config['LAB_ENGINE']}; "
+    engine = app.config.get("LAB_ENGINE_LABEL") or app.config["LAB_ENGINE"]
+    print(f"Lifecycle Lab on http://{host}:{args.port}/ (engine: {engine}; "
           f"Ctrl-C to stop)", flush=True)
     try:
         socketio.run(app, host=args.host, port=args.port, allow_unsafe_werkzeug=True,
@@ -122,7 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
     console.set_defaults(func=cmd_console)
     replay = sub.add_parser("replay", help="replay a scenario and print its transcript")
     replay.add_argument("scenario", type=Path)
-    replay.add_argument("--engine", choices=("sim", "docker"), default="sim")
+    replay.add_argument("--engine", choices=("sim", "docker", "docker-cli"), default="sim",
+                        help="sim: the simulator; docker: the real-daemon engine (what `serve "
+                             "--engine docker` runs); docker-cli: the docker CLI itself on the "
+                             "daemon (the conformance reference)")
     replay.add_argument("--pretty", action="store_true", help="indent the JSON")
     replay.set_defaults(func=cmd_replay)
     lessons = sub.add_parser("lessons", help="lesson tools")
@@ -131,12 +161,17 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help="replay every lesson's solutions: each check false before, true after")
     check.add_argument("lessons", nargs="*", metavar="LESSON", help="only these lessons (ids)")
     check.add_argument("--engine", choices=("sim", "docker"), default="sim")
+    check.add_argument("--jobs", type=int, default=None,
+                       help="lessons checked at once on the docker engine (default 4)")
     check.add_argument("--dir", type=Path, default=None, help="the lessons folder (default: lessons/)")
     check.set_defaults(func=cmd_lessons)
-    images = sub.add_parser("images", help="look-alike images for the real engine")
+    images = sub.add_parser("images", help="images for the real engine: build offline look-alikes, "
+                                           "or pull the real ones")
     images.add_argument("action", choices=("build", "pull"))
     images.add_argument("only", nargs="*", help="only these images (repository:tag)")
     images.add_argument("--force", action="store_true", help="rebuild even when up to date")
+    images.add_argument("--timeout", type=float, default=30.0,
+                        help="pull: seconds without progress before giving up (default 30)")
     images.set_defaults(func=cmd_images)
     return parser
 

@@ -137,8 +137,10 @@ def image_names(engine: Any, *, catalogue: bool = False) -> list[str]:
         from .engine.images import CATALOGUE
 
         refs: Iterable[str] = CATALOGUE
-    else:
+    elif hasattr(engine, "daemon"):
         refs = engine.daemon.images.by_ref
+    else:  # the real-daemon engine: the images this learner sees
+        refs = [image["ref"] for image in engine.images()]
     names = []
     for ref in refs:
         names.append(ref)

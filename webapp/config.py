@@ -14,7 +14,7 @@ from typing import Any
 
 # name: (parser, default). Defaults of None are filled in from the instance folder by `load_config`.
 _SETTINGS: dict[str, tuple[type, Any]] = {
-    "LAB_ENGINE": (str, "sim"),  # sim | docker (not implemented yet)
+    "LAB_ENGINE": (str, "sim"),  # sim | docker (a real daemon: DOCKER_HOST or the default socket)
     "LAB_CLOCK": (str, "real"),  # real | virtual (tests drive time themselves)
     "LAB_DB": (str, None),  # SQLite file holding sandboxes and their command logs
     "LAB_INSTANCE": (str, None),  # instance folder (secret key, default database)
@@ -28,6 +28,14 @@ _SETTINGS: dict[str, tuple[type, Any]] = {
     "LAB_MAX_LOG": (int, 20_000),  # log entries (commands and keystrokes) per sandbox
     "LAB_NODE_MODULES": (str, None),  # where npm put the front-end packages
     "LAB_LESSONS": (str, None),  # the lessons folder (default: lessons/ in the project)
+    "LAB_FALLBACK": (str, ""),  # "sim": with LAB_ENGINE=docker and no daemon, serve the simulator
+    "LAB_DOCKER_IMAGES": (str, None),  # docker engine: allowed images, comma-separated (default: all
+    # of the catalogue)
+    "LAB_DOCKER_MAX_CONTAINERS": (int, 20),  # docker engine: containers per learner
+    "LAB_DOCKER_SUBNETS": (str, "10.213.0.0/16"),  # docker engine: pool of the learners' networks
+    "LAB_MESSAGE_QUEUE": (str, None),  # redis://host:port/0: processes share classes and rooms
+    "LAB_CLASS_STUCK_SECONDS": (float, 300.0),  # a learner in a lesson with no step done this long
+    "LAB_CLASS_STUCK_ERRORS": (int, 3),  # ... or this many failed commands in a row: stuck
 }
 
 ENGINES = ("sim", "docker")
@@ -66,9 +74,10 @@ def load_config(overrides: Mapping[str, Any] | None = None,
             config[key] = value
     if config["LAB_ENGINE"] not in ENGINES:
         raise ConfigError(f"LAB_ENGINE={config['LAB_ENGINE']!r}: expected one of {', '.join(ENGINES)}")
-    if config["LAB_ENGINE"] == "docker":
-        raise ConfigError("LAB_ENGINE=docker: the real-daemon engine is not implemented yet; "
-                          "use LAB_ENGINE=sim")
+    if config["LAB_ENGINE"] == "docker" and config["LAB_CLOCK"] != "real":
+        raise ConfigError("LAB_ENGINE=docker runs on real time: LAB_CLOCK must be real")
+    if (config["LAB_FALLBACK"] or "").strip().lower() not in ("", "sim"):
+        raise ConfigError(f"LAB_FALLBACK={config['LAB_FALLBACK']!r}: expected sim (or nothing)")
     if config["LAB_CLOCK"] not in CLOCKS:
         raise ConfigError(f"LAB_CLOCK={config['LAB_CLOCK']!r}: expected one of {', '.join(CLOCKS)}")
     for name in ("LAB_RATE", "LAB_MAX_LINE", "LAB_MAX_PAYLOAD", "LAB_MAX_SANDBOXES", "LAB_MAX_LOG"):

@@ -49,6 +49,7 @@ EXAMPLES = {
     "reset": "{}",
     "lesson": '{"id": "why-exit"}',
     "hint": "{}",
+    "resize": '{"rows": 24, "cols": 80}',
 }
 
 
@@ -66,14 +67,28 @@ class Broadcaster:
         self._dirty = False
         self._scheduled = False
         self._unsubscribe: Any = None
+        self._unsubscribe_notices: Any = None
 
     def attach(self) -> None:
         """Listen to the sandbox's current engine (again, after a reset)."""
         with self.sandbox.lock:
             if self._unsubscribe is not None:
                 self._unsubscribe()
+            if self._unsubscribe_notices is not None:
+                self._unsubscribe_notices()
+                self._unsubscribe_notices = None
             self._scheduled = False
             self._unsubscribe = self.sandbox.engine.subscribe(self._on_event)
+            notices = getattr(self.sandbox.engine, "subscribe_notices", None)
+            if notices is not None:  # the real daemon went away or came back
+                self._unsubscribe_notices = notices(self._on_notice)
+
+    def _on_notice(self, text: str) -> None:
+        """A message for every console of the sandbox that no command printed; then fresh state."""
+        self.server.emit("output", {"data": text, "stream": "stderr"}, to=self.sandbox.id,
+                         namespace=NAMESPACE)
+        self._dirty = True
+        self.flush()
 
     def _on_event(self, event: Event) -> None:
         self.server.emit("engine_event", event.to_dict(), to=self.sandbox.id, namespace=NAMESPACE)
@@ -135,10 +150,11 @@ class LabNamespace(Namespace):
         self.max_line = int(config["LAB_MAX_LINE"])
         self.max_payload = int(config["LAB_MAX_PAYLOAD"])
         self.message_rate = max(100.0, 10 * float(config["LAB_RATE"]))
-        self.engine_name = config["LAB_ENGINE"]
+        self.engine_name = config.get("LAB_ENGINE_LABEL") or config["LAB_ENGINE"]
         self._connections: dict[str, Connection] = {}
         self._lock = threading.Lock()
         self.lessons: LessonRelay | None = None
+        self.taps: list[Any] = []  # other layers watching the consoles (webapp.class_live)
         if lessons is not None:
             self.lessons = LessonRelay(self._send, lessons, manager.store)
         manager.on_engine = self._on_engine
@@ -152,12 +168,25 @@ class LabNamespace(Namespace):
         broadcaster.attach()
         if self.lessons is not None:
             self.lessons.on_engine(sandbox)
+        self._tap("engine_attached", sandbox)
+
+    def _tap(self, hook: str, *args: Any) -> None:
+        """Tell the taps (`taps`) about a console happening; a failing tap never breaks the console."""
+        for tap in self.taps:
+            method = getattr(tap, hook, None)
+            if method is not None:
+                try:
+                    method(*args)
+                except Exception:
+                    log.exception("tap %s failed", hook)
 
     def _broadcaster(self, sandbox: Sandbox) -> Broadcaster:
         return sandbox.extras["live"]
 
     def _send(self, event: str, data: Any, to: str) -> None:
         self.server.emit(event, data, to=to, namespace=NAMESPACE)
+        if event == "progress":
+            self._tap("lesson_progress", to, data)
 
     def _error(self, sid: str, message: str) -> None:
         self._send("error", {"message": message}, sid)
@@ -246,6 +275,7 @@ class LabNamespace(Namespace):
         self._send("hello", self._hello(sandbox), sid)
         self._broadcaster(sandbox).send_state(sid)
         self._connect_lesson(sid, sandbox, auth)
+        self._tap("console_connected", sid, sandbox)
 
     def _connect_lesson(self, sid: str, sandbox: Sandbox, auth: Any) -> None:
         """The lesson page this console belongs to: `auth.lesson`, else the page loaded last."""
@@ -270,6 +300,7 @@ class LabNamespace(Namespace):
             if self.lessons is not None:
                 self.lessons.close(sid)
             self.manager.disconnect(conn.sandbox, sid, forget=conn.ephemeral)
+            self._tap("console_closed", sid, conn.sandbox)
 
     # -- console ---------------------------------------------------------------------------------------
 
@@ -282,7 +313,9 @@ class LabNamespace(Namespace):
 
         def output(text: str, stream: str) -> None:
             self._send("output", {"data": text, "stream": stream}, sid)
+            self._tap("command_output", sid, sandbox, text, stream)
 
+        self._tap("command_started", sid, sandbox, line)
         job = sandbox.run(line, owner=sid, on_output=output)
         if self._connection(sid) is None:  # the console closed while the command was starting
             sandbox.hang_up(owner=sid)
@@ -298,7 +331,9 @@ class LabNamespace(Namespace):
         if self.lessons is not None:
             self.lessons.refresh(sandbox)
         with sandbox.lock:
-            return job.result().as_dict()
+            result = job.result().as_dict()
+        self._tap("command_finished", sid, sandbox, line, result)
+        return result
 
     def _input(self, sid: str, conn: Connection, args: tuple[Any, ...]) -> None:
         """Keystrokes, kept in order although each event runs in a thread of its own.
@@ -318,6 +353,19 @@ class LabNamespace(Namespace):
                 raise
         self._broadcaster(conn.sandbox).flush()
 
+    def on_resize(self, *args: Any) -> dict[str, Any]:
+        """`resize {"rows", "cols"}`: the console's terminal size, for an attached container TTY."""
+        sid = request.sid
+        sandbox = self._sandbox()
+        payload = self._payload("resize", args, rows=int, cols=int)
+        rows, cols = payload["rows"], payload["cols"]
+        if not (0 < rows <= 1000 and 0 < cols <= 1000):
+            raise Refused("'resize' needs rows and cols between 1 and 1000")
+        with sandbox.lock:
+            if sandbox.busy and sandbox.owner == sid and sandbox.job is not None:
+                sandbox.job.resize(rows, cols)
+        return {"rows": rows, "cols": cols}
+
     def on_complete(self, *args: Any) -> dict[str, Any]:
         sandbox = self._sandbox()
         payload = self._payload("complete", args, line=str)
@@ -333,12 +381,17 @@ class LabNamespace(Namespace):
         sandbox = self._sandbox()
         if args and not (len(args) == 1 and (args[0] is None or args[0] == {})):
             raise Refused(f"'reset' expects no payload or {EXAMPLES['reset']}")
+        self.reset_sandbox(sandbox)
+        return {"sandbox": sandbox.id}
+
+    def reset_sandbox(self, sandbox: Sandbox) -> None:
+        """Forget the sandbox's containers and tell every console on it (also for a class reset)."""
         self.manager.reset(sandbox)
         self._send("hello", self._hello(sandbox), sandbox.id)
         self._broadcaster(sandbox).send_state(sandbox.id)
         if self.lessons is not None:
             self.lessons.refresh(sandbox, force=True)
-        return {"sandbox": sandbox.id}
+        self._tap("sandbox_reset", sandbox)
 
     # -- lessons ---------------------------------------------------------------------------------------
 
@@ -364,7 +417,9 @@ class LabNamespace(Namespace):
         if not isinstance(lesson_id, str) or self.lessons.catalog.get(lesson_id) is None:
             known = ", ".join(lesson.id for lesson in self.lessons.catalog)
             raise Refused(f"unknown lesson {str(lesson_id)[:60]!r}; the lessons are: {known}")
-        return self.lessons.open(sid, sandbox, lesson_id, restart=restart)
+        progress = self.lessons.open(sid, sandbox, lesson_id, restart=restart)
+        self._tap("lesson_progress", sid, progress)
+        return progress
 
     def on_hint(self, *args: Any) -> dict[str, Any]:
         """`hint {}`: reveal the next hint of the open lesson's active step (acked with the hints)."""

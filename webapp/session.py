@@ -4,6 +4,10 @@ A sandbox *is* its command log (event sourcing): every console line, keystroke a
 with the sandbox clock's time before it is applied. After a server restart the engine is rebuilt by
 replaying the log on a clock that is virtual during the replay and live afterwards, so reloads,
 reconnects and restarts all find the same containers. Nothing here knows about Flask or sockets.
+
+On the real-daemon engine (`webapp.engines.DockerEngines`) the daemon keeps the containers, so a
+sandbox is re-adopted instead of replayed (its log carries on), and dropping a sandbox (reaped,
+forgotten, reset) removes its containers; a server shutdown keeps them for the next start.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import Any
 from .engine.clock import VIRTUAL_EPOCH, Clock, HybridClock, VirtualClock
 from .engine.job import Job
 from .engine.sim.engine import SimEngine
+from .engines import SimEngines
 from .store import LogEntry, SandboxRecord, Store
 
 log = logging.getLogger(__name__)
@@ -74,7 +79,7 @@ class Sandbox:
     under it too. `_apply` is shared by live use and replay, so both drive the engine identically.
     """
 
-    def __init__(self, sandbox_id: str, engine: SimEngine, record: SandboxRecord, *,
+    def __init__(self, sandbox_id: str, engine: SimEngine | Any, record: SandboxRecord, *,
                  store: Store | None, max_log: int, rate: float,
                  wallclock: Callable[[], float] = time.time):
         self.id = sandbox_id
@@ -196,12 +201,21 @@ class Sandbox:
                 self._apply(entry)
             self.log_length = len(entries)
 
-    def close(self) -> None:
-        """Stop the engine's clock; nothing is logged (the sandbox is being dropped or shut down)."""
+    def close(self, *, discard: bool = True) -> None:
+        """Stop the engine's clock; nothing is logged (the sandbox is being dropped or shut down).
+
+        `discard`: the sandbox is gone for good (reaped, forgotten, reset), so an engine whose
+        containers live outside this process (the real daemon's) removes them; otherwise (server
+        shutdown) it only stops watching them.
+        """
         with self.lock:
             if self.busy:
                 assert self.job is not None
                 self.job.cancel()
+        finish = getattr(self.engine, "close" if discard else "shutdown", None)
+        if finish is not None:
+            finish()  # not under the lock here (a reset holds it): it may talk to the daemon
+        with self.lock:
             close = getattr(self.clock, "close", None)
             if close is not None:
                 close()
@@ -219,8 +233,9 @@ class SandboxManager:
 
     def __init__(self, store: Store, *, clock: str = "real", idle_seconds: float = 3600.0,
                  max_sandboxes: int = 200, max_log: int = 20_000, rate: float = 20.0,
-                 wallclock: Callable[[], float] = time.time):
+                 wallclock: Callable[[], float] = time.time, engines: Any = None):
         self.store = store
+        self.engines = engines if engines is not None else SimEngines()
         self.clock_kind = clock
         self.idle_seconds = idle_seconds
         self.max_sandboxes = max_sandboxes
@@ -291,11 +306,13 @@ class SandboxManager:
                 replaying: bool) -> tuple[SimEngine, Callable[[float], None]]:
         """An engine on the configured clock; the clock's `advance_to` drives a replay."""
         clock: VirtualClock | HybridClock
-        if self.clock_kind == "virtual":
+        if not self.engines.replays:  # a real daemon: real time from the start
+            clock = HybridClock(lock, start=None)
+        elif self.clock_kind == "virtual":
             clock = VirtualClock(start=record.created)
         else:
             clock = HybridClock(lock, start=record.created if replaying else None)
-        return SimEngine(clock, seed=record.seed, lock=lock), clock.advance_to
+        return self.engines.make(record.id, record.seed, lock, clock), clock.advance_to
 
     def _new_record(self, sandbox_id: str) -> SandboxRecord:
         clock_now = VIRTUAL_EPOCH if self.clock_kind == "virtual" else time.time()
@@ -318,7 +335,14 @@ class SandboxManager:
             return self._fresh(sandbox_id)
         record, entries = loaded
         if record.last_active < self.wallclock() - self.idle_seconds:
+            self.engines.forget([sandbox_id])
             return self._fresh(sandbox_id)  # expired while the server was down
+        if not self.engines.replays:  # the daemon kept its containers: adopt them, log carries on
+            engine, _ = self._engine(record, threading.RLock(), replaying=False)
+            sandbox = self._wrap(record, engine)
+            sandbox.log_length = len(entries)
+            self.store.touch(sandbox_id, self.wallclock())
+            return sandbox
         engine, advance_to = self._engine(record, threading.RLock(), replaying=True)
         sandbox = self._wrap(record, engine)
         try:
@@ -383,6 +407,7 @@ class SandboxManager:
         for sandbox in victims:
             sandbox.close()
         dormant = [i for i in self.store.idle_since(cutoff) if i not in keep]
+        self.engines.forget(dormant)
         gone = [s.id for s in victims] + dormant
         self.store.delete(gone)
         self.store.prune_progress(now - PROGRESS_DAYS * 86400)
@@ -420,4 +445,4 @@ class SandboxManager:
             sandboxes = list(self._sandboxes.values())
             self._sandboxes.clear()
         for sandbox in sandboxes:
-            sandbox.close()
+            sandbox.close(discard=False)

@@ -27,6 +27,7 @@ from .engine import lifecycle
 from .lessons import LOCALES, Catalog, LessonProgress, pick_locale
 from .live import LANG_KEY, LESSON_KEY, SESSION_KEY
 from .session import new_sandbox_id
+from .ui_text import LANGUAGE_NAMES, LANGUAGE_TITLES, js_strings, translate
 
 bp = Blueprint("views", __name__)
 
@@ -82,7 +83,32 @@ def vendor_url(path: str) -> str:
 
 @bp.app_context_processor
 def template_helpers() -> dict[str, Any]:
-    return {"vendor_url": vendor_url, "lang": current_locale(), "locales": LOCALES}
+    lang = current_locale()
+
+    def t(key: str, **values: Any) -> Any:
+        """A fixed label of the interface in the page's locale (webapp/ui_text.py)."""
+        return translate(lang, key, **values)
+
+    return {"vendor_url": vendor_url, "lang": lang, "locales": LOCALES, "t": t,
+            "ui_json": json.dumps(js_strings(lang), ensure_ascii=False, separators=(",", ":")),
+            "lang_url": lang_url, "language_names": LANGUAGE_NAMES,
+            "language_titles": LANGUAGE_TITLES}
+
+
+def lang_url(code: str) -> str:
+    """This page in another locale: the same route and query, with `?lang=code`."""
+    args = {k: v for k, v in request.args.items() if k != "lang"}
+    if request.endpoint and request.url_rule is not None and request.method == "GET":
+        return url_for(request.endpoint, **(request.view_args or {}), **args, lang=code)
+    return f"{request.script_root}{request.path}?lang={code}"
+
+
+@bp.app_template_filter("keys")
+def keys_filter(data: str) -> str:
+    """Keystrokes of a solution as a learner reads them: `exit\\r` -> `exit ⏎`."""
+    names = {"\r": " ⏎", "\n": " ⏎", "\x10": "Ctrl-P ", "\x11": "Ctrl-Q ", "\x03": "Ctrl-C ",
+             "\x04": "Ctrl-D "}
+    return "".join(names.get(ch, ch) for ch in data).strip()
 
 
 # -- lessons -------------------------------------------------------------------------------------------
@@ -133,8 +159,11 @@ def _lesson_view(lesson_id: str) -> dict[str, Any]:
 @bp.get("/")
 def index() -> ResponseReturnValue:
     sandbox_id = ensure_sandbox_cookie()
-    completed = {i for i, p in learner_progress(sandbox_id).items() if p.completed}
-    return render_template("index.html", lessons=catalog().listing(current_locale(), completed))
+    progress = learner_progress(sandbox_id)
+    completed = {i for i, p in progress.items() if p.completed}
+    steps_done = {i: len(p.done) for i, p in progress.items()}
+    return render_template("index.html", lessons=catalog().listing(current_locale(), completed),
+                           steps_done=steps_done)
 
 
 @bp.get("/sandbox")
@@ -148,7 +177,9 @@ def sandbox() -> ResponseReturnValue:
 def lesson(lesson_id: str) -> ResponseReturnValue:
     view = _lesson_view(lesson_id)
     session[LESSON_KEY] = lesson_id  # the console this page opens follows this lesson
-    return render_template("lesson.html", lesson=view, engine=current_app.config["LAB_ENGINE"])
+    following = catalog().get(view["next"]) if view.get("next") else None
+    return render_template("lesson.html", lesson=view, engine=current_app.config["LAB_ENGINE"],
+                           next_kind=following.kind if following is not None else None)
 
 
 @bp.get("/api/lessons")

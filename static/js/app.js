@@ -7,7 +7,8 @@ import { LabConsole } from './console.js';
 import { h, replaceChildren, store } from './dom.js';
 import { eventContainerName, eventTime } from './format.js';
 import { Graph } from './graph.js';
-import { setupLesson } from './lesson.js';
+import { t, tParts } from './i18n.js';
+import { LessonPage } from './lesson.js';
 import { Director, Lifecycle, modelAt, signalName } from './lifecycle.js';
 import { describeMove, Narration } from './narration.js';
 import { Timeline } from './timeline.js';
@@ -57,7 +58,9 @@ class Lab {
       empty: $('event-empty'),
       onRewind: (index) => this.rewind(index),
     });
-    this.setStatus('offline', 'Connecting…');
+    this.lesson = root.dataset.lab === 'lesson'
+      ? new LessonPage(root, { toast: (message, tone) => this.toast(message, tone) }) : null;
+    this.setStatus('offline', t('connecting'));
     // The graph does not wait for the terminal or the socket code: it draws as soon as it can.
     this.loadLifecycle();
     this.wireControls();
@@ -70,7 +73,7 @@ class Lab {
       path: root.dataset.socketPath || '/socket.io',
       withCredentials: true,
       // Which page this console is on (the server may use it to follow a lesson's progress).
-      auth: { page: root.dataset.lab, lesson: root.dataset.lesson || null, locale: document.documentElement.lang || 'en' },
+      auth: { page: root.dataset.lab, lesson: root.dataset.lesson || null, lang: document.documentElement.lang || 'en' },
     });
     const socket = this.socket;
     this.console = new LabConsole($('console'), {
@@ -92,7 +95,7 @@ class Lab {
     this.wireSocket();
     this.renderInfo(null);
     this.console.start();
-    if (root.dataset.lab === 'lesson') setupLesson(root, socket, this.console);
+    if (this.lesson) this.lesson.attach(socket, this.console);
   }
 
   // -- set-up ------------------------------------------------------------------------------------------
@@ -117,6 +120,7 @@ class Lab {
     if (old) for (const entry of this.timeline.entries) this.director.apply(entry.event, entry.ctx, entry.resolved);
     this.graph.setLifecycle(this.lc);
     if (old) this.graph.renderModel(this.liveTokens());
+    if (this.lesson) this.lesson.setLifecycle(this.lc);
     this.root.classList.add('lab--ready');
     this.renderInfo(null);
   }
@@ -166,7 +170,7 @@ class Lab {
       sr.addEventListener('click', () => {
         this.console.setScreenReaderMode(!this.console.screenReaderMode);
         sync();
-        this.toast(this.console.screenReaderMode ? 'Screen reader mode on: console output is read out.' : 'Screen reader mode off.');
+        this.toast(this.console.screenReaderMode ? t('screen_reader_on') : t('screen_reader_off'));
       });
     }
     const clear = $('console-clear');
@@ -176,38 +180,38 @@ class Lab {
       let armed = null;
       reset.addEventListener('click', () => {
         if (!armed) {
-          reset.textContent = 'Really reset?';
+          reset.textContent = t('reset_confirm');
           reset.classList.add('tool--danger-armed');
           armed = setTimeout(() => {
             armed = null;
-            reset.textContent = 'Reset';
+            reset.textContent = t('reset');
             reset.classList.remove('tool--danger-armed');
           }, 4000);
           return;
         }
         clearTimeout(armed);
         armed = null;
-        reset.textContent = 'Reset';
+        reset.textContent = t('reset');
         reset.classList.remove('tool--danger-armed');
         this.socket.emit('reset', {});
-        this.console.output('\x1b[2m— sandbox reset: every container and image pull is forgotten —\x1b[0m\n');
+        this.console.output(`\x1b[2m${t('reset_done')}\x1b[0m\n`);
       });
     }
   }
 
   wireSocket() {
     const s = this.socket;
-    s.on('connect', () => this.setStatus('idle', 'Ready'));
+    s.on('connect', () => this.setStatus('idle', t('ready')));
     s.on('disconnect', () => {
-      this.setStatus('offline', 'Offline — reconnecting…');
+      this.setStatus('offline', t('offline_retrying'));
       this.console.abandon('lifecycle-lab: connection lost; the command may still be running in your sandbox');
     });
-    s.on('connect_error', () => this.setStatus('offline', 'Offline — reconnecting…'));
+    s.on('connect_error', () => this.setStatus('offline', t('offline_retrying')));
     s.on('hello', (data) => this.onHello(data || {}));
     s.on('engine_event', (event) => this.onEvent(event));
     s.on('state', (data) => this.onState(data));
     s.on('output', (data) => this.console.output(data && data.data));
-    s.on('error', (data) => this.toast((data && data.message) || 'The server reported an error', 'error'));
+    s.on('error', (data) => this.toast((data && data.message) || t('server_error'), 'error'));
   }
 
   // -- server events -----------------------------------------------------------------------------------
@@ -216,7 +220,7 @@ class Lab {
     if (data.lifecycle) this.setLifecycle(data.lifecycle);
     if (!this.lc) return;
     const engine = $('engine-name');
-    if (engine && data.engine) engine.textContent = data.engine === 'sim' ? 'simulator' : data.engine;
+    if (engine && data.engine) engine.textContent = data.engine === 'sim' ? t('engine_sim') : data.engine;
     this.stopReplay();
     this.mode = 'live';
     this.showBanner(null);
@@ -228,7 +232,7 @@ class Lab {
     this.graph.renderModel(this.liveTokens());
     this.narration.clear();
     this.updateContainers();
-    if (this.console && !this.console.busy) this.setStatus('idle', 'Ready');
+    if (this.console && !this.console.busy) this.setStatus('idle', t('ready'));
   }
 
   liveTokens() {
@@ -292,12 +296,12 @@ class Lab {
   showBusy(info) {
     const a = info.attach;
     if (a && a.stdin) {
-      const who = a.container || 'the container';
-      this.setStatus('attached', a.kind === 'exec' ? `In ${who} · exit ends it` : `Attached to ${who} · Ctrl-P Ctrl-Q detaches`);
+      const who = a.container || t('the_container');
+      this.setStatus('attached', t(a.kind === 'exec' ? 'exec_status' : 'attached_status', { name: who }));
     } else if (a) {
-      this.setStatus('busy', `Watching ${a.container || 'the container'} · Ctrl-C stops`);
+      this.setStatus('busy', t('watching_status', { name: a.container || t('the_container') }));
     } else {
-      this.setStatus('busy', `Running… · Ctrl-C interrupts`);
+      this.setStatus('busy', t('running_status'));
     }
     const el = $('console-status');
     if (el) el.title = info.line;
@@ -312,7 +316,7 @@ class Lab {
       for (const step of this.director.flushAll()) if (this.mode === 'live') this.graph.play(step);
     }
     const online = this.socket && this.socket.connected;
-    this.setStatus(online ? 'idle' : 'offline', online ? 'Ready' : 'Offline — reconnecting…');
+    this.setStatus(online ? 'idle' : 'offline', online ? t('ready') : t('offline_retrying'));
     if (!this.director) return;
     // Select the container the learner just worked with, so a click on an edge targets it.
     let name = null;
@@ -367,22 +371,22 @@ class Lab {
     this.renderInfo(null);
   }
 
-  onEdge(t, token) {
-    if (t.trigger !== 'command') {
-      this.renderInfo({ kind: 'edge', t, note: `“${t.edge}” is not a command you type: it happens on its own — ${t.command.replace(/[()]/g, '')}.` });
+  onEdge(edge, token) {
+    if (edge.trigger !== 'command') {
+      this.renderInfo({ kind: 'edge', t: edge, note: `“${edge.edge}” is not a command you type: it happens on its own — ${edge.command.replace(/[()]/g, '')}.` });
       return;
     }
     let container = token;
-    if (!container && /\bIMAGE\b/.test(t.command)) container = { name: '', image: 'ubuntu:20.04' };
+    if (!container && /\bIMAGE\b/.test(edge.command)) container = { name: '', image: 'ubuntu:20.04' };
     if (container && !container.image) container = { ...container, image: 'ubuntu:20.04' };
-    const cmd = this.lc.commandFor(t, container && (container.name || !/\bNAME\b/.test(t.command)) ? container : null);
+    const cmd = this.lc.commandFor(edge, container && (container.name || !/\bNAME\b/.test(edge.command)) ? container : null);
     if (!cmd) return;
     if (this.mode !== 'live') this.backToLive();
     if (!this.console || !this.console.setLine(cmd)) {
-      this.toast('A command is still running: wait for it, press Ctrl-C, or detach with Ctrl-P Ctrl-Q.');
+      this.toast(t('busy_toast'));
       return;
     }
-    this.renderInfo({ kind: 'edge', t, note: `On the console line: ${cmd.trim()} — press Enter to run it.` });
+    this.renderInfo({ kind: 'edge', t: edge, note: t('on_the_line', { cmd: cmd.trim() }) });
   }
 
   renderInfo(detail) {
@@ -392,8 +396,8 @@ class Lab {
     const selected = this.graph.selectedToken();
     if (!detail) {
       const hint = selected
-        ? [h('strong', {}, 'Tip: '), 'click an arrow to put its command for ', h('code', {}, selected.name), ' on the console.']
-        : [h('strong', {}, 'Tip: '), 'hover a state or an arrow to learn about it; run a container to see its token move.'];
+        ? [h('strong', {}, `${t('tip')} `), ...tParts('tip_selected', { name: h('code', {}, selected.name) })]
+        : [h('strong', {}, `${t('tip')} `), t('tip_default')];
       replaceChildren(el, h('p', { class: 'info-hint' }, ...hint));
       return;
     }
@@ -447,7 +451,7 @@ class Lab {
       while (select.options.length > 1) select.remove(1);
       for (const n of names) select.appendChild(h('option', { value: n }, n));
     }
-    select.options[0].textContent = names.length ? 'none' : 'none yet';
+    select.options[0].textContent = names.length ? t('none') : t('none_yet');
     select.value = current;
     if (!current && this.graph.selected && !names.includes(this.graph.selected)) this.graph.selectByName(null);
   }
@@ -464,7 +468,12 @@ class Lab {
     this.timeline.markCurrent(index);
     const entry = this.timeline.entries[index];
     const name = eventContainerName(entry.event);
-    this.showBanner('past', `Viewing the past: after ${entry.event.Action}${name ? ` ${name}` : ''} at ${eventTime(entry.event).slice(11, 23)} (event ${index + 1} of ${this.timeline.entries.length})`);
+    this.showBanner('past', t('viewing_past', {
+      what: `${entry.event.Action}${name ? ` ${name}` : ''}`,
+      time: eventTime(entry.event).slice(11, 23),
+      n: index + 1,
+      total: this.timeline.entries.length,
+    }));
   }
 
   step(delta) {
@@ -494,7 +503,7 @@ class Lab {
     }
     const button = $('replay');
     if (button) {
-      button.textContent = '▶ Replay';
+      button.textContent = t('replay');
       button.setAttribute('aria-pressed', 'false');
     }
   }
@@ -502,7 +511,7 @@ class Lab {
   async replay() {
     const entries = this.timeline.entries.slice();
     if (!entries.length || !this.lc) {
-      this.toast('Nothing to replay yet: run a few commands first.');
+      this.toast(t('nothing_to_replay'));
       return;
     }
     this.stopReplay();
@@ -513,14 +522,14 @@ class Lab {
     const speed = Math.max(0.25, Number(speedEl ? speedEl.value : 2) || 2);
     const button = $('replay');
     if (button) {
-      button.textContent = '■ Stop replay';
+      button.textContent = t('stop_replay');
       button.setAttribute('aria-pressed', 'true');
     }
     this.graph.autoVanish = true;
     this.graph.setSpeed(speed);
     this.graph.renderModel([]);
     const director = new Director(this.lc);
-    this.showBanner('replay', `Replaying ${entries.length} events at ${speed}×`);
+    this.showBanner('replay', t('replaying', { n: entries.length, speed }));
     for (let i = 0; i < entries.length; i += 1) {
       if (run.cancelled) return;
       const { event, ctx, resolved } = entries[i];
@@ -534,7 +543,7 @@ class Lab {
     }
     for (const s of director.flushAll()) await this.graph.play(s);
     if (run.cancelled) return;
-    this.showBanner('replay', 'Replay finished.');
+    this.showBanner('replay', t('replay_finished'));
     await new Promise((resolve) => { setTimeout(resolve, 1200); });
     if (!run.cancelled) this.backToLive();
   }
@@ -566,7 +575,7 @@ class Lab {
       const online = kind !== 'offline';
       conn.dataset.state = online ? 'online' : 'offline';
       const label = conn.querySelector('.conn-label');
-      if (label) label.textContent = online ? 'Connected' : 'Offline';
+      if (label) label.textContent = online ? t('conn_online') : t('conn_offline');
     }
   }
 

@@ -128,11 +128,15 @@ function boxExit(cx, cy, tx, ty, w = NODE_W, hgt = NODE_H, gap = 4) {
 export class Graph {
   /**
    * options: onMove(step) after a token moved, onSelect(name), onEdge(transition),
-   * onInfo({kind, ...}) when a state/edge/token is hovered or focused (null when left).
+   * onInfo({kind, ...}) when a state/edge/token is hovered or focused (null when left);
+   * idPrefix for the element ids it creates (arrow markers), when a page holds two graphs;
+   * chipWidth: the widest a token's chip may grow before its name is cut.
    */
   constructor(svgEl, options = {}) {
     this.svg = svgEl;
     this.opts = options;
+    this.ids = options.idPrefix || '';
+    this.chipW = options.chipWidth || CHIP_W;
     this.speed = 1;
     this.reduced = prefersReducedMotion();
     this.tokens = new Map();
@@ -172,6 +176,11 @@ export class Graph {
     this.renderModel(kept);
   }
 
+  /** The `marker-end` value for an arrowhead of this graph. */
+  arrow(kind) {
+    return `url(#${this.ids}arrow-${kind})`;
+  }
+
   position(id) {
     const known = LAYOUT.nodes[id];
     if (known) return known;
@@ -189,7 +198,7 @@ export class Graph {
     const defs = svg('defs', {}, root);
     for (const kind of ['plain', 'event', 'active', 'refused']) {
       const marker = svg('marker', {
-        id: `arrow-${kind}`, viewBox: '0 0 10 10', refX: 8.5, refY: 5, markerWidth: 7, markerHeight: 7,
+        id: `${this.ids}arrow-${kind}`, viewBox: '0 0 10 10', refX: 8.5, refY: 5, markerWidth: 7, markerHeight: 7,
         orient: 'auto-start-reverse', markerUnits: 'userSpaceOnUse',
       }, defs);
       svg('path', { d: 'M0,0 L10,5 L0,10 z', class: `arrowhead arrowhead--${kind}` }, marker);
@@ -341,7 +350,7 @@ export class Graph {
       const path = svg('path', {
         class: `edge-path ${anyCommand ? '' : 'edge-path--event'}`.trim(),
         d: geo.d,
-        'marker-end': `url(#arrow-${anyCommand ? 'plain' : 'event'})`,
+        'marker-end': this.arrow(anyCommand ? 'plain' : 'event'),
       }, this.layers.paths);
       path.dataset.group = group.key;
       const rowTotal = group.list.reduce((sum, x) => sum + pillW(x.edge) + 6, -6);
@@ -407,7 +416,7 @@ export class Graph {
     const layer = this.layers.highlight;
     layer.replaceChildren();
     if (on) {
-      svg('path', { class: 'edge-highlight', d: edge.d, 'marker-end': 'url(#arrow-active)' }, layer);
+      svg('path', { class: 'edge-highlight', d: edge.d, 'marker-end': this.arrow('active') }, layer);
       edge.g.classList.add('edge--hover');
     } else {
       edge.g.classList.remove('edge--hover');
@@ -515,7 +524,7 @@ export class Graph {
       try { return token.label.getComputedTextLength(); } catch { return 0; }
     };
     let width = measure() || text.length * 7.8;
-    while (width > CHIP_W - 38 && text.length > 3) {
+    while (width > this.chipW - 38 && text.length > 3) {
       text = `${text.slice(0, -2)}…`;
       token.label.textContent = text;
       width = measure() || text.length * 7.8;
@@ -668,6 +677,43 @@ export class Graph {
         if (this.tokens.get(token.id) === token && token.state === this.lc.gone) this.removeToken(token);
       }, this.reduced ? 0 : 400);
     }, VANISH_MS);
+  }
+
+  /**
+   * Zoom the view onto these states and the tokens in them; the other states are dimmed. For a
+   * compact second graph (a challenge's target) that shows only what matters.
+   */
+  fitTo(stateIds, { pad = 22, minWidth = 600, minHeight = 340 } = {}) {
+    let x0 = Infinity;
+    let y0 = Infinity;
+    let x1 = -Infinity;
+    let y1 = -Infinity;
+    const add = (ax, ay, bx, by) => {
+      x0 = Math.min(x0, ax); y0 = Math.min(y0, ay); x1 = Math.max(x1, bx); y1 = Math.max(y1, by);
+    };
+    for (const node of this.nodes.values()) {
+      const wanted = stateIds.includes(node.id);
+      node.g.classList.toggle('state--dim', !wanted);
+      if (wanted) add(node.x - NODE_W / 2, node.y - NODE_H / 2, node.x + NODE_W / 2, node.y + NODE_H / 2);
+    }
+    for (const t of this.tokens.values()) {
+      if (stateIds.includes(t.state)) add(t.x - 20, t.y - CHIP_H / 2 - 6, t.x + (t.width || CHIP_W) - 8, t.y + CHIP_H / 2 + 6);
+    }
+    if (!Number.isFinite(x0)) return;
+    x0 -= pad; y0 -= pad; x1 += pad; y1 += pad;
+    // Grow to the minimum size around the middle, staying inside the drawing (or what it needs).
+    const grow = (lo, hi, min, size) => {
+      const limit = Math.max(size, hi);
+      const extra = Math.max(0, min - (hi - lo));
+      let a = lo - extra / 2;
+      let b = hi + extra / 2;
+      if (a < 0) { b -= a; a = 0; }
+      if (b > limit && a > 0) { const back = Math.min(a, b - limit); a -= back; b -= back; }
+      return [a, b];
+    };
+    [x0, x1] = grow(x0, x1, minWidth, LAYOUT.width);
+    [y0, y1] = grow(y0, y1, minHeight, LAYOUT.height);
+    this.svg.setAttribute('viewBox', `${x0.toFixed(0)} ${y0.toFixed(0)} ${(x1 - x0).toFixed(0)} ${(y1 - y0).toFixed(0)}`);
   }
 
   /** Draw these containers where they are, at once (after a reload, a rewind, or back to live). */
@@ -824,8 +870,8 @@ export class Graph {
   setActive(edge, on) {
     edge.g.classList.toggle('edge--active', on);
     edge.path.classList.toggle('edge-path--active', on);
-    if (on) edge.path.setAttribute('marker-end', 'url(#arrow-active)');
-    else edge.path.setAttribute('marker-end', `url(#arrow-${edge.path.classList.contains('edge-path--event') ? 'event' : 'plain'})`);
+    if (on) edge.path.setAttribute('marker-end', this.arrow('active'));
+    else edge.path.setAttribute('marker-end', this.arrow(edge.path.classList.contains('edge-path--event') ? 'event' : 'plain'));
   }
 
   flashNode(stateId, cls = 'state--arrived', ms = 700) {
@@ -933,7 +979,7 @@ export class Graph {
     const start = boxExit(a.x, a.y, cx, cy);
     const end = boxExit(b.x, b.y, cx, cy, NODE_W, NODE_H, 6);
     const g = svg('g', { class: 'ghost-edge' }, layer);
-    svg('path', { d: `M${start[0]},${start[1]} Q${cx},${cy} ${end[0]},${end[1]}`, 'marker-end': 'url(#arrow-refused)' }, g);
+    svg('path', { d: `M${start[0]},${start[1]} Q${cx},${cy} ${end[0]},${end[1]}`, 'marker-end': this.arrow('refused') }, g);
     const text = `✕ ${t.edge}`;
     const w = text.length * 7.6 + 20;
     const lx = 0.25 * start[0] + 0.5 * cx + 0.25 * end[0];

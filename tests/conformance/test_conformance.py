@@ -1,6 +1,7 @@
 """The simulator against the real Docker Engine: every scenario runs on both and must match.
 
-The real transcript is recorded live on the daemon (never from checked-in files) and saved to
+The real transcript is recorded live on the daemon (never from checked-in files), once per test
+session (the docker engine's comparison shares it), and saved to
 artifacts/conformance/<scenario>.json (the simulator's to <scenario>.sim.json) for reading.
 Differences are tolerated only when tests/conformance/allowlist.json lists them with a reason.
 """
@@ -15,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from webapp.conformance.compare import compare, load_allowlist, parse_allowlist
-from webapp.conformance.real_runner import run_scenario_real
 from webapp.conformance.scenario import load_scenarios, steps_of, version_tuple
 from webapp.conformance.sim_runner import run_scenario_sim
 from webapp.engine.images import lookup
@@ -35,12 +35,13 @@ def _save(name: str, transcript: dict) -> None:
 @pytest.mark.docker
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s["name"] for s in SCENARIOS])
 def test_simulator_matches_docker(scenario: dict, lookalike_images: str,
-                                  docker_client_version: tuple[int, ...]) -> None:
+                                  docker_client_version: tuple[int, ...],
+                                  conformance_reference) -> None:
     minimum = scenario.get("min_client")
     if minimum and docker_client_version < version_tuple(minimum):
         pytest.skip(f"needs a docker CLI >= {minimum} "
                     f"(this one is {'.'.join(map(str, docker_client_version))})")
-    real = run_scenario_real(scenario, docker=lookalike_images)
+    real = conformance_reference(scenario)  # recorded live, once per session (tests/conftest.py)
     _save(f"{scenario['name']}.json", real)
     sim = run_scenario_sim(scenario)
     _save(f"{scenario['name']}.sim.json", sim)

@@ -46,9 +46,10 @@ def test_the_command_takes_lesson_ids(capsys):
     assert "no such lesson: no-such-lesson" in capsys.readouterr().err
 
 
-def test_the_docker_engine_is_not_available_yet(capsys):
-    assert cli.main(["lessons", "check", "--engine", "docker"]) == 2
-    assert "not available yet" in capsys.readouterr().err
+def test_the_docker_engine_without_a_daemon_fails_clearly(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-daemon.sock")
+    assert cli.main(["lessons", "check", "--engine", "docker"]) == 1
+    assert "Cannot connect to the Docker daemon" in capsys.readouterr().err
 
 
 def test_broken_lesson_files_fail_the_command(lessons_root, capsys):

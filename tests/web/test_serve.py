@@ -8,7 +8,12 @@ def test_serve_defaults():
     assert (args.host, args.port, args.engine) == ("127.0.0.1", 5000, None)
 
 
-def test_serve_with_the_docker_engine_fails_clearly(capsys, monkeypatch):
+def test_serve_with_the_docker_engine_and_no_daemon_fails_clearly(capsys, monkeypatch, tmp_path):
     monkeypatch.delenv("LAB_ENGINE", raising=False)
+    monkeypatch.delenv("LAB_FALLBACK", raising=False)
+    monkeypatch.setenv("LAB_DB", str(tmp_path / "lab.db"))
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-daemon.sock")
     assert main(["serve", "--engine", "docker"]) == 2
-    assert "not implemented yet" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "Cannot connect to the Docker daemon" in err
+    assert "LAB_FALLBACK=sim" in err

@@ -136,7 +136,8 @@ def test_config_reads_lab_environment_variables_and_overrides_win():
 
 
 @pytest.mark.parametrize("env, message", [
-    ({"LAB_ENGINE": "docker"}, "not implemented yet"),
+    ({"LAB_ENGINE": "docker", "LAB_CLOCK": "virtual"}, "LAB_CLOCK must be real"),
+    ({"LAB_FALLBACK": "podman"}, "expected sim"),
     ({"LAB_ENGINE": "podman"}, "expected one of"),
     ({"LAB_RATE": "fast"}, "expected a float"),
     ({"LAB_RATE": "0"}, "must be positive"),

@@ -45,6 +45,9 @@ class Job:
         self.eof_handler: Callable[[], None] | None = None
         self.interrupt_handler: Callable[[], None] | None = None
         self.cancel_handler: Callable[[], None] | None = None
+        # The terminal's size changed (rows, columns): set by engines that drive a real TTY.
+        self.resize_handler: Callable[[int, int], None] | None = None
+        self.tty_size: tuple[int, int] | None = None  # (rows, columns), once the console said
         self.attached: str | None = None  # the container (name) whose terminal we are attached to
         self.parsed: Any = None  # the parsed docker command, once the line parsed
         self._interrupts = 0
@@ -85,6 +88,7 @@ class Job:
             return
         self.exit_code = code
         self.input_handler = self.eof_handler = self.interrupt_handler = self.cancel_handler = None
+        self.resize_handler = None
         for listener in list(self.done_listeners):
             listener(self)
 
@@ -123,6 +127,14 @@ class Job:
         self.write_err(f"\n[console] Ctrl-C pressed {HANG_UP_AFTER} times: the docker client hung up. "
                        "The container keeps running: see `docker ps`.\n")
         self.cancel()
+
+    def resize(self, rows: int, cols: int) -> None:
+        """The console's terminal is now `rows` x `cols` (passed on to an attached container TTY)."""
+        if self.done or rows <= 0 or cols <= 0:
+            return
+        self.tty_size = (rows, cols)
+        if self.resize_handler is not None:
+            self.resize_handler(rows, cols)
 
     def cancel(self) -> None:
         """The client goes away (terminal closed, timeout): stop waiting; containers keep running."""

@@ -15,10 +15,17 @@ Solution entries that need keystrokes (`docker attach`, `docker run -it`, `docke
 started with a terminal (`engine.execute(line, tty=True)`) and fed their `input:` with
 `job.send(...)`; they must return by themselves once it is typed (`exit\\r`, or Ctrl-P Ctrl-Q as
 `\\x10\\x11`). `sleep:` entries let virtual time pass.
+
+The same runner drives the real-daemon engine (`--engine docker`), on real time: sleeps are slept,
+an interactive entry is waited for (up to `INTERACTIVE_TIMEOUT` seconds), and after every command the
+engine's `settle()` lets the daemon's events arrive before a check reads them. Lessons are
+independent sandboxes, so `check_lessons(..., parallel=N)` runs N at once (real stops take real
+seconds), and closes each engine that has a `close()` afterwards.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -30,8 +37,9 @@ from .model import LOCALES, Entry, Lesson
 from .progress import LessonProgress
 
 COMMAND_TIMEOUT = 600.0  # virtual seconds a non-interactive solution command may take
-INTERACTIVE_TIMEOUT = 60.0  # virtual seconds an interactive one may take after its input
+INTERACTIVE_TIMEOUT = 60.0  # seconds (virtual, or real on a daemon) an interactive one may take
 KEY_GAP = 0.1  # virtual seconds between keystroke chunks (a prompt appears first)
+EVENTUAL = 5.0  # real seconds a real engine's step may take to show done after its last command
 
 
 @dataclass
@@ -67,6 +75,13 @@ def _advance(engine: Any, seconds: float) -> None:
         time.sleep(seconds)
 
 
+def _settle(engine: Any) -> None:
+    """On a real engine, let the events of what just happened reach its history."""
+    settle = getattr(engine, "settle", None)
+    if settle is not None and not isinstance(engine.clock, VirtualClock):
+        settle()
+
+
 def drive(engine: Any, entry: Entry) -> tuple[int | None, str | None]:
     """Do one solution/set-up entry; returns (exit code or None for a sleep, problem or None)."""
     if entry.line is None:
@@ -74,6 +89,7 @@ def drive(engine: Any, entry: Entry) -> tuple[int | None, str | None]:
         return None, None
     if not entry.input:
         result = engine.run(entry.line, timeout=COMMAND_TIMEOUT)
+        _settle(engine)
         if result.exit_code == -1:
             return -1, (f"{entry.line!r} did not return within {COMMAND_TIMEOUT:g} s (attached to a "
                         "container that keeps running? use -d, or give input:)")
@@ -88,11 +104,30 @@ def drive(engine: Any, entry: Entry) -> tuple[int | None, str | None]:
     if isinstance(clock, VirtualClock):
         with engine.lock:
             clock.run_until(lambda: job.done, INTERACTIVE_TIMEOUT)
+    else:
+        finished = threading.Event()
+        with engine.lock:
+            job.done_listeners.append(lambda _: finished.set())
+            if job.done:
+                finished.set()
+        finished.wait(INTERACTIVE_TIMEOUT)
     if not job.done:
         with engine.lock:
             job.cancel()
         return -1, f"{entry.line!r} was still attached after its input {list(entry.input)!r}"
+    _settle(engine)
     return job.exit_code, None
+
+
+def _eventually_done(engine: Any, progress: LessonProgress, step_id: str) -> None:
+    """On a real engine a container may end a moment after the command that made it end: as the
+    web layer re-evaluates on every event, keep looking a little while for the step to be done."""
+    if isinstance(engine.clock, VirtualClock) or getattr(engine, "settle", None) is None:
+        return
+    deadline = time.monotonic() + EVENTUAL
+    while step_id not in progress.done and time.monotonic() < deadline:
+        engine.settle(0.1)
+        progress.update(engine)
 
 
 def run_setup(engine: Any, entries: Iterable[Entry]) -> list[str]:
@@ -111,6 +146,7 @@ def run_setup(engine: Any, entries: Iterable[Entry]) -> list[str]:
             problems.append(f"set-up {entry.line!r} did not return at once")
         elif job.exit_code != 0:
             problems.append(f"set-up {entry.line!r} exited {job.exit_code}: {job.stderr.strip()[:200]}")
+    _settle(engine)
     return problems
 
 
@@ -144,6 +180,8 @@ def check_lesson(lesson: Lesson, make_engine: Callable[[], Any]) -> LessonResult
                 sr.problems.append(problem)
                 break
             progress.update(engine)
+            if i == len(step.solution) - 1:
+                _eventually_done(engine, progress, step.id)
             if step.id in progress.done and i < len(step.solution) - 1:
                 rest = len(step.solution) - 1 - i
                 sr.problems.append(f"done after solution entry {i + 1} of {len(step.solution)}: the "
@@ -167,8 +205,32 @@ def check_lesson(lesson: Lesson, make_engine: Callable[[], Any]) -> LessonResult
     return result
 
 
-def check_lessons(lessons: Iterable[Lesson], make_engine: Callable[[], Any]) -> list[LessonResult]:
-    return [check_lesson(lesson, make_engine) for lesson in lessons]
+def check_lessons(lessons: Iterable[Lesson], make_engine: Callable[[], Any], *,
+                  parallel: int = 1) -> list[LessonResult]:
+    """Check every lesson, each on a fresh engine (closed afterwards when it has `close()`)."""
+    def one(lesson: Lesson) -> LessonResult:
+        engines: list[Any] = []
+
+        def make() -> Any:
+            engine = make_engine()
+            engines.append(engine)
+            return engine
+
+        try:
+            return check_lesson(lesson, make)
+        finally:
+            for engine in engines:
+                close = getattr(engine, "close", None)
+                if close is not None:
+                    close()
+
+    lessons = list(lessons)
+    if parallel <= 1:
+        return [one(lesson) for lesson in lessons]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=parallel) as pool:
+        return list(pool.map(one, lessons))
 
 
 def _word(value: bool | None) -> str:

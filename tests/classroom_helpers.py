@@ -1,0 +1,220 @@
+"""Helpers for class tests: a throwaway redis-server, app servers in subprocesses, scripted clients.
+
+`redis_server()` starts Debian's `redis-server` on a free localhost port with no persistence; tests
+that need it skip without the binary, unless REQUIRE_REDIS=1 makes that a failure. `AppServer` runs
+`lifecycle-lab serve` on a free port with its own database (two of them are two hosts sharing only
+Redis). `Member` is a python-socketio client on `/lab` and `/class` with the cookie of a browser.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+import socketio
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMEOUT = 10.0
+SECRET = "class-test-secret"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def redis_required() -> bool:
+    return os.environ.get("REQUIRE_REDIS", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def redis_binary() -> str:
+    """The redis-server binary (skip without it; fail if REQUIRE_REDIS=1)."""
+    found = shutil.which("redis-server") or (
+        "/usr/bin/redis-server" if os.access("/usr/bin/redis-server", os.X_OK) else None)
+    if found is None:
+        if redis_required():
+            pytest.fail("REQUIRE_REDIS=1 but redis-server is not installed", pytrace=False)
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    try:
+        import redis  # noqa: F401
+    except ImportError:
+        if redis_required():
+            pytest.fail("REQUIRE_REDIS=1 but the redis Python package is not installed",
+                        pytrace=False)
+        pytest.skip("the redis Python package is not installed")
+    return found
+
+
+class RedisServer:
+    def __init__(self, folder: Path):
+        binary = redis_binary()
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.proc = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(folder), "--protected-mode", "yes"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        import redis
+
+        client = redis.Redis.from_url(self.url)
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            try:
+                if client.ping():
+                    break
+            except redis.ConnectionError:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    pytest.fail("redis-server did not start", pytrace=False)
+                time.sleep(0.05)
+        client.close()
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(TIMEOUT)
+
+
+class AppServer:
+    """`lifecycle-lab serve` in a subprocess on a free port."""
+
+    def __init__(self, folder: Path, **env: str):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = folder / "server.log"
+        environ = dict(os.environ, LAB_DB=str(folder / "lab.db"), LAB_INSTANCE=str(folder / "inst"),
+                       LAB_SECRET_KEY=SECRET, LAB_ENGINE="sim", LAB_RATE="50",
+                       LAB_MAX_SANDBOXES="400", PYTHONUNBUFFERED="1")
+        environ.update(env)
+        self._log = open(self.log_path, "w", encoding="utf-8")  # noqa: SIM115 (closed in stop)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "webapp.cli", "serve", "--port", str(self.port)],
+            cwd=ROOT, env=environ, stdout=self._log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=1).ok:
+                    break
+            except requests.ConnectionError:
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                pytest.fail(f"the app server did not start:\n{self.log()}", pytrace=False)
+            time.sleep(0.05)
+
+    def log(self) -> str:
+        try:
+            return self.log_path.read_text(encoding="utf-8")[-4000:]
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(TIMEOUT)
+        self._log.close()
+
+
+def start_class(server: str) -> tuple[requests.Session, str]:
+    """A browser that opened /teach: its session (cookie) and the class code."""
+    http = requests.Session()
+    res = http.get(f"{server}/teach", timeout=TIMEOUT)
+    assert res.ok, res.text[:500]
+    code = res.url.rstrip("/").rsplit("/", 1)[1]
+    assert "data-join-url" in res.text
+    return http, code
+
+
+def join(server: str, code: str, name: str) -> requests.Session:
+    http = requests.Session()
+    res = http.get(f"{server}/join/{code}", params={"name": name}, timeout=TIMEOUT)
+    assert res.ok, res.text[:500]
+    assert 'id="instructor-graph"' in res.text
+    return http
+
+
+class Member:
+    """One browser's sockets: `/class` (and `/lab`, its own console) with its cookie."""
+
+    def __init__(self, server: str, http: requests.Session, code: str, role: str = "learn", *,
+                 lab: bool = True, auth: dict[str, Any] | None = None):
+        self.inbox: queue.Queue = queue.Queue()
+        self.seen: list[tuple[str, str, Any]] = []
+        self.sio = socketio.Client(reconnection=False)
+        namespaces = ["/class"] + (["/lab"] if lab else [])
+        for ns in namespaces:
+            for name in ("hello", "output", "engine_event", "state", "error", "progress", "class",
+                         "mirror", "goto", "notice", "ended", "learner", "dashboard"):
+                self.sio.on(name, self._handler(ns, name), namespace=ns)
+        cookie = http.cookies.get("lab_session")
+        headers = {"Cookie": f"lab_session={cookie}"} if cookie else {}
+        self.sio.connect(server, namespaces=namespaces, headers=headers, transports=["websocket"],
+                         auth={"code": code, "role": role, **(auth or {})}, wait_timeout=TIMEOUT)
+
+    def _handler(self, ns: str, name: str) -> Callable[..., None]:
+        def handle(data: Any = None) -> None:
+            self.seen.append((ns, name, data))
+            self.inbox.put((ns, name, data))
+        return handle
+
+    def wait_for(self, ns: str, name: str, predicate: Callable[[Any], bool] = lambda d: True,
+                 timeout: float = TIMEOUT) -> Any:
+        for got_ns, got, data in list(self.seen):  # already arrived
+            if got_ns == ns and got == name and predicate(data):
+                return data
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"no matching {ns} {name!r} within {timeout}s")
+            try:
+                got_ns, got, data = self.inbox.get(timeout=remaining)
+            except queue.Empty:
+                continue
+            if got_ns == ns and got == name and predicate(data):
+                return data
+
+    def errors(self) -> list[Any]:
+        return [data for ns, name, data in self.seen if name == "error"]
+
+    def screen(self) -> str:
+        """Everything the mirrored instructor console printed (snapshot + changes)."""
+        text, last = "", -1
+        for ns, name, data in list(self.seen):
+            if ns == "/class" and name == "mirror":
+                if data["kind"] == "hello":
+                    text, last = data["screen"], data["seq"]
+                elif data["kind"] == "output" and data["seq"] > last:
+                    text, last = text + data["data"], data["seq"]
+        return text
+
+    def run(self, line: str) -> dict[str, Any]:
+        return self.sio.call("run", {"line": line}, namespace="/lab", timeout=TIMEOUT)
+
+    def call(self, event: str, data: Any = None) -> Any:
+        return self.sio.call(event, data if data is not None else {}, namespace="/class",
+                             timeout=TIMEOUT)
+
+    def close(self) -> None:
+        """Hang up in the background (the client's disconnect idles ~3 s in its websocket library)."""
+        threading.Thread(target=self.sio.disconnect, daemon=True).start()

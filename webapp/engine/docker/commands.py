@@ -1,0 +1,1360 @@
+"""The docker CLI on a real daemon: each parsed command becomes Engine API calls and what `docker`
+prints.
+
+It mirrors `webapp.engine.sim.commands` (same structure, same strings where the client makes them)
+and follows the docker CLI's own call sequences, so the daemon logs the same events as for the real
+client: an attached `run` is create, attach, start (then resize on a terminal), wait; `start -a` is
+attach, start; `exec` is exec create, exec start (hijacked), exec inspect. Daemon messages are
+passed through, with the learner's container names shown bare (`Scope.text`). Every container is
+reached through `policy.Guard`; every flag and image is checked by `policy` first.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import requests
+
+from ..cli import VERSION_LINE, ParsedCommand, help_text
+from ..cli.spec import CLIENT_VERSION
+from ..formats.containers import format_containers
+from ..formats.events import format_event
+from ..formats.gotemplate import TemplateError
+from ..formats.images import format_images
+from ..formats.inspect import format_inspect
+from ..formats.sizes import human_size
+from ..formats.table import tabwrite
+from ..images import normalize_ref
+from ..job import Job
+from ..sim.commands import (
+    DEFAULT_DETACH_KEYS,
+    _parse_time,
+    _regex_match,
+    parse_detach_keys,
+    status_for_start_error,
+)
+from ..sim.signals import InvalidSignal, parse_signal
+from . import policy
+from .connection import ApiError, DaemonUnavailable, demux_chunks, shutdown_response
+from .images import PullDisplay, daemon_pull, local_pull_lines
+from .policy import LimitReached, NotFound, Owned, Refusal
+from .streams import Bridge
+
+if TYPE_CHECKING:
+    from .engine import DockerEngine, Writer
+
+DETACH_SPEC = "ctrl-p,ctrl-q"
+TTY_SIZE = (24, 80)  # rows, columns of the console until it says otherwise (as the simulator)
+DIE_EVENT_WAIT = 1.0  # seconds an attached command waits for the `die` event before returning
+STATES = ("created", "running", "paused", "restarting", "removing", "exited", "dead")
+BLOCKING = {"run", "start", "attach", "exec", "stop", "restart", "wait", "logs", "events", "pull"}
+
+
+def _keys_spec(keys: str) -> str:
+    """The detach keys as the daemon's `detachKeys` parameter wants them."""
+    special = {0: "ctrl-@", 27: "ctrl-[", 28: "ctrl-\\", 29: "ctrl-]", 30: "ctrl-^", 31: "ctrl-_"}
+    out = []
+    for ch in keys:
+        code = ord(ch)
+        out.append("ctrl-" + chr(code + 96) if 1 <= code <= 26 else special.get(code, ch))
+    return ",".join(out)
+
+
+class DockerCli:
+    """Runs parsed docker commands against the learner's part of the daemon."""
+
+    ALIASES: ClassVar[dict[str, str]] = {"container inspect": "inspect", "image inspect": "inspect"}
+
+    def __init__(self, engine: DockerEngine):
+        self.engine = engine
+        self.guard = engine.guard
+        self.scope = engine.scope
+        self.conn = engine.conn
+        self.policy = engine.policy
+        self.images = engine.image_view
+
+    # -- dispatch -----------------------------------------------------------------------------------
+
+    def dispatch(self, job: Job, cmd: ParsedCommand, *, inline: bool) -> None:
+        from .engine import Writer
+
+        job.write_out(cmd.notice_stdout)
+        job.write_err(cmd.notice_stderr)
+        if cmd.help:
+            out, err = cmd.help_output()
+            job.write_out(out)
+            job.write_err(err)
+            job.finish(0)
+            return
+        name = self.ALIASES.get(cmd.command, cmd.command)
+        handler = getattr(self, "cmd_" + name.replace(" ", "_").replace("-", "_"), None)
+        if handler is None:
+            job.write_err(f"docker: 'docker {cmd.command}' is not available in this sandbox: Lifecycle "
+                          "Lab runs containers and shows images; networks, volumes, builds, copying "
+                          "files and swarm are not part of it\n")
+            job.finish(1)
+            return
+        refusal = policy.check_global(cmd)
+        if refusal is not None:
+            self.refuse(Writer(self.engine, job, inline=True), refusal, code=1)
+            return
+        if cmd.is_version_flag:
+            job.write_out(VERSION_LINE + "\n")
+            job.finish(0)
+            return
+        if not self.engine.available and name not in ("help",):
+            if name == "version":
+                job.write_out(self._client_version())
+            job.write_err(f"{self.conn.unavailable}\n")
+            job.finish(1)
+            return
+        blocking = name in BLOCKING and not (name == "run" and cmd.get("detach")) and not (
+            name == "start" and not (cmd.get("attach") or cmd.get("interactive"))) and not (
+            name == "exec" and cmd.get("detach")) and not (name == "logs" and not cmd.get("follow"))
+
+        def work(o: Writer) -> None:
+            try:
+                handler(o, cmd)
+            except DaemonUnavailable as err:
+                o.err(f"{err}\n")
+                if self.engine.monitor is not None:
+                    self.engine.monitor.poke()
+                o.finish(1)
+
+        if blocking:
+            if name in ("run", "start", "attach", "exec"):
+                EarlyInput(job)  # keystrokes and end of input before the worker is ready
+            self.engine.background(job, work, inline=inline)
+        else:
+            self.engine.background(job, work, inline=True)
+
+    # -- helpers -------------------------------------------------------------------------------------
+
+    @staticmethod
+    def refuse(o: Writer, refusal: Refusal, *, command: str | None = None, code: int = 125) -> None:
+        text = f"docker: refused by the Lifecycle Lab sandbox: {refusal}\n"
+        if command:
+            text += f"\nRun 'docker {command} --help' for more information\n"
+        o.err(text)
+        o.finish(code)
+
+    def daemon_error(self, o: Writer, message: str) -> None:
+        o.err(f"Error response from daemon: {self.scope.text(message)}\n")
+
+    def wrapped(self, o: Writer, command: str, message: str) -> None:
+        """The run/create error wrapper of current Docker."""
+        o.err(f"docker: {self.scope.text(message)}\n\nRun 'docker {command} --help' for more "
+              "information\n")
+
+    def template_failed(self, o: Writer, err: TemplateError) -> None:
+        o.out(err.stdout)
+        o.err(err.stderr + err.message + "\n")
+        o.finish(err.exit_code)
+
+    def listing_done(self, o: Writer, render: Callable[[], tuple[str, str]]) -> None:
+        try:
+            out, err = render()
+        except TemplateError as error:
+            self.template_failed(o, error)
+            return
+        o.err(err)
+        o.out(out)
+        o.finish(0)
+
+    def resolve(self, ref: str) -> Owned:
+        return self.guard.resolve(ref)
+
+    # -- create and run -----------------------------------------------------------------------------
+
+    def _configs(self, o: Writer, cmd: ParsedCommand, command: str) -> dict[str, Any] | None:
+        """The create request, checked by the policy and validated as the docker CLI does."""
+        refusal = policy.check_run(cmd)
+        if refusal is not None:
+            self.refuse(o, refusal, command=command)
+            return None
+        image = cmd.args[0]
+        argv = cmd.args[1:]
+        restart = str(cmd.get("restart", "no") or "no")
+        name, _, count = restart.partition(":")
+        if name not in ("no", "always", "on-failure", "unless-stopped"):
+            self.wrapped(o, command, f"invalid restart policy: unknown policy '{name}'; use one of "
+                                     "'no', 'always', 'on-failure', or 'unless-stopped'")
+            o.finish(125)
+            return None
+        retries = 0
+        if count:
+            if name != "on-failure":
+                self.wrapped(o, command, "invalid restart policy: maximum retry count can only be "
+                                         "used with 'on-failure'")
+                o.finish(125)
+                return None
+            try:
+                retries = int(count)
+            except ValueError:
+                self.wrapped(o, command, f'invalid restart policy: strconv.Atoi: parsing "{count}": '
+                                         "invalid syntax")
+                o.finish(125)
+                return None
+            if retries < 0:
+                self.wrapped(o, command, "invalid restart policy: maximum retry count cannot be "
+                                         "negative")
+                o.finish(125)
+                return None
+        if cmd.get("rm") and name != "no":
+            self.wrapped(o, command, "conflicting options: cannot specify both --restart and --rm")
+            o.finish(125)
+            return None
+        attach = [a.lower() for a in (cmd.get("attach") or [])]
+        if cmd.get("detach") and attach:
+            self.wrapped(o, command, "conflicting options: cannot specify both --attach and --detach")
+            o.finish(125)
+            return None
+        stop_signal = cmd.get("stop-signal")
+        if stop_signal is not None:
+            try:
+                parse_signal(str(stop_signal))
+            except InvalidSignal as err:
+                self.wrapped(o, command, str(err))
+                o.finish(125)
+                return None
+        interactive = bool(cmd.get("interactive"))
+        detach = bool(cmd.get("detach"))
+        if command == "run" and not detach:
+            attach_stdin = interactive or "stdin" in attach
+            attach_stdout = not attach or "stdout" in attach
+            attach_stderr = not attach or "stderr" in attach
+        elif command == "create":
+            attach_stdin = interactive
+            attach_stdout = attach_stderr = True
+        else:
+            attach_stdin = attach_stdout = attach_stderr = False
+        labels = {}
+        for item in cmd.get("label") or []:
+            key, _, value = str(item).partition("=")
+            labels[key] = value
+        exposed = {}
+        for spec in cmd.get("expose") or []:
+            exposed[spec if "/" in spec else f"{spec}/tcp"] = {}
+        entrypoint = cmd.get("entrypoint")
+        config: dict[str, Any] = {
+            "Hostname": str(cmd.get("hostname") or ""),
+            "User": str(cmd.get("user") or ""),
+            "AttachStdin": attach_stdin,
+            "AttachStdout": attach_stdout,
+            "AttachStderr": attach_stderr,
+            "Tty": bool(cmd.get("tty")),
+            "OpenStdin": interactive,
+            "StdinOnce": interactive and attach_stdin,
+            # `-e NAME` without a value would copy the server's own variable: only NAME=value.
+            "Env": [str(e) for e in cmd.get("env") or [] if "=" in str(e)],
+            "Cmd": argv or None,
+            "Image": image,
+            "WorkingDir": str(cmd.get("workdir") or ""),
+            "Entrypoint": [entrypoint] if entrypoint else ([""] if entrypoint == "" else None),
+            "Labels": labels,
+        }
+        if exposed:
+            config["ExposedPorts"] = exposed
+        if stop_signal is not None:
+            config["StopSignal"] = str(stop_signal)
+        if cmd.given("stop-timeout"):
+            config["StopTimeout"] = int(cmd.get("stop-timeout"))  # type: ignore[arg-type]
+        if config["Entrypoint"] and not argv and cmd.given("entrypoint"):
+            config["Cmd"] = None
+        network = cmd.get("network")
+        if isinstance(network, list):
+            network = network[-1] if network else None
+        return {"config": config, "restart": name, "retries": retries,
+                "auto_remove": bool(cmd.get("rm")), "init": True if cmd.get("init") else None,
+                "network": str(network) if network else None, "name": cmd.get("name")}
+
+    def _create(self, o: Writer, cmd: ParsedCommand, command: str) -> Owned | None:
+        """Create the container (pulling the image first if this learner lacks it, as the CLI does);
+        prints what the CLI prints on failure and finishes the job, returning None."""
+        spec = self._configs(o, cmd, command)
+        if spec is None:
+            return None
+        image = spec["config"]["Image"]
+        found = self.images.find(image)
+        if found is None:
+            refusal = policy.check_image(self.policy, image)
+            if refusal is not None:
+                if not cmd.get("quiet"):
+                    o.err(f"Unable to find image '{normalize_ref(image)}' locally\n")
+                self.refuse(o, refusal, command=command, code=125 if command == "run" else 1)
+                return None
+            if cmd.get("pull", "missing") == "never":
+                self._create_failed(o, command, f"No such image: {normalize_ref(image)}")
+                return None
+            if not cmd.get("quiet"):
+                o.err(f"Unable to find image '{normalize_ref(image)}' locally\n")
+            problem = self._pull(o, image, implicit=True, quiet=bool(cmd.get("quiet")),
+                                 stream="stderr", job_tty=o.job.tty)
+            if problem is not None:
+                self._create_failed(o, command, problem)
+                return None
+        elif normalize_ref(image) not in (normalize_ref(t) for t in found[1]):
+            spec["config"]["Image"] = found[0]["Id"]  # by ID: exactly the image the learner sees
+        try:
+            owned, warnings = self.guard.create(
+                spec["config"], spec["name"], restart=spec["restart"], retries=spec["retries"],
+                auto_remove=spec["auto_remove"], init=spec["init"], network=spec["network"])
+        except LimitReached as err:
+            self.refuse(o, Refusal(err.message), code=125 if command == "run" else 1)
+            return None
+        except ApiError as err:
+            self._create_failed(o, command, err.message)
+            return None
+        for warning in warnings:
+            o.err(f"WARNING: {warning}\n")
+        return owned
+
+    def _create_failed(self, o: Writer, command: str, message: str) -> None:
+        if command == "create":
+            self.daemon_error(o, message)
+            o.finish(1)
+        else:
+            self.wrapped(o, command, f"Error response from daemon: {message}")
+            o.finish(125)
+
+    def cmd_create(self, o: Writer, cmd: ParsedCommand) -> None:
+        owned = self._create(o, cmd, "create")
+        if owned is not None:
+            o.out(owned.id + "\n")
+            o.finish(0)
+
+    def cmd_run(self, o: Writer, cmd: ParsedCommand) -> None:
+        detach = bool(cmd.get("detach"))
+        if not detach and cmd.get("interactive") and cmd.get("tty") and not o.job.tty:
+            o.err("cannot attach stdin to a TTY-enabled container because stdin is not a terminal\n")
+            o.finish(1)
+            return
+        try:
+            keys = parse_detach_keys(str(cmd.get("detach-keys"))) if cmd.given("detach-keys") \
+                else DEFAULT_DETACH_KEYS
+        except ValueError as err:
+            self.wrapped(o, "run", str(err))
+            o.finish(125)
+            return
+        bridge = None
+        if not detach:
+            # Keystrokes typed while the container is being created are kept for it.
+            bridge = self._bridge(o, tty=bool(cmd.get("tty")), stdin=bool(cmd.get("interactive")),
+                                  keys=keys, sig_proxy=cmd.get("sig-proxy", True) is not False)
+        owned = self._create(o, cmd, "run")
+        if owned is None:
+            if bridge is not None:
+                bridge.close()
+            return
+        if detach:
+            try:
+                self.guard.post(owned, "start")
+            except ApiError as err:
+                self.wrapped(o, "run", f"Error response from daemon: {err.message}")
+                if cmd.get("rm"):
+                    self._wait_removed(owned)
+                o.finish(status_for_start_error(err.message))
+                return
+            o.out(owned.id + "\n")
+            o.finish(0)
+            return
+        assert bridge is not None
+        inspect = self.guard.inspect(owned)
+        self._attach_and_wait(o, owned, inspect, bridge=bridge, mode="run", start=True,
+                              auto_remove=bool(cmd.get("rm")), keys_spec=_keys_spec(keys))
+
+    # -- attaching ----------------------------------------------------------------------------------
+
+    def _bridge(self, o: Writer, *, tty: bool, stdin: bool, keys: str,
+                owned: Owned | None = None, client_escape: bool = False,
+                sig_proxy: bool = True) -> Bridge:
+        """A bridge for the job, its keystroke handlers installed at once (they buffer until the
+        daemon's stream is up)."""
+        job = o.job
+        holder: dict[str, Any] = {"owned": owned}
+
+        def interrupt() -> None:  # sig-proxy: the CLI forwards SIGINT to the container
+            target = holder.get("owned")
+            if target is None:
+                return
+            try:
+                self.guard.post(target, "kill", params={"signal": "SIGINT"})
+            except (ApiError, DaemonUnavailable):
+                pass
+
+        bridge = Bridge(o.write, tty=tty, stdin=stdin, cooked=job.tty and stdin and not tty,
+                        escape_keys=keys.encode("latin-1", "replace"), interrupt=interrupt,
+                        client_escape=client_escape)
+        bridge.holder = holder  # type: ignore[attr-defined]
+        with self.engine.lock:
+            early = getattr(job, "early_input", None)
+            job.done_listeners.append(lambda _: bridge.close())
+            job.input_handler = job.eof_handler = None
+            if stdin:
+                job.input_handler = bridge.feed
+                if not tty:
+                    job.eof_handler = bridge.close_stdin
+            if (not tty or not stdin) and sig_proxy:
+                job.interrupt_handler = interrupt
+            job.cancel_handler = bridge.close
+            if early is not None:
+                early.hand_over(job)
+        return bridge
+
+    def _attach_and_wait(self, o: Writer, owned: Owned, inspect: dict[str, Any], *, bridge: Bridge,
+                         mode: str, start: bool, auto_remove: bool = False,
+                         keys_spec: str | None = None) -> None:
+        """Stream a container to the job (and keystrokes back) until it exits or we detach.
+
+        mode: "run", "start" or "attach": how the CLI ends (exit code, detach message).
+        """
+        job = o.job
+        config = inspect.get("Config") or {}
+        tty = bool(config.get("Tty"))
+        bridge.holder["owned"] = owned  # type: ignore[attr-defined]
+        job.attached = owned.name
+        if mode == "run":
+            want_out, want_err = bool(config.get("AttachStdout")), bool(config.get("AttachStderr"))
+        else:
+            want_out = want_err = True
+        params = {"stream": True, "stdin": bridge.stdin, "stdout": want_out, "stderr": want_err,
+                  "detachKeys": keys_spec or DETACH_SPEC}
+        try:
+            stream = self.guard.attach(owned, params)
+        except ApiError as err:
+            bridge.close()
+            if mode == "run":
+                self.wrapped(o, "run", f"Error response from daemon: {err.message}")
+                o.finish(125)
+            else:
+                self.daemon_error(o, err.message)
+                o.finish(1)
+            return
+        if job.done:  # hung up while attaching
+            stream.close()
+            return
+        waiter = _Waiter(self, owned, "removed" if auto_remove else "next-exit") \
+            if start else _Waiter(self, owned, "not-running")
+        with self.engine.lock:
+            job.done_listeners.append(lambda _: waiter.cancel())
+        if start:
+            waiter.ready.wait(2.0)
+            try:
+                self.guard.post(owned, "start")
+            except ApiError as err:
+                stream.close()
+                bridge.close()
+                if mode == "run":
+                    self.wrapped(o, "run", f"Error response from daemon: {err.message}")
+                    if auto_remove:
+                        waiter.wait(10.0)
+                    waiter.cancel()
+                    o.finish(status_for_start_error(err.message))
+                else:
+                    waiter.cancel()
+                    self.daemon_error(o, err.message)
+                    o.finish(1)
+                return
+        bridge.connect(stream)
+        if tty and job.tty:
+            with self.engine.lock:
+                job.resize_handler = lambda rows, cols: self._resize(owned, rows, cols)
+                rows, cols = job.tty_size or TTY_SIZE
+            self._resize(owned, rows, cols)
+        bridge.wait()
+        if job.done:  # hung up, or ended by a lost daemon
+            waiter.cancel()
+            return
+        if bridge.escape.seen and not waiter.wait(0.2):
+            # The daemon saw the detach keys (and logged `detach`), unless the container just ended.
+            waiter.cancel()
+            if mode == "attach":
+                o.err("read escape sequence\n")
+                o.finish(1)
+            else:
+                o.finish(0)
+            return
+        code = waiter.wait(None) if not o.inline else waiter.wait(60.0)
+        if code is None:
+            code = waiter.error_code
+        self._await_die(owned, o)
+        o.finish(code if code is not None else 125)
+
+    def _await_die(self, owned: Owned, o: Writer) -> None:
+        """Let the daemon's `die` event reach the history before the prompt comes back (the daemon
+        answers the wait a moment before it logs the event)."""
+        deadline = time.monotonic() + DIE_EVENT_WAIT
+        mark = len(self.engine.history)
+        while time.monotonic() < deadline:
+            if o.inline:  # the feed thread waits for the lock this thread holds: ask directly
+                self.engine.feed.catch_up()
+            recent = list(self.engine.history)[max(0, mark - 20):]
+            if any(e.actor_id == owned.id and e.action == "die" for e in recent):
+                return
+            time.sleep(0.02)
+        self.engine.feed.catch_up()
+
+    def _resize(self, owned: Owned, rows: int, cols: int) -> None:
+        try:
+            self.guard.post(owned, "resize", params={"h": rows, "w": cols})
+        except (ApiError, DaemonUnavailable):
+            pass
+
+    def _wait_removed(self, owned: Owned, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                self.guard.inspect(owned)
+            except ApiError:
+                return
+            time.sleep(0.05)
+
+    def cmd_start(self, o: Writer, cmd: ParsedCommand) -> None:
+        attach = bool(cmd.get("attach")) or bool(cmd.get("interactive"))
+        if attach:
+            if len(cmd.args) > 1:
+                o.err("you cannot start and attach multiple containers at once\n")
+                o.finish(1)
+                return
+            try:
+                owned = self.resolve(cmd.args[0])
+                inspect = self.guard.inspect(owned)
+            except ApiError as err:
+                self.daemon_error(o, err.message)
+                o.finish(1)
+                return
+            state = inspect.get("State") or {}
+            config = inspect.get("Config") or {}
+            if state.get("Paused"):
+                self.daemon_error(o, "cannot start a paused container, try unpause instead")
+                o.finish(1)
+                return
+            interactive = bool(cmd.get("interactive")) and bool(config.get("OpenStdin"))
+            if interactive and config.get("Tty") and not o.job.tty:
+                o.err("cannot attach stdin to a TTY-enabled container because stdin is not a "
+                      "terminal\n")
+                o.finish(1)
+                return
+            try:
+                keys = parse_detach_keys(str(cmd.get("detach-keys"))) if cmd.given("detach-keys") \
+                    else DEFAULT_DETACH_KEYS
+            except ValueError as err:
+                o.err(f"{err}\n")
+                o.finish(1)
+                return
+            bridge = self._bridge(o, tty=bool(config.get("Tty")), stdin=interactive, keys=keys,
+                                  owned=owned)
+            running = bool(state.get("Running")) and not state.get("Restarting")
+            self._attach_and_wait(o, owned, inspect, bridge=bridge, mode="start",
+                                  start=not running, keys_spec=_keys_spec(keys))
+            return
+        failed = []
+        listing = self.guard.listing()
+        for ref in cmd.args:
+            try:
+                owned = self.guard.resolve(ref, listing)
+                self.guard.post(owned, "start")
+            except ApiError as err:
+                self.daemon_error(o, err.message)
+                failed.append(ref)
+                continue
+            o.out(ref + "\n")
+        if failed:
+            o.err(f"failed to start containers: {', '.join(failed)}\n")
+            o.finish(1)
+        else:
+            o.finish(0)
+
+    def cmd_attach(self, o: Writer, cmd: ParsedCommand) -> None:
+        try:
+            owned = self.resolve(cmd.args[0])
+            inspect = self.guard.inspect(owned)
+        except ApiError as err:
+            self.daemon_error(o, err.message)
+            o.finish(1)
+            return
+        state = inspect.get("State") or {}
+        config = inspect.get("Config") or {}
+        if not state.get("Running"):
+            o.err("cannot attach to a stopped container, start it first\n")
+            o.finish(1)
+            return
+        if state.get("Paused"):
+            o.err("cannot attach to a paused container, unpause it first\n")
+            o.finish(1)
+            return
+        if state.get("Restarting"):
+            o.err("cannot attach to a restarting container, wait until it is running\n")
+            o.finish(1)
+            return
+        stdin = bool(config.get("OpenStdin")) and not cmd.get("no-stdin")
+        if stdin and config.get("Tty") and not o.job.tty:
+            o.err("cannot attach stdin to a TTY-enabled container because stdin is not a terminal\n")
+            o.finish(1)
+            return
+        try:
+            keys = parse_detach_keys(str(cmd.get("detach-keys"))) if cmd.given("detach-keys") \
+                else DEFAULT_DETACH_KEYS
+        except ValueError as err:
+            o.err(f"{err}\n")
+            o.finish(1)
+            return
+        bridge = self._bridge(o, tty=bool(config.get("Tty")), stdin=stdin, keys=keys, owned=owned,
+                              sig_proxy=cmd.get("sig-proxy", True) is not False)
+        self._attach_and_wait(o, owned, inspect, bridge=bridge, mode="attach", start=False,
+                              keys_spec=_keys_spec(keys))
+
+    # -- stop, kill, restart, pause, rm --------------------------------------------------------------
+
+    def _each(self, o: Writer, refs: list[str], action: Callable[[Owned], None], *,
+              parallel: bool = False,
+              not_found: Callable[[str, str], str] = lambda ref, message: message) -> None:
+        """Run `action` on every argument (in parallel for the slow ones); print names in argument
+        order at the end, then the errors, as the CLI does."""
+        listing = self.guard.listing()
+        results: dict[int, str | None] = {}
+
+        def one(index: int, ref: str) -> None:
+            try:
+                owned = self.guard.resolve(ref, listing)
+            except ApiError as err:
+                results[index] = not_found(ref, err.message)
+                return
+            try:
+                action(owned)
+                results[index] = None
+            except ApiError as err:
+                results[index] = err.message
+            except DaemonUnavailable as err:
+                results[index] = f"__unavailable__{err}"
+
+        if parallel and len(refs) > 1:
+            threads = [threading.Thread(target=one, args=(i, ref), daemon=True)
+                       for i, ref in enumerate(refs)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        else:
+            for index, ref in enumerate(refs):
+                one(index, ref)
+        failed = False
+        for index, ref in enumerate(refs):
+            err = results.get(index)
+            if err is None:
+                o.out(ref + "\n")
+            elif err.startswith("__unavailable__"):
+                failed = True
+                o.err(err.removeprefix("__unavailable__") + "\n")
+            else:
+                failed = True
+                self.daemon_error(o, err)
+        o.finish(1 if failed else 0)
+
+    def _stop_params(self, cmd: ParsedCommand) -> dict[str, Any]:
+        params: dict[str, Any] = {}
+        if cmd.get("timeout") is not None:
+            params["t"] = int(cmd.get("timeout"))  # type: ignore[arg-type]
+        signal = cmd.get("signal")
+        if signal is not None and self.conn.version_at_least("1.42"):
+            params["signal"] = str(signal)  # older APIs have no such parameter: the CLI drops it
+        return params
+
+    def cmd_stop(self, o: Writer, cmd: ParsedCommand) -> None:
+        signal = cmd.get("signal")
+        if signal is not None:
+            try:
+                parse_signal(str(signal))
+            except InvalidSignal as err:
+                o.err(f"{err}\n")
+                o.finish(1)
+                return
+        params = self._stop_params(cmd)
+        self._each(o, cmd.args, lambda c: self.guard.post(c, "stop", params=params, timeout=None),
+                   parallel=True)
+
+    def cmd_kill(self, o: Writer, cmd: ParsedCommand) -> None:
+        signal = cmd.get("signal")
+        params = {"signal": str(signal)} if signal is not None else None
+        self._each(o, cmd.args, lambda c: self.guard.post(c, "kill", params=params),
+                   not_found=lambda ref, message: f"cannot kill container: {ref}: {message}")
+
+    def cmd_restart(self, o: Writer, cmd: ParsedCommand) -> None:
+        params = self._stop_params(cmd)
+        self._each(o, cmd.args, lambda c: self.guard.post(c, "restart", params=params, timeout=None),
+                   parallel=True,
+                   not_found=lambda ref, message: f"Cannot restart container {ref}: {message}")
+
+    def cmd_pause(self, o: Writer, cmd: ParsedCommand) -> None:
+        self._each(o, cmd.args, lambda c: self.guard.post(c, "pause"))
+
+    def cmd_unpause(self, o: Writer, cmd: ParsedCommand) -> None:
+        self._each(o, cmd.args, lambda c: self.guard.post(c, "unpause"))
+
+    def cmd_rm(self, o: Writer, cmd: ParsedCommand) -> None:
+        force = bool(cmd.get("force"))
+        listing = self.guard.listing()
+        results: list[tuple[str, str | None]] = []
+        for ref in cmd.args:
+            try:
+                owned = self.guard.resolve(ref, listing)
+                self.guard.remove(owned, force=force)
+                results.append((ref, None))
+            except NotFound as err:
+                if force:
+                    continue
+                results.append((ref, err.message))
+            except ApiError as err:
+                if force and err.status == 404:
+                    continue
+                results.append((ref, err.message))
+        failed = False
+        for ref, err in results:
+            if err is None:
+                o.out(ref + "\n")
+            else:
+                failed = True
+                self.daemon_error(o, err)
+        o.finish(1 if failed else 0)
+
+    def cmd_rename(self, o: Writer, cmd: ParsedCommand) -> None:
+        old, new = cmd.args[0], cmd.args[1]
+        try:
+            owned = self.resolve(old)
+            self.guard.rename(owned, new)
+        except ApiError as err:
+            self.daemon_error(o, err.message)
+            o.finish(1)
+            return
+        o.finish(0)
+
+    def cmd_wait(self, o: Writer, cmd: ParsedCommand) -> None:
+        listing = self.guard.listing()
+        results: dict[int, str] = {}
+        errors: dict[int, str] = {}
+
+        def one(index: int, ref: str) -> None:
+            try:
+                owned = self.guard.resolve(ref, listing)
+                answer = self.guard.post(owned, "wait", timeout=None) or {}
+                results[index] = str(answer.get("StatusCode", ""))
+            except ApiError as err:
+                errors[index] = err.message
+            except DaemonUnavailable as err:
+                errors[index] = str(err)
+
+        threads = [threading.Thread(target=one, args=(i, ref), daemon=True)
+                   for i, ref in enumerate(cmd.args)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        for index in range(len(cmd.args)):
+            if index in results:
+                o.out(results[index] + "\n")
+        for index in sorted(errors):
+            self.daemon_error(o, errors[index])
+        o.finish(1 if errors else 0)
+
+    # -- exec ---------------------------------------------------------------------------------------
+
+    def cmd_exec(self, o: Writer, cmd: ParsedCommand) -> None:
+        refusal = policy.check_exec(cmd)
+        if refusal is not None:
+            self.refuse(o, refusal, command="exec")
+            return
+        ref, argv = cmd.args[0], cmd.args[1:]
+        interactive = bool(cmd.get("interactive"))
+        tty = bool(cmd.get("tty"))
+        detach = bool(cmd.get("detach"))
+        if interactive and tty and not detach and not o.job.tty:
+            o.err("cannot attach stdin to a TTY-enabled container because stdin is not a terminal\n")
+            o.finish(1)
+            return
+        try:
+            keys = parse_detach_keys(str(cmd.get("detach-keys"))) if cmd.given("detach-keys") \
+                else DEFAULT_DETACH_KEYS
+        except ValueError as err:
+            o.err(f"{err}\n")
+            o.finish(1)
+            return
+        bridge = None
+        if not detach:
+            bridge = self._bridge(o, tty=tty, stdin=interactive, keys=keys, client_escape=True)
+        try:
+            owned = self.resolve(ref)
+            exec_id = self.guard.exec_create(owned, {
+                "User": str(cmd.get("user") or ""), "Privileged": False, "Tty": tty,
+                "AttachStdin": interactive and not detach, "AttachStderr": not detach,
+                "AttachStdout": not detach, "Detach": detach,
+                "Env": [str(e) for e in cmd.get("env") or [] if "=" in str(e)],
+                "WorkingDir": str(cmd.get("workdir") or ""), "Cmd": argv,
+            })
+        except ApiError as err:
+            if bridge is not None:
+                bridge.close()
+            self.daemon_error(o, err.message)
+            o.finish(1)
+            return
+        if detach:
+            try:
+                self.conn.post("/exec/{0}/start", exec_id, body={"Detach": True, "Tty": tty})
+            except ApiError as err:
+                self.daemon_error(o, err.message)
+                o.finish(1)
+                return
+            o.finish(0)
+            return
+        assert bridge is not None
+        bridge.holder["owned"] = owned  # type: ignore[attr-defined]
+        o.job.attached = owned.name
+        try:
+            stream = self.conn.hijack("/exec/{0}/start", exec_id, body={"Detach": False, "Tty": tty})
+        except ApiError as err:
+            bridge.close()
+            self.daemon_error(o, err.message)
+            o.finish(1)
+            return
+        bridge.connect(stream)
+        if tty and o.job.tty:
+            with self.engine.lock:
+                o.job.resize_handler = lambda rows, cols: self._resize_exec(exec_id, rows, cols)
+                rows, cols = o.job.tty_size or TTY_SIZE
+            self._resize_exec(exec_id, rows, cols)
+        bridge.wait()
+        if o.job.done:
+            return
+        if bridge.escape.seen:  # detached on this side, as the CLI: the process runs on
+            o.err("read escape sequence\n")
+            o.finish(1)
+            return
+        info = self._exec_info(exec_id)
+        deadline = time.monotonic() + 2.0
+        while info.get("Running") and time.monotonic() < deadline:
+            time.sleep(0.02)
+            info = self._exec_info(exec_id)
+        code = info.get("ExitCode")
+        o.finish(int(code) if code is not None else 126)
+
+    def _resize_exec(self, exec_id: str, rows: int, cols: int) -> None:
+        try:
+            self.conn.post("/exec/{0}/resize", exec_id, params={"h": rows, "w": cols})
+        except (ApiError, DaemonUnavailable):
+            pass
+
+    def _exec_info(self, exec_id: str) -> dict[str, Any]:
+        try:
+            return self.conn.get("/exec/{0}/json", exec_id) or {}
+        except ApiError:
+            return {}
+
+    # -- looking at things ---------------------------------------------------------------------------
+
+    def cmd_ps(self, o: Writer, cmd: ParsedCommand) -> None:
+        now = time.time()
+        by_key: dict[str, list[str]] = {}
+        for item in cmd.get("filter") or []:
+            key, _, value = str(item).partition("=")
+            by_key.setdefault(key.lower(), []).append(value)
+        names = by_key.pop("name", [])
+        try:
+            listing = None
+            for key in ("before", "since"):
+                resolved = []
+                for value in by_key.get(key, []):
+                    if listing is None:
+                        listing = self.guard.listing()
+                    resolved.append(self.guard.resolve(value, listing).id)
+                if key in by_key:
+                    by_key[key] = resolved
+        except ApiError as err:
+            self.daemon_error(o, err.message)
+            o.finish(1)
+            return
+        last = int(cmd.get("last", -1)) if cmd.given("last") else -1  # type: ignore[arg-type]
+        if cmd.get("latest") and not cmd.given("last"):
+            last = 1
+        show_all = bool(cmd.get("all"))
+        try:
+            containers = self.guard.listing(
+                all=show_all or (bool(names) and last > 0), filters=by_key,
+                limit=last if last > 0 and not names else None, size=bool(cmd.get("size")))
+        except ApiError as err:
+            self.daemon_error(o, err.message)
+            o.finish(1)
+            return
+        summaries = [self.scope.summary(c) for c in containers]
+        if names:
+            summaries = [s for s in summaries if any(
+                _regex_match(v, n.lstrip("/")) or _regex_match(v, n) for v in names
+                for n in s["Names"])]
+            if last > 0:
+                summaries = summaries[:last]
+        fmt = cmd.get("format")
+        self.listing_done(o, lambda: format_containers(
+            summaries, fmt=str(fmt) if fmt is not None else None, quiet=bool(cmd.get("quiet")),
+            no_trunc=bool(cmd.get("no-trunc")), size=bool(cmd.get("size")), now=now))
+
+    def cmd_logs(self, o: Writer, cmd: ParsedCommand) -> None:
+        try:
+            owned = self.resolve(cmd.args[0])
+            inspect = self.guard.inspect(owned)
+        except ApiError as err:
+            self.daemon_error(o, err.message)
+            o.finish(1)
+            return
+        tty = bool((inspect.get("Config") or {}).get("Tty"))
+        params: dict[str, Any] = {"stdout": True, "stderr": True,
+                                  "timestamps": bool(cmd.get("timestamps")),
+                                  "follow": bool(cmd.get("follow")),
+                                  "tail": str(cmd.get("tail", "all"))}
+        for key in ("since", "until"):
+            if cmd.get(key) is not None:
+                value = _parse_time(cmd.get(key), time.time())
+                if value is not None:
+                    params[key] = f"{value:.9f}"
+        try:
+            response = self.guard.logs(owned, params)
+        except ApiError as err:
+            self.daemon_error(o, err.message)
+            o.finish(1)
+            return
+        with self.engine.lock:
+            o.job.cancel_handler = lambda: shutdown_response(response)
+            o.job.done_listeners.append(lambda _: shutdown_response(response))
+        decoders = {1: codecs.getincrementaldecoder("utf-8")("replace"),
+                    2: codecs.getincrementaldecoder("utf-8")("replace")}
+        try:
+            chunks = response.iter_content(chunk_size=None)
+            frames = ((1, c) for c in chunks) if tty else demux_chunks(chunks)
+            for kind, data in frames:
+                kind = 2 if kind == 2 else 1
+                o.write(decoders[kind].decode(data), "stderr" if kind == 2 else "stdout")
+        except (requests.exceptions.RequestException, OSError, AttributeError):
+            pass  # the stream was closed (Ctrl-C, hang-up) or broke
+        finally:
+            response.close()
+        o.finish(0)
+
+    def cmd_inspect(self, o: Writer, cmd: ParsedCommand) -> None:
+        objects: list[dict] = []
+        kinds: list[str] = []
+        failed = False
+        kind = str(cmd.get("type", "") or "")
+        container_only = cmd.command == "container inspect" or kind == "container"
+        image_only = cmd.command == "image inspect" or kind == "image"
+        listing = self.guard.listing() if not image_only else []
+        for ref in cmd.args:
+            found = None
+            if not image_only:
+                try:
+                    owned = self.guard.resolve(ref, listing)
+                    params = {"size": True} if cmd.get("size") else None
+                    found = self.scope.inspect(self.conn.get("/containers/{0}/json", owned.id,
+                                                             params=params))
+                    kinds.append("container")
+                except ApiError:
+                    found = None
+            if found is None and not container_only:
+                found = self.images.inspect(ref)
+                if found is not None:
+                    kinds.append("image")
+            if found is None:
+                failed = True
+                what = "container" if container_only else "image" if image_only else "object"
+                o.err(f"Error: No such {what}: {ref}\n")
+                continue
+            objects.append(found)
+        fmt = cmd.get("format")
+        try:
+            text = format_inspect(objects, str(fmt) if fmt is not None else None,
+                                  kind=kinds[0] if kinds else ("image" if image_only else "container"))
+        except TemplateError as err:
+            self.template_failed(o, err)
+            return
+        o.out(text if text or fmt is None else "\n")
+        o.finish(1 if failed else 0)
+
+    def cmd_top(self, o: Writer, cmd: ParsedCommand) -> None:
+        ps_args = " ".join(cmd.args[1:])
+        if ps_args and not re.fullmatch(r"[A-Za-z0-9 ,=-]{1,100}", ps_args):
+            # the daemon runs `ps` on the server with these options: only plain ones
+            self.refuse(o, Refusal(f"docker top: ps options {ps_args!r} are not allowed; use letters, "
+                                   "digits, '-', ',' and '=' (e.g. docker top NAME -o pid,args)"),
+                        code=1)
+            return
+        try:
+            owned = self.resolve(cmd.args[0])
+            top = self.guard.top(owned, {"ps_args": ps_args} if ps_args else None) or {}
+        except ApiError as err:
+            self.daemon_error(o, err.message)
+            o.finish(1)
+            return
+        rows = [list(top.get("Titles") or [])]
+        rows += [list(p) for p in top.get("Processes") or []]
+        o.out(tabwrite(rows))
+        o.finish(0)
+
+    # -- images -------------------------------------------------------------------------------------
+
+    def _pull(self, o: Writer, ref: str, *, implicit: bool, quiet: bool, stream: str,
+              job_tty: bool) -> str | None:
+        """Bring an allowed image into the learner's view; returns an error message or None."""
+        refusal = policy.check_image(self.policy, ref)
+        if refusal is not None:
+            return str(refusal)
+        familiar = normalize_ref(ref)
+        write = o.out if stream == "stdout" else o.err
+        image = self.images.present(familiar)
+        if image is not None:
+            was_hidden = familiar in self.images.hidden
+            self.images.hidden.discard(familiar)
+            for line in local_pull_lines(ref, image, implicit=implicit, was_hidden=was_hidden,
+                                         quiet=quiet):
+                write(line + "\n")
+        else:
+            if not implicit and not quiet and ":" not in ref.split("/")[-1] and "@" not in ref:
+                write("Using default tag: latest\n")
+            display = PullDisplay(write if not quiet else (lambda text: None), tty=job_tty)
+
+            def cancellable(response: Any) -> None:
+                with self.engine.lock:
+                    o.job.cancel_handler = lambda: shutdown_response(response)
+
+            try:
+                error = daemon_pull(self.conn, familiar, display, on_response=cancellable)
+            except ApiError as err:
+                return err.message
+            if error is not None:
+                return error
+            image = self.images.present(familiar) or {}
+            self.images.hidden.discard(familiar)
+            if not quiet:
+                digests = [d for d in image.get("RepoDigests") or [] if "@" in d]
+                if digests:
+                    write(f"Digest: {digests[0].split('@', 1)[1]}\n")
+                write(f"Status: Downloaded newer image for {familiar}\n")
+            if not implicit:
+                prefix = "docker.io/library/" if "/" not in familiar.rsplit(":", 1)[0] \
+                    else "docker.io/"
+                write(f"{prefix}{familiar}\n")
+        name = familiar.rsplit(":", 1)[0]
+        self.engine.publish_local("image", "pull", familiar,
+                                  {"name": name} | dict(((image or {}).get("Config") or {})
+                                                        .get("Labels") or {}))
+        return None
+
+    def cmd_pull(self, o: Writer, cmd: ParsedCommand) -> None:
+        refusal = policy.check_options(cmd) or policy.check_image(self.policy, cmd.args[0])
+        if refusal is not None:
+            self.refuse(o, refusal, code=1)
+            return
+        problem = self._pull(o, cmd.args[0], implicit=False, quiet=bool(cmd.get("quiet")),
+                             stream="stdout", job_tty=o.job.tty)
+        if problem is not None:
+            self.daemon_error(o, problem)
+            o.finish(1)
+            return
+        o.finish(0)
+
+    def cmd_images(self, o: Writer, cmd: ParsedCommand) -> None:
+        now = time.time()
+        wanted = cmd.args[0] if cmd.args else None
+        summaries = []
+        for image in self.images.listing():
+            tags = image["RepoTags"]
+            if wanted is not None:
+                repo, _, tag = wanted.partition(":")
+                tags = [t for t in tags if t.split(":")[0] == repo
+                        and (not tag or t.split(":", 1)[1] == tag)]
+                if not tags:
+                    continue
+            shown = dict(image)
+            shown["RepoTags"] = tags
+            summaries.append(shown)
+        fmt = cmd.get("format")
+        self.listing_done(o, lambda: format_images(
+            summaries, fmt=str(fmt) if fmt is not None else None, quiet=bool(cmd.get("quiet")),
+            no_trunc=bool(cmd.get("no-trunc")), digests=bool(cmd.get("digests")), now=now))
+
+    def cmd_rmi(self, o: Writer, cmd: ParsedCommand) -> None:
+        """Images are shared: `rmi` removes them from this learner's view only (see images.py)."""
+        failed = False
+        force = bool(cmd.get("force"))
+        for ref in cmd.args:
+            found = self.images.find(ref)
+            if found is None:
+                familiar = normalize_ref(ref)
+                self.daemon_error(o, f"No such image: {familiar}")
+                if not force:
+                    failed = True
+                continue
+            image, tags = found
+            by_id = normalize_ref(ref) not in (normalize_ref(t) for t in tags)
+            short = image["Id"].removeprefix("sha256:")[:12]
+            users = [c for c in self.guard.listing() if c.get("ImageID") == image["Id"]]
+            if users and not force:
+                user = users[0]
+                if by_id:
+                    running = user.get("State") == "running"
+                    kind = "running" if running else "stopped"
+                    forced = "cannot be forced" if running else "must be forced"
+                    self.daemon_error(o, f"conflict: unable to delete {short} ({forced}) - image is "
+                                         f"being used by {kind} container {user['Id'][:12]}")
+                else:
+                    self.daemon_error(o, f'conflict: unable to remove repository reference "{ref}" '
+                                         f"(must force) - container {user['Id'][:12]} is using its "
+                                         f"referenced image {short}")
+                failed = True
+                continue
+            if users and force and by_id and any(u.get("State") == "running" for u in users):
+                self.daemon_error(o, f"conflict: unable to delete {short} (cannot be forced) - image "
+                                     f"is being used by running container {users[0]['Id'][:12]}")
+                failed = True
+                continue
+            targets = [normalize_ref(t) for t in tags] if by_id else [normalize_ref(ref)]
+            for tag in targets:
+                self.images.hidden.add(tag)
+                o.out(f"Untagged: {tag}\n")
+                for digest in image.get("RepoDigests") or []:
+                    if normalize_ref(digest.split("@")[0]).rsplit(":", 1)[0] == tag.rsplit(":", 1)[0]:
+                        o.out(f"Untagged: {digest}\n")
+                self.engine.publish_local("image", "untag", image["Id"], {"name": image["Id"]})
+            remaining = [t for t in tags if normalize_ref(t) not in self.images.hidden]
+            if not remaining and not users:
+                o.out(f"Deleted: {image['Id']}\n")
+                self.engine.publish_local("image", "delete", image["Id"], {"name": image["Id"]})
+        o.finish(1 if failed else 0)
+
+    def cmd_container_prune(self, o: Writer, cmd: ParsedCommand) -> None:
+        filters: dict[str, list[str]] = {}
+        for item in cmd.get("filter") or []:
+            key, _, value = str(item).partition("=")
+            filters.setdefault(key, []).append(value)
+
+        def prune() -> None:
+            try:
+                answer = self.guard.prune(filters)
+            except ApiError as err:
+                self.daemon_error(o, err.message)
+                o.finish(1)
+                return
+            removed = answer.get("ContainersDeleted") or []
+            if removed:
+                o.out("Deleted Containers:\n" + "".join(f"{cid}\n" for cid in removed) + "\n")
+            o.out(f"Total reclaimed space: {human_size(answer.get('SpaceReclaimed') or 0)}\n")
+            o.finish(0)
+
+        if cmd.get("force"):
+            prune()
+            return
+        o.out("WARNING! This will remove all stopped containers.\nAre you sure you want to continue? "
+              "[y/N] ")
+        buffer = {"text": ""}
+        job = o.job
+
+        def answer(data: str) -> None:
+            buffer["text"] += data
+            if "\n" in buffer["text"] or "\r" in buffer["text"]:
+                reply = buffer["text"].replace("\r", "\n").split("\n", 1)[0].strip().lower()
+                job.input_handler = None
+                if reply in ("y", "yes"):
+                    prune()
+                else:
+                    o.err("container prune has been cancelled\n")
+                    o.finish(1)
+            elif job.tty:
+                o.out(data)
+
+        def eof() -> None:
+            if not job.done:
+                if not buffer["text"]:
+                    o.out("\n")
+                o.err("container prune has been cancelled\n")
+                o.finish(1)
+
+        with self.engine.lock:
+            job.input_handler = answer
+            job.eof_handler = eof
+
+    def cmd_image_prune(self, o: Writer, cmd: ParsedCommand) -> None:
+        # Images are shared by every learner: none of them is this learner's to prune.
+        o.out("Total reclaimed space: 0B\n")
+        o.finish(0)
+
+    # -- events -------------------------------------------------------------------------------------
+
+    def cmd_events(self, o: Writer, cmd: ParsedCommand) -> None:
+        fmt = cmd.get("format")
+        filters: dict[str, list[str]] = {}
+        for item in cmd.get("filter") or []:
+            key, _, value = str(item).partition("=")
+            filters.setdefault(key, []).append(value)
+        now = time.time()
+        since = _parse_time(cmd.get("since"), now)
+        until = _parse_time(cmd.get("until"), now)
+        job = o.job
+        finished = threading.Event()
+
+        def matches(event_dict: dict) -> bool:
+            attrs = event_dict["Actor"]["Attributes"]
+            for key, values in filters.items():
+                if key == "type" and event_dict["Type"] not in values:
+                    return False
+                if key == "event" and event_dict["Action"].split(":")[0] not in values:
+                    return False
+                if key == "container" and not any(
+                        v == attrs.get("name") or event_dict["Actor"]["ID"].startswith(v)
+                        for v in values):
+                    return False
+                if key == "image" and attrs.get("image") not in values:
+                    return False
+            return True
+
+        def show(event_dict: dict) -> None:
+            if not matches(event_dict):
+                return
+            try:
+                o.out(format_event(event_dict, str(fmt) if fmt is not None else None))
+            except TemplateError as err:
+                self.template_failed(o, err)
+                finished.set()
+
+        with self.engine.lock:
+            if since is not None:
+                for event in list(self.engine.history):
+                    if event.time_nano / 1e9 >= since and (until is None
+                                                           or event.time_nano / 1e9 <= until):
+                        show(event.to_dict())
+            if until is not None and until <= now:
+                o.finish(0)
+                return
+
+            def live(event: Any) -> None:
+                if not job.done:
+                    show(event.to_dict())
+
+            unsubscribe = self.engine.subscribe(live)
+            job.done_listeners.append(lambda _: (unsubscribe(), finished.set()))
+        finished.wait(None if until is None else max(0.0, until - time.time()))
+        o.finish(0)
+
+    # -- misc ---------------------------------------------------------------------------------------
+
+    def _client_version(self) -> str:
+        return (f"Client:\n Version:           {CLIENT_VERSION}\n"
+                f" API version:       {self.conn.version if self.engine.available else '1.41'}\n"
+                " Context:           default\n\n")
+
+    def cmd_version(self, o: Writer, cmd: ParsedCommand) -> None:
+        data = self.conn.get("/version") or {}
+        o.out(self._client_version())
+        o.out(f"Server:\n Engine:\n  Version:          {data.get('Version', '')}\n"
+              f"  API version:      {data.get('ApiVersion', '')} (minimum version "
+              f"{data.get('MinAPIVersion', '')})\n"
+              f"  OS/Arch:          {data.get('Os', '')}/{data.get('Arch', '')}\n")
+        o.finish(0)
+
+    def cmd_info(self, o: Writer, cmd: ParsedCommand) -> None:
+        info = self.conn.get("/info") or {}
+        containers = self.guard.listing()
+        running = sum(1 for c in containers if c.get("State") == "running")
+        paused = sum(1 for c in containers if c.get("State") == "paused")
+        o.out(
+            f"Client:\n Version:    {CLIENT_VERSION}\n Context:    default\n Debug Mode: false\n\n"
+            f"Server:\n Containers: {len(containers)}\n  Running: {running}\n  Paused: {paused}\n"
+            f"  Stopped: {len(containers) - running - paused}\n"
+            f" Images: {len(self.images.listing())}\n"
+            f" Server Version: {info.get('ServerVersion', '')}\n"
+            f" Storage Driver: {info.get('Driver', '')}\n"
+            f" Logging Driver: {info.get('LoggingDriver', '')}\n"
+            f" Cgroup Driver: {info.get('CgroupDriver', '')}\n"
+            f" Cgroup Version: {info.get('CgroupVersion', '')}\n"
+            f" Default Runtime: {info.get('DefaultRuntime', '')}\n"
+            f" Kernel Version: {info.get('KernelVersion', '')}\n"
+            f" Operating System: {info.get('OperatingSystem', '')}\n"
+            f" OSType: {info.get('OSType', '')}\n Architecture: {info.get('Architecture', '')}\n"
+            f" CPUs: {info.get('NCPU', '')}\n"
+            f" Sandbox: Lifecycle Lab ({self.policy.limits_text()} per container, at most "
+            f"{self.policy.max_containers} containers)\n")
+        o.finish(0)
+
+    def cmd_help(self, o: Writer, cmd: ParsedCommand) -> None:
+        o.out(help_text("help"))
+        o.finish(0)
+
+
+class EarlyInput:
+    """Holds what the console types (and its end of input) between `execute()` and the moment the
+    worker has its attach stream ready, then hands it over in order."""
+
+    def __init__(self, job: Job):
+        self.chunks: list[str] = []
+        self.eof = False
+        job.early_input = self  # type: ignore[attr-defined]
+        job.input_handler = self.chunks.append
+        job.eof_handler = self._eof
+
+    def _eof(self) -> None:
+        self.eof = True
+
+    def hand_over(self, job: Job) -> None:
+        job.early_input = None  # type: ignore[attr-defined]
+        for chunk in self.chunks:
+            job.send(chunk)
+        if self.eof:
+            job.close_stdin()
+
+
+class _Waiter:
+    """`POST /containers/{id}/wait?condition=...` on a thread of its own, set up before start (as
+    the CLI's waitExitOrRemoved), so an exit right after start is never missed."""
+
+    def __init__(self, cli: DockerCli, owned: Owned, condition: str):
+        self.cli = cli
+        self.owned = owned
+        self.condition = condition
+        self.code: int | None = None
+        self.error_code: int | None = None
+        self.ready = threading.Event()
+        self.done = threading.Event()
+        self._response: Any = None
+        self._cancelled = False
+        threading.Thread(target=self._run, name="lab-docker-wait", daemon=True).start()
+
+    def _run(self) -> None:
+        conn = self.cli.conn
+        try:
+            response = conn.request("POST", "/containers/{0}/wait", self.owned.id,
+                                    params={"condition": self.condition}, stream=True, timeout=None)
+            self._response = response
+            self.ready.set()
+            if self._cancelled:
+                shutdown_response(response)
+                return
+            body = response.content
+            data = json.loads(body) if body else {}
+            if data.get("Error") and data["Error"].get("Message"):
+                self.error_code = 125
+            self.code = int(data.get("StatusCode", 0))
+        except (ApiError, DaemonUnavailable, ValueError, OSError,
+                requests.exceptions.RequestException, AttributeError):
+            self.error_code = 125  # includes a stream closed by cancel()
+        finally:
+            self.ready.set()
+            self.done.set()
+
+    def wait(self, timeout: float | None) -> int | None:
+        self.done.wait(timeout)
+        return self.code
+
+    def cancel(self) -> None:
+        self._cancelled = True
+        if self._response is not None:
+            shutdown_response(self._response)

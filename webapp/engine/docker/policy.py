@@ -1,0 +1,680 @@
+"""The sandbox policy of the real-daemon engine, in one place.
+
+Learners type real `docker` commands against a real, shared Docker daemon. Everything that keeps one
+learner's commands from reaching the server, another learner, or more than their share of the
+machine is decided here, and only here:
+
+Ownership
+    Every container carries the label `lifecycle-lab.session=<session>`, where `<session>` is a
+    public hash of the sandbox id (the sandbox id itself is a secret kept in the learner's signed
+    cookie, so it never goes into a label an operator's `docker inspect` shows). Container names are
+    scoped on the daemon as `<short>-<name>` (the first 8 characters of the session) and shown bare
+    everywhere: `ps`, `inspect`, events, error messages. The command layer never touches a container
+    through anything but `Guard`: its listings are filtered by the label, and its actions take only
+    an `Owned` container, which only `Guard.resolve` hands out (by full ID, exact name or unique ID
+    prefix, among the learner's own containers). Another learner's container is "No such container".
+
+Refused, with the reason (`check_*` return a `Refusal`):
+    host paths (`-v /…:…`, `--mount type=bind`), the Docker socket, any volume or mount,
+    `--privileged`, `--cap-add`, `--device`, `--security-opt`, host namespaces (`--network`, `--pid`,
+    `--ipc`, `--uts`, `--userns host`, `--cgroupns host`), published ports, files of the server
+    (`--env-file`, `--cidfile`), resource flags (the limits are fixed), reserved `lifecycle-lab.*`
+    labels, global options that pick another daemon (`-H`, `--context`, ...), and every flag not on
+    the allow-lists below. Images come from an allow-list only (default: the image catalogue).
+
+Limits on every container (`host_config`):
+    64 MiB of memory (no swap), 64 processes, half a CPU, every capability dropped except
+    `CAPABILITIES` (what the catalogue's servers need to start as root: chown their files, switch to
+    their service user, bind a port under 1024, signal their children), `no-new-privileges`, a
+    capped json-file log (1 MiB), and at most `max_containers` containers per learner.
+
+Network:
+    Each learner gets an `internal` bridge network of their own (no route out, no other learner's
+    containers), carved as a /26 from a private pool, created with their first container and removed
+    with the sandbox.
+
+Life and death:
+    `DockerEngine.close()` (a sandbox reaped, dropped or reset) removes the learner's containers and
+    network; `sweep_orphans()` removes, at server start, everything labelled for a session that no
+    longer exists.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import random
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..cli import ParsedCommand
+from ..images import CATALOGUE, normalize_ref
+from .connection import ApiError, Connection, DaemonUnavailable
+
+LABEL = "lifecycle-lab.session"
+RESERVED_LABEL_PREFIX = "lifecycle-lab."
+NETWORK_PREFIX = "lifecycle-lab-"
+
+#: What the catalogue's images need as root (see the module docstring); everything else is dropped.
+CAPABILITIES = ("CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "NET_BIND_SERVICE", "SETGID",
+                "SETUID")
+
+#: `docker run`/`create` flags a learner may use (long names, as the parser files them).
+RUN_FLAGS = frozenset({
+    "attach", "detach", "detach-keys", "entrypoint", "env", "expose", "hostname", "init",
+    "interactive", "label", "name", "network", "pull", "quiet", "restart", "rm", "sig-proxy",
+    "stop-signal", "stop-timeout", "tty", "user", "workdir",
+})
+EXEC_FLAGS = frozenset({"detach", "detach-keys", "env", "interactive", "tty", "user", "workdir"})
+#: Global options that are harmless; the rest (-H, --context, --config, --tls...) would pick another
+#: daemon or read the server's files.
+GLOBAL_OPTIONS = frozenset({"debug", "log-level"})
+
+# Why each dangerous flag is refused, in the learner's words.
+WHY = {
+    "privileged": "--privileged would give the container every capability and the server's devices",
+    "cap-add": "--cap-add is not allowed: containers run with a fixed, minimal set of capabilities",
+    "device": "--device would hand a device of the server to the container",
+    "security-opt": "--security-opt is not allowed: the sandbox fixes the security options "
+                    "(no-new-privileges)",
+    "env-file": "--env-file would read a file on the server; pass variables with -e NAME=value",
+    "cidfile": "--cidfile would write a file on the server",
+    "publish": "publishing ports (-p) is not allowed: containers run on an isolated network of their "
+               "own, with no way in from outside",
+    "publish-all": "publishing ports (-P) is not allowed: containers run on an isolated network of "
+                   "their own, with no way in from outside",
+    "volumes-from": "--volumes-from is not allowed: volumes are not available in this sandbox",
+    "volume-driver": "volumes are not available in this sandbox",
+    "tmpfs": "--tmpfs is not allowed in this sandbox",
+    "link": "--link is not allowed: containers only see each other on your own network",
+    "add-host": "--add-host is not allowed in this sandbox",
+    "dns": "DNS settings are fixed by the sandbox",
+    "runtime": "--runtime is not allowed: the sandbox picks the container runtime",
+    "cgroup-parent": "--cgroup-parent is not allowed: the sandbox places containers itself",
+    "group-add": "--group-add is not allowed in this sandbox",
+    "sysctl": "--sysctl is not allowed in this sandbox",
+    "ulimit": "--ulimit is not allowed: the sandbox fixes the limits",
+    "log-driver": "logging settings are fixed by the sandbox",
+    "log-opt": "logging settings are fixed by the sandbox",
+    "platform": "--platform is not allowed: the sandbox serves its own images",
+}
+RESOURCE_FLAGS = frozenset({
+    "memory", "memory-swap", "memory-reservation", "memory-swappiness", "kernel-memory", "cpus",
+    "cpu-shares", "cpu-period", "cpu-quota", "cpu-rt-period", "cpu-rt-runtime", "cpuset-cpus",
+    "cpuset-mems", "pids-limit", "blkio-weight", "blkio-weight-device", "device-read-bps",
+    "device-write-bps", "device-read-iops", "device-write-iops", "oom-kill-disable", "oom-score-adj",
+    "shm-size", "storage-opt", "gpus", "device-cgroup-rule",
+})
+NAMESPACE_FLAGS = {
+    "network": "--network host would put the container on the server's own network",
+    "pid": "--pid host would let the container see and signal the server's processes",
+    "ipc": "--ipc host would share the server's inter-process communication",
+    "uts": "--uts host would let the container change the server's host name",
+    "userns": "--userns host would turn off user-namespace remapping",
+    "cgroupns": "--cgroupns host would show the container the server's control groups",
+}
+SOCKET_WHY = ("the Docker socket would give the container control of the whole Docker daemon, and "
+              "with it of the server")
+BIND_WHY = ("bind mounts of the server's files and folders are not allowed: the container could "
+            "read or change them")
+VOLUME_WHY = "volumes are not available in this sandbox (they live on the server's disk)"
+
+NAME_RE = re.compile(r"^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
+INVALID_NAME = "Invalid container name ({}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A request the sandbox refuses; `message` says why, for the learner."""
+
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The limits (see the module docstring); tests and deployments may change them."""
+
+    images: frozenset[str] = frozenset(CATALOGUE)
+    memory: int = 64 << 20
+    pids: int = 64
+    nano_cpus: int = 500_000_000
+    capabilities: tuple[str, ...] = CAPABILITIES
+    max_containers: int = 20
+    subnet_pool: str = "10.213.0.0/16"
+    subnet_prefix: int = 26
+    log_max_size: str = "1m"
+
+    @classmethod
+    def from_settings(cls, images: str | None = None, max_containers: int | None = None,
+                      subnet_pool: str | None = None) -> Policy:
+        """The policy from `LAB_DOCKER_*` settings (None: the default)."""
+        kwargs: dict[str, Any] = {}
+        if images:
+            kwargs["images"] = frozenset(normalize_ref(r.strip()) for r in images.split(",")
+                                         if r.strip())
+        if max_containers:
+            kwargs["max_containers"] = int(max_containers)
+        if subnet_pool:
+            ipaddress.ip_network(subnet_pool)  # raises ValueError when malformed
+            kwargs["subnet_pool"] = subnet_pool
+        return cls(**kwargs)
+
+    def limits_text(self) -> str:
+        return (f"{self.memory >> 20} MiB of memory, {self.pids} processes, "
+                f"{self.nano_cpus / 1e9:g} CPU")
+
+
+# --------------------------------------------------------------------------------------------------
+# Checks on a parsed command (pure: no daemon)
+# --------------------------------------------------------------------------------------------------
+
+
+def check_global(cmd: ParsedCommand) -> Refusal | None:
+    for name in cmd.global_options:
+        if name not in GLOBAL_OPTIONS:
+            return Refusal(f"the global option --{name} is not allowed: this console always talks to "
+                           "its own sandbox")
+    return None
+
+
+def check_run(cmd: ParsedCommand) -> Refusal | None:
+    """`docker run` / `create` options."""
+    for name, value in cmd.options.items():
+        if name in RUN_FLAGS:
+            if name == "network":
+                values = value if isinstance(value, list) else [value]
+                for v in values:
+                    if str(v) == "host":
+                        return Refusal(NAMESPACE_FLAGS["network"])
+                    if str(v) not in ("none", "default"):
+                        return Refusal(f"--network {v} is not allowed: containers run on your own "
+                                       "isolated network (or use --network none)")
+            if name == "label":
+                for item in value if isinstance(value, list) else [value]:
+                    if str(item).startswith(RESERVED_LABEL_PREFIX):
+                        return Refusal(f"labels starting with {RESERVED_LABEL_PREFIX!r} are reserved "
+                                       "for the sandbox")
+            continue
+        refusal = _flag_refusal(name, value)
+        if refusal is not None:
+            return refusal
+    return None
+
+
+def check_exec(cmd: ParsedCommand) -> Refusal | None:
+    for name, value in cmd.options.items():
+        if name in EXEC_FLAGS:
+            continue
+        refusal = _flag_refusal(name, value)
+        if refusal is not None:
+            return refusal
+    return None
+
+
+def check_options(cmd: ParsedCommand, allowed: Iterable[str] | None = None) -> Refusal | None:
+    """Other commands: every flag is harmless unless listed as refused (e.g. `pull --all-tags`)."""
+    if cmd.command == "pull" and cmd.get("all-tags"):
+        return Refusal("pull --all-tags is not allowed: only the sandbox's listed images can be pulled")
+    if allowed is not None:
+        for name, value in cmd.options.items():
+            if name not in allowed:
+                refusal = _flag_refusal(name, value)
+                if refusal is not None:
+                    return refusal
+    return None
+
+
+def _flag_refusal(name: str, value: object) -> Refusal:
+    values = [str(v) for v in (value if isinstance(value, list) else [value])]
+    if name == "volume":
+        for spec in values:
+            if "docker.sock" in spec:
+                return Refusal(SOCKET_WHY)
+        for spec in values:
+            source = spec.split(":", 1)[0] if ":" in spec else ""
+            if source.startswith(("/", ".")):
+                return Refusal(BIND_WHY)
+        return Refusal(VOLUME_WHY)
+    if name == "mount":
+        for spec in values:
+            if "docker.sock" in spec:
+                return Refusal(SOCKET_WHY)
+        for spec in values:
+            fields = dict(part.split("=", 1) if "=" in part else (part, "")
+                          for part in spec.split(","))
+            if fields.get("type", "volume") == "bind":
+                return Refusal(BIND_WHY)
+        return Refusal(VOLUME_WHY)
+    if name in NAMESPACE_FLAGS:
+        if "host" in values:
+            return Refusal(NAMESPACE_FLAGS[name])
+        return Refusal(f"--{name} is not allowed in this sandbox: the sandbox sets up the container's "
+                       "namespaces itself")
+    if name in WHY:
+        return Refusal(WHY[name])
+    if name in RESOURCE_FLAGS:
+        return Refusal(f"--{name} is not allowed: the sandbox fixes every container's resources "
+                       f"({Policy().limits_text()})")
+    return Refusal(f"the flag --{name} is not allowed in this sandbox")
+
+
+def check_image(policy: Policy, ref: str) -> Refusal | None:
+    """Only images on the allow-list (familiar `repository:tag` form)."""
+    if "@" in ref:
+        return Refusal(f"image '{ref}': images by digest are not allowed; use one of the sandbox's "
+                       f"images ({allowed_images_text(policy)})")
+    if normalize_ref(ref) in policy.images:
+        return None
+    return Refusal(f"image '{normalize_ref(ref)}' is not available in this sandbox; its images are: "
+                   f"{allowed_images_text(policy)}")
+
+
+def allowed_images_text(policy: Policy) -> str:
+    return ", ".join(sorted(r.removesuffix(":latest") for r in policy.images))
+
+
+def validate_name(name: str) -> ApiError | None:
+    """Docker's own rule for container names, applied to the learner's bare name (the scoped name
+    on the daemon would otherwise accept `_under` or `x`)."""
+    if not NAME_RE.match(name):
+        return ApiError(400, INVALID_NAME.format(name))
+    return None
+
+
+# --------------------------------------------------------------------------------------------------
+# A learner's scope: label, names, and what the learner is shown
+# --------------------------------------------------------------------------------------------------
+
+
+def session_label(sandbox_id: str) -> str:
+    """The public session value for a sandbox id (its secret never goes into a label)."""
+    return hashlib.sha256(f"lifecycle-lab:{sandbox_id}".encode()).hexdigest()[:20]
+
+
+@dataclass
+class Scope:
+    """One learner: their label value, name prefix, network, and the rewriting of what they see."""
+
+    session: str
+    prefix: str = field(init=False)
+    _re: re.Pattern[str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.prefix = self.session[:8]
+        self._re = re.compile(r"(?<![0-9A-Za-z_.-])" + re.escape(self.prefix) + "-")
+
+    @property
+    def label(self) -> str:
+        return f"{LABEL}={self.session}"
+
+    @property
+    def network(self) -> str:
+        return f"{NETWORK_PREFIX}{self.prefix}"
+
+    def filters(self, extra: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
+        """API filters that keep to this learner's containers (plus `extra`, ANDed)."""
+        out = {key: list(values) for key, values in (extra or {}).items()}
+        out.setdefault("label", []).append(self.label)
+        return out
+
+    def scoped(self, name: str) -> str:
+        return f"{self.prefix}-{name.lstrip('/')}"
+
+    def bare(self, name: str) -> str:
+        slash = name.startswith("/")
+        core = name[1:] if slash else name
+        if core.startswith(self.prefix + "-"):
+            core = core[len(self.prefix) + 1:]
+        return ("/" if slash else "") + core
+
+    def owns_name(self, name: str) -> bool:
+        return name.lstrip("/").startswith(self.prefix + "-")
+
+    def text(self, text: str) -> str:
+        """Daemon text (an error message) with every scoped name shown bare."""
+        return self._re.sub("", text) if text else text
+
+    def labels(self, labels: dict[str, str] | None) -> dict[str, str] | None:
+        if labels is None:
+            return None
+        return {k: v for k, v in labels.items() if k != LABEL}
+
+    def summary(self, data: dict[str, Any]) -> dict[str, Any]:
+        """A `GET /containers/json` element as the learner sees it."""
+        out = dict(data)
+        out["Names"] = [self.bare(n) for n in data.get("Names") or []]
+        if "Labels" in out:
+            out["Labels"] = self.labels(out["Labels"]) or {}
+        return out
+
+    def inspect(self, data: dict[str, Any]) -> dict[str, Any]:
+        """`GET /containers/{id}/json` as the learner sees it."""
+        out = dict(data)
+        out["Name"] = self.bare(data.get("Name", ""))
+        config = dict(data.get("Config") or {})
+        if "Labels" in config:
+            config["Labels"] = self.labels(config["Labels"]) or {}
+        out["Config"] = config
+        return out
+
+    def event_attributes(self, attrs: dict[str, str]) -> dict[str, str]:
+        out = {k: v for k, v in attrs.items() if k != LABEL}
+        for key in ("name", "oldName"):
+            if key in out:
+                out[key] = self.bare(out[key])
+        return out
+
+
+# --------------------------------------------------------------------------------------------------
+# Container settings
+# --------------------------------------------------------------------------------------------------
+
+
+def host_config(policy: Policy, scope: Scope, *, restart: str, retries: int, auto_remove: bool,
+                init: bool | None, network: str | None) -> dict[str, Any]:
+    """The HostConfig of every container: the learner's few choices, then the sandbox's limits."""
+    return {
+        "RestartPolicy": {"Name": restart, "MaximumRetryCount": retries} if restart != "no"
+        else {"Name": "no", "MaximumRetryCount": 0},
+        "AutoRemove": auto_remove,
+        "Init": init,
+        "NetworkMode": "none" if network == "none" else scope.network,
+        "Memory": policy.memory,
+        "MemorySwap": policy.memory,
+        "PidsLimit": policy.pids,
+        "NanoCpus": policy.nano_cpus,
+        "CapDrop": ["ALL"],
+        "CapAdd": list(policy.capabilities),
+        "SecurityOpt": ["no-new-privileges"],
+        "Privileged": False,
+        "PublishAllPorts": False,
+        "ReadonlyRootfs": False,
+        "LogConfig": {"Type": "json-file", "Config": {"max-size": policy.log_max_size,
+                                                       "max-file": "1"}},
+    }
+
+
+POLICY_WARNING_WORDS = ("memory", "swap", "pids", "cpu", "CPU", "capabilit", "oom")
+
+
+def learner_warnings(warnings: Iterable[str] | None) -> list[str]:
+    """Create warnings worth showing: those caused by the sandbox's own limits are not the learner's
+    doing (a kernel without swap accounting warns about every memory limit) and are dropped."""
+    return [w for w in warnings or [] if not any(word in w for word in POLICY_WARNING_WORDS)]
+
+
+# --------------------------------------------------------------------------------------------------
+# Guard: the only way the command layer reaches containers
+# --------------------------------------------------------------------------------------------------
+
+
+class NotFound(ApiError):
+    def __init__(self, message: str):
+        super().__init__(404, message)
+
+
+@dataclass(frozen=True)
+class Owned:
+    """A container of this learner (only `Guard.resolve`/`create` make these)."""
+
+    id: str
+    name: str  # bare
+    summary: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+class Guard:
+    """Container operations for one learner; every one is limited to the learner's own containers."""
+
+    def __init__(self, connection: Connection, policy: Policy, scope: Scope):
+        self.conn = connection
+        self.policy = policy
+        self.scope = scope
+        self._network_ready = False
+
+    # -- seeing ----------------------------------------------------------------------------------------
+
+    def listing(self, *, all: bool = True, filters: dict[str, list[str]] | None = None,
+                limit: int | None = None, size: bool = False) -> list[dict[str, Any]]:
+        """The learner's containers, newest first, as the daemon lists them (names still scoped)."""
+        params: dict[str, Any] = {"all": all, "filters": self.scope.filters(filters), "size": size}
+        if limit is not None and limit > 0:
+            params["limit"] = limit
+        data = self.conn.get("/containers/json", params=params) or []
+        return [c for c in data if any(self.scope.owns_name(n) for n in c.get("Names") or [])
+                and (c.get("Labels") or {}).get(LABEL) == self.scope.session]
+
+    def resolve(self, ref: str, listing: list[dict[str, Any]] | None = None) -> Owned:
+        """A container argument, as the daemon resolves one (full ID, exact name, unique ID prefix),
+        among the learner's containers only."""
+        if ref == "":
+            raise NotFound("No such container: ")
+        containers = listing if listing is not None else self.listing()
+        for c in containers:
+            if c["Id"] == ref:
+                return self._owned(c)
+        wanted = self.scope.scoped(ref)
+        for c in containers:
+            if any(n.lstrip("/") == wanted for n in c.get("Names") or []):
+                return self._owned(c)
+        if re.fullmatch(r"[0-9a-f]+", ref):
+            matches = [c for c in containers if c["Id"].startswith(ref)]
+            if len(matches) > 1:
+                raise ApiError(400, f"multiple IDs found with provided prefix: {ref}")
+            if matches:
+                return self._owned(matches[0])
+        raise NotFound(f"No such container: {ref}")
+
+    def _owned(self, summary: dict[str, Any]) -> Owned:
+        names = summary.get("Names") or ["/"]
+        return Owned(summary["Id"], self.scope.bare(names[0]).lstrip("/"), summary)
+
+    def inspect(self, owned: Owned) -> dict[str, Any]:
+        """The raw inspect data (scoped names; `Scope.inspect` shows it to the learner)."""
+        return self.conn.get("/containers/{0}/json", owned.id)
+
+    def count(self) -> int:
+        return len(self.listing())
+
+    # -- making ----------------------------------------------------------------------------------------
+
+    def create(self, config: dict[str, Any], name: str | None, *, restart: str, retries: int,
+               auto_remove: bool, init: bool | None, network: str | None,
+               taken: Callable[[], set[str]] | None = None) -> tuple[Owned, list[str]]:
+        """Create a container with the learner's config and the sandbox's label and limits.
+
+        Returns it and the daemon's warnings worth showing. Raises ApiError (as the daemon would) or
+        a Refusal-carrying ApiError when the learner is at their container cap.
+        """
+        if name is not None:
+            problem = validate_name(name)
+            if problem is not None:
+                raise problem
+        existing = self.listing()
+        if len(existing) >= self.policy.max_containers:
+            raise LimitReached(f"this sandbox already has {len(existing)} containers, its limit: "
+                               "remove some first (docker rm, docker container prune)")
+        if name is None:
+            used = {self.scope.bare(n).lstrip("/") for c in existing for n in c.get("Names") or []}
+            name = _generated_name(used)
+        if network != "none":
+            self.ensure_network()
+        body = dict(config)
+        labels = dict(body.get("Labels") or {})
+        labels[LABEL] = self.scope.session
+        body["Labels"] = labels
+        body["HostConfig"] = host_config(self.policy, self.scope, restart=restart, retries=retries,
+                                         auto_remove=auto_remove, init=init, network=network)
+        created = self.conn.post("/containers/create", params={"name": self.scope.scoped(name)},
+                                 body=body)
+        return (Owned(created["Id"], name, {}), learner_warnings(created.get("Warnings")))
+
+    def ensure_network(self) -> None:
+        """The learner's isolated network: an internal bridge on a /26 of the pool of its own."""
+        if self._network_ready:
+            return
+        name = self.scope.network
+        try:
+            self.conn.get("/networks/{0}", name)
+            self._network_ready = True
+            return
+        except ApiError as err:
+            if err.status != 404:
+                raise
+        pool = ipaddress.ip_network(self.policy.subnet_pool)
+        used = set()
+        for net in self.conn.get("/networks") or []:
+            for conf in ((net.get("IPAM") or {}).get("Config") or []):
+                if conf.get("Subnet"):
+                    try:
+                        used.add(ipaddress.ip_network(conf["Subnet"], strict=False))
+                    except ValueError:
+                        pass
+        blocks = [b for b in pool.subnets(new_prefix=self.policy.subnet_prefix)
+                  if not any(b.overlaps(u) for u in used)]
+        random.shuffle(blocks)
+        last: ApiError | None = None
+        for block in blocks[:8]:
+            try:
+                self.conn.post("/networks/create", body={
+                    "Name": name, "Driver": "bridge", "Internal": True, "CheckDuplicate": True,
+                    "Labels": {LABEL: self.scope.session},
+                    "IPAM": {"Driver": "default", "Config": [{"Subnet": str(block)}]},
+                })
+                self._network_ready = True
+                return
+            except ApiError as err:
+                if err.status == 409 or "already exists" in err.message:
+                    self._network_ready = True
+                    return
+                last = err  # overlapping with a network made in the meantime: try another block
+        raise last or ApiError(500, f"no free subnet left in {self.policy.subnet_pool} for the "
+                                    "sandbox's network")
+
+    # -- acting ------------------------------------------------------------------------------------------
+
+    def post(self, owned: Owned, action: str, *, params: dict[str, Any] | None = None,
+             timeout: float | None | str = "default") -> Any:
+        """`POST /containers/{id}/<action>` (start, stop, kill, pause, unpause, restart, wait,
+        resize, rename) on one of the learner's containers."""
+        return self.conn.post("/containers/{0}/" + action, owned.id, params=params, timeout=timeout)
+
+    def rename(self, owned: Owned, new: str) -> None:
+        problem = validate_name(new)
+        if problem is not None:
+            raise problem
+        self.conn.post("/containers/{0}/rename", owned.id, params={"name": self.scope.scoped(new)})
+
+    def remove(self, owned: Owned, *, force: bool) -> None:
+        self.conn.delete("/containers/{0}", owned.id, params={"force": force, "v": True})
+
+    def prune(self, filters: dict[str, list[str]] | None = None) -> dict[str, Any]:
+        """`docker container prune`, limited by the learner's label."""
+        return self.conn.post("/containers/prune",
+                              params={"filters": self.scope.filters(filters)}) or {}
+
+    def attach(self, owned: Owned, params: dict[str, Any]) -> Any:
+        return self.conn.hijack("/containers/{0}/attach", owned.id, params=params)
+
+    def logs(self, owned: Owned, params: dict[str, Any]) -> Any:
+        return self.conn.request("GET", "/containers/{0}/logs", owned.id, params=params,
+                                 stream=True, timeout=None if params.get("follow") else "default")
+
+    def top(self, owned: Owned, params: dict[str, Any] | None = None) -> Any:
+        return self.conn.get("/containers/{0}/top", owned.id, params=params)
+
+    def exec_create(self, owned: Owned, body: dict[str, Any]) -> str:
+        return self.conn.post("/containers/{0}/exec", owned.id, body=body)["Id"]
+
+    # -- the end -----------------------------------------------------------------------------------------
+
+    def remove_all(self) -> list[str]:
+        """Remove every container of this learner, and their network (sandbox reaped)."""
+        removed = [c["Id"] for c in self.listing()]
+        _remove_containers(self.conn, removed)
+        remove_networks(self.conn, {self.scope.session})
+        self._network_ready = False
+        return removed
+
+
+class LimitReached(ApiError):
+    def __init__(self, message: str):
+        super().__init__(403, message)
+
+
+def _generated_name(used: set[str]) -> str:
+    from ..sim.names import generate
+
+    rng = random.Random()
+    for retry in range(12):
+        name = generate(rng, min(retry, 1))
+        if name not in used:
+            return name
+    return generate(rng, 1) + str(rng.randrange(1000))
+
+
+def _remove_containers(conn: Connection, ids: list[str], timeout: float = 30.0) -> None:
+    """Remove these containers (force), waiting out removals already in progress (--rm)."""
+    import time
+
+    pending = list(ids)
+    deadline = time.monotonic() + timeout
+    while pending:
+        busy = []
+        for cid in pending:
+            try:
+                conn.delete("/containers/{0}", cid, params={"force": True, "v": True}, timeout=60)
+            except ApiError as err:
+                if err.status == 404:
+                    continue
+                if err.status == 409 and time.monotonic() < deadline:  # being removed already
+                    busy.append(cid)
+                    continue
+                raise
+        pending = busy
+        if pending:
+            time.sleep(0.1)
+
+
+def remove_networks(conn: Connection, sessions: set[str] | None) -> None:
+    """Remove the sandbox networks of these sessions (None: of every session)."""
+    nets = conn.get("/networks", params={"filters": {"label": [LABEL]}}) or []
+    for net in nets:
+        value = (net.get("Labels") or {}).get(LABEL)
+        if sessions is None or value in sessions:
+            try:
+                conn.delete("/networks/{0}", net["Id"])
+            except ApiError:
+                pass  # in use by a container being removed; the next sweep takes it
+
+
+def sweep_orphans(conn: Connection, live: set[str]) -> list[str]:
+    """Remove every container (and network) labelled for a session not in `live`; returns the IDs.
+
+    Run when the server starts: containers of sandboxes that no longer exist (a crash, a restart
+    after their learners left) would otherwise run forever.
+    """
+    removed = []
+    containers = conn.get("/containers/json", params={"all": True,
+                                                      "filters": {"label": [LABEL]}}) or []
+    for c in containers:
+        value = (c.get("Labels") or {}).get(LABEL)
+        if value is not None and value not in live:
+            removed.append(c["Id"])
+    _remove_containers(conn, removed)
+    nets = conn.get("/networks", params={"filters": {"label": [LABEL]}}) or []
+    stale = {(n.get("Labels") or {}).get(LABEL) for n in nets} - live - {None}
+    if stale:
+        remove_networks(conn, stale)
+    return removed
+
+
+__all__ = [
+    "CAPABILITIES", "LABEL", "DaemonUnavailable", "Guard", "LimitReached", "NotFound", "Owned",
+    "Policy", "Refusal", "Scope", "check_exec", "check_global", "check_image", "check_options",
+    "check_run", "host_config", "session_label", "sweep_orphans", "validate_name",
+]
