@@ -30,8 +30,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from ..cli import CliError, parse_argv, split_line
 from ..clock import Clock, RealClock, VirtualClock
+from ..console_line import parse_console_line
 from ..events import Event
 from ..job import Job, Result
 from ..sim.engine import CommandRecord
@@ -42,7 +42,6 @@ from .policy import Guard, Policy, Scope, session_label
 
 log = logging.getLogger(__name__)
 
-MAX_LINE = 4096
 HISTORY = 10_000
 SETTLE = 0.3  # seconds a runner lets pass after a command before reading events (as the CLI runner)
 
@@ -259,36 +258,9 @@ class DockerEngine:
             started=started, finished=self.clock.now()))
 
     def _dispatch(self, job: Job, line: str, *, inline: bool) -> None:
-        if len(line) > MAX_LINE:
-            job.write_err(f"bash: input line too long ({len(line)} characters; at most {MAX_LINE})\n")
-            job.finish(2)
-            return
-        if not line.strip():
-            job.finish(0)
-            return
-        try:
-            argv = split_line(line)
-        except CliError as err:
-            job.write_out(err.stdout)
-            job.write_err(err.stderr)
-            job.finish(err.exit_code)
-            return
-        if not argv:
-            job.finish(0)
-            return
-        if argv[0] != "docker":
-            job.write_err(f"bash: {argv[0]}: command not found\n")
-            job.finish(127)
-            return
-        try:
-            cmd = parse_argv(argv[1:])
-        except CliError as err:
-            job.write_out(err.stdout)
-            job.write_err(err.stderr)
-            job.finish(err.exit_code)
-            return
-        job.parsed = cmd
-        self.cli.dispatch(job, cmd, inline=inline)
+        cmd = parse_console_line(job, line)
+        if cmd is not None:
+            self.cli.dispatch(job, cmd, inline=inline)
 
     def background(self, job: Job, work: Callable[[Writer], None], *, inline: bool) -> None:
         """Run a command that waits: here (inline) or on a worker thread that finishes the job."""

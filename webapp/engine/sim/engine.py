@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..cli import CliError, parse_argv, split_line
 from ..clock import Clock, VirtualClock
+from ..console_line import parse_console_line
 from ..events import Event
 from ..job import Job, Result
 from .commands import SimCli
@@ -25,7 +25,6 @@ from .views import container_summary
 
 log = logging.getLogger(__name__)
 
-MAX_LINE = 4096
 HISTORY = 10_000
 
 
@@ -115,37 +114,9 @@ class SimEngine:
             started=started, finished=self.clock.now()))
 
     def _dispatch(self, job: Job, line: str) -> None:
-        if len(line) > MAX_LINE:
-            job.write_err(f"bash: input line too long ({len(line)} characters; at most {MAX_LINE})\n")
-            job.finish(2)
-            return
-        if not line.strip():
-            job.finish(0)
-            return
-        try:
-            argv = split_line(line)
-        except CliError as err:
-            job.write_out(err.stdout)
-            job.write_err(err.stderr)
-            job.finish(err.exit_code)
-            return
-        if not argv:
-            job.finish(0)
-            return
-        if argv[0] != "docker":
-            word = argv[0]
-            job.write_err(f"bash: {word}: command not found\n")
-            job.finish(127)
-            return
-        try:
-            cmd = parse_argv(argv[1:])
-        except CliError as err:
-            job.write_out(err.stdout)
-            job.write_err(err.stderr)
-            job.finish(err.exit_code)
-            return
-        job.parsed = cmd
-        self.cli.dispatch(job, cmd)
+        cmd = parse_console_line(job, line)
+        if cmd is not None:
+            self.cli.dispatch(job, cmd)
 
     def run(self, line: str, *, stdin: str | None = None, tty: bool = False,
             timeout: float = 600.0) -> Result:
