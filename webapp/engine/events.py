@@ -6,8 +6,13 @@ and the real-daemon engine are interchangeable behind them.
 
 from __future__ import annotations
 
+import logging
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -52,3 +57,29 @@ class Event:
             time_nano=int(time_nano),
             scope=str(data.get("scope", "local")),
         )
+
+
+class EventLog:
+    """An engine's events: the recent history and the live subscribers, the same for both engines."""
+
+    def __init__(self, maxlen: int):
+        self.history: deque[Event] = deque(maxlen=maxlen)
+        self._subscribers: list[Callable[[Event], None]] = []
+
+    def publish(self, event: Event) -> None:
+        self.history.append(event)
+        for subscriber in list(self._subscribers):
+            try:
+                subscriber(event)
+            except Exception:  # a broken listener must not break the engine
+                log.exception("event subscriber failed")
+
+    def subscribe(self, callback: Callable[[Event], None]) -> Callable[[], None]:
+        """Call `callback` for every event from now on; returns the function that unsubscribes."""
+        self._subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            if callback in self._subscribers:
+                self._subscribers.remove(callback)
+
+        return unsubscribe

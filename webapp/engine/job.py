@@ -28,6 +28,29 @@ class Result:
         return {"exit_code": self.exit_code, "stdout": self.stdout, "stderr": self.stderr}
 
 
+@dataclass(frozen=True)
+class CommandRecord:
+    """A console line the learner ran, as lesson checks see it (both engines keep these)."""
+
+    line: str
+    command: str | None  # the parsed docker command ("run", "ps", "container prune", ...) or None
+    options: dict[str, Any]
+    args: list[str]
+    exit_code: int
+    started: float
+    finished: float
+
+    @classmethod
+    def of(cls, job: Job, started: float, finished: float) -> CommandRecord:
+        parsed = job.parsed
+        return cls(
+            line=job.line, command=parsed.command if parsed is not None else None,
+            options=dict(parsed.options) if parsed is not None else {},
+            args=list(parsed.args) if parsed is not None else [],
+            exit_code=job.exit_code if job.exit_code is not None else -1,
+            started=started, finished=finished)
+
+
 class Job:
     """One docker CLI invocation: output out, keystrokes in, an exit code at the end."""
 

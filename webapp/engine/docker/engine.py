@@ -32,9 +32,8 @@ from typing import Any
 
 from ..clock import Clock, RealClock, VirtualClock
 from ..console_line import parse_console_line
-from ..events import Event
-from ..job import Job, Result
-from ..sim.engine import CommandRecord
+from ..events import Event, EventLog
+from ..job import CommandRecord, Job, Result
 from .connection import ApiError, Connection, DaemonUnavailable
 from .events import DaemonMonitor, EventFeed
 from .images import ImageView
@@ -95,9 +94,9 @@ class DockerEngine:
         if isinstance(self.clock, VirtualClock):
             raise TypeError("the docker engine runs on real time (a RealClock or a live HybridClock)")
         self.session = session
-        self.history: deque[Event] = deque(maxlen=HISTORY)
+        self.events = EventLog(HISTORY)
+        self.history: deque[Event] = self.events.history
         self.commands: deque[CommandRecord] = deque(maxlen=HISTORY)
-        self._subscribers: list[Callable[[Event], None]] = []
         self._notice_listeners: list[Callable[[str], None]] = []
         self.conn = connection or Connection()
         self.policy = policy or Policy()
@@ -146,22 +145,11 @@ class DockerEngine:
 
     def _publish(self, event: Event) -> None:
         with self.lock:
-            self.history.append(event)
-            for subscriber in list(self._subscribers):
-                try:
-                    subscriber(event)
-                except Exception:  # a broken listener must not break the engine
-                    log.exception("event subscriber failed")
+            self.events.publish(event)
 
     def subscribe(self, callback: Callable[[Event], None]) -> Callable[[], None]:
         """Call `callback` for every event from now on; returns the function that unsubscribes."""
-        self._subscribers.append(callback)
-
-        def unsubscribe() -> None:
-            if callback in self._subscribers:
-                self._subscribers.remove(callback)
-
-        return unsubscribe
+        return self.events.subscribe(callback)
 
     def subscribe_notices(self, callback: Callable[[str], None]) -> Callable[[], None]:
         """Call `callback(text)` with messages for the learner's console that no command printed
@@ -249,13 +237,7 @@ class DockerEngine:
         return job
 
     def _record(self, job: Job, started: float) -> None:
-        parsed = job.parsed
-        self.commands.append(CommandRecord(
-            line=job.line, command=parsed.command if parsed is not None else None,
-            options=dict(parsed.options) if parsed is not None else {},
-            args=list(parsed.args) if parsed is not None else [],
-            exit_code=job.exit_code if job.exit_code is not None else -1,
-            started=started, finished=self.clock.now()))
+        self.commands.append(CommandRecord.of(job, started, self.clock.now()))
 
     def _dispatch(self, job: Job, line: str, *, inline: bool) -> None:
         cmd = parse_console_line(job, line)

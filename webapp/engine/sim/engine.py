@@ -12,13 +12,12 @@ import random
 import threading
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from ..clock import Clock, VirtualClock
 from ..console_line import parse_console_line
-from ..events import Event
-from ..job import Job, Result
+from ..events import Event, EventLog
+from ..job import CommandRecord, Job, Result
 from .commands import SimCli
 from .daemon import Daemon, Limits
 from .views import container_summary
@@ -26,19 +25,6 @@ from .views import container_summary
 log = logging.getLogger(__name__)
 
 HISTORY = 10_000
-
-
-@dataclass(frozen=True)
-class CommandRecord:
-    """A console line the learner ran, as lesson checks see it."""
-
-    line: str
-    command: str | None  # the parsed docker command ("run", "ps", "container prune", ...) or None
-    options: dict[str, Any]
-    args: list[str]
-    exit_code: int
-    started: float
-    finished: float
 
 
 class SimEngine:
@@ -52,31 +38,20 @@ class SimEngine:
         self.clock = clock or VirtualClock()
         self.lock = lock or threading.RLock()
         self.rng = random.Random(seed)
-        self.history: deque[Event] = deque(maxlen=HISTORY)
+        self.events = EventLog(HISTORY)
+        self.history: deque[Event] = self.events.history
         self.commands: deque[CommandRecord] = deque(maxlen=HISTORY)
-        self._subscribers: list[Callable[[Event], None]] = []
         self.daemon = Daemon(self.clock, emit=self._publish, rng=self.rng, images=images, limits=limits)
         self.cli = SimCli(self)
 
     # -- events -----------------------------------------------------------------------------------
 
     def _publish(self, event: Event) -> None:
-        self.history.append(event)
-        for subscriber in list(self._subscribers):
-            try:
-                subscriber(event)
-            except Exception:  # a broken listener must not break the engine
-                log.exception("event subscriber failed")
+        self.events.publish(event)
 
     def subscribe(self, callback: Callable[[Event], None]) -> Callable[[], None]:
         """Call `callback` for every event from now on; returns the function that unsubscribes."""
-        self._subscribers.append(callback)
-
-        def unsubscribe() -> None:
-            if callback in self._subscribers:
-                self._subscribers.remove(callback)
-
-        return unsubscribe
+        return self.events.subscribe(callback)
 
     # -- commands ---------------------------------------------------------------------------------
 
@@ -105,13 +80,7 @@ class SimEngine:
         return job
 
     def _record(self, job: Job, started: float) -> None:
-        parsed = job.parsed
-        self.commands.append(CommandRecord(
-            line=job.line, command=parsed.command if parsed is not None else None,
-            options=dict(parsed.options) if parsed is not None else {},
-            args=list(parsed.args) if parsed is not None else [],
-            exit_code=job.exit_code if job.exit_code is not None else -1,
-            started=started, finished=self.clock.now()))
+        self.commands.append(CommandRecord.of(job, started, self.clock.now()))
 
     def _dispatch(self, job: Job, line: str) -> None:
         cmd = parse_console_line(job, line)
