@@ -37,29 +37,35 @@ def throughput(containers: int, rounds: int) -> tuple[float, int]:
     return len(mix) / elapsed, len(mix)
 
 
-def memory(containers: int) -> float:
+def memory(containers: int) -> tuple[float, float]:
+    """Bytes a sandbox holds with this many containers: idle, and after a `docker ps` (which keeps
+    each container's summary, STATUS text and table row for the next listing)."""
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.take_snapshot()
     engine = SimEngine(VirtualClock(), seed=7)
     fill(engine, containers)
     gc.collect()
-    after = tracemalloc.take_snapshot()
+    idle = tracemalloc.take_snapshot()
+    engine.run("docker ps")
+    gc.collect()
+    listed = tracemalloc.take_snapshot()
     tracemalloc.stop()
-    size = sum(stat.size_diff for stat in after.compare_to(before, "filename"))
+    sizes = tuple(sum(stat.size_diff for stat in after.compare_to(before, "filename"))
+                  for after in (idle, listed))
     del engine
-    return size
+    return sizes[0], sizes[1]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=500, help="run/ps/stop/rm rounds")
     args = parser.parse_args()
-    print(f"{'containers':>10}  {'commands':>8}  {'commands/s':>10}  {'sandbox memory':>14}")
+    print(f"{'containers':>10}  {'commands':>8}  {'commands/s':>10}  {'sandbox memory':>14}  {'after ps':>8}")
     for containers in (0, 10, 100):
         rate, count = throughput(containers, args.rounds)
-        mem = memory(containers)
-        print(f"{containers:>10}  {count:>8}  {rate:>10,.0f}  {mem / 1024:>11,.0f} KB")
+        idle, listed = memory(containers)
+        print(f"{containers:>10}  {count:>8}  {rate:>10,.0f}  {idle / 1024:>11,.0f} KB  {listed / 1024:>5,.0f} KB")
 
 
 if __name__ == "__main__":

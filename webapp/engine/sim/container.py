@@ -5,7 +5,7 @@ from __future__ import annotations
 import time as _time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..images import Image
 from .process import Box, Proc, Program, Stream
@@ -14,6 +14,7 @@ from .tty import LineDiscipline, onlcr
 
 if TYPE_CHECKING:
     from ..clock import Clock, Timer
+    from ..formats.ps_times import Relative
 
 LOG_LIMIT = 1 << 20  # bytes of `docker logs` kept per container
 
@@ -99,7 +100,9 @@ class Container(Box):
         self.host_config = host_config
         self.created = created
         self.seq = 0
-        self.summary_cache: dict[str, object] | None = None
+        # Kept between `docker ps` listings: (what the summary shows, summary) and the STATUS text
+        self.summary_cache: tuple[tuple, dict[str, Any]] | None = None
+        self.status_cache: Relative | None = None
         self.state = "created"
         self.exit_code = 0
         self.error = ""

@@ -10,7 +10,7 @@ import time as _time
 from typing import Any
 
 from ..formats.containers import command_string
-from ..formats.durations import human_duration
+from ..formats.ps_times import relative
 from .container import Container
 from .daemon import Daemon
 
@@ -30,23 +30,34 @@ def rfc3339nano(ts: float | None) -> str:
     return f"{base}.{frac}Z" if frac else f"{base}Z"
 
 
+_UP = {"running": ("Up ", ""), "paused": ("Up ", " (Paused)")}
+
+
 def status_string(c: Container, now: float) -> str:
-    """The STATUS column, built by the daemon at list time (moby State.String)."""
-    if c.state == "paused":
-        return f"Up {human_duration(now - (c.started_at or now))} (Paused)"
-    if c.state == "restarting":
-        return f"Restarting ({c.exit_code}) {human_duration(now - (c.finished_at or now))} ago"
-    if c.state == "running":
-        return f"Up {human_duration(now - (c.started_at or now))}"
-    if c.removal_in_progress:
+    """The STATUS column, built by the daemon at list time (moby State.String).
+
+    The relative part is kept on the container while its text holds (see ``ps_times``).
+    """
+    state = c.state
+    if state in _UP:
+        since = c.started_at or now
+        head, tail = _UP[state]
+    elif state == "restarting":
+        since = c.finished_at or now
+        head, tail = f"Restarting ({c.exit_code}) ", " ago"
+    elif c.removal_in_progress:
         return "Removal In Progress"
-    if c.state == "dead":
+    elif state == "dead":
         return "Dead"
-    if c.started_at is None:
+    elif c.started_at is None:
         return "Created"
-    if c.finished_at is None:
+    elif c.finished_at is None:
         return ""
-    return f"Exited ({c.exit_code}) {human_duration(now - c.finished_at)} ago"
+    else:
+        since = c.finished_at
+        head, tail = f"Exited ({c.exit_code}) ", " ago"
+    status = c.status_cache = relative((head, tail, since), now - since, c.status_cache, head, tail)
+    return status.text
 
 
 def _ports(c: Container) -> list[dict[str, Any]]:
@@ -67,32 +78,46 @@ def _ports(c: Container) -> list[dict[str, Any]]:
     return out
 
 
+_NO_PORTS: list[dict[str, Any]] = []
+_HOST_CONFIG = {"NetworkMode": "bridge"}
+_NO_MOUNTS: list[dict[str, Any]] = []
+
+
 def container_summary(daemon: Daemon, c: Container, now: float) -> dict[str, Any]:
-    """One element of `GET /containers/json`."""
-    static = c.summary_cache
-    if static is None or static["Names"][0] != "/" + c.name:
+    """One element of `GET /containers/json`.
+
+    Read-only: an unchanged container returns the same dict as last time (`docker ps` lists every
+    container on each call). Any change of what it shows builds a new one.
+    """
+    ports = _ports(c) if c.host_ports or c.config.exposed_ports else _NO_PORTS
+    size_rw = sum(len(v) for v in c.written.values()) if c.written else 0
+    key = (c.name, ports, size_rw, c.docker_state, status_string(c, now), c.ip)
+    last = c.summary_cache
+    if last is not None:
+        if last[0] == key:
+            return last[1]
+        command, labels = last[1]["Command"], last[1]["Labels"]  # fixed at create
+    else:
         path, args = c.path_args
-        static = {
-            "Id": c.id,
-            "Names": ["/" + c.name],
-            "Image": c.config.image,
-            "ImageID": c.image.id,
-            "Command": command_string(path, args),
-            "Created": int(c.created),
-            "Labels": dict(c.image.labels) | dict(c.config.labels),
-        }
-        c.summary_cache = static
-    summary = dict(static)
-    summary.update({
-        "Ports": _ports(c),
-        "SizeRw": sum(len(v) for v in c.written.values()) if c.written else 0,
+        command, labels = command_string(path, args), dict(c.image.labels) | dict(c.config.labels)
+    summary = {
+        "Id": c.id,
+        "Names": ["/" + c.name],
+        "Image": c.config.image,
+        "ImageID": c.image.id,
+        "Command": command,
+        "Created": int(c.created),
+        "Labels": labels,
+        "Ports": ports,
+        "SizeRw": size_rw,
         "SizeRootFs": c.image.size,
-        "State": c.docker_state,
-        "Status": status_string(c, now),
-        "HostConfig": {"NetworkMode": "bridge"},
+        "State": key[3],
+        "Status": key[4],
+        "HostConfig": _HOST_CONFIG,
         "NetworkSettings": {"Networks": {"bridge": {"IPAddress": c.ip}}},
-        "Mounts": [],
-    })
+        "Mounts": _NO_MOUNTS,
+    }
+    c.summary_cache = (key, summary)
     return summary
 
 
