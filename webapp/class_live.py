@@ -10,7 +10,7 @@ Protocol (namespace `/class`; each learner and the instructor also keep their ow
                       mirror   {"seq", "kind": "output"|"event"|"state", "data"}  the instructor's
                                console as it happens (same shapes as `/lab` output, engine_event, state)
                       goto     {"lesson", "step", "title", "step_title"}  the instructor sends you there
-                      notice   {"message"}       ended  {"code"}        error  {"message"}
+                      notice   {"message", "key"?}   ended  {"code"}    error  {"message"}
                       learner  {one dashboard row}   dashboard {...}   (the instructor only)
     client -> server  sync {}                    a fresh `mirror` hello (after a gap in `seq`)
                       follow {"on": true}        a learner follows the instructor, or works alone
@@ -403,7 +403,8 @@ class ClassHub:
         record = self.store.update_class(code, bump)
         assert record is not None
         self.bus.publish("reset", {"code": code, "epoch": record.reset_epoch})
-        self.emit("notice", {"message": "Your instructor reset every sandbox: a fresh start."},
+        self.emit("notice", {"message": "Your instructor reset every sandbox: a fresh start.",
+                             "key": "notice_reset_all"},  # the page's label (webapp/ui_text.py)
                   to=follow_room(code), namespace=CLASS_NAMESPACE)
         return record.reset_epoch
 

@@ -25,8 +25,10 @@ from flask import (
 from flask.typing import ResponseReturnValue
 
 from .class_live import CLASS_KEY, TEACH_KEY, ClassHub, Role, join_class
-from .classroom import ClassError, ClassRecord, hash_secret, new_code, normalize_code
+from .classroom import NAME_MAX, ClassError, ClassRecord, hash_secret, new_code, normalize_code
 from .live import LESSON_KEY
+from .ui_text import translate
+from .views import current_locale
 
 bp = Blueprint("classroom", __name__)
 
@@ -50,13 +52,32 @@ def join_url(code: str) -> str:
     return url_for("classroom.join", code=code, _external=True)
 
 
-def qr_svg(text: str, *, scale: int = 6) -> str:
+def qr_svg(text: str, *, scale: int = 6, title: str | None = None) -> str:
     """The QR code of `text` as an inline SVG element (dark modules on white, a quiet zone)."""
     import segno
 
     return segno.make(text, error="m").svg_inline(
         scale=scale, border=3, dark="#000", light="#fff", omitsize=True, svgclass="qr-code",
-        lineclass="qr-line", title=f"QR code: {text}")
+        lineclass="qr-line", title=title or f"QR code: {text}")
+
+
+def say(key: str, **values: Any) -> str:
+    """A label of webapp/ui_text.py in the page's language."""
+    return str(translate(current_locale(), key, **values))
+
+
+def join_error(err: ClassError, name: str) -> str:
+    """Why a nickname was refused, in the page's language (the server's English otherwise)."""
+    text = str(err)
+    if current_locale() == "en":
+        return text
+    for start, key in (("please choose", "join_err_empty"), ("a nickname must be", "join_err_empty"),
+                       ("a nickname has at most", "join_err_long"),
+                       ("a nickname cannot contain", "join_err_chars"),
+                       ("the nickname", "join_err_taken")):
+        if text.startswith(start):
+            return say(key, n=NAME_MAX, name=name)
+    return text
 
 
 def _lessons() -> list[dict[str, Any]]:
@@ -65,7 +86,7 @@ def _lessons() -> list[dict[str, Any]]:
         return []
     out = []
     for lesson in catalog:
-        view = lesson.view("en")
+        view = lesson.view(current_locale())
         out.append({"id": lesson.id, "title": view["title"],
                     "steps": [{"id": s["id"], "title": s["title"]} for s in view["steps"]]})
     return out
@@ -119,9 +140,8 @@ def teach(code: str) -> ResponseReturnValue:
     if record is None:
         abort(404)
     if not _teaches(record):
-        return render_template("class_message.html", title="Not your class", code=record.code,
-                               message="Only the instructor who started this class can open its "
-                                       "dashboard. To take part, use the join link."), 403
+        return render_template("class_message.html", title=say("not_your_class"), code=record.code,
+                               message=say("not_your_class_text")), 403
     sandbox_id = _lab_cookie()
     if sandbox_id != record.instructor_sandbox:  # the cookie's sandbox changed (expired): follow it
         hub().store.update_class(record.code, lambda r: setattr(r, "instructor_sandbox", sandbox_id))
@@ -130,7 +150,7 @@ def teach(code: str) -> ResponseReturnValue:
     url = join_url(record.code)
     lessons = _lessons()
     return render_template(
-        "teach.html", klass=record, join_url=url, qr=qr_svg(url),
+        "teach.html", klass=record, join_url=url, qr=qr_svg(url, title=say("qr_title", url=url)),
         lessons=lessons, lessons_json=json.dumps(lessons, ensure_ascii=False),
         presenter=request.args.get("present") == "1", engine=current_app.config["LAB_ENGINE"])
 
@@ -164,11 +184,10 @@ def join(code: str) -> ResponseReturnValue:
     record = hub().store.get_class(code)
     if record is None:
         return render_template("join.html", klass=None, name="",
-                               error=f"There is no class with the code {code}."), 404
+                               error=say("no_such_class", code=code)), 404
     if record.ended is not None:
-        return render_template("class_message.html", title="Class ended", code=code,
-                               message="This class has ended. Your sandbox is still yours: "
-                                       "keep practising in the sandbox or the course."), 410
+        return render_template("class_message.html", title=say("class_over"), code=code,
+                               message=say("class_over_text")), 410
     if _teaches(record):
         return redirect(url_for("classroom.teach", code=code), 303)
     sandbox_id = _lab_cookie()
@@ -181,7 +200,8 @@ def join(code: str) -> ResponseReturnValue:
     try:
         name = join_class(hub(), record, sandbox_id, wanted)
     except ClassError as err:
-        return render_template("join.html", klass=record, error=str(err), name=wanted), 400
+        return render_template("join.html", klass=record, error=join_error(err, wanted),
+                               name=wanted), 400
     session[CLASS_KEY] = {"code": code, "name": name}
     return render_template("follow.html", klass=record, name=name,
                            focus_json=json.dumps(record.focus or None),

@@ -180,12 +180,12 @@ def learner_view(row: dict[str, Any], now: float, alive: set[str], rule: StuckRu
     errors = int(row.get("errors_in_row", 0))
     lesson_open = bool(row.get("lesson")) and not row.get("completed")
     quiet = now - float(row.get("last_progress", now))
-    reason = None
+    reason = kind = None  # kind ("errors" | "quiet") lets a page word the reason in its language
     if connected:
         if errors >= rule.errors:
-            reason = f"{errors} failed commands in a row"
+            reason, kind = f"{errors} failed commands in a row", "errors"
         elif lesson_open and quiet >= rule.seconds:
-            reason = f"no progress for {int(quiet // 60)} min"
+            reason, kind = f"no progress for {int(quiet // 60)} min", "quiet"
     return {
         "name": row["name"], "connected": connected, "following": bool(row.get("following")),
         "lesson": row.get("lesson"), "step": row.get("step"),
@@ -193,6 +193,7 @@ def learner_view(row: dict[str, Any], now: float, alive: set[str], rule: StuckRu
         "completed": bool(row.get("completed")), "containers": dict(row.get("containers") or {}),
         "last_error": row.get("last_error"), "errors_in_row": errors,
         "commands": int(row.get("commands", 0)), "stuck": reason is not None, "stuck_reason": reason,
+        "stuck_kind": kind, "quiet_minutes": int(quiet // 60),
         "idle_seconds": max(0, int(now - float(row.get("last_active", now)))),
     }
 

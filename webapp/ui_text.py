@@ -87,6 +87,53 @@ UI: dict[str, tuple[str, str]] = {
     "card_challenge": ("Challenge", "도전 과제"),
     "card_best": ("best: {n} commands", "최고 기록: 명령 {n}개"),
     "card_lesson_n": ("Lesson {n}", "{n}강"),
+    # -- progress files (course map) ------------------------------------------------------------
+    "progress_transfer": ("Your progress", "내 진도"),
+    "progress_transfer_note": (
+        (
+            "Progress is kept on this server for this browser. Save it to a file to carry it to "
+            "another browser or server."
+        ),
+        (
+            "진도는 이 서버에 이 브라우저 몫으로 저장됩니다. 다른 브라우저나 서버로 옮기려면 파일로 "
+            "저장하세요."
+        ),
+    ),
+    "export_progress": ("Export progress", "진도 내보내기"),
+    "import_progress": ("Import progress", "진도 가져오기"),
+    "import_file_label": ("A progress file (.json)", "진도 파일 (.json)"),
+    "import_button": ("Import", "가져오기"),
+    "import_done": ("Imported progress for {n} lessons.", "레슨 {n}개의 진도를 가져왔습니다."),
+    "import_done_one": ("Imported progress for 1 lesson.", "레슨 1개의 진도를 가져왔습니다."),
+    "import_unknown_lessons": (
+        "Ignored {n} lesson(s) this course does not have: {names}.",
+        "이 코스에 없는 레슨 {n}개는 건너뛰었습니다: {names}.",
+    ),
+    "import_unknown_steps": (
+        "Ignored {n} unknown step(s): {names}.",
+        "알 수 없는 단계 {n}개는 건너뛰었습니다: {names}.",
+    ),
+    "import_failed": ("Nothing was imported.", "아무것도 가져오지 않았습니다."),
+    "import_no_file": ("Choose a progress file first.", "먼저 진도 파일을 고르세요."),
+    "import_empty": ("The file is empty.", "파일이 비어 있습니다."),
+    "import_too_large": (
+        "The file is too large (at most {detail} KB).",
+        "파일이 너무 큽니다 (최대 {detail}KB).",
+    ),
+    "import_not_json": ("The file is not JSON.", "파일이 JSON이 아닙니다."),
+    "import_not_progress": (
+        "The file is not a Lifecycle Lab progress file.",
+        "Lifecycle Lab 진도 파일이 아닙니다.",
+    ),
+    "import_wrong_version": (
+        "The file has format version {detail}; this server reads version 1.",
+        "파일 형식 버전이 {detail}입니다. 이 서버는 버전 1을 읽습니다.",
+    ),
+    "import_bad_shape": ("The file is damaged at {detail}.", "파일의 {detail} 부분이 잘못되었습니다."),
+    "import_cross_site": (
+        "The import must come from this site's own course page.",
+        "가져오기는 이 사이트의 코스 페이지에서만 할 수 있습니다.",
+    ),
     "empty_course_title": ("No lessons here yet", "아직 레슨이 없습니다"),
     "empty_course_html": (
         (
@@ -254,6 +301,414 @@ UI: dict[str, tuple[str, str]] = {
             "아직 이벤트가 없습니다. 컨테이너를 실행하면 <code>create</code>, <code>start</code>, "
             "<code>die</code> 이벤트가 여기에 나타납니다."
         ),
+    ),
+    # -- the lifecycle graph: states, transitions, tokens --------------------------------------
+    # State names and summaries per state id, transition summaries per `tr_<edge>_<from>_<to>`
+    # (ids as in the lifecycle JSON, `registry` for no source), causes of event edges per
+    # `cause_<text>`. English mirrors webapp/engine/lifecycle.py (a test keeps them in step).
+    "state_image": ("Image", "이미지"),
+    "state_created": ("Created", "생성됨"),
+    "state_running": ("Running", "실행 중"),
+    "state_paused": ("Paused", "일시 정지됨"),
+    "state_restarting": ("Restarting", "재시작 중"),
+    "state_exited": ("Exited", "종료됨"),
+    "state_dead": ("Dead", "죽음"),
+    "state_removed": ("Removed", "삭제됨"),
+    "state_image_about": (
+        "An image on disk: a read-only template. Nothing runs yet.",
+        "디스크에 있는 이미지입니다. 읽기 전용 템플릿이며 아직 아무것도 실행되지 않습니다.",
+    ),
+    "state_created_about": (
+        "The container exists (file system, config, name) but its main process never started.",
+        "컨테이너(파일 시스템, 설정, 이름)는 있지만 메인 프로세스가 한 번도 시작되지 않았습니다.",
+    ),
+    "state_running_about": (
+        "Its main process (PID 1) is alive.",
+        "메인 프로세스(PID 1)가 살아 있습니다.",
+    ),
+    "state_paused_about": (
+        "Every process is frozen by the cgroup freezer; memory is kept, no CPU is used.",
+        "cgroup freezer가 모든 프로세스를 얼려 둡니다. 메모리는 그대로 두고 CPU는 쓰지 않습니다.",
+    ),
+    "state_restarting_about": (
+        (
+            "The main process exited and a restart policy waits out its back-off before starting "
+            "it again."
+        ),
+        "메인 프로세스가 끝났고, 재시작 정책이 대기 시간(back-off)이 지나면 다시 시작합니다.",
+    ),
+    "state_exited_about": (
+        "The main process ended; its exit code is kept. The file system stays until removal.",
+        (
+            "메인 프로세스가 끝났습니다. 종료 코드가 남아 있고, 파일 시스템은 컨테이너를 삭제할 "
+            "때까지 그대로 있습니다."
+        ),
+    ),
+    "state_dead_about": (
+        "Removal failed half-way; the container can only be removed.",
+        "삭제가 도중에 실패했습니다. 이 컨테이너는 삭제만 할 수 있습니다.",
+    ),
+    "state_removed_about": (
+        "Gone: its file system and name are freed.",
+        "사라졌습니다. 파일 시스템은 지워지고 이름은 다시 쓸 수 있습니다.",
+    ),
+    "tr_pull_registry_image": (
+        "Download the image's layers from a registry.",
+        "레지스트리에서 이미지의 레이어를 내려받습니다.",
+    ),
+    "tr_create_image_created": (
+        "Make a container from the image without starting it.",
+        "이미지로 컨테이너를 만들기만 하고 시작하지는 않습니다.",
+    ),
+    "tr_run_image_running": ("Create and start in one go.", "만들기와 시작을 한 번에 합니다."),
+    "tr_start_created_running": (
+        "Start the main process for the first time.",
+        "메인 프로세스를 처음으로 시작합니다.",
+    ),
+    "tr_start_exited_running": (
+        "Start the main process again, in the same file system.",
+        "같은 파일 시스템에서 메인 프로세스를 다시 시작합니다.",
+    ),
+    "tr_start_restarting_running": (
+        "The back-off is over: the restart policy starts the process again.",
+        "대기 시간이 끝났습니다. 재시작 정책이 프로세스를 다시 시작합니다.",
+    ),
+    "tr_die_running_exited": (
+        "The main process ended on its own, or was killed.",
+        "메인 프로세스가 스스로 끝났거나 강제로 종료되었습니다.",
+    ),
+    "tr_die_paused_exited": (
+        "SIGKILL ends even a frozen process: kill or rm -f of a paused container.",
+        "SIGKILL은 얼어 있는 프로세스도 끝냅니다. 일시 정지된 컨테이너에 kill이나 rm -f를 쓴 경우입니다.",
+    ),
+    "tr_die_running_restarting": (
+        "The main process ended and the restart policy will start it again.",
+        "메인 프로세스가 끝났고, 재시작 정책이 곧 다시 시작합니다.",
+    ),
+    "tr_stop_running_exited": (
+        "Send the stop signal (SIGTERM by default), wait the grace period, then SIGKILL.",
+        "정지 시그널(기본값 SIGTERM)을 보내고 유예 시간만큼 기다린 뒤 SIGKILL을 보냅니다.",
+    ),
+    "tr_stop_paused_exited": (
+        "A paused container is thawed right after the signal, so it stops too.",
+        "일시 정지된 컨테이너는 시그널 직후 얼음이 풀리므로 마찬가지로 멈춥니다.",
+    ),
+    "tr_stop_restarting_exited": (
+        "Cancels the pending restart; no signal is sent.",
+        "예정된 재시작을 취소합니다. 시그널은 보내지 않습니다.",
+    ),
+    "tr_kill_running_exited": (
+        "Send SIGKILL (or -s SIGNAL) at once.",
+        "SIGKILL(또는 -s로 지정한 시그널)을 바로 보냅니다.",
+    ),
+    "tr_kill_paused_exited": (
+        "SIGKILL reaches even frozen processes.",
+        "SIGKILL은 얼어 있는 프로세스에도 전달됩니다.",
+    ),
+    "tr_kill_restarting_exited": (
+        "Cancels the pending restart; there is no process to signal.",
+        "예정된 재시작을 취소합니다. 시그널을 받을 프로세스가 없습니다.",
+    ),
+    "tr_pause_running_paused": (
+        "Freeze every process of the container.",
+        "컨테이너의 모든 프로세스를 얼립니다.",
+    ),
+    "tr_unpause_paused_running": (
+        "Thaw the processes; they carry on where they were.",
+        "프로세스의 얼음을 풉니다. 멈췄던 곳에서 이어서 실행됩니다.",
+    ),
+    "tr_restart_running_running": ("Stop, then start again.", "멈춘 다음 다시 시작합니다."),
+    "tr_restart_exited_running": ("Start a stopped container.", "멈춘 컨테이너를 시작합니다."),
+    "tr_restart_created_running": (
+        "Start a container that never ran.",
+        "한 번도 실행된 적 없는 컨테이너를 시작합니다.",
+    ),
+    "tr_rm_created_removed": (
+        "Delete the container and free its name.",
+        "컨테이너를 삭제하고 이름을 비웁니다.",
+    ),
+    "tr_rm_exited_removed": (
+        "Delete the container and free its name (also done by --rm when it exits).",
+        "컨테이너를 삭제하고 이름을 비웁니다(--rm을 주었다면 끝날 때 저절로 이렇게 됩니다).",
+    ),
+    "tr_rm_dead_removed": (
+        "Finish removing a dead container.",
+        "죽은(Dead) 컨테이너의 삭제를 마무리합니다.",
+    ),
+    "tr_rm_f_running_removed": ("SIGKILL, then delete.", "SIGKILL을 보낸 다음 삭제합니다."),
+    "tr_rm_f_paused_removed": ("SIGKILL, then delete.", "SIGKILL을 보낸 다음 삭제합니다."),
+    "tr_rm_f_restarting_removed": (
+        "Cancel the pending restart and delete.",
+        "예정된 재시작을 취소하고 삭제합니다.",
+    ),
+    "tr_unpause_paused_running_internal": (
+        "stop thaws a paused container right after the stop signal, so it can exit.",
+        "stop은 정지 시그널을 보낸 직후 일시 정지된 컨테이너의 얼음을 풀어 끝날 수 있게 합니다.",
+    ),
+    "tr_remove_failed_exited_dead": (
+        "The daemon could not finish deleting the container's files.",
+        "데몬이 컨테이너의 파일을 끝까지 지우지 못했습니다.",
+    ),
+    "edge_remove_failed": ("remove failed", "삭제 실패"),
+    "cause_restart_policy": ("restart policy", "재시작 정책"),
+    "cause_the_main_process_exits": ("the main process exits", "메인 프로세스가 끝남"),
+    "cause_removal_error": ("removal error", "삭제 오류"),
+    "graph_registry": ("registry", "레지스트리"),
+    "graph_from_registry": ("a registry", "레지스트리"),
+    "graph_edges_label": (
+        "Transitions. Arrow keys move between them; Enter types the command.",
+        "전이. 화살표 키로 옮겨 다니고, Enter를 누르면 명령이 입력됩니다.",
+    ),
+    "graph_states_label": (
+        "States. Arrow keys move between them.",
+        "상태. 화살표 키로 옮겨 다닙니다.",
+    ),
+    "graph_tokens_label": ("Containers. Enter selects one.", "컨테이너. Enter를 누르면 선택됩니다."),
+    "graph_state_role": ("state", "상태"),
+    "graph_state_none": ("{state}. No containers. {about}", "{state}. 컨테이너 없음. {about}"),
+    "graph_state_one": ("{state}. 1 container: {names}. {about}", "{state}. 컨테이너 1개: {names}. {about}"),
+    "graph_state_many": (
+        "{state}. {n} containers: {names}. {about}",
+        "{state}. 컨테이너 {n}개: {names}. {about}",
+    ),
+    "graph_edge_aria": ("{edge}: {from} to {to}. {how}. {about}", "{edge}: {from} → {to}. {how}. {about}"),
+    "graph_on_its_own": ("happens on its own: {cause}", "저절로 일어남: {cause}"),
+    "graph_token_aria": ("Container {name} ({shape}): {state}", "컨테이너 {name} ({shape}): {state}"),
+    "graph_more": ("+{n} more", "+{n}개 더"),
+    "grace_countdown": ("SIGKILL in {s} s", "{s}초 뒤 SIGKILL"),
+    "grace_sending": ("sending SIGKILL…", "SIGKILL 보내는 중…"),
+    "badge_oom": ("out of memory", "메모리 부족"),
+    "signal_n": ("signal {n}", "시그널 {n}"),
+    "shape_circle": ("circle", "원"),
+    "shape_square": ("square", "사각형"),
+    "shape_triangle": ("triangle", "삼각형"),
+    "shape_diamond": ("diamond", "마름모"),
+    "shape_hexagon": ("hexagon", "육각형"),
+    "shape_star": ("star", "별"),
+    "shape_pentagon": ("pentagon", "오각형"),
+    # -- narration and the graph's info panel ---------------------------------------------------
+    "narrate_move": ("{name}: {from} → {to} ({cause})", "{name}: {from} → {to} 상태가 되었습니다 ({cause})"),
+    "narrate_again": (
+        "{name}: {from} → {to} again ({cause})",
+        "{name}: {from} → {to} 상태로 다시 돌아왔습니다 ({cause})",
+    ),
+    "narrate_reported": ("as Docker reports it", "Docker가 알려 온 대로"),
+    "narrate_replay": ("Replay — {sentence}", "다시 보기 — {sentence}"),
+    "narrate_grace": (
+        "{name}: {signal} sent, still running — SIGKILL in {s} s unless it exits first",
+        "{name}: {signal} 시그널을 보냈지만 아직 실행 중입니다 — 그 전에 끝나지 않으면 {s}초 뒤 SIGKILL",
+    ),
+    "refused_sentence": (
+        "Refused: docker {verb} {name} — {name} is {state}, and {edge} only leads from {need}.",
+        (
+            "거부됨: docker {verb} {name} — {name} 컨테이너는 지금 {state} 상태이고, {edge} 화살표는 "
+            "{need} 상태에서만 출발합니다."
+        ),
+    ),
+    "refused_or": (" or ", " 또는 "),
+    "refused_title": ("Refused", "거부됨"),
+    "docker_said": ("Docker said: {reason}", "Docker의 응답: {reason}"),
+    "info_docker_says": (" · docker ps says “{docker}”", " · docker ps에서는 “{docker}”"),
+    "info_here": ("Here now: {names}.", "지금 여기 있는 컨테이너: {names}."),
+    "info_here_none": ("No containers here right now.", "지금 여기에는 컨테이너가 없습니다."),
+    "info_from_here": (" From here: {edges}.", " 여기서 쓸 수 있는 명령: {edges}."),
+    "info_a_command": (" · a command", " · 명령"),
+    "info_on_its_own": (" · happens on its own", " · 저절로 일어남"),
+    "info_click_to_type": ("Click to type: {cmd}", "누르면 입력됩니다: {cmd}"),
+    "info_caused_by": ("Caused by: {cause}", "원인: {cause}"),
+    "info_events": (" · events: {list}", " · 이벤트: {list}"),
+    "info_not_a_command": (
+        "“{edge}” is not a command you type: it happens on its own — {cause}.",
+        "“{edge}”은(는) 직접 입력하는 명령이 아니라 저절로 일어나는 일입니다 — {cause}.",
+    ),
+    "info_image_unknown": ("image unknown", "이미지 모름"),
+    "info_token_state": ("{state}.", "{state}."),
+    "info_token_status": ("{state} — docker ps: “{status}”.", "{state} — docker ps: “{status}”."),
+    "info_token_hint": (
+        "Click it to select it; then click an arrow to type that command for it.",
+        "누르면 선택됩니다. 그런 다음 화살표를 누르면 이 컨테이너에 대한 그 명령이 입력됩니다.",
+    ),
+    # -- the console and the event log ------------------------------------------------------------
+    "console_banner": (
+        "Lifecycle Lab console — type {help} for tips, or just try {cmd}",
+        "Lifecycle Lab 콘솔 — 도움말은 {help}, 아니면 바로 {cmd}를 입력해 보세요",
+    ),
+    "console_help": (
+        (
+            "Type docker commands; the simulator answers like Docker does. Try:\n"
+            "  docker run hello-world          docker run -d --name web nginx\n"
+            "  docker ps -a                    docker stop web / docker start web\n"
+            "  docker run -it --name box ubuntu:20.04    (exit, or Ctrl-P Ctrl-Q to detach)\n"
+            "\n"
+            "Keys: Tab completes, Up/Down walk the history, Ctrl-C abandons a line (or interrupts a\n"
+            "command), Ctrl-L clears, Ctrl-A/Ctrl-E start/end, Ctrl-U/Ctrl-K/Ctrl-W delete.\n"
+            "Esc then Tab moves the focus out of the console (Shift-Tab moves it back).\n"
+            "Console-only commands: help, clear."
+        ),
+        (
+            "docker 명령을 입력하세요. 시뮬레이터가 Docker와 똑같이 답합니다. 이렇게 해 보세요:\n"
+            "  docker run hello-world          docker run -d --name web nginx\n"
+            "  docker ps -a                    docker stop web / docker start web\n"
+            "  docker run -it --name box ubuntu:20.04    (exit, 또는 Ctrl-P Ctrl-Q로 분리)\n"
+            "\n"
+            "키: Tab 자동 완성, ↑/↓ 명령 기록, Ctrl-C 입력 중인 줄 버리기(실행 중인 명령은 중단),\n"
+            "Ctrl-L 화면 지우기, Ctrl-A/Ctrl-E 줄의 처음/끝, Ctrl-U/Ctrl-K/Ctrl-W 지우기.\n"
+            "Esc 다음 Tab을 누르면 포커스가 콘솔 밖으로 나갑니다(Shift-Tab은 앞으로 나감).\n"
+            "콘솔 전용 명령: help, clear."
+        ),
+    ),
+    "console_input_label": (
+        "Console input: type docker commands",
+        "콘솔 입력: docker 명령을 입력하세요",
+    ),
+    "console_not_connected": (
+        "lifecycle-lab: not connected to the lab server; reconnecting… try again in a moment",
+        "lifecycle-lab: 랩 서버에 연결되어 있지 않습니다. 다시 연결하는 중이니 잠시 뒤에 다시 해 보세요",
+    ),
+    "console_lost": ("the command was lost", "명령의 응답을 받지 못했습니다"),
+    "connection_lost": (
+        "lifecycle-lab: connection lost; the command may still be running in your sandbox",
+        "lifecycle-lab: 연결이 끊겼습니다. 명령은 샌드박스에서 아직 실행 중일 수 있습니다",
+    ),
+    "console_failed": (
+        "The console could not start ({error}). Run “npm ci” on the server, then reload.",
+        "콘솔을 시작하지 못했습니다({error}). 서버에서 “npm ci”를 실행한 다음 새로 고치세요.",
+    ),
+    "event_title": (
+        "Show the graph as it was after this event",
+        "이 이벤트 직후의 그래프를 봅니다",
+    ),
+    "event_aria": (
+        "{line}. Activate to see the graph at this moment.",
+        "{line}. 누르면 이 순간의 그래프를 봅니다.",
+    ),
+    # -- classes: join, the instructor's dashboard, the learner's view -------------------------
+    "class_title": ("Class {code}", "수업 {code}"),
+    "class_label": ("Class", "수업"),
+    "class_teach_heading": ("Class {code}: instructor view", "수업 {code}: 강사 화면"),
+    "class_join_kicker": ("Join the class", "수업에 참여하기"),
+    "class_code": ("Class code", "수업 코드"),
+    "qr_title": ("QR code: {url}", "QR 코드: {url}"),
+    "goto_lesson": ("Lesson", "레슨"),
+    "goto_step": ("Step", "단계"),
+    "goto_send": ("Send everyone there", "모두 여기로 보내기"),
+    "reset_all": ("Reset all sandboxes", "모든 샌드박스 초기화"),
+    "reset_all_confirm": ("Really reset everyone?", "정말 모두 초기화할까요?"),
+    "reset_all_done": ("Every learner’s sandbox was reset.", "모든 학습자의 샌드박스를 초기화했습니다."),
+    "end_class": ("End the class", "수업 끝내기"),
+    "end_class_confirm": ("Really end it?", "정말 끝낼까요?"),
+    "presenter_mode": ("Presenter mode", "발표자 모드"),
+    "learners_title": ("Learners", "학습자"),
+    "learner_counts_html": (
+        "{joined} joined · {online} online · {stuck} stuck",
+        "참여 {joined}명 · 접속 {online}명 · 막힘 {stuck}명",
+    ),
+    "heatmap_label": (
+        "How many learners have a container in each state",
+        "상태마다 그 상태의 컨테이너가 있는 학습자 수",
+    ),
+    "heat_title": (
+        "{count} of {total} learners have a {state} container",
+        "학습자 {total}명 중 {count}명에게 {state} 상태의 컨테이너가 있습니다",
+    ),
+    "col_learner": ("Learner", "학습자"),
+    "col_lesson_step": ("Lesson · step", "레슨 · 단계"),
+    "col_containers": ("Containers", "컨테이너"),
+    "col_last_error": ("Last error", "마지막 오류"),
+    "col_status": ("Status", "상태"),
+    "dashboard_empty": (
+        "Nobody has joined yet. Share the code, the link or the QR code.",
+        "아직 아무도 참여하지 않았습니다. 코드나 링크, QR 코드를 공유하세요.",
+    ),
+    "learner_completed": (" · completed", " · 완료"),
+    "learner_no_lesson": ("no lesson open", "연 레슨 없음"),
+    "learner_offline": ("offline", "오프라인"),
+    "learner_stuck": ("stuck: {reason}", "막힘: {reason}"),
+    "learner_following": ("following", "따라오는 중"),
+    "learner_alone": ("working alone", "혼자 하는 중"),
+    "stuck_errors": ("{n} failed commands in a row", "명령이 {n}번 연달아 실패함"),
+    "stuck_quiet": ("no progress for {n} min", "{n}분째 진행 없음"),
+    "goto_sent": ("Everyone was sent to {title}, step {n}.", "모두를 {title}의 {n}단계로 보냈습니다."),
+    "class_live": ("Live · class {code}", "실시간 · 수업 {code}"),
+    "class_ended": ("The class has ended", "수업이 끝났습니다"),
+    "class_failed": ("The class view could not start: {error}", "수업 화면을 시작하지 못했습니다: {error}"),
+    "class_who_html": ("Class {code} · you are {name}", "수업 {code} · 내 닉네임: {name}"),
+    "view_switch_label": ("What to show", "보여 줄 화면"),
+    "view_both": ("Both", "둘 다"),
+    "view_follow": ("Follow the instructor", "강사 따라가기"),
+    "view_own": ("My own work", "내 작업"),
+    "instructor_title": ("Instructor", "강사"),
+    "instructor_sub": ("live, read-only", "실시간, 읽기 전용"),
+    "instructor_waiting": ("Waiting…", "기다리는 중…"),
+    "instructor_live": ("Live", "실시간"),
+    "instructor_console_label": (
+        "The instructor's console (read-only)",
+        "강사의 콘솔(읽기 전용)",
+    ),
+    "instructor_graph_label": (
+        "The instructor's containers on the lifecycle graph",
+        "라이프사이클 그래프 위 강사의 컨테이너",
+    ),
+    "instructor_sent_kicker": ("Your instructor sent you to", "강사가 보낸 레슨"),
+    "following_live": ("Following live", "실시간으로 따라가는 중"),
+    "sent_to": ("Your instructor sent you to “{title}”.", "강사가 “{title}” 레슨으로 안내했습니다."),
+    "notice_reset_all": (
+        "Your instructor reset every sandbox: a fresh start.",
+        "강사가 모든 샌드박스를 초기화했습니다. 새로 시작하세요.",
+    ),
+    "class_ended_learner": (
+        "The class has ended — your sandbox is still yours",
+        "수업이 끝났습니다 — 내 샌드박스는 그대로 남아 있습니다",
+    ),
+    "class_ended_pill": ("Class ended", "수업 끝남"),
+    "join_page_title": ("Join a class", "수업 참여하기"),
+    "join_class_html": ("Join class {code}", "수업 {code}에 참여하기"),
+    "join_pick_name": (
+        "Pick a nickname: your instructor sees it on their dashboard. Nothing else about you is shared.",
+        "닉네임을 정하세요. 강사의 대시보드에 표시됩니다. 그 밖의 정보는 공유되지 않습니다.",
+    ),
+    "join_nickname": ("Nickname", "닉네임"),
+    "join_button": ("Join", "참여"),
+    "join_type_code": (
+        "Type the code your instructor shows (or scan their QR code).",
+        "강사가 보여 주는 코드를 입력하세요(QR 코드를 스캔해도 됩니다).",
+    ),
+    "join_continue": ("Continue", "계속"),
+    "join_teach_html": (
+        (
+            "Teaching? {link}: learners follow your console live while they work in their own "
+            "sandboxes."
+        ),
+        "가르치시나요? {link}. 학습자는 자기 샌드박스에서 작업하면서 내 콘솔을 실시간으로 따라봅니다.",
+    ),
+    "start_a_class": ("Start a class", "수업 시작하기"),
+    "join_another": ("Join another class", "다른 수업에 참여하기"),
+    "no_such_class": ("There is no class with the code {code}.", "코드가 {code}인 수업이 없습니다."),
+    "not_your_class": ("Not your class", "내 수업이 아닙니다"),
+    "not_your_class_text": (
+        (
+            "Only the instructor who started this class can open its dashboard. To take part, use "
+            "the join link."
+        ),
+        "이 수업을 시작한 강사만 대시보드를 열 수 있습니다. 수업에 참여하려면 참여 링크를 쓰세요.",
+    ),
+    "class_over": ("Class ended", "끝난 수업"),
+    "class_over_text": (
+        (
+            "This class has ended. Your sandbox is still yours: keep practising in the sandbox or "
+            "the course."
+        ),
+        "이 수업은 끝났습니다. 샌드박스는 그대로 남아 있으니 샌드박스나 코스에서 계속 연습하세요.",
+    ),
+    "join_err_empty": ("please choose a nickname", "닉네임을 정해 주세요"),
+    "join_err_long": ("a nickname has at most {n} characters", "닉네임은 {n}자까지 쓸 수 있습니다"),
+    "join_err_chars": (
+        "a nickname cannot contain < > \" ' & or `",
+        "닉네임에는 < > \" ' & ` 문자를 쓸 수 없습니다",
+    ),
+    "join_err_taken": (
+        "the nickname {name} is taken in this class; please pick another",
+        "이 수업에서 이미 쓰고 있는 닉네임입니다({name}). 다른 닉네임을 골라 주세요",
     ),
     # -- the lesson page -----------------------------------------------------------------------
     "lesson_n": ("Lesson {n}", "{n}강"),

@@ -47,7 +47,7 @@ class Lab {
       onInfo: (detail) => this.renderInfo(detail),
       onGrace: ({ name, seconds, signal }) => {
         if (this.mode === 'past') return;
-        this.narration.say(`${name}: ${signalName(signal)} sent, still running — SIGKILL in ${seconds} s unless it exits first`, 'wait');
+        this.narration.say(t('narrate_grace', { name, signal: signalName(signal), s: seconds }), 'wait');
       },
       onVanish: (id) => { if (this.mode === 'live' && this.director) this.director.prune(id); },
     });
@@ -204,7 +204,8 @@ class Lab {
     s.on('connect', () => this.setStatus('idle', t('ready')));
     s.on('disconnect', () => {
       this.setStatus('offline', t('offline_retrying'));
-      this.console.abandon('lifecycle-lab: connection lost; the command may still be running in your sandbox');
+      $('console').dataset.ready = 'false';
+      this.console.abandon(t('connection_lost'));
     });
     s.on('connect_error', () => this.setStatus('offline', t('offline_retrying')));
     s.on('hello', (data) => this.onHello(data || {}));
@@ -233,6 +234,7 @@ class Lab {
     this.narration.clear();
     this.updateContainers();
     if (this.console && !this.console.busy) this.setStatus('idle', t('ready'));
+    if (this.console) $('console').dataset.ready = 'true'; // page hook, see docs/protocol.md
   }
 
   liveTokens() {
@@ -350,8 +352,10 @@ class Lab {
     const reason = stderr.split('\n').find((l) => l.trim()) || '';
     const clean = reason.replace(/^Error response from daemon:\s*/i, '').replace(/^docker:\s*/i, '');
     this.graph.flashRefusal({ from: target.state, t: edges[0], need, id: target.id });
-    const needText = need.map((s) => this.lc.label(s)).join(' or ');
-    const sentence = `Refused: docker ${info.verb} ${target.name} — ${target.name} is ${this.lc.label(target.state)}, and ${edges[0].edge} only leads from ${needText}.`;
+    const needText = need.map((s) => this.lc.label(s)).join(t('refused_or'));
+    const sentence = t('refused_sentence', {
+      verb: info.verb, name: target.name, state: this.lc.label(target.state), edge: edges[0].edge, need: needText,
+    });
     this.narration.say(sentence, 'refused');
     this.renderInfo({ kind: 'refused', sentence, reason: clean });
   }
@@ -361,7 +365,7 @@ class Lab {
   onMove(step) {
     if (this.mode === 'past') return;
     const sentence = describeMove(step, this.lc);
-    this.narration.say(this.mode === 'replay' ? `Replay — ${sentence}` : sentence);
+    this.narration.say(this.mode === 'replay' ? t('narrate_replay', { sentence }) : sentence);
     this.updateContainers();
   }
 
@@ -373,7 +377,7 @@ class Lab {
 
   onEdge(edge, token) {
     if (edge.trigger !== 'command') {
-      this.renderInfo({ kind: 'edge', t: edge, note: `“${edge.edge}” is not a command you type: it happens on its own — ${edge.command.replace(/[()]/g, '')}.` });
+      this.renderInfo({ kind: 'edge', t: edge, note: t('info_not_a_command', { edge: edge.label, cause: edge.cause }) });
       return;
     }
     let container = token;
@@ -406,38 +410,39 @@ class Lab {
       const here = this.graph.tokensIn(s.id).map((t) => t.name);
       const out = this.lc.edgesFrom(s.id).filter((t) => t.trigger === 'command').map((t) => t.edge);
       replaceChildren(el,
-        h('p', { class: 'info-title' }, h('span', { class: `info-dot info-dot--${s.id}` }), s.label, s.docker ? h('span', { class: 'info-docker' }, ` · docker ps says “${s.docker}”`) : ''),
+        h('p', { class: 'info-title' }, h('span', { class: `info-dot info-dot--${s.id}` }), s.label, s.docker ? h('span', { class: 'info-docker' }, t('info_docker_says', { docker: s.docker })) : ''),
         h('p', {}, s.summary),
-        h('p', { class: 'info-meta' }, here.length ? `Here now: ${here.join(', ')}.` : 'No containers here right now.',
-          out.length ? ` From here: ${unique(out).join(', ')}.` : ''));
+        h('p', { class: 'info-meta' }, here.length ? t('info_here', { names: here.join(', ') }) : t('info_here_none'),
+          out.length ? t('info_from_here', { edges: unique(out).join(', ') }) : ''));
       return;
     }
     if (detail.kind === 'edge') {
-      const t = detail.t;
-      const from = t.src === null ? 'registry' : this.lc.label(t.src);
-      const cmd = t.trigger === 'command' ? this.lc.commandFor(t, selected) : null;
+      const e = detail.t;
+      const from = e.src === null ? t('graph_registry') : this.lc.label(e.src);
+      const cmd = e.trigger === 'command' ? this.lc.commandFor(e, selected) : null;
       replaceChildren(el,
-        h('p', { class: 'info-title' }, h('code', {}, t.edge), ` ${from} → ${this.lc.label(t.dst)}`,
-          h('span', { class: 'info-docker' }, t.trigger === 'command' ? ' · a command' : ' · happens on its own')),
-        h('p', {}, t.summary),
-        h('p', { class: 'info-meta' }, detail.note || (cmd ? `Click to type: ${cmd.trim()}` : `Caused by: ${t.command.replace(/[()]/g, '')}`),
-          t.events.length ? ` · events: ${t.events.join(', ')}` : ''));
+        h('p', { class: 'info-title' }, h('code', {}, e.label), ` ${from} → ${this.lc.label(e.dst)}`,
+          h('span', { class: 'info-docker' }, e.trigger === 'command' ? t('info_a_command') : t('info_on_its_own'))),
+        h('p', {}, e.summary),
+        h('p', { class: 'info-meta' }, detail.note || (cmd ? t('info_click_to_type', { cmd: cmd.trim() }) : t('info_caused_by', { cause: e.cause })),
+          e.events.length ? t('info_events', { list: e.events.join(', ') }) : ''));
       return;
     }
     if (detail.kind === 'token') {
       const c = detail.token;
       replaceChildren(el,
         h('p', { class: 'info-title' }, h('span', { class: 'info-swatch', 'data-shape': c.shape }), c.name,
-          h('span', { class: 'info-docker' }, ` · ${c.image || 'image unknown'} · ${c.shape}`)),
-        h('p', {}, `${this.lc.label(c.state)}${c.status ? ` — docker ps: “${c.status}”` : ''}.`),
-        h('p', { class: 'info-meta' }, 'Click it to select it; then click an arrow to type that command for it.'));
+          h('span', { class: 'info-docker' }, ` · ${c.image || t('info_image_unknown')} · ${c.shapeName}`)),
+        h('p', {}, c.status ? t('info_token_status', { state: this.lc.fullLabel(c.state), status: c.status })
+          : t('info_token_state', { state: this.lc.fullLabel(c.state) })),
+        h('p', { class: 'info-meta' }, t('info_token_hint')));
       return;
     }
     if (detail.kind === 'refused') {
       replaceChildren(el,
-        h('p', { class: 'info-title info-title--refused' }, 'Refused'),
+        h('p', { class: 'info-title info-title--refused' }, t('refused_title')),
         h('p', {}, detail.sentence),
-        detail.reason ? h('p', { class: 'info-meta' }, `Docker said: ${detail.reason}`) : '');
+        detail.reason ? h('p', { class: 'info-meta' }, t('docker_said', { reason: detail.reason })) : '');
     }
   }
 
@@ -607,7 +612,7 @@ if (root) {
     const host = document.getElementById('console');
     if (host) {
       host.replaceChildren(h('p', { class: 'console-error' },
-        `The console could not start (${err && err.message ? err.message : err}). Run “npm ci” on the server, then reload.`));
+        t('console_failed', { error: err && err.message ? err.message : err })));
     }
     console.error(err); // eslint-disable-line no-console
   });

@@ -4,6 +4,7 @@
 // typing in a container, Ctrl-C and the Ctrl-P Ctrl-Q detach keys work.
 
 import { store } from './dom.js';
+import { t } from './i18n.js';
 import { installTerminalStyles } from './xterm-csp.js';
 
 const HISTORY_KEY = 'lifecycle-lab.history';
@@ -38,17 +39,6 @@ const THEME = {
   brightWhite: '#ffffff',
 };
 
-const HELP = [
-  'Type docker commands; the simulator answers like Docker does. Try:',
-  '  docker run hello-world          docker run -d --name web nginx',
-  '  docker ps -a                    docker stop web / docker start web',
-  '  docker run -it --name box ubuntu:20.04    (exit, or Ctrl-P Ctrl-Q to detach)',
-  '',
-  'Keys: Tab completes, Up/Down walk the history, Ctrl-C abandons a line (or interrupts a',
-  'command), Ctrl-L clears, Ctrl-A/Ctrl-E start/end, Ctrl-U/Ctrl-K/Ctrl-W delete.',
-  'Esc then Tab moves the focus out of the console (Shift-Tab moves it back).',
-  'Console-only commands: help, clear.',
-];
 
 // Escape sequences a terminal sends for editing keys.
 const KEYS = {
@@ -121,7 +111,7 @@ export class LabConsole {
     this.term.loadAddon(this.fit);
     this.term.open(host);
     const textarea = host.querySelector('textarea');
-    if (textarea) textarea.setAttribute('aria-label', 'Console input: type docker commands');
+    if (textarea) textarea.setAttribute('aria-label', t('console_input_label'));
     this.refit();
     if (window.ResizeObserver) {
       this.resizer = new ResizeObserver(() => this.refit());
@@ -173,7 +163,8 @@ export class LabConsole {
   }
 
   start() {
-    this.term.write(toTerminal('Lifecycle Lab console — type \x1b[1mhelp\x1b[0m for tips, or just try \x1b[1mdocker run hello-world\x1b[0m\n'));
+    const banner = t('console_banner', { help: '\x1b[1mhelp\x1b[0m', cmd: '\x1b[1mdocker run hello-world\x1b[0m' });
+    this.term.write(toTerminal(`${banner}\n`));
     this.newPrompt();
   }
 
@@ -519,14 +510,14 @@ export class LabConsole {
       return;
     }
     if (word === 'help') {
-      this.term.write(toTerminal(`${HELP.join('\n')}\n`));
+      this.term.write(toTerminal(`${t('console_help')}\n`));
       this.lastFailed = false;
       this.newPrompt();
       if (this.hooks.onLocal) this.hooks.onLocal('help');
       return;
     }
     if (!this.conn.connected()) {
-      this.term.write(toTerminal('\x1b[33mlifecycle-lab: not connected to the lab server; reconnecting… try again in a moment\x1b[0m\n'));
+      this.term.write(toTerminal(`\x1b[33m${t('console_not_connected')}\x1b[0m\n`));
       this.lastFailed = true;
       this.newPrompt();
       return;
@@ -539,7 +530,7 @@ export class LabConsole {
     this.publish();
     if (this.hooks.onStart) this.hooks.onStart(line);
     this.conn.run(line).then((result) => this.finished(line, result), (err) => {
-      this.finished(line, { exit_code: -1, stdout: '', stderr: `lifecycle-lab: ${err && err.message ? err.message : 'the command was lost'}\n`, lost: true });
+      this.finished(line, { exit_code: -1, stdout: '', stderr: `lifecycle-lab: ${err && err.message ? err.message : t('console_lost')}\n`, lost: true });
     });
   }
 

@@ -8,6 +8,7 @@
 
 import { h, replaceChildren, store } from './dom.js';
 import { Graph } from './graph.js';
+import { t, tOr } from './i18n.js';
 import { Director, Lifecycle } from './lifecycle.js';
 import { describeMove, Narration } from './narration.js';
 
@@ -61,7 +62,7 @@ class Mirror {
     this.term.open(host);
     const textarea = host.querySelector('textarea');
     if (textarea) {
-      textarea.setAttribute('aria-label', "The instructor's console (read-only)");
+      textarea.setAttribute('aria-label', t('instructor_console_label'));
       textarea.setAttribute('tabindex', '-1');
     }
     this.refit();
@@ -113,7 +114,7 @@ class Mirror {
     const pill = $('instructor-status');
     if (pill) {
       pill.dataset.state = 'idle';
-      pill.textContent = 'Live';
+      pill.textContent = t('instructor_live');
     }
   }
 
@@ -152,34 +153,38 @@ class ClassLesson {
     this.panel = $('class-lesson');
     this.socket = null;
     this.lesson = null;
+    this.title = null;
     this.focusStep = null;
   }
 
+  /** Open the lesson the instructor chose; returns its title in the page's language. */
   async show(focus) {
-    if (!focus || !focus.lesson) return;
+    if (!focus || !focus.lesson) return null;
     this.focusStep = focus.step || null;
     if (this.lesson !== focus.lesson) {
       const res = await fetch(`/api/lessons/${encodeURIComponent(focus.lesson)}`, { credentials: 'same-origin' });
-      if (!res.ok) return;
+      if (!res.ok) return null;
       const view = await res.json();
       this.lesson = focus.lesson;
       this.render(view);
       this.open();
     }
     this.markFocus();
+    return this.title;
   }
 
   render(view) {
+    this.title = view.title;
     $('class-lesson-title').textContent = view.title;
     const items = (view.steps || []).map((step, i) => {
       const body = h('div', { class: 'step-body prose' });
       body.innerHTML = step.html || ''; // the lesson's own Markdown, rendered by our server
       const li = h('li', { class: 'step', dataset: { step: step.id, done: step.done ? 'true' : 'false' } },
         h('div', { class: 'step-head' }, h('span', { class: 'step-check', 'aria-hidden': 'true' }),
-          h('h3', { class: 'step-title' }, step.title || `Step ${i + 1}`)),
+          h('h3', { class: 'step-title' }, step.title || t('step_n', { n: i + 1 }))),
         body);
       if (step.solution) {
-        const button = h('button', { type: 'button', class: 'tool step-solution' }, 'Type it for me');
+        const button = h('button', { type: 'button', class: 'tool step-solution' }, t('type_it_for_me'));
         button.addEventListener('click', () => {
           const lab = window.lifecycleLab;
           if (lab && lab.console && lab.console.setLine(step.solution)) lab.console.focus();
@@ -279,24 +284,26 @@ async function boot() {
   window.lifecycleClass = { socket, mirror, lesson }; // handy in the browser console
   setupViews(socket);
   let ended = false;
-  socket.on('connect', () => setStatus('live', 'Following live'));
+  socket.on('connect', () => setStatus('live', t('following_live')));
   socket.on('disconnect', () => {
-    if (!ended) setStatus('offline', 'Offline — reconnecting…');
+    if (!ended) setStatus('offline', t('offline_retrying'));
     mirror.seq = null;
   });
-  socket.on('connect_error', (err) => setStatus('offline', (err && err.message) || 'Offline'));
+  socket.on('connect_error', (err) => setStatus('offline', (err && err.message) || t('conn_offline')));
   socket.on('class', (info) => { if (info && info.focus) lesson.show(info.focus); });
   socket.on('mirror', (msg) => mirror.receive(msg));
   socket.on('goto', (focus) => {
-    toast(`Your instructor sent you to “${focus.title}”.`);
-    lesson.show(focus);
+    // The lesson's title in the page's language once it is loaded (the server's is English).
+    lesson.show(focus).then((title) => toast(t('sent_to', { title: title || focus.title })),
+      () => toast(t('sent_to', { title: focus.title })));
   });
-  socket.on('notice', (data) => toast((data && data.message) || ''));
-  socket.on('error', (data) => toast((data && data.message) || 'The server reported an error', 'error'));
+  // A notice may name its label (`key`); the server's English text is the fallback.
+  socket.on('notice', (data) => toast(data ? tOr(data.key || '', data.message || '') : ''));
+  socket.on('error', (data) => toast((data && data.message) || t('server_error'), 'error'));
   socket.on('ended', () => {
     ended = true;
-    setStatus('ended', 'The class has ended — your sandbox is still yours');
-    mirror.stop('Class ended');
+    setStatus('ended', t('class_ended_learner'));
+    mirror.stop(t('class_ended_pill'));
     socket.disconnect();
   });
   try {
@@ -308,6 +315,6 @@ async function boot() {
 }
 
 boot().catch((err) => {
-  setStatus('offline', `The class view could not start: ${err && err.message ? err.message : err}`);
+  setStatus('offline', t('class_failed', { error: err && err.message ? err.message : err }));
   console.error(err); // eslint-disable-line no-console
 });

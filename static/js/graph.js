@@ -6,6 +6,7 @@
 // does not know is still drawn, in a row at the bottom.
 
 import { prefersReducedMotion, svg } from './dom.js';
+import { t as tr } from './i18n.js';
 
 const NODE_W = 136;
 const NODE_H = 46;
@@ -45,10 +46,7 @@ const LAYOUT = {
 // Colour AND shape AND name tell tokens apart. Colours: at least 3:1 against the chip background.
 const TOKEN_COLORS = ['#5fb0ff', '#f77fc3', '#f5cf3a', '#3fd69a', '#ff9a52', '#b197fc', '#3dd8ef', '#ff8080'];
 const SHAPES = ['circle', 'square', 'triangle', 'diamond', 'hexagon', 'star', 'pentagon'];
-const SHAPE_NAMES = {
-  circle: 'circle', square: 'square', triangle: 'triangle', diamond: 'diamond', hexagon: 'hexagon',
-  star: 'star', pentagon: 'pentagon',
-};
+const shapeName = (shape) => tr(`shape_${shape}`);
 
 function polygon(n, r, rotate = -Math.PI / 2, inner = null) {
   const pts = [];
@@ -212,9 +210,9 @@ export class Graph {
     this.layers = {
       paths: svg('g', { class: 'layer-paths', 'aria-hidden': 'true' }, root),
       highlight: svg('g', { class: 'layer-highlight', 'aria-hidden': 'true' }, root),
-      edges: svg('g', { class: 'layer-edges', role: 'group', 'aria-label': 'Transitions. Arrow keys move between them; Enter types the command.' }, root),
-      nodes: svg('g', { class: 'layer-nodes', role: 'group', 'aria-label': 'States. Arrow keys move between them.' }, root),
-      tokens: svg('g', { class: 'layer-tokens', role: 'group', 'aria-label': 'Containers. Enter selects one.' }, root),
+      edges: svg('g', { class: 'layer-edges', role: 'group', 'aria-label': tr('graph_edges_label') }, root),
+      nodes: svg('g', { class: 'layer-nodes', role: 'group', 'aria-label': tr('graph_states_label') }, root),
+      tokens: svg('g', { class: 'layer-tokens', role: 'group', 'aria-label': tr('graph_tokens_label') }, root),
       overlay: svg('g', { class: 'layer-overlay', 'aria-hidden': 'true' }, root),
     };
     this.drawNodes();
@@ -229,7 +227,7 @@ export class Graph {
     const reg = LAYOUT.registry;
     const registry = svg('g', { class: 'registry', transform: `translate(${reg.x},${reg.y})`, 'aria-hidden': 'true' }, this.layers.nodes);
     svg('rect', { x: -52, y: -15, width: 104, height: 30, rx: 15 }, registry);
-    svg('text', { class: 'registry-label', 'text-anchor': 'middle', y: 5 }, registry).textContent = 'registry';
+    svg('text', { class: 'registry-label', 'text-anchor': 'middle', y: 5 }, registry).textContent = tr('graph_registry');
 
     for (const state of this.lc.states) {
       const pos = this.position(state.id);
@@ -239,12 +237,18 @@ export class Graph {
         transform: `translate(${pos.x},${pos.y})`,
         tabindex: '-1',
         role: 'listitem',
-        'aria-roledescription': 'state',
+        'aria-roledescription': tr('graph_state_role'),
       }, this.layers.nodes);
       svg('rect', { class: 'state-box', x: -NODE_W / 2, y: -NODE_H / 2, width: NODE_W, height: NODE_H, rx: 12 }, g);
       svg('rect', { class: 'state-stripe', x: -NODE_W / 2, y: -NODE_H / 2, width: 7, height: NODE_H, rx: 3 }, g);
       const label = svg('text', { class: 'state-label', x: -4, y: 6, 'text-anchor': 'middle' }, g);
       label.textContent = state.label;
+      if (state.docker && state.dockerLabel && state.dockerLabel !== state.label) {
+        // A translated name: Docker's own word below it, as `docker ps` prints it.
+        label.setAttribute('y', '1');
+        svg('tspan', { class: 'state-label-docker', x: -4, dy: 15, 'font-size': 11, 'font-weight': 500, opacity: 0.8 }, label)
+          .textContent = state.dockerLabel;
+      }
       const count = svg('g', { class: 'state-count', transform: `translate(${NODE_W / 2 - 4},${-NODE_H / 2 + 4})` }, g);
       svg('circle', { r: 11 }, count);
       const countText = svg('text', { 'text-anchor': 'middle', y: 4.5 }, count);
@@ -342,7 +346,8 @@ export class Graph {
     for (const g of groups.values()) {
       g.paired = g.src !== null && g.src !== g.dst && groups.has(`${g.dst}>${g.src}`);
     }
-    const pillW = (text) => Math.max(36, text.length * 8.2 + 18);
+    // Pills fit their text; a wide (Hangul) character takes about two narrow ones.
+    const pillW = (text) => Math.max(36, [...text].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e7f ? 14.5 : 8.2), 18));
     for (const group of groups.values()) {
       const geo = this.edgeGeometry(group);
       const n = group.list.length;
@@ -353,7 +358,7 @@ export class Graph {
         'marker-end': this.arrow(anyCommand ? 'plain' : 'event'),
       }, this.layers.paths);
       path.dataset.group = group.key;
-      const rowTotal = group.list.reduce((sum, x) => sum + pillW(x.edge) + 6, -6);
+      const rowTotal = group.list.reduce((sum, x) => sum + pillW(x.label) + 6, -6);
       let rowOffset = -rowTotal / 2;
       group.list.forEach((t, i) => {
         const kind = t.trigger === 'command' ? 'command' : 'event';
@@ -368,7 +373,7 @@ export class Graph {
         }, this.layers.edges);
         // The shared curve is clickable for the first edge of a stack; every pill for its own edge.
         if (i === 0) svg('path', { class: 'edge-hit', d: geo.d }, g);
-        const w = pillW(t.edge);
+        const w = pillW(t.label);
         let lx = geo.label[0];
         let ly = geo.label[1];
         if (geo.vertical) {
@@ -380,7 +385,7 @@ export class Graph {
         if (geo.side === 'right') lx += w / 2 + 12;
         const label = svg('g', { class: `edge-label edge-label--${kind}`, transform: `translate(${lx.toFixed(1)},${ly.toFixed(1)})` }, g);
         svg("rect", { x: -w / 2, y: -11.5, width: w, height: 23, rx: 11.5 }, label);
-        svg('text', { 'text-anchor': 'middle', y: 4.5 }, label).textContent = t.edge;
+        svg('text', { 'text-anchor': 'middle', y: 4.5 }, label).textContent = t.label;
         const edge = { t, g, path, label, d: geo.d, group: group.key };
         this.edges.push(edge);
         const show = () => { this.highlight(edge, true); this.info({ kind: 'edge', t }); };
@@ -401,9 +406,9 @@ export class Graph {
   }
 
   edgeAria(t) {
-    const from = t.src === null ? 'a registry' : this.lc.label(t.src);
-    const how = t.trigger === 'command' ? t.command : `happens on its own: ${t.command.replace(/[()]/g, '')}`;
-    return `${t.edge}: ${from} to ${this.lc.label(t.dst)}. ${how}. ${t.summary}`;
+    const from = t.src === null ? tr('graph_from_registry') : this.lc.label(t.src);
+    const how = t.trigger === 'command' ? t.command : tr('graph_on_its_own', { cause: t.cause });
+    return tr('graph_edge_aria', { edge: t.label, from, to: this.lc.label(t.dst), how, about: t.summary });
   }
 
   activateEdge(edge) {
@@ -538,14 +543,14 @@ export class Graph {
   tokenInfo(token) {
     return {
       name: token.name, image: token.image, state: token.state, status: token.status,
-      shape: SHAPE_NAMES[token.look.shape], color: token.look.color,
+      shape: token.look.shape, shapeName: shapeName(token.look.shape), color: token.look.color,
     };
   }
 
   updateTokenAria(token) {
-    const state = this.lc ? this.lc.label(token.state) : token.state;
+    const state = this.lc ? this.lc.fullLabel(token.state) : token.state;
     const status = token.status ? `, ${token.status}` : '';
-    token.g.setAttribute('aria-label', `Container ${token.name} (${SHAPE_NAMES[token.look.shape]}): ${state}${status}`);
+    token.g.setAttribute('aria-label', tr('graph_token_aria', { name: token.name, shape: shapeName(token.look.shape), state: `${state}${status}` }));
     token.g.setAttribute('aria-pressed', this.selected === token.name ? 'true' : 'false');
   }
 
@@ -614,7 +619,7 @@ export class Graph {
       }
       const [x, y] = this.slot(node, max - 1);
       more.setAttribute('transform', `translate(${x},${y})`);
-      more.querySelector('text').textContent = `+${overflow} more`;
+      more.querySelector('text').textContent = tr('graph_more', { n: overflow });
     }
     for (const m of this.layers.overlay.querySelectorAll('.state-more')) {
       if (m.dataset.for === stateId && !overflow) m.remove();
@@ -628,9 +633,9 @@ export class Graph {
       const n = list.length;
       node.countText.textContent = String(n);
       node.count.classList.toggle('state-count--empty', n === 0);
-      const names = list.map((t) => t.name);
-      const who = n ? ` ${n} container${n > 1 ? 's' : ''}: ${names.join(', ')}.` : ' No containers.';
-      node.g.setAttribute('aria-label', `${node.state.label}.${who} ${node.state.summary}`);
+      const names = list.map((t) => t.name).join(', ');
+      const key = n === 0 ? 'graph_state_none' : (n === 1 ? 'graph_state_one' : 'graph_state_many');
+      node.g.setAttribute('aria-label', tr(key, { state: this.lc.fullLabel(node.id), n, names, about: node.state.summary }));
     }
   }
 
@@ -938,7 +943,7 @@ export class Graph {
         g.classList.remove('token-grace--hidden');
         if (this.opts.onGrace) this.opts.onGrace({ name: token.name, seconds, signal: step.signal });
       }
-      text.textContent = left > 0 ? `SIGKILL in ${left.toFixed(1)} s` : 'sending SIGKILL…';
+      text.textContent = left > 0 ? tr('grace_countdown', { s: left.toFixed(1) }) : tr('grace_sending');
       const frac = seconds ? left / seconds : 0;
       bar.setAttribute('width', String(Math.max(0, 128 * frac).toFixed(1)));
       ring.setAttribute('stroke-dasharray', `${(frac * 100).toFixed(1)} 100`);

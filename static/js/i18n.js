@@ -45,3 +45,18 @@ export function tParts(key, nodes = {}) {
   if (last < text.length) out.push(text.slice(last));
   return out;
 }
+
+/** Whether the table has this label (for labels keyed by data, e.g. a transition's summary). */
+export function has(key) {
+  return typeof strings()[key] === 'string';
+}
+
+/** The label for `key` when the table has one, else `fallback` (data shown as the server sent it). */
+export function tOr(key, fallback, values = {}) {
+  return has(key) ? t(key, values) : fallback;
+}
+
+/** A piece of data as a key part: "rm -f" -> "rm_f", "(restart policy)" -> "restart_policy". */
+export function slug(text) {
+  return String(text ?? '').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+}

@@ -3,24 +3,54 @@
 // from the table, so adding a transition on the server is the only edit needed.
 
 import { mentions, stopTimeout } from './command.js';
+import { pageLang, slug, t as tr, tOr } from './i18n.js';
 
 const SIGNALS = {
   1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 6: 'SIGABRT', 9: 'SIGKILL', 10: 'SIGUSR1', 12: 'SIGUSR2',
   14: 'SIGALRM', 15: 'SIGTERM', 17: 'SIGCHLD', 19: 'SIGSTOP', 28: 'SIGWINCH',
 };
-export const signalName = (n) => SIGNALS[Number(n)] || `signal ${n}`;
+export const signalName = (n) => SIGNALS[Number(n)] || tr('signal_n', { n });
 const KILL = '9';
 
 function unique(list) {
   return [...new Set(list)];
 }
 
+/**
+ * The table's words in the page's language. English pages show the JSON as the engine wrote it;
+ * other languages look each word up in the page's labels (webapp/ui_text.py), keyed by the ids, and
+ * keep the JSON's word when a label is missing. Ids, edges and commands are never translated.
+ */
+function localize(json) {
+  const local = pageLang() !== 'en';
+  const word = (key, fallback) => (local ? tOr(key, fallback) : fallback);
+  const states = (json.states || []).map((s) => ({
+    ...s,
+    dockerLabel: s.label, // Docker's own word, as `docker ps` prints it
+    label: word(`state_${slug(s.id)}`, s.label),
+    summary: word(`state_${slug(s.id)}_about`, s.summary),
+  }));
+  const transitions = (json.transitions || []).map((t) => {
+    const internal = t.trigger === 'internal' ? '_internal' : '';
+    const plain = String(t.command || '').replace(/^\(|\)$/g, '');
+    return {
+      ...t,
+      label: word(`edge_${slug(t.edge)}`, t.edge),
+      summary: word(`tr_${slug(t.edge)}_${slug(t.src ?? 'registry')}_${slug(t.dst)}${internal}`, t.summary),
+      // What makes an event edge happen, e.g. "restart policy" (commands stay as typed).
+      cause: String(t.command || '').startsWith('(') ? word(`cause_${slug(plain)}`, plain) : plain,
+    };
+  });
+  return { states, transitions };
+}
+
 export class Lifecycle {
   constructor(json) {
     this.json = json;
-    this.states = (json.states || []).map((s) => ({ ...s }));
+    const local = localize(json);
+    this.states = local.states;
     this.byId = new Map(this.states.map((s) => [s.id, s]));
-    this.transitions = (json.transitions || []).map((t, index) => ({
+    this.transitions = local.transitions.map((t, index) => ({
       ...t,
       src: t.src ?? null,
       events: [...(t.events || [])],
@@ -49,6 +79,13 @@ export class Lifecycle {
   label(id) {
     const s = this.byId.get(id);
     return s ? s.label : String(id);
+  }
+
+  /** The state's name with Docker's own word beside it when they differ: "종료됨 (Exited)". */
+  fullLabel(id) {
+    const s = this.byId.get(id);
+    if (!s) return String(id);
+    return s.docker && s.dockerLabel && s.dockerLabel !== s.label ? `${s.label} (${s.dockerLabel})` : s.label;
   }
 
   isMoving(action) {
@@ -246,7 +283,7 @@ export class Director {
         notes.push({ type: 'grace', id: c.id, seconds: stopTimeout(rel, c), signal, at: Date.now() });
       }
     } else if (action === 'oom') {
-      notes.push({ type: 'badge', id: c.id, text: 'out of memory', tone: 'bad' });
+      notes.push({ type: 'badge', id: c.id, text: tr('badge_oom'), tone: 'bad' });
     } else if (action === 'destroy' || action === 'stop') {
       steps.push({ type: 'grace-end', id: c.id });
     } else if (action.startsWith('health_status')) {

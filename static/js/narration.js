@@ -1,6 +1,7 @@
 // One plain sentence per transition, in a polite live region: "web: Running → Paused (docker pause)".
 
 import { h } from './dom.js';
+import { t as tr } from './i18n.js';
 
 const KEEP = 4;
 
@@ -21,7 +22,7 @@ export class Narration {
   }
 }
 
-/** The sentence for a move step of the director. */
+/** The sentence for a move step of the director, in the page's language. */
 export function describeMove(step, lc) {
   const from = lc.label(step.from);
   const to = lc.label(step.to);
@@ -30,12 +31,12 @@ export function describeMove(step, lc) {
   if (t && t.trigger === 'command') {
     cause = `docker ${t.edge}`;
   } else if (t) {
-    cause = t.command.replace(/^\(|\)$/g, '');
+    cause = t.cause;
   } else {
-    cause = 'as Docker reports it';
+    cause = tr('narrate_reported');
   }
   const attrs = (step.event && step.event.Actor && step.event.Actor.Attributes) || {};
   if (step.event && step.event.Action === 'die' && attrs.exitCode !== undefined) cause += `, exitCode=${attrs.exitCode}`;
-  if (step.from === step.to) return `${step.name}: ${from} → ${to} again (${cause})`;
-  return `${step.name}: ${from} → ${to} (${cause})`;
+  const values = { name: step.name, from, to, cause };
+  return tr(step.from === step.to ? 'narrate_again' : 'narrate_move', values);
 }

@@ -6,11 +6,20 @@
 // the session cookie before it sends a dashboard or accepts a command.
 
 import { h, replaceChildren } from './dom.js';
+import { t, tOr } from './i18n.js';
 
 const STATES = ['created', 'running', 'paused', 'restarting', 'exited', 'dead'];
 const REFRESH_MS = 10000; // "stuck" depends on time passing: the whole dashboard now and then
 const PRESENTER_FONT = 22;
 const $ = (id) => document.getElementById(id);
+const stateName = (s) => tOr(`state_${s}`, s);
+
+/** Why a learner counts as stuck, in the page's language (the server's English as a fallback). */
+function stuckReason(v) {
+  if (v.stuck_kind === 'errors') return t('stuck_errors', { n: v.errors_in_row });
+  if (v.stuck_kind === 'quiet') return t('stuck_quiet', { n: v.quiet_minutes });
+  return v.stuck_reason || '';
+}
 
 function toast(message, tone = 'info') {
   const region = $('toasts');
@@ -102,23 +111,23 @@ class Dashboard {
     tr.dataset.step = v.step || '';
     const chips = STATES.filter((s) => v.containers[s]).map((s) => h('span', {
       class: 'state-chip', dataset: { state: s, count: String(v.containers[s]) },
-    }, `${s} ${v.containers[s]}`));
+    }, `${stateName(s)} ${v.containers[s]}`));
     const lesson = v.lesson
       ? [h('span', { class: 'learner-lesson' }, this.lessonTitle(v.lesson)),
-        h('span', { class: 'learner-step' }, v.completed ? ' · completed' : ` · ${this.stepTitle(v.lesson, v.step) || '—'}`),
+        h('span', { class: 'learner-step' }, v.completed ? t('learner_completed') : ` · ${this.stepTitle(v.lesson, v.step) || '—'}`),
         h('span', { class: 'learner-count' }, ` (${v.steps_done}/${v.steps_total})`)]
-      : [h('span', { class: 'muted' }, 'no lesson open')];
+      : [h('span', { class: 'muted' }, t('learner_no_lesson'))];
     const error = v.last_error
       ? h('span', { class: 'learner-error', title: v.last_error.message }, h('code', {}, v.last_error.line), ' ', v.last_error.message)
       : h('span', { class: 'muted' }, '—');
     let status;
-    if (!v.connected) status = h('span', { class: 'learner-status learner-status--offline' }, 'offline');
-    else if (v.stuck) status = h('span', { class: 'learner-status learner-status--stuck' }, `stuck: ${v.stuck_reason}`);
-    else status = h('span', { class: 'learner-status learner-status--ok' }, v.following ? 'following' : 'working alone');
+    if (!v.connected) status = h('span', { class: 'learner-status learner-status--offline' }, t('learner_offline'));
+    else if (v.stuck) status = h('span', { class: 'learner-status learner-status--stuck' }, t('learner_stuck', { reason: stuckReason(v) }));
+    else status = h('span', { class: 'learner-status learner-status--ok' }, v.following ? t('learner_following') : t('learner_alone'));
     replaceChildren(tr,
       h('th', { scope: 'row' }, h('span', { class: 'learner-dot', 'aria-hidden': 'true' }), v.name),
       h('td', {}, ...lesson),
-      h('td', { class: 'learner-containers' }, chips.length ? chips : h('span', { class: 'muted' }, 'none')),
+      h('td', { class: 'learner-containers' }, chips.length ? chips : h('span', { class: 'muted' }, t('none'))),
       h('td', {}, error),
       h('td', {}, status));
   }
@@ -133,8 +142,8 @@ class Dashboard {
     const cells = STATES.map((s) => {
       const count = views.filter((v) => (v.containers[s] || 0) > 0).length;
       const level = count ? Math.min(4, Math.ceil((count / total) * 4)) : 0;
-      return h('div', { class: 'heat', dataset: { heatState: s, count: String(count), level: String(level) }, title: `${count} of ${views.length} learners have a ${s} container` },
-        h('span', { class: 'heat-state' }, s), h('span', { class: 'heat-count' }, String(count)));
+      return h('div', { class: 'heat', dataset: { heatState: s, count: String(count), level: String(level) }, title: t('heat_title', { count, total: views.length, state: stateName(s) }) },
+        h('span', { class: 'heat-state' }, stateName(s)), h('span', { class: 'heat-count' }, String(count)));
     });
     replaceChildren($('heatmap'), cells);
   }
@@ -159,7 +168,9 @@ function setupGoto(socket, lessons) {
   $('goto-form').addEventListener('submit', (e) => {
     e.preventDefault();
     socket.emit('goto', { lesson: lessonSel.value, step: stepSel.value || null }, (ack) => {
-      if (ack && !ack.error) toast(`Everyone was sent to ${ack.title}, step ${stepSel.selectedIndex + 1}.`);
+      const chosen = lessons.find((l) => l.id === lessonSel.value); // titled in the page's language
+      const title = chosen ? chosen.title : ack && ack.title;
+      if (ack && !ack.error) toast(t('goto_sent', { title, n: stepSel.selectedIndex + 1 }));
     });
   });
 }
@@ -215,29 +226,29 @@ async function boot() {
     auth: { code: bar.dataset.class, role: 'teach' },
   });
   window.lifecycleClass = { socket, board }; // handy in the browser console; nothing depends on it
-  socket.on('connect', () => setStatus('live', `Live · class ${bar.dataset.class}`));
-  socket.on('disconnect', () => { if (!board.ended) setStatus('offline', 'Offline — reconnecting…'); });
-  socket.on('connect_error', (err) => setStatus('offline', (err && err.message) || 'Offline'));
+  socket.on('connect', () => setStatus('live', t('class_live', { code: bar.dataset.class })));
+  socket.on('disconnect', () => { if (!board.ended) setStatus('offline', t('offline_retrying')); });
+  socket.on('connect_error', (err) => setStatus('offline', (err && err.message) || t('conn_offline')));
   socket.on('dashboard', (data) => board.load(data));
   socket.on('learner', (view) => board.update(view));
-  socket.on('error', (data) => toast((data && data.message) || 'The server reported an error', 'error'));
+  socket.on('error', (data) => toast((data && data.message) || t('server_error'), 'error'));
   socket.on('ended', () => {
     board.ended = true;
-    setStatus('ended', 'The class has ended');
+    setStatus('ended', t('class_ended'));
     for (const el of bar.querySelectorAll('button, select')) if (el.id !== 'presenter-toggle') el.disabled = true;
     socket.disconnect();
   });
   setupGoto(socket, lessons);
-  armed($('reset-all'), 'Really reset everyone?', () => {
-    socket.emit('reset_all', {}, (ack) => { if (ack && !ack.error) toast('Every learner’s sandbox was reset.'); });
+  armed($('reset-all'), t('reset_all_confirm'), () => {
+    socket.emit('reset_all', {}, (ack) => { if (ack && !ack.error) toast(t('reset_all_done')); });
   });
-  armed($('end-class'), 'Really end it?', () => socket.emit('end', {}));
+  armed($('end-class'), t('end_class_confirm'), () => socket.emit('end', {}));
   setInterval(() => {
     if (socket.connected) socket.emit('dashboard', {}, (data) => board.load(data));
   }, REFRESH_MS);
 }
 
 boot().catch((err) => {
-  setStatus('offline', `The class view could not start: ${err && err.message ? err.message : err}`);
+  setStatus('offline', t('class_failed', { error: err && err.message ? err.message : err }));
   console.error(err); // eslint-disable-line no-console
 });

@@ -3,6 +3,7 @@
 
 import { h } from './dom.js';
 import { eventContainerName, eventParts, formatEvent } from './format.js';
+import { t } from './i18n.js';
 
 const MAX_ENTRIES = 5000;
 
@@ -60,14 +61,14 @@ export class Timeline {
     const { event } = entry;
     const p = eventParts(event);
     const name = eventContainerName(event);
-    const button = h('button', { type: 'button', class: 'event-line', title: 'Show the graph as it was after this event' },
+    const button = h('button', { type: 'button', class: 'event-line', title: t('event_title') },
       h('span', { class: 'ev-time' }, p.time), ' ',
       h('span', { class: 'ev-type' }, p.type), ' ',
       h('span', { class: `ev-action ev-action--${(p.action.split(/[:\s]/)[0] || 'other').replace(/[^a-z_-]/gi, '')}` }, p.action), ' ',
       h('span', { class: 'ev-id' }, p.id),
       p.attrs ? ' ' : '',
       p.attrs ? h('span', { class: 'ev-attrs' }, p.attrs) : '');
-    button.setAttribute('aria-label', `${formatEvent(event)}. Activate to see the graph at this moment.`);
+    button.setAttribute('aria-label', t('event_aria', { line: formatEvent(event) }));
     button.addEventListener('click', () => this.onRewind && this.onRewind(entry.index));
     const li = h('li', {
       class: 'event',
