@@ -7,14 +7,18 @@ follows reads it, so reloads and reconnects land in the same sandbox.
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
     abort,
     current_app,
+    flash,
     jsonify,
+    redirect,
     render_template,
     request,
     send_file,
@@ -24,7 +28,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 
 from .engine import lifecycle
-from .lessons import LOCALES, Catalog, LessonProgress, pick_locale
+from .lessons import LOCALES, Catalog, LessonProgress, pick_locale, transfer
 from .live import LANG_KEY, LESSON_KEY, SESSION_KEY
 from .session import new_sandbox_id
 from .ui_text import LANGUAGE_NAMES, LANGUAGE_TITLES, js_strings, translate
@@ -158,12 +162,98 @@ def _lesson_view(lesson_id: str) -> dict[str, Any]:
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
+    return _course_map()
+
+
+def _course_map(message: tuple[str, str] | None = None, status: int = 200) -> ResponseReturnValue:
+    """The course map; `message`: (kind, text) about an import, shown above the lessons."""
     sandbox_id = ensure_sandbox_cookie()
     progress = learner_progress(sandbox_id)
     completed = {i for i, p in progress.items() if p.completed}
     steps_done = {i: len(p.done) for i, p in progress.items()}
     return render_template("index.html", lessons=catalog().listing(current_locale(), completed),
-                           steps_done=steps_done)
+                           steps_done=steps_done, message=message), status
+
+
+# -- progress files (webapp/lessons/transfer.py) -------------------------------------------------------
+
+
+def same_origin() -> bool:
+    """A form post from one of our own pages: its Origin (else Referer) names this host. With the
+    SameSite=Lax cookie this keeps other sites from posting into a learner's progress."""
+    source = request.headers.get("Origin") or request.headers.get("Referer") or ""
+    if not source or source == "null":
+        return False
+    parts = urlsplit(source)
+    return f"{parts.scheme}://{parts.netloc}" == request.host_url.rstrip("/")
+
+
+@bp.get("/progress/export")
+def export_progress() -> ResponseReturnValue:
+    """This learner's progress as a file to keep or to import elsewhere."""
+    sandbox_id = ensure_sandbox_cookie()
+    document = transfer.export_progress(learner_progress(sandbox_id), time.time())
+    response = current_app.response_class(
+        json.dumps(document, ensure_ascii=False, indent=2) + "\n", mimetype="application/json")
+    response.headers["Content-Disposition"] = f"attachment; filename={transfer.FILENAME}"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/progress/import")
+def import_progress_page() -> ResponseReturnValue:
+    """The form lives on the course map (a language switch after a failed import lands here)."""
+    return redirect(url_for("views.index", **request.args), 303)
+
+
+@bp.post("/progress/import")
+def import_progress() -> ResponseReturnValue:
+    """Merge an exported file into this learner's progress, then show the course map."""
+    lang = current_locale()
+    if not same_origin():
+        return _course_map(("error", translate(lang, "import_cross_site")), 403)
+    limit = transfer.MAX_BYTES
+    if request.content_length is None or request.content_length > limit + 16 * 1024:
+        error = transfer.TransferError("import_too_large", str(limit // 1024))
+        return _course_map(("error", _import_error(lang, error)), 413)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return _course_map(("error", translate(lang, "import_no_file")), 400)
+    try:
+        imported = transfer.parse_progress_file(upload.stream.read(limit + 1))
+    except transfer.TransferError as err:
+        return _course_map(("error", _import_error(lang, err)), 413 if
+                           err.reason == "import_too_large" else 400)
+    report = _merge(ensure_sandbox_cookie(), imported)
+    flash(_import_summary(lang, report), "ok")
+    return redirect(url_for("views.index"), 303)
+
+
+def _merge(sandbox_id: str, imported: dict[str, transfer.ImportedLesson]) -> transfer.ImportReport:
+    manager = current_app.extensions["lab"]
+    sandbox = manager.get(sandbox_id)
+    state = sandbox.extras.get("lessons") if sandbox is not None else None
+    if state is not None:
+        with sandbox.lock:
+            return transfer.merge_live(state.tracker, imported, sandbox.engine)
+    return transfer.merge_stored(manager.store, sandbox_id, catalog(), imported, time.time())
+
+
+def _import_error(lang: str, err: transfer.TransferError) -> str:
+    return f"{translate(lang, 'import_failed')} {translate(lang, err.reason, detail=err.detail)}"
+
+
+def _import_summary(lang: str, report: transfer.ImportReport) -> str:
+    count = len(report.lessons)
+    parts = [translate(lang, "import_done_one") if count == 1 else
+             translate(lang, "import_done", n=count)]
+    if report.unknown_lessons:
+        parts.append(translate(lang, "import_unknown_lessons", n=len(report.unknown_lessons),
+                               names=", ".join(report.unknown_lessons)))
+    if report.unknown_steps:
+        parts.append(translate(lang, "import_unknown_steps", n=len(report.unknown_steps),
+                               names=", ".join(report.unknown_steps)))
+    return " ".join(str(p) for p in parts)
 
 
 @bp.get("/sandbox")

@@ -52,7 +52,11 @@ Use `docker create`.
 
 ## List everything {#list-all}
 
-Run `docker ps -a`.
+Run:
+
+~~~console
+docker ps -a
+~~~
 
 ### Hint {.hint}
 
@@ -75,13 +79,21 @@ summary: 두 단계.
 
 만드세요.
 
+```console
+docker create --name tiny-box ubuntu:20.04
+```
+
 ### 힌트 {.hint}
 
 `docker create`를 쓰세요.
 
 ## 모두 보기 {#list-all}
 
-`docker ps -a`를 실행하세요.
+실행하세요.
+
+```console
+docker ps -a
+```
 
 ### 힌트 {.hint}
 

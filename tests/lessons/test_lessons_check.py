@@ -1,4 +1,6 @@
-"""`lessons check`: every lesson's solution passes on the simulator, each check false before it."""
+"""`lessons check`: per lesson and locale, the text is complete and every solution passes on the
+simulator, each check false before it. (The real-daemon run is tests/docker_engine/test_lessons.py,
+through the same `cli.main(["lessons", "check", ...])`.)"""
 
 from __future__ import annotations
 
@@ -8,10 +10,17 @@ from webapp import cli
 from webapp.engine.clock import VirtualClock
 from webapp.engine.sim.engine import SimEngine
 from webapp.lessons import LESSONS_DIR, load_lesson, load_lessons
-from webapp.lessons.model import Entry
-from webapp.lessons.runner import check_lesson, check_lessons, drive, format_results, run_setup
+from webapp.lessons.model import LOCALES, Entry
+from webapp.lessons.runner import (
+    check_lesson,
+    check_lessons,
+    drive,
+    format_results,
+    run_setup,
+    text_problems,
+)
 
-from .conftest import LESSON_YAML, write_lesson
+from .conftest import EN_MD, KO_MD, LESSON_YAML, write_lesson
 
 
 def fresh() -> SimEngine:
@@ -28,14 +37,70 @@ def test_every_lesson_solves_on_the_simulator(lesson):
     assert all(s.before is False and s.after is True for s in result.steps)
 
 
-def test_the_command_prints_a_table_and_succeeds(capsys):
+def _rows(out: str) -> list[list[str]]:
+    """The report's lesson lines: `lesson  locale  result  N steps`."""
+    return [line.split() for line in out.splitlines()
+            if len(line.split()) == 5 and line.split()[1] in LOCALES]
+
+
+def test_the_command_prints_one_line_per_lesson_and_locale_and_succeeds(capsys):
     assert cli.main(["lessons", "check"]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0].split() == ["LESSON", "STEP", "BEFORE", "AFTER", "RESULT"]
-    assert ["why-exit", "run-default", "false", "true", "ok"] in [line.split() for line in
-                                                                 out.splitlines()]
+    expected = [[lesson.id, locale, "ok", str(len(lesson.steps)),
+                 "step" if len(lesson.steps) == 1 else "steps"]
+                for lesson in LESSONS for locale in LOCALES]
+    assert _rows(out) == expected
+    assert "BEFORE" not in out, "the per-step table is for -v"
     steps = sum(len(lesson.steps) for lesson in LESSONS)
-    assert out.rstrip().endswith(f"{len(LESSONS)} lessons, {steps} steps: all passed")
+    assert out.rstrip().endswith(
+        f"{len(LESSONS)} lessons in {len(LOCALES)} locales, {steps} steps: all passed")
+
+
+def test_verbose_adds_the_per_step_table(capsys):
+    assert cli.main(["lessons", "check", "-v", "why-exit"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["LESSON", "STEP", "BEFORE", "AFTER", "RESULT"]
+    why_exit = next(lesson for lesson in LESSONS if lesson.id == "why-exit")
+    table = [line.split() for line in lines[1:len(why_exit.steps) + 1]]
+    assert table == [["why-exit", step.id, "false", "true", "ok"] for step in why_exit.steps]
+    n = str(len(why_exit.steps))
+    assert [["why-exit", "en", "ok", n, "steps"], ["why-exit", "ko", "ok", n, "steps"]] == \
+        [line.split() for line in lines if line.startswith("why-exit ") and len(line.split()) == 5
+         and line.split()[1] in LOCALES]
+
+
+def test_a_solution_missing_from_one_locales_text_fails_that_locale_only(lessons_root, capsys):
+    ko = KO_MD.replace("```console\ndocker ps -a\n```\n", "`docker ps -a`.\n")
+    assert ko != KO_MD
+    lesson = load_lesson(write_lesson(lessons_root, ko=ko))
+    assert text_problems(lesson, "en") == []
+    assert text_problems(lesson, "ko") == [
+        "step 'list-all': the solution 'docker ps -a' is not a click-to-run block in its text"]
+    assert cli.main(["lessons", "check", "--dir", str(lessons_root)]) == 1
+    out = capsys.readouterr().out
+    assert _rows(out) == [["tiny", "en", "ok", "2", "steps"], ["tiny", "ko", "FAIL", "2", "steps"]]
+    assert "tiny (ko): step 'list-all': the solution 'docker ps -a' is not a click-to-run" in out
+    assert out.rstrip().endswith("1 lesson(s) FAILED")
+
+
+def test_a_failing_solution_fails_every_locale(lessons_root, capsys):
+    yaml = LESSON_YAML.replace("      - docker ps -a", "      - docker ps")
+    en = EN_MD.replace("\ndocker ps -a\n", "\ndocker ps\n")
+    ko = KO_MD.replace("\ndocker ps -a\n", "\ndocker ps\n")
+    assert en != EN_MD and ko != KO_MD
+    write_lesson(lessons_root, yaml=yaml, en=en, ko=ko)
+    assert cli.main(["lessons", "check", "--dir", str(lessons_root)]) == 1
+    out = capsys.readouterr().out
+    assert _rows(out) == [["tiny", "en", "FAIL", "2", "steps"], ["tiny", "ko", "FAIL", "2", "steps"]]
+    assert "tiny/list-all: its check does not hold after its solution" in out
+
+
+def test_the_tiny_lesson_passes_in_both_locales(lessons_root, capsys):
+    write_lesson(lessons_root)
+    assert cli.main(["lessons", "check", "--dir", str(lessons_root)]) == 0
+    out = capsys.readouterr().out
+    assert _rows(out) == [["tiny", "en", "ok", "2", "steps"], ["tiny", "ko", "ok", "2", "steps"]]
+    assert out.rstrip().endswith("1 lesson in 2 locales, 2 steps: all passed")
 
 
 def test_the_command_takes_lesson_ids(capsys):

@@ -10,6 +10,10 @@ step's mark (attempts = commands run, failed = those that exited non-zero), so a
 its log gets them back. What is stored (per learner and lesson): done steps, the marks, the hints
 revealed, and a challenge's result.
 
+Progress imported from a file (`webapp.lessons.transfer`) for a lesson this learner never opened is
+`pending`: its hidden set-up has not run in this sandbox yet, so the first `open` runs it and opens
+the windows then, keeping the imported done steps.
+
 `LessonTracker` holds one learner's progress for every lesson they opened; it knows nothing of Flask
 or sockets: the live layer calls `open`, `update` and `reveal_hint` and pushes `payload()`.
 """
@@ -37,13 +41,14 @@ class LessonProgress:
 
     def __init__(self, lesson: Lesson, *, done: dict[str, float] | None = None,
                  lesson_mark: Mark | None = None, step_mark: Mark | None = None, hints: int = 0,
-                 result: dict[str, Any] | None = None):
+                 result: dict[str, Any] | None = None, pending: bool = False):
         self.lesson = lesson
         self.done: dict[str, float] = {k: v for k, v in (done or {}).items() if lesson.step(k)}
         self.lesson_mark = lesson_mark or Mark()
         self.step_mark = step_mark or Mark()
         self.hints = hints
         self.result = result
+        self.pending = pending  # imported, never opened here: set-up and windows at the first open
 
     # -- state ---------------------------------------------------------------------------------------
 
@@ -78,6 +83,31 @@ class LessonProgress:
             if self.active is None:
                 self.result = {"commands": self.commands_used(engine), "finished": _now(engine)}
         return changed
+
+    def merge(self, done: dict[str, float], hints: int = 0, result: dict[str, Any] | None = None,
+              engine: Any | None = None) -> bool:
+        """Fold in progress made elsewhere (an imported file); True if the active step moved.
+
+        A step done on either side stays done, at the earlier of its two times (the first time the
+        learner got there). Hints revealed carry over only while both sides are on the same step; a
+        finished challenge keeps the better (fewer commands) of the two results. Unknown step ids
+        are ignored (the caller reports them).
+        """
+        before = self.active
+        theirs = next((s.id for s in self.lesson.steps if s.id not in done), None)
+        for step_id, when in done.items():
+            if self.lesson.step(step_id) is not None:
+                self.done[step_id] = min(when, self.done.get(step_id, when))
+        moved = self.active != before
+        if moved:
+            self.hints = 0
+            if engine is not None:
+                self.step_mark = Mark.take(engine)
+        elif theirs == self.active:
+            self.hints = min(max(self.hints, hints), self.hints_total())
+        if self.completed:
+            self.result = _better_result(self.result, result) or {"finished": max(self.done.values())}
+        return moved
 
     def missing(self, engine: Any, locale: str = DEFAULT_LOCALE) -> list[str]:
         """What the active step still needs, in words (for hints)."""
@@ -143,8 +173,12 @@ class LessonProgress:
     # -- persistence ---------------------------------------------------------------------------------
 
     def to_data(self) -> dict[str, Any]:
-        return {"done": self.done, "lesson_mark": self.lesson_mark.to_data(),
-                "step_mark": self.step_mark.to_data(), "hints": self.hints, "result": self.result}
+        data = {"done": dict(self.done), "lesson_mark": self.lesson_mark.to_data(),
+                "step_mark": self.step_mark.to_data(), "hints": self.hints,
+                "result": dict(self.result) if self.result is not None else None}
+        if self.pending:
+            data["pending"] = True
+        return data
 
     @classmethod
     def from_data(cls, lesson: Lesson, data: dict[str, Any], engine: Any | None = None) -> LessonProgress:
@@ -153,12 +187,28 @@ class LessonProgress:
                    else {},
                    lesson_mark=Mark.from_data(data.get("lesson_mark"), engine),
                    step_mark=Mark.from_data(data.get("step_mark"), engine),
-                   hints=int(data.get("hints") or 0), result=data.get("result"))
+                   hints=int(data.get("hints") or 0), result=data.get("result"),
+                   pending=bool(data.get("pending")))
 
     def rebase(self, engine: Any) -> None:
         """The engine was replaced (sandbox reset): windows restart on it; done steps stay done."""
         self.lesson_mark = Mark.take(engine)
         self.step_mark = Mark.take(engine)
+
+
+def _better_result(ours: dict[str, Any] | None,
+                   theirs: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Of two results of the same finished lesson, the one with fewer commands (then the earlier)."""
+    if ours is None or theirs is None:
+        return ours if theirs is None else theirs
+
+    def key(result: dict[str, Any]) -> tuple[float, float]:
+        commands = result.get("commands")
+        finished = result.get("finished")
+        return (commands if isinstance(commands, int) else float("inf"),
+                finished if isinstance(finished, int | float) else float("inf"))
+
+    return theirs if key(theirs) < key(ours) else ours
 
 
 class ProgressStore(Protocol):
@@ -201,9 +251,16 @@ class LessonTracker:
     def open(self, lesson_id: str, engine: Any, run_setup: SetupRunner) -> LessonProgress:
         """The learner's progress in a lesson, starting it (set-up included) the first time."""
         found = self.progress.get(lesson_id)
-        if found is not None:
-            return found
-        return self.restart(lesson_id, engine, run_setup)
+        if found is None:
+            return self.restart(lesson_id, engine, run_setup)
+        if found.pending:  # imported: its set-up never ran in this sandbox
+            if found.lesson.setup and not found.completed:
+                run_setup(found.lesson.setup)
+            found.rebase(engine)
+            found.pending = False
+            found.update(engine)
+            self.save(found)
+        return found
 
     def restart(self, lesson_id: str, engine: Any, run_setup: SetupRunner) -> LessonProgress:
         """Start (again) from the first step: run the set-up, open both windows now."""

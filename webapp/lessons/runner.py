@@ -1,5 +1,11 @@
 """`lifecycle-lab lessons check`: prove every lesson can be solved, and that its checks mean something.
 
+The report has one line per lesson and locale (`why-exit  ko  ok  10 steps`): the lesson's text in
+that locale is complete (a title and summary; each step's text and hints; for a lesson, each step's
+solution commands as click-to-run blocks in its text, so a learner can reach every one), and its
+solutions pass on the engine. `-v` adds the per-step table. Text problems fail only their locale's
+line; a solution that fails on the engine fails every locale of its lesson.
+
 For every lesson, on a fresh engine (the simulator on a virtual clock, so 10-second stops and restart
 back-offs take no real time): run the hidden set-up, then for each step
 
@@ -33,6 +39,7 @@ from typing import Any
 
 from ..engine.clock import VirtualClock
 from .checks import Context
+from .markdown import commands_in
 from .model import LOCALES, Entry, Lesson
 from .progress import LessonProgress
 
@@ -59,11 +66,47 @@ class StepResult:
 class LessonResult:
     lesson: str
     steps: list[StepResult] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # on the engine, whatever the locale
+    texts: dict[str, list[str]] = field(default_factory=dict)  # locale -> problems of its text
+
+    @property
+    def solved(self) -> bool:
+        """The solutions pass on the engine."""
+        return not self.problems and all(s.ok for s in self.steps)
+
+    def locale_ok(self, locale: str) -> bool:
+        return self.solved and not self.texts.get(locale)
 
     @property
     def ok(self) -> bool:
-        return not self.problems and all(s.ok for s in self.steps)
+        return self.solved and not any(self.texts.values())
+
+
+def text_problems(lesson: Lesson, locale: str) -> list[str]:
+    """What the lesson's `locale` text lacks (the loader refuses most of it; this says it per
+    locale, and checks that each solution command can be clicked in the step's text)."""
+    text = lesson.text.get(locale)
+    if text is None:
+        return [f"no {locale} text"]
+    problems = []
+    if not text.title.strip():
+        problems.append("no title")
+    if not text.summary.strip():
+        problems.append("no summary")
+    for step in lesson.steps:
+        st = text.steps.get(step.id)
+        if st is None:
+            problems.append(f"step {step.id!r} has no text")
+            continue
+        if lesson.kind == "lesson" and not st.body.strip():
+            problems.append(f"step {step.id!r} has no text")
+        if not st.hints or not all(h.strip() for h in st.hints):
+            problems.append(f"step {step.id!r} lacks hints")
+        if lesson.kind == "lesson":
+            blocks = commands_in(st.body)
+            problems += [f"step {step.id!r}: the solution {line!r} is not a click-to-run block in "
+                         "its text" for line in step.commands if line not in blocks]
+    return problems
 
 
 def _advance(engine: Any, seconds: float) -> None:
@@ -151,8 +194,8 @@ def run_setup(engine: Any, entries: Iterable[Entry]) -> list[str]:
 
 
 def check_lesson(lesson: Lesson, make_engine: Callable[[], Any]) -> LessonResult:
+    result = LessonResult(lesson.id, texts={loc: text_problems(lesson, loc) for loc in LOCALES})
     engine = make_engine()
-    result = LessonResult(lesson.id)
     result.problems += run_setup(engine, lesson.setup)
     progress = LessonProgress.begin(lesson, engine)
     progress.update(engine)
@@ -237,27 +280,46 @@ def _word(value: bool | None) -> str:
     return "-" if value is None else ("true" if value else "false")
 
 
-def format_results(results: list[LessonResult]) -> str:
-    """A table (one row per step), problems under it, and a summary line."""
-    rows = [("LESSON", "STEP", "BEFORE", "AFTER", "RESULT")]
-    for lr in results:
-        for sr in lr.steps:
-            rows.append((lr.lesson, sr.step, _word(sr.before), _word(sr.after),
-                         "ok" if sr.ok else "FAIL"))
+def _table(rows: list[tuple[str, ...]], gap: str = "  ") -> list[str]:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = ["   ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
+    return [gap.join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
+
+
+def format_results(results: list[LessonResult], *, verbose: bool = False) -> str:
+    """One line per lesson and locale, problems under them, and a summary line; `verbose` puts
+    the per-step table (check before and after each solution) first."""
+    lines: list[str] = []
+    if verbose:
+        steps_table = [("LESSON", "STEP", "BEFORE", "AFTER", "RESULT")]
+        for lr in results:
+            for sr in lr.steps:
+                steps_table.append((lr.lesson, sr.step, _word(sr.before), _word(sr.after),
+                                    "ok" if sr.ok else "FAIL"))
+        lines += [*_table(steps_table, "   "), ""]
+    rows: list[tuple[str, ...]] = []
+    for lr in results:
+        count = len(lr.steps)
+        for locale in LOCALES:
+            rows.append((lr.lesson, locale, "ok" if lr.locale_ok(locale) else "FAIL",
+                         f"{count} step{'' if count == 1 else 's'}"))
+    if rows:
+        lines += _table(rows)
     problems = []
     for lr in results:
         problems += [f"{lr.lesson}: {p}" for p in lr.problems]
         for sr in lr.steps:
             problems += [f"{lr.lesson}/{sr.step}: {p}" for p in sr.problems]
+        for locale in LOCALES:
+            problems += [f"{lr.lesson} ({locale}): {p}" for p in lr.texts.get(locale, [])]
     steps = sum(len(lr.steps) for lr in results)
     failed = sum(1 for lr in results if not lr.ok)
     if problems:
         lines += ["", *problems]
     lines.append("")
+    plural = "" if len(results) == 1 else "s"
+    head = f"{len(results)} lesson{plural} in {len(LOCALES)} locales, {steps} steps"
     if failed:
-        lines.append(f"{len(results)} lessons, {steps} steps: {failed} lesson(s) FAILED")
+        lines.append(f"{head}: {failed} lesson(s) FAILED")
     else:
-        lines.append(f"{len(results)} lessons, {steps} steps: all passed")
+        lines.append(f"{head}: all passed")
     return "\n".join(lines) + "\n"
