@@ -1,0 +1,163 @@
+"""Every lesson and challenge, done from the browser on a real Docker daemon, as a learner does it.
+
+The app runs with LAB_ENGINE=docker (`lifecycle-lab serve` in a subprocess); Chromium opens each
+lesson page in a fresh context (a fresh sandbox), types every step's solution into the xterm console
+(keystrokes for interactive commands: `exit` + Enter, Ctrl-P Ctrl-Q), and waits for the step to show
+`data-done="true"`. Time is real: a `docker stop` takes its grace period, a restart policy its
+back-off, so each wait has a deadline of its own (STEP_DEADLINE) instead of a fixed pause. The
+sandboxes' containers are removed when the server has stopped.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from webapp.lessons import LESSONS_DIR, Catalog, load_lessons
+from webapp.lessons.model import Entry
+from webapp.store import Store
+
+from ..browser.conftest import (
+    CHROMIUM_ARGS,
+    VENDOR_CHECK,
+    Lab,
+    PageProblems,
+    PlaywrightError,
+    _free_port,
+    sync_playwright,
+)
+from .conftest import ROOT, remove_sessions
+
+pytestmark = [pytest.mark.docker, pytest.mark.browser]
+
+CATALOG = Catalog(load_lessons(LESSONS_DIR))
+STEP_DEADLINE = 30_000  # ms for one command to return, or a step to show done after its solution
+
+
+@pytest.fixture(scope="module")
+def docker_server(daemon, require_browser: str,
+                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real app on the real daemon, on a free port; yields its base URL."""
+    if sync_playwright is None:
+        pytest.fail("the playwright package is not installed", pytrace=False)
+    if not VENDOR_CHECK.is_file():
+        pytest.fail("node_modules is missing: run `npm ci` (make setup does)", pytrace=False)
+    instance = tmp_path_factory.mktemp("lab-docker-instance")
+    port = _free_port()
+    env = dict(os.environ, LAB_INSTANCE=str(instance), LAB_DB=str(instance / "lab.db"),
+               LAB_ENGINE="docker", LAB_RATE="50", PYTHONUNBUFFERED="1")
+    log_path = instance / "server.log"
+    with open(log_path, "w", encoding="utf-8") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "import sys; from webapp.cli import main; sys.exit(main(sys.argv[1:]))",
+             "serve", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/api/lifecycle", timeout=2) as res:
+                if res.status == 200:
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"the app server did not start:\n{log_path.read_text()[-3000:]}",
+                        pytrace=False)
+        time.sleep(0.1)
+    try:
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        # a server that stops keeps its sandboxes' containers for its next start: remove them
+        store = Store(Path(env["LAB_DB"]))
+        try:
+            remove_sessions(daemon, set(store.ids()))
+        finally:
+            store.close()
+
+
+@pytest.fixture(scope="module")
+def chromium_browser(require_browser: str) -> Iterator:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=require_browser, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def press(page, keys: str) -> None:
+    """Keystrokes as a learner presses them: Enter for CR, Ctrl+letter for control characters."""
+    for ch in keys:
+        if ch in "\r\n":
+            page.keyboard.press("Enter")
+        elif ord(ch) < 32:
+            page.keyboard.press(f"Control+{chr(ord(ch) + 96)}")
+        else:
+            page.keyboard.type(ch)
+
+
+def play(lab: Lab, entry: Entry, last: bool) -> None:
+    """One solution entry, typed into the console; returns once the console is idle again."""
+    page = lab.page
+    if entry.line is None:  # the learner waits: for the last entry, the step's deadline does
+        if not last:
+            page.wait_for_timeout((entry.sleep or 0) * 1000)
+        return
+    lab.type(entry.line)
+    page.wait_for_function("line => document.querySelector('#console').dataset.line === line",
+                           arg=entry.line, timeout=STEP_DEADLINE)
+    page.keyboard.press("Enter")
+    if entry.input:
+        lab.wait_busy()
+        for keys in entry.input:
+            press(page, keys)
+    page.wait_for_selector('#console[data-busy="false"]', timeout=STEP_DEADLINE)
+
+
+@pytest.mark.parametrize("lesson_id", [lesson.id for lesson in CATALOG])
+def test_a_learner_does_every_lesson_on_a_real_daemon(docker_server, chromium_browser,
+                                                       lesson_id: str) -> None:
+    lesson = CATALOG.get(lesson_id)
+    assert lesson is not None and lesson.steps
+    context = chromium_browser.new_context(viewport={"width": 1440, "height": 900})
+    try:
+        page = context.new_page()
+        problems = PageProblems(page)
+        lab = Lab(page, problems, docker_server)
+        for attempt in range(3):
+            try:
+                page.goto(f"{docker_server}/lessons/{lesson_id}")
+                lab.wait_ready()
+                break
+            except PlaywrightError:  # ERR_NETWORK_CHANGED while containers start: reload
+                if attempt == 2:
+                    raise
+        for step in lesson.steps:
+            done = ('.challenge[data-done="true"]' if lesson.kind == "challenge"
+                    else f'.step[data-step="{step.id}"][data-done="true"]')
+            assert page.get_attribute(done.replace('[data-done="true"]', ""), "data-done") == "false"
+            for i, entry in enumerate(step.solution):
+                play(lab, entry, last=i == len(step.solution) - 1)
+            try:
+                page.wait_for_selector(done, timeout=STEP_DEADLINE)
+            except PlaywrightError:
+                raise AssertionError(f"{lesson_id}/{step.id} not done after its solution; the "
+                                     f"console shows:\n{lab.screen_text()[-2000:]}") from None
+        assert not problems.errors, f"JavaScript errors: {problems.errors}"
+    finally:
+        context.close()
