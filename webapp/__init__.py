@@ -11,11 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response
+from flask_compress import Compress
 from flask_socketio import SocketIO
 
 from .config import PROJECT_ROOT, instance_secret_key, load_config
 
 socketio = SocketIO()
+compress = Compress()
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -77,6 +79,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(bp)
     app.after_request(_security_headers)
+    # Pages, our JS/CSS and the npm files leave compressed (xterm.js: 337 KB, 88 KB gzipped).
+    # Files are streamed responses: gzip joins the streaming encodings (clients and proxies that
+    # offer only gzip exist), and conditional requests are evaluated against the encoded ETag on
+    # both file routes so a revalidation still ends in 304.
+    app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["zstd", "br", "gzip", "deflate"])
+    app.config.setdefault("COMPRESS_STREAMING_ENDPOINT_CONDITIONAL", ["static", "views.vendor"])
+    compress.init_app(app)
 
     # Processes share rooms (classes) through a message queue; without one, this process is alone.
     socketio.server_options.pop("client_manager", None)  # not the queue of an earlier app (tests)
