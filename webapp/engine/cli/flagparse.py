@@ -37,14 +37,7 @@ class FlagSet:
     @classmethod
     def for_flags(cls, flags: tuple[FlagSpec, ...], interspersed: bool = True) -> FlagSet:
         """A flag set with the persistent --help/-h added where the command has no own."""
-        longs = {f.long: f for f in flags}
-        shorts = {ord(f.short): f for f in flags if f.short}
-        deprecated: frozenset[str] = frozenset()
-        if "help" not in longs:
-            longs["help"] = PERSISTENT_HELP
-            if ord("h") not in shorts:
-                shorts[ord("h")] = PERSISTENT_HELP
-                deprecated = frozenset({"help"})
+        longs, shorts, deprecated = _flag_tables(flags)
         return cls(longs, shorts, interspersed, deprecated)
 
     def lookup(self, long: str) -> FlagSpec | None:
@@ -138,3 +131,29 @@ class FlagSet:
 
 def _text(b: bytes) -> str:
     return b.decode("utf-8", "surrogatepass")
+
+
+_Tables = tuple[dict[str, FlagSpec], dict[int, FlagSpec], frozenset[str]]
+_TABLES: dict[int, tuple[tuple[FlagSpec, ...], _Tables]] = {}
+
+
+def _flag_tables(flags: tuple[FlagSpec, ...]) -> _Tables:
+    """A command's flags by long name and by short letter, built once per command: every console
+    line builds several flag sets, and the tables are never changed (only `values` are). Keyed by
+    identity, as hashing `run`'s hundred specs would cost what building them does; the entry keeps
+    its tuple alive, so the id cannot be reused."""
+    entry = _TABLES.get(id(flags))
+    if entry is not None and entry[0] is flags:
+        return entry[1]
+    longs = {f.long: f for f in flags}
+    shorts = {ord(f.short): f for f in flags if f.short}
+    deprecated: frozenset[str] = frozenset()
+    if "help" not in longs:
+        longs["help"] = PERSISTENT_HELP
+        if ord("h") not in shorts:
+            shorts[ord("h")] = PERSISTENT_HELP
+            deprecated = frozenset({"help"})
+    tables = (longs, shorts, deprecated)
+    if len(_TABLES) < 1024:  # the command tree's nodes; never more unless flags are built per call
+        _TABLES[id(flags)] = (flags, tables)
+    return tables

@@ -293,7 +293,7 @@ class Container(Box):
             if not directory:
                 continue
             candidate = f"{directory.rstrip('/')}/{name}"
-            if self.path_kind(proc, candidate) == "exec":
+            if self.real_path(candidate) in self.image.executables:  # path_kind's "exec", sooner
                 return self._program(candidate), 0, ""
         return None, 127, "not found"
 
