@@ -36,6 +36,10 @@ lint: setup
 
 bench: setup
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/roundtrip.py
+	$(BIN)/python bench/class_load.py
+	$(BIN)/python bench/push_latency.py
+	$(BIN)/python bench/sandbox_memory.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache

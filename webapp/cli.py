@@ -60,7 +60,8 @@ def cmd_images(args: argparse.Namespace) -> int:
 
 
 def cmd_lessons(args: argparse.Namespace) -> int:
-    """`lessons check`: every step's check false before its solution and true after, on a fresh engine."""
+    """`lessons check`: per lesson and locale, the text is complete and the solutions pass (every
+    step's check false before its solution and true after, on a fresh engine)."""
     from .lessons import LESSONS_DIR, LessonError, load_lessons
     from .lessons.runner import check_lessons, format_results
 
@@ -100,7 +101,7 @@ def cmd_lessons(args: argparse.Namespace) -> int:
         from .engine.sim.engine import SimEngine
 
         results = check_lessons(lessons, lambda: SimEngine(VirtualClock(), seed=0))
-    sys.stdout.write(format_results(results))
+    sys.stdout.write(format_results(results, verbose=args.verbose))
     return 0 if all(r.ok for r in results) else 1
 
 
@@ -110,24 +111,69 @@ def cmd_console(args: argparse.Namespace) -> int:
     return run_console()
 
 
+def no_delay_handler() -> type:
+    """Werkzeug's request handler with Nagle's algorithm off on each connection.
+
+    A command answers with several small websocket frames (output, engine events, state, the ack);
+    with Nagle on, the later ones wait for the client's delayed ACK, some 40 ms a command. gunicorn
+    sets TCP_NODELAY itself.
+    """
+    import socket
+
+    from werkzeug.serving import WSGIRequestHandler
+
+    class NoDelayHandler(WSGIRequestHandler):
+        def setup(self) -> None:
+            super().setup()
+            try:
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            except OSError:  # not TCP (a Unix socket)
+                pass
+
+    return NoDelayHandler
+
+
+def gunicorn_argv(host: str, port: int, threads: int) -> list[str]:
+    """The production command: gunicorn, one worker (Flask-SocketIO keeps sessions in a process).
+
+    In threading mode each open console holds one of the worker's threads, so `threads` bounds the
+    consoles the process serves at once.
+    """
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    return [sys.executable, "-m", "gunicorn", "--workers", "1", "--threads", str(threads),
+            "--bind", bind, "--no-control-socket", "webapp.wsgi:app"]
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Run the web app on Flask-SocketIO's threaded server (fine for a classroom, not a data centre)."""
-    from . import close_app, create_app, socketio
+    """Run the web app on Flask-SocketIO's threaded server (fine for a classroom, not a data centre).
+
+    `--production` hands the process over to gunicorn (`gunicorn_argv`) instead.
+    """
+    from . import close_app, create_app, heap, socketio
     from .config import ConfigError
 
+    if args.production:
+        import os
+
+        if args.engine:
+            os.environ["LAB_ENGINE"] = args.engine
+        argv = gunicorn_argv(args.host, args.port, args.threads)
+        sys.stdout.flush()
+        os.execv(argv[0], argv)  # returns only by raising OSError
     overrides = {"LAB_ENGINE": args.engine} if args.engine else None
     try:
         app = create_app(overrides)
     except ConfigError as err:
         print(f"lifecycle-lab serve: {err}", file=sys.stderr)
         return 2
+    heap.settle()
     host = f"[{args.host}]" if ":" in args.host else args.host
     engine = app.config.get("LAB_ENGINE_LABEL") or app.config["LAB_ENGINE"]
     print(f"Lifecycle Lab on http://{host}:{args.port}/ (engine: {engine}; "
           f"Ctrl-C to stop)", flush=True)
     try:
         socketio.run(app, host=args.host, port=args.port, allow_unsafe_werkzeug=True,
-                     use_reloader=False)
+                     use_reloader=False, request_handler=no_delay_handler())
     except KeyboardInterrupt:
         pass
     finally:
@@ -144,6 +190,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=5000, help="port (default 5000)")
     serve.add_argument("--engine", choices=("sim", "docker"), default=None,
                        help="engine (default: $LAB_ENGINE, else sim)")
+    serve.add_argument("--production", action="store_true",
+                       help="serve with gunicorn (one worker, --threads threads) instead of the "
+                            "development server")
+    serve.add_argument("--threads", type=int, default=200,
+                       help="--production: the worker's threads; each open console holds one "
+                            "(default 200)")
     serve.set_defaults(func=cmd_serve)
     console = sub.add_parser("console", help="a docker console on the simulator, in this terminal")
     console.set_defaults(func=cmd_console)
@@ -158,12 +210,15 @@ def build_parser() -> argparse.ArgumentParser:
     lessons = sub.add_parser("lessons", help="lesson tools")
     lessons_sub = lessons.add_subparsers(dest="action", required=True)
     check = lessons_sub.add_parser(
-        "check", help="replay every lesson's solutions: each check false before, true after")
+        "check", help="per lesson and locale: the text is complete and the solutions pass "
+                      "(each check false before, true after)")
     check.add_argument("lessons", nargs="*", metavar="LESSON", help="only these lessons (ids)")
     check.add_argument("--engine", choices=("sim", "docker"), default="sim")
     check.add_argument("--jobs", type=int, default=None,
                        help="lessons checked at once on the docker engine (default 4)")
     check.add_argument("--dir", type=Path, default=None, help="the lessons folder (default: lessons/)")
+    check.add_argument("-v", "--verbose", action="store_true",
+                       help="also show every step: its check before and after its solution")
     check.set_defaults(func=cmd_lessons)
     images = sub.add_parser("images", help="images for the real engine: build offline look-alikes, "
                                            "or pull the real ones")

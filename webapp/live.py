@@ -19,10 +19,13 @@ import logging
 import threading
 import time
 from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import request, session
+from flask.ctx import RequestContext
 from flask_socketio import Namespace
 from socketio.exceptions import ConnectionRefusedError as ConnectionRefused
 
@@ -66,6 +69,7 @@ class Broadcaster:
         self.sandbox = sandbox
         self._dirty = False
         self._scheduled = False
+        self._holding = 0  # handlers that flush when they finish: their events need no timer
         self._unsubscribe: Any = None
         self._unsubscribe_notices: Any = None
 
@@ -93,9 +97,21 @@ class Broadcaster:
     def _on_event(self, event: Event) -> None:
         self.server.emit("engine_event", event.to_dict(), to=self.sandbox.id, namespace=NAMESPACE)
         self._dirty = True
-        if not self._scheduled:
+        if not self._scheduled and not self._holding:
             self._scheduled = True
             self.sandbox.clock.call_later(STATE_DELAY, self._timer_flush)
+
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        """A handler's own work: its events are flushed as one `state` when it ends, not on a timer."""
+        with self.sandbox.lock:
+            self._holding += 1
+        try:
+            yield
+        finally:
+            with self.sandbox.lock:
+                self._holding -= 1
+            self.flush()
 
     def _timer_flush(self) -> None:
         self._scheduled = False
@@ -223,7 +239,7 @@ class LabNamespace(Namespace):
         try:
             if event == "input":
                 return self._input(sid, conn, args[1:])
-            return super().trigger_event(event, *args)
+            return self._handle(event, sid, args[1:])
         except (Refused, SandboxError) as err:
             self._error(sid, str(err))
             return refusal_ack(event, str(err))
@@ -231,6 +247,24 @@ class LabNamespace(Namespace):
             log.exception("handler for %r failed", event)
             self._error(sid, f"internal error while handling '{event}'")
             return refusal_ack(event, "internal error")
+
+    def _handle(self, event: str, sid: str, args: tuple[Any, ...]) -> Any:
+        """Run `on_<event>` in a request context that reuses the connection's session.
+
+        Flask-SocketIO builds a request context for every event, and Flask opens the session of the
+        handshake's cookie anew each time: checking the signature and decoding the cookie cost more
+        than the rest of a `docker ps`. The context gets the connection's session instead (the copy
+        Flask-SocketIO made at `connect`, which its handlers would be given anyway).
+        """
+        environ = self.server.get_environ(sid, namespace=NAMESPACE)
+        saved = environ.get("saved_session") if environ else None
+        if saved is None or not self.socketio.manage_session:
+            return super().trigger_event(event, sid, *args)
+        with RequestContext(environ["flask.app"], environ, session=saved):
+            request.sid = sid
+            request.namespace = NAMESPACE
+            request.event = {"message": event, "args": args}
+            return getattr(self, f"on_{event}")(*args)
 
     def _payload(self, event: str, args: tuple[Any, ...], **fields: type) -> dict[str, Any]:
         """The event's one object argument, with the required fields of the right types."""
@@ -316,11 +350,11 @@ class LabNamespace(Namespace):
             self._tap("command_output", sid, sandbox, text, stream)
 
         self._tap("command_started", sid, sandbox, line)
-        job = sandbox.run(line, owner=sid, on_output=output)
-        if self._connection(sid) is None:  # the console closed while the command was starting
-            sandbox.hang_up(owner=sid)
         broadcaster = self._broadcaster(sandbox)
-        broadcaster.flush()
+        with broadcaster.holding():
+            job = sandbox.run(line, owner=sid, on_output=output)
+            if self._connection(sid) is None:  # the console closed while the command was starting
+                sandbox.hang_up(owner=sid)
         finished = threading.Event()
         with sandbox.lock:
             job.done_listeners.append(lambda _job: finished.set())
@@ -344,14 +378,13 @@ class LabNamespace(Namespace):
         """
         data: str = self._payload("input", args, data=str)["data"]
         conn.keys.append(data)
-        with conn.typing:
+        with conn.typing, self._broadcaster(conn.sandbox).holding():
             try:
                 while conn.keys:
                     conn.sandbox.send_input(conn.keys.popleft(), owner=sid)
             except SandboxError:
                 conn.keys.clear()  # the rest was meant for the same refused command
                 raise
-        self._broadcaster(conn.sandbox).flush()
 
     def on_resize(self, *args: Any) -> dict[str, Any]:
         """`resize {"rows", "cols"}`: the console's terminal size, for an attached container TTY."""

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from .engine.clock import VIRTUAL_EPOCH, Clock, HybridClock, VirtualClock
+from .engine.clock import SHARED_SCHEDULER, VIRTUAL_EPOCH, Clock, HybridClock, VirtualClock
 from .engine.job import Job
 from .engine.sim.engine import SimEngine
 from .engines import SimEngines
@@ -72,6 +72,71 @@ class TokenBucket:
         return False
 
 
+class GroupCommit:
+    """Log entries stored before their command runs, but many learners' entries in one transaction.
+
+    Each entry is in the database when `append` returns (a restart must find it), as with
+    `Store.append`. Under load, though, commands used to queue on the store's lock for a commit
+    each, holding their sandbox's lock. Here the first to arrive writes (the leader); whoever
+    arrives meanwhile waits for its own entry only. The leader writes everything queued so far in
+    one transaction and hands the lead to the first entry that came in while it wrote.
+    """
+
+    def __init__(self, store: Store):
+        self.store = store
+        self._pending: list[_Pending] = []
+        self._lock = threading.Lock()  # guards `_pending` and `_leading`
+        self._leading = False
+
+    def append(self, sandbox_id: str, seq: int, entry: LogEntry, wall: float) -> None:
+        mine = _Pending((sandbox_id, seq, entry, wall))
+        with self._lock:
+            self._pending.append(mine)
+            lead = not self._leading
+            self._leading = True
+        if not lead:
+            mine.event.wait()  # written, or handed the lead
+        if not mine.done:
+            self._lead()
+        if mine.error is not None:
+            raise mine.error
+
+    def _lead(self) -> None:
+        with self._lock:
+            batch, self._pending = self._pending, []
+        try:
+            self._write(batch)
+        finally:  # whatever happened, nobody waits for this batch or for a leader any longer
+            for item in batch:
+                item.done = True
+                item.event.set()
+            with self._lock:
+                if self._pending:  # came in while we wrote: their first writes next
+                    self._pending[0].event.set()
+                else:
+                    self._leading = False
+
+    def _write(self, batch: list[_Pending]) -> None:
+        try:
+            self.store.append_many([item.row for item in batch])
+        except sqlite3.Error:  # one bad entry must not cost the others theirs
+            for item in batch:
+                try:
+                    self.store.append(*item.row)
+                except sqlite3.Error as err:
+                    item.error = err
+
+
+class _Pending:
+    __slots__ = ("done", "error", "event", "row")
+
+    def __init__(self, row: tuple[str, int, LogEntry, float]):
+        self.row = row
+        self.done = False
+        self.error: sqlite3.Error | None = None
+        self.event = threading.Event()
+
+
 class Sandbox:
     """An engine, its command log, and the one foreground command a console can have at a time.
 
@@ -81,11 +146,12 @@ class Sandbox:
 
     def __init__(self, sandbox_id: str, engine: SimEngine | Any, record: SandboxRecord, *,
                  store: Store | None, max_log: int, rate: float,
-                 wallclock: Callable[[], float] = time.time):
+                 wallclock: Callable[[], float] = time.time, log_writer: GroupCommit | None = None):
         self.id = sandbox_id
         self.engine = engine
         self.record = record
         self.store = store
+        self.log_writer = log_writer if log_writer is not None or store is None else GroupCommit(store)
         self.max_log = max_log
         self.wallclock = wallclock
         self.job: Job | None = None
@@ -159,9 +225,9 @@ class Sandbox:
     def _record(self, kind: str, data: str = "") -> LogEntry:
         entry = LogEntry(self.clock.now(), kind, data)
         self.last_active = self.wallclock()
-        if self.store is not None:
+        if self.log_writer is not None:
             try:
-                self.store.append(self.id, self.log_length, entry, self.last_active)
+                self.log_writer.append(self.id, self.log_length, entry, self.last_active)
             except sqlite3.Error:  # keep teaching; only a restart would lose this sandbox
                 log.exception("could not log to sandbox %s", self.id)
         self.log_length += 1
@@ -235,6 +301,7 @@ class SandboxManager:
                  max_sandboxes: int = 200, max_log: int = 20_000, rate: float = 20.0,
                  wallclock: Callable[[], float] = time.time, engines: Any = None):
         self.store = store
+        self.log_writer = GroupCommit(store)  # every sandbox's log entries, batched under load
         self.engines = engines if engines is not None else SimEngines()
         self.clock_kind = clock
         self.idle_seconds = idle_seconds
@@ -306,12 +373,13 @@ class SandboxManager:
                 replaying: bool) -> tuple[SimEngine, Callable[[float], None]]:
         """An engine on the configured clock; the clock's `advance_to` drives a replay."""
         clock: VirtualClock | HybridClock
-        if not self.engines.replays:  # a real daemon: real time from the start
-            clock = HybridClock(lock, start=None)
+        if not self.engines.replays:  # a real daemon: real time from the start, and a timer thread
+            clock = HybridClock(lock, start=None)  # of its own (the lock is held over daemon calls)
         elif self.clock_kind == "virtual":
             clock = VirtualClock(start=record.created)
-        else:
-            clock = HybridClock(lock, start=record.created if replaying else None)
+        else:  # the simulator's timers only touch memory: one thread fires every sandbox's
+            clock = HybridClock(lock, start=record.created if replaying else None,
+                                scheduler=SHARED_SCHEDULER)
         return self.engines.make(record.id, record.seed, lock, clock), clock.advance_to
 
     def _new_record(self, sandbox_id: str) -> SandboxRecord:
@@ -327,7 +395,7 @@ class SandboxManager:
 
     def _wrap(self, record: SandboxRecord, engine: SimEngine) -> Sandbox:
         return Sandbox(record.id, engine, record, store=self.store, max_log=self.max_log,
-                       rate=self.rate, wallclock=self.wallclock)
+                       rate=self.rate, wallclock=self.wallclock, log_writer=self.log_writer)
 
     def _load(self, sandbox_id: str) -> Sandbox:
         loaded = self.store.load(sandbox_id)

@@ -103,6 +103,14 @@ class Store:
                              (sandbox_id, seq, entry.t, entry.kind, entry.data))
             self._db.execute("UPDATE sandboxes SET last_active = ? WHERE id = ?", (wall, sandbox_id))
 
+    def append_many(self, rows: list[tuple[str, int, LogEntry, float]]) -> None:
+        """Several `append`s (of any sandboxes) in one transaction: all of them or none."""
+        with self._lock, self._db:
+            self._db.executemany("INSERT INTO log (sandbox, seq, t, kind, data) VALUES (?, ?, ?, ?, ?)",
+                                 [(i, seq, e.t, e.kind, e.data) for i, seq, e, _ in rows])
+            self._db.executemany("UPDATE sandboxes SET last_active = ? WHERE id = ?",
+                                 [(wall, i) for i, _, _, wall in rows])
+
     def touch(self, sandbox_id: str, wall: float) -> None:
         with self._lock, self._db:
             self._db.execute("UPDATE sandboxes SET last_active = ? WHERE id = ?", (wall, sandbox_id))

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import logging
 import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+log = logging.getLogger(__name__)
 
 # 2026-01-05 09:00:00 UTC: a fixed, plausible start for virtual time.
 VIRTUAL_EPOCH = 1767603600.0
@@ -104,22 +107,104 @@ class VirtualClock(Clock):
         return True
 
 
-class RealClock(Clock):
-    """Wall-clock time with one scheduler thread; callbacks run under `lock` when one is given."""
+class Scheduler:
+    """One thread that fires the due timers of many real clocks, each under its own clock's lock.
 
-    def __init__(self, lock: threading.RLock | None = None) -> None:
+    A thread per sandbox clock costs memory (its stack) for as long as the sandbox has anything
+    pending, which is most of its life (a `sleep 100000` container, a restart policy). Clocks whose
+    callbacks only touch memory, like the simulator's, share this one thread instead. A callback
+    waits for its own sandbox's lock, so a clock whose lock may be held for long (a call to a real
+    daemon) keeps a thread of its own. Timers of closed clocks and cancelled timers are dropped
+    when they come up, and swept out whenever the queue has doubled since the last sweep.
+    """
+
+    def __init__(self, name: str = "lab-clocks") -> None:
+        self.name = name
+        self._queue: list[tuple[float, int, Timer, RealClock]] = []
+        self._seq = itertools.count()
+        self._cond = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._sweep_at = 64
+
+    def add(self, clock: RealClock, timers: list[Timer]) -> None:
+        """Fire `timers` (in the order given for equal times) under `clock`'s lock when due."""
+        with self._cond:
+            for timer in timers:
+                heapq.heappush(self._queue, (timer.when, next(self._seq), timer, clock))
+            if len(self._queue) >= self._sweep_at:
+                self._queue = [e for e in self._queue if not e[2].cancelled and not e[3].closed]
+                heapq.heapify(self._queue)
+                self._sweep_at = max(64, 2 * len(self._queue))
+            if self._thread is None or not self._thread.is_alive():  # not yet, or lost in a fork
+                self._thread = threading.Thread(target=self._loop, name=self.name, daemon=True)
+                self._thread.start()
+            self._cond.notify()
+
+    def __len__(self) -> int:
+        with self._cond:
+            return len(self._queue)
+
+    def _loop(self) -> None:
+        while True:
+            with self._cond:
+                while True:
+                    while self._queue and (self._queue[0][2].cancelled or self._queue[0][3].closed):
+                        heapq.heappop(self._queue)
+                    if not self._queue:
+                        self._cond.wait()
+                        continue
+                    delay = self._queue[0][0] - time.time()
+                    if delay <= 0:
+                        break
+                    self._cond.wait(delay)
+                _, _, timer, clock = heapq.heappop(self._queue)
+            try:
+                clock.fire(timer)
+            except Exception:  # one sandbox's failure must not stop every other sandbox's time
+                log.exception("timer callback failed")
+
+
+SHARED_SCHEDULER = Scheduler()
+
+
+class RealClock(Clock):
+    """Wall-clock time; callbacks run under `lock` when one is given.
+
+    Timers fire on a scheduler thread of the clock's own, or on a shared `Scheduler` if given one.
+    """
+
+    def __init__(self, lock: threading.RLock | None = None,
+                 scheduler: Scheduler | None = None) -> None:
         super().__init__()
         self._lock = lock
+        self._scheduler = scheduler
         self._timers: list[Timer] = []
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
         self._closed = False
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def now(self) -> float:
         return time.time()
 
+    def fire(self, timer: Timer) -> None:
+        """Run a due timer under the clock's lock, unless it was cancelled or the clock closed."""
+        if self._lock is None:
+            if not timer.cancelled and not self._closed:
+                timer.fn()
+            return
+        with self._lock:
+            if not timer.cancelled and not self._closed:
+                timer.fn()
+
     def call_at(self, when: float, fn: Callable[[], None]) -> Timer:
         timer = self._timer(when, fn)
+        if self._scheduler is not None:
+            self._scheduler.add(self, [timer])
+            return timer
         with self._cond:
             heapq.heappush(self._timers, timer)
             if self._thread is None:
@@ -169,8 +254,9 @@ class HybridClock(RealClock):
     scheduler thread. Started with `start=None`, the clock is live from the beginning.
     """
 
-    def __init__(self, lock: threading.RLock | None = None, start: float | None = None) -> None:
-        super().__init__(lock)
+    def __init__(self, lock: threading.RLock | None = None, start: float | None = None,
+                 scheduler: Scheduler | None = None) -> None:
+        super().__init__(lock, scheduler)
         self._virtual_now = start
 
     @property
@@ -209,6 +295,13 @@ class HybridClock(RealClock):
         if self._virtual_now is None:
             return
         self.advance_to(time.time())
+        if self._scheduler is not None:
+            with self._cond:
+                self._virtual_now = None
+                pending, self._timers = sorted(t for t in self._timers if not t.cancelled), []
+            if pending and not self._closed:
+                self._scheduler.add(self, pending)
+            return
         with self._cond:
             self._virtual_now = None
             if self._timers and self._thread is None and not self._closed:

@@ -1,0 +1,92 @@
+"""The production command: gunicorn serving `webapp.wsgi:app`, driven by a real Socket.IO client.
+
+Readiness is a deadline-bounded poll of the port; every wait after that is on an acknowledgement.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+import socketio
+
+from webapp.cli import build_parser, gunicorn_argv
+
+ROOT = Path(__file__).resolve().parents[2]
+NS = "/lab"
+TIMEOUT = 20
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, proc: subprocess.Popen, deadline: float) -> None:
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            if proc.poll() is not None:
+                raise AssertionError(f"gunicorn exited with {proc.returncode}") from None
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+@pytest.fixture
+def gunicorn(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAB_")}
+    env.update(LAB_DB=str(tmp_path / "lab.db"), LAB_INSTANCE=str(tmp_path / "instance"),
+               LAB_SECRET_KEY="production-test", LAB_ENGINE="sim")
+    proc = subprocess.Popen(gunicorn_argv("127.0.0.1", port, 20), cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port, proc, time.monotonic() + TIMEOUT)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(TIMEOUT)
+
+
+def test_gunicorn_serves_a_console_round_trip(gunicorn):
+    page = requests.get(f"{gunicorn}/", timeout=TIMEOUT)
+    assert page.ok
+    cookie = page.cookies["lab_session"]
+    client = socketio.Client(reconnection=False)
+    hello: list[dict] = []
+    client.on("hello", hello.append, namespace=NS)
+    client.connect(gunicorn, namespaces=[NS], headers={"Cookie": f"lab_session={cookie}"},
+                   transports=["websocket"], wait_timeout=TIMEOUT)
+    try:
+        result = client.call("run", {"line": "docker run --rm ubuntu:20.04 echo hi"},
+                             namespace=NS, timeout=TIMEOUT)
+        ps = client.call("run", {"line": "docker ps -a -q"}, namespace=NS, timeout=TIMEOUT)
+    finally:
+        client.disconnect()
+    assert result == {"exit_code": 0, "stdout": "hi\n", "stderr": ""}
+    assert ps["exit_code"] == 0 and ps["stdout"] == ""  # --rm removed it
+    assert hello and hello[0]["engine"] == "sim"
+    health = requests.get(f"{gunicorn}/healthz", timeout=TIMEOUT).json()
+    assert health["sandboxes"] == 1  # the cookie's sandbox outlives its console
+
+
+def test_serve_production_runs_gunicorn_with_one_worker():
+    args = build_parser().parse_args(["serve", "--production", "--port", "5003", "--threads", "50"])
+    assert args.production and args.threads == 50
+    argv = gunicorn_argv(args.host, args.port, args.threads)
+    assert argv[:3] == [sys.executable, "-m", "gunicorn"]
+    assert argv[argv.index("--workers") + 1] == "1"
+    assert argv[argv.index("--threads") + 1] == "50"
+    assert argv[argv.index("--bind") + 1] == "127.0.0.1:5003"
+    assert argv[-1] == "webapp.wsgi:app"
+    assert gunicorn_argv("::1", 80, 10)[argv.index("--bind") + 1] == "[::1]:80"
