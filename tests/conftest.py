@@ -11,8 +11,14 @@ from __future__ import annotations
 import functools
 import os
 import subprocess
+from collections.abc import Iterator
 
 import pytest
+
+try:  # without Playwright the browser fixtures skip (or fail when a browser is required)
+    from playwright.sync_api import sync_playwright
+except ImportError:  # pragma: no cover - depends on the environment
+    sync_playwright = None  # type: ignore[assignment]
 
 CHROMIUM = os.environ.get("LAB_CHROMIUM", "/usr/bin/chromium")
 DOCKER = os.environ.get("LAB_DOCKER_CLI", "docker")
@@ -95,3 +101,24 @@ def conformance_reference(require_docker: str):
 
     reference.recorded = recorded  # type: ignore[attr-defined]
     return reference
+
+
+@pytest.fixture(scope="session")
+def chromium(require_browser: str) -> str:
+    """Chromium's path; also checks Playwright is importable (skip, or fail when required)."""
+    if sync_playwright is None:
+        _gate("the playwright package is not installed", "REQUIRE_BROWSER")
+    return require_browser
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: str) -> Iterator:
+    """One Chromium for the whole run: Playwright's sync API allows one driver per thread."""
+    from .browser.conftest import CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()

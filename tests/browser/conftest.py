@@ -33,11 +33,10 @@ CHROMIUM_ARGS = [
 ]
 VENDOR_CHECK = ROOT / "node_modules" / "@xterm" / "xterm" / "lib" / "xterm.mjs"
 
-try:  # the fixture below turns a missing Playwright into a skip (or a failure when required)
-    from playwright.sync_api import Browser, Page, sync_playwright
+try:  # the `chromium` fixture (tests/conftest.py) turns a missing Playwright into a skip or failure
+    from playwright.sync_api import Browser, Page
     from playwright.sync_api import Error as PlaywrightError
 except ImportError:  # pragma: no cover - depends on the environment
-    sync_playwright = None  # type: ignore[assignment]
     Browser = Page = object  # type: ignore[assignment,misc]
     PlaywrightError = Exception  # type: ignore[assignment,misc]
 
@@ -50,18 +49,6 @@ def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="session")
-def chromium(require_browser: str) -> str:
-    """Chromium's path; also checks Playwright is importable (skip, or fail when required)."""
-    if sync_playwright is None:
-        if _required():
-            pytest.fail(
-                "REQUIRE_BROWSER=1 but the playwright package is not installed", pytrace=False
-            )
-        pytest.skip("the playwright package is not installed")
-    return require_browser
 
 
 @pytest.fixture(scope="session")
@@ -127,16 +114,6 @@ def server(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
             proc.kill()
             proc.wait(timeout=10)
         log.close()
-
-
-@pytest.fixture(scope="session")
-def browser(chromium: str) -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 class PageProblems:

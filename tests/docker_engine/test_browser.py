@@ -25,13 +25,11 @@ from webapp.lessons.model import Entry
 from webapp.store import Store
 
 from ..browser.conftest import (
-    CHROMIUM_ARGS,
     VENDOR_CHECK,
     Lab,
     PageProblems,
     PlaywrightError,
     _free_port,
-    sync_playwright,
 )
 from .conftest import ROOT, remove_sessions
 
@@ -42,11 +40,9 @@ STEP_DEADLINE = 30_000  # ms for one command to return, or a step to show done a
 
 
 @pytest.fixture(scope="module")
-def docker_server(daemon, require_browser: str,
+def docker_server(daemon, chromium: str,
                   tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real app on the real daemon, on a free port; yields its base URL."""
-    if sync_playwright is None:
-        pytest.fail("the playwright package is not installed", pytrace=False)
     if not VENDOR_CHECK.is_file():
         pytest.fail("node_modules is missing: run `npm ci` (make setup does)", pytrace=False)
     instance = tmp_path_factory.mktemp("lab-docker-instance")
@@ -90,16 +86,6 @@ def docker_server(daemon, require_browser: str,
             store.close()
 
 
-@pytest.fixture(scope="module")
-def chromium_browser(require_browser: str) -> Iterator:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=require_browser, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 def press(page, keys: str) -> None:
     """Keystrokes as a learner presses them: Enter for CR, Ctrl+letter for control characters."""
     for ch in keys:
@@ -130,11 +116,11 @@ def play(lab: Lab, entry: Entry, last: bool) -> None:
 
 
 @pytest.mark.parametrize("lesson_id", [lesson.id for lesson in CATALOG])
-def test_a_learner_does_every_lesson_on_a_real_daemon(docker_server, chromium_browser,
+def test_a_learner_does_every_lesson_on_a_real_daemon(docker_server, browser,
                                                        lesson_id: str) -> None:
     lesson = CATALOG.get(lesson_id)
     assert lesson is not None and lesson.steps
-    context = chromium_browser.new_context(viewport={"width": 1440, "height": 900})
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
     try:
         page = context.new_page()
         problems = PageProblems(page)
