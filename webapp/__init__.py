@@ -93,6 +93,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                       channel="lifecycle-lab")
     lab = LabNamespace(manager, app.config, lessons=catalog)
     socketio.on_namespace(lab)
+    app.extensions["lab.namespace"] = lab
     install_classroom(app, socketio, manager, lab, catalog)
     app.extensions["lab.sio_server"] = socketio.server
     manager.start_reaper(settings["LAB_REAP_INTERVAL"])

@@ -235,7 +235,11 @@ def _merge(sandbox_id: str, imported: dict[str, transfer.ImportedLesson]) -> tra
     state = sandbox.extras.get("lessons") if sandbox is not None else None
     if state is not None:
         with sandbox.lock:
-            return transfer.merge_live(state.tracker, imported, sandbox.engine)
+            report = transfer.merge_live(state.tracker, imported, sandbox.engine)
+        relay = current_app.extensions["lab.namespace"].lessons
+        if relay is not None:  # a lesson tab open on this sandbox shows the imported steps now
+            relay.refresh(sandbox)
+        return report
     return transfer.merge_stored(manager.store, sandbox_id, catalog(), imported, time.time())
 
 

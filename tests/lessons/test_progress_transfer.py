@@ -130,8 +130,11 @@ def test_import_into_a_sandbox_in_use_updates_it_at_once(make_app):
     http = app.test_client()
     lab = console(app, http, "/lessons/why-exit")
     lab.run("docker run ubuntu:20.04")
+    lab.received()
     done = {s.id: 100.0 for s in WHY_EXIT.steps[:4]}
     assert upload(http, document({"why-exit": {"done": done}})).status_code == 303
+    # The lesson tab open on that sandbox is told at once, without a command of its own.
+    assert [p["done"] for p in lab.events("progress")] == [[s.id for s in WHY_EXIT.steps[:4]]]
     payload = http.get("/api/lessons/why-exit/progress").get_json()
     assert payload["done"] == [s.id for s in WHY_EXIT.steps[:4]]
     assert payload["active"] == WHY_EXIT.steps[4].id
