@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from webapp.lessons.model import Entry, Lesson
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [
     "--headless",
@@ -251,3 +253,57 @@ class Lab:
             arg=text,
             timeout=self.TIMEOUT,
         )
+
+    def press(self, keys: str) -> None:
+        """Keystrokes as a learner presses them: Enter for CR, Ctrl+letter for control characters."""
+        for ch in keys:
+            if ch in "\r\n":
+                self.page.keyboard.press("Enter")
+            elif ord(ch) < 32:
+                self.page.keyboard.press(f"Control+{chr(ord(ch) + 96)}")
+            else:
+                self.page.keyboard.type(ch)
+
+    def play(self, entry: Entry, *, last: bool, deadline: int) -> None:
+        """One solution entry typed into the console; returns once the console is idle again.
+
+        A wait (`sleep:`) is waited out unless it is the step's last entry: then the step's own
+        deadline (the caller's wait for `data-done`) covers it.
+        """
+        if entry.line is None:
+            if not last:
+                self.page.wait_for_timeout((entry.sleep or 0) * 1000)
+            return
+        self.type(entry.line)
+        self.page.wait_for_function(
+            "line => document.querySelector('#console').dataset.line === line",
+            arg=entry.line,
+            timeout=deadline,
+        )
+        self.page.keyboard.press("Enter")
+        if entry.input:
+            self.wait_busy()
+            for keys in entry.input:
+                self.press(keys)
+        self.page.wait_for_selector('#console[data-busy="false"]', timeout=deadline)
+
+    def do_lesson(self, lesson: Lesson, *, deadline: int) -> None:
+        """Every step of the open lesson page, by typing its solution; each must tick in turn."""
+        for step in lesson.steps:
+            done = (
+                '.challenge[data-done="true"]'
+                if lesson.kind == "challenge"
+                else f'.step[data-step="{step.id}"][data-done="true"]'
+            )
+            assert self.page.get_attribute(done.replace('[data-done="true"]', ""), "data-done") == (
+                "false"
+            ), f"{lesson.id}/{step.id} done before its solution"
+            for i, entry in enumerate(step.solution):
+                self.play(entry, last=i == len(step.solution) - 1, deadline=deadline)
+            try:
+                self.page.wait_for_selector(done, timeout=deadline)
+            except PlaywrightError:
+                raise AssertionError(
+                    f"{lesson.id}/{step.id} not done after its solution; the console shows:\n"
+                    f"{self.screen_text()[-2000:]}"
+                ) from None

@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 
 from webapp.lessons import LESSONS_DIR, Catalog, load_lessons
-from webapp.lessons.model import Entry
 from webapp.store import Store
 
 from ..browser.conftest import (
@@ -86,35 +85,6 @@ def docker_server(daemon, chromium: str,
             store.close()
 
 
-def press(page, keys: str) -> None:
-    """Keystrokes as a learner presses them: Enter for CR, Ctrl+letter for control characters."""
-    for ch in keys:
-        if ch in "\r\n":
-            page.keyboard.press("Enter")
-        elif ord(ch) < 32:
-            page.keyboard.press(f"Control+{chr(ord(ch) + 96)}")
-        else:
-            page.keyboard.type(ch)
-
-
-def play(lab: Lab, entry: Entry, last: bool) -> None:
-    """One solution entry, typed into the console; returns once the console is idle again."""
-    page = lab.page
-    if entry.line is None:  # the learner waits: for the last entry, the step's deadline does
-        if not last:
-            page.wait_for_timeout((entry.sleep or 0) * 1000)
-        return
-    lab.type(entry.line)
-    page.wait_for_function("line => document.querySelector('#console').dataset.line === line",
-                           arg=entry.line, timeout=STEP_DEADLINE)
-    page.keyboard.press("Enter")
-    if entry.input:
-        lab.wait_busy()
-        for keys in entry.input:
-            press(page, keys)
-    page.wait_for_selector('#console[data-busy="false"]', timeout=STEP_DEADLINE)
-
-
 @pytest.mark.parametrize("lesson_id", [lesson.id for lesson in CATALOG])
 def test_a_learner_does_every_lesson_on_a_real_daemon(docker_server, browser,
                                                        lesson_id: str) -> None:
@@ -133,17 +103,7 @@ def test_a_learner_does_every_lesson_on_a_real_daemon(docker_server, browser,
             except PlaywrightError:  # ERR_NETWORK_CHANGED while containers start: reload
                 if attempt == 2:
                     raise
-        for step in lesson.steps:
-            done = ('.challenge[data-done="true"]' if lesson.kind == "challenge"
-                    else f'.step[data-step="{step.id}"][data-done="true"]')
-            assert page.get_attribute(done.replace('[data-done="true"]', ""), "data-done") == "false"
-            for i, entry in enumerate(step.solution):
-                play(lab, entry, last=i == len(step.solution) - 1)
-            try:
-                page.wait_for_selector(done, timeout=STEP_DEADLINE)
-            except PlaywrightError:
-                raise AssertionError(f"{lesson_id}/{step.id} not done after its solution; the "
-                                     f"console shows:\n{lab.screen_text()[-2000:]}") from None
+        lab.do_lesson(lesson, deadline=STEP_DEADLINE)
         assert not problems.errors, f"JavaScript errors: {problems.errors}"
     finally:
         context.close()
