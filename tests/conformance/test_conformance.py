@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import fnmatch
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ import pytest
 from webapp.conformance.compare import compare, load_allowlist, parse_allowlist
 from webapp.conformance.scenario import load_scenarios, steps_of, version_tuple
 from webapp.conformance.sim_runner import run_scenario_sim
+from webapp.engine.cli import CliError, parse_argv
 from webapp.engine.images import lookup
 
 HERE = Path(__file__).parent
@@ -66,21 +66,15 @@ def test_scenarios_are_many_and_well_formed() -> None:
 
 def test_scenarios_use_catalogue_images() -> None:
     """Every image a scenario runs exists in the catalogue (nosuchimage excepted, on purpose)."""
-    pattern = re.compile(r"^docker (?:run|create)\b")
-    value_flags = {"--name", "-e", "--env", "--restart", "-p", "-h", "--hostname", "-w", "-u",
-                   "--stop-signal", "--stop-timeout", "--entrypoint", "-v", "--label", "-l"}
     for scenario in SCENARIOS:
         for step in steps_of(scenario):
-            if not pattern.match(step.cmd):
+            try:
+                cmd = parse_argv(step.argv)
+            except CliError:
+                continue  # a usage error on purpose: nothing runs
+            if cmd.command not in ("run", "create") or not cmd.args or cmd.args[0].startswith("nosuch"):
                 continue
-            args = step.argv[1:]
-            while args and args[0].startswith("-"):
-                flag = args.pop(0)
-                if flag in value_flags and args:
-                    args.pop(0)
-            if not args or args[0].startswith("nosuch"):
-                continue
-            assert lookup(args[0]) is not None, f"{scenario['name']}: {step.cmd}"
+            assert lookup(cmd.args[0]) is not None, f"{scenario['name']}: {step.cmd}"
 
 
 def test_allowlist_entries_have_reasons_and_targets() -> None:

@@ -22,24 +22,32 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import requests
 
 from ..cli import VERSION_LINE, ParsedCommand, help_text
+from ..cli.client_side import (
+    STDIN_NOT_A_TERMINAL,
+    EventQuery,
+    RunRefused,
+    UsageError,
+    answered_before_dispatch,
+    check_signal,
+    confirm,
+    detach_keys,
+    keys_for_attach,
+    parse_filters,
+    parse_time,
+    print_inspect,
+    print_listing,
+    regex_match,
+    run_options,
+    status_for_start_error,
+)
 from ..cli.spec import CLIENT_VERSION
 from ..formats.containers import format_containers
-from ..formats.events import format_event
-from ..formats.gotemplate import TemplateError
 from ..formats.images import format_images
-from ..formats.inspect import format_inspect
 from ..formats.sizes import human_size
 from ..formats.table import tabwrite
 from ..images import normalize_ref
 from ..job import Job
-from ..sim.commands import (
-    DEFAULT_DETACH_KEYS,
-    _parse_time,
-    _regex_match,
-    parse_detach_keys,
-    status_for_start_error,
-)
-from ..sim.signals import InvalidSignal, parse_signal
+from ..sim.signals import InvalidSignal
 from . import policy
 from .connection import ApiError, DaemonUnavailable, demux_chunks, shutdown_response
 from .images import PullDisplay, daemon_pull, local_pull_lines
@@ -52,7 +60,6 @@ if TYPE_CHECKING:
 DETACH_SPEC = "ctrl-p,ctrl-q"
 TTY_SIZE = (24, 80)  # rows, columns of the console until it says otherwise (as the simulator)
 DIE_EVENT_WAIT = 1.0  # seconds an attached command waits for the `die` event before returning
-STATES = ("created", "running", "paused", "restarting", "removing", "exited", "dead")
 BLOCKING = {"run", "start", "attach", "exec", "stop", "restart", "wait", "logs", "events", "pull"}
 
 
@@ -84,13 +91,7 @@ class DockerCli:
     def dispatch(self, job: Job, cmd: ParsedCommand, *, inline: bool) -> None:
         from .engine import Writer
 
-        job.write_out(cmd.notice_stdout)
-        job.write_err(cmd.notice_stderr)
-        if cmd.help:
-            out, err = cmd.help_output()
-            job.write_out(out)
-            job.write_err(err)
-            job.finish(0)
+        if answered_before_dispatch(job, cmd):
             return
         name = self.ALIASES.get(cmd.command, cmd.command)
         handler = getattr(self, "cmd_" + name.replace(" ", "_").replace("-", "_"), None)
@@ -152,21 +153,6 @@ class DockerCli:
         o.err(f"docker: {self.scope.text(message)}\n\nRun 'docker {command} --help' for more "
               "information\n")
 
-    def template_failed(self, o: Writer, err: TemplateError) -> None:
-        o.out(err.stdout)
-        o.err(err.stderr + err.message + "\n")
-        o.finish(err.exit_code)
-
-    def listing_done(self, o: Writer, render: Callable[[], tuple[str, str]]) -> None:
-        try:
-            out, err = render()
-        except TemplateError as error:
-            self.template_failed(o, error)
-            return
-        o.err(err)
-        o.out(out)
-        o.finish(0)
-
     def resolve(self, ref: str) -> Owned:
         return self.guard.resolve(ref)
 
@@ -178,99 +164,42 @@ class DockerCli:
         if refusal is not None:
             self.refuse(o, refusal, command=command)
             return None
-        image = cmd.args[0]
-        argv = cmd.args[1:]
-        restart = str(cmd.get("restart", "no") or "no")
-        name, _, count = restart.partition(":")
-        if name not in ("no", "always", "on-failure", "unless-stopped"):
-            self.wrapped(o, command, f"invalid restart policy: unknown policy '{name}'; use one of "
-                                     "'no', 'always', 'on-failure', or 'unless-stopped'")
+        try:
+            options = run_options(cmd, command)
+        except UsageError as err:
+            self.wrapped(o, command, str(err))
             o.finish(125)
             return None
-        retries = 0
-        if count:
-            if name != "on-failure":
-                self.wrapped(o, command, "invalid restart policy: maximum retry count can only be "
-                                         "used with 'on-failure'")
-                o.finish(125)
-                return None
-            try:
-                retries = int(count)
-            except ValueError:
-                self.wrapped(o, command, f'invalid restart policy: strconv.Atoi: parsing "{count}": '
-                                         "invalid syntax")
-                o.finish(125)
-                return None
-            if retries < 0:
-                self.wrapped(o, command, "invalid restart policy: maximum retry count cannot be "
-                                         "negative")
-                o.finish(125)
-                return None
-        if cmd.get("rm") and name != "no":
-            self.wrapped(o, command, "conflicting options: cannot specify both --restart and --rm")
-            o.finish(125)
+        except RunRefused as err:
+            o.err(f"{err}\n")
+            o.finish(1)
             return None
-        attach = [a.lower() for a in (cmd.get("attach") or [])]
-        if cmd.get("detach") and attach:
-            self.wrapped(o, command, "conflicting options: cannot specify both --attach and --detach")
-            o.finish(125)
-            return None
-        stop_signal = cmd.get("stop-signal")
-        if stop_signal is not None:
-            try:
-                parse_signal(str(stop_signal))
-            except InvalidSignal as err:
-                self.wrapped(o, command, str(err))
-                o.finish(125)
-                return None
-        interactive = bool(cmd.get("interactive"))
-        detach = bool(cmd.get("detach"))
-        if command == "run" and not detach:
-            attach_stdin = interactive or "stdin" in attach
-            attach_stdout = not attach or "stdout" in attach
-            attach_stderr = not attach or "stderr" in attach
-        elif command == "create":
-            attach_stdin = interactive
-            attach_stdout = attach_stderr = True
-        else:
-            attach_stdin = attach_stdout = attach_stderr = False
-        labels = {}
-        for item in cmd.get("label") or []:
-            key, _, value = str(item).partition("=")
-            labels[key] = value
-        exposed = {}
-        for spec in cmd.get("expose") or []:
-            exposed[spec if "/" in spec else f"{spec}/tcp"] = {}
-        entrypoint = cmd.get("entrypoint")
         config: dict[str, Any] = {
             "Hostname": str(cmd.get("hostname") or ""),
             "User": str(cmd.get("user") or ""),
-            "AttachStdin": attach_stdin,
-            "AttachStdout": attach_stdout,
-            "AttachStderr": attach_stderr,
-            "Tty": bool(cmd.get("tty")),
-            "OpenStdin": interactive,
-            "StdinOnce": interactive and attach_stdin,
-            # `-e NAME` without a value would copy the server's own variable: only NAME=value.
-            "Env": [str(e) for e in cmd.get("env") or [] if "=" in str(e)],
-            "Cmd": argv or None,
-            "Image": image,
+            "AttachStdin": options.attach_stdin,
+            "AttachStdout": options.attach_stdout,
+            "AttachStderr": options.attach_stderr,
+            "Tty": options.tty,
+            "OpenStdin": options.interactive,
+            "StdinOnce": options.stdin_once,
+            "Env": options.env,
+            "Cmd": options.argv or None,
+            "Image": options.image,
             "WorkingDir": str(cmd.get("workdir") or ""),
-            "Entrypoint": [entrypoint] if entrypoint else ([""] if entrypoint == "" else None),
-            "Labels": labels,
+            "Entrypoint": options.entrypoint,
+            "Labels": options.labels,
         }
-        if exposed:
-            config["ExposedPorts"] = exposed
-        if stop_signal is not None:
-            config["StopSignal"] = str(stop_signal)
-        if cmd.given("stop-timeout"):
-            config["StopTimeout"] = int(cmd.get("stop-timeout"))  # type: ignore[arg-type]
-        if config["Entrypoint"] and not argv and cmd.given("entrypoint"):
-            config["Cmd"] = None
+        if options.exposed:
+            config["ExposedPorts"] = {port: {} for port in options.exposed}
+        if options.stop_signal is not None:
+            config["StopSignal"] = options.stop_signal
+        if options.stop_timeout is not None:
+            config["StopTimeout"] = options.stop_timeout
         network = cmd.get("network")
         if isinstance(network, list):
             network = network[-1] if network else None
-        return {"config": config, "restart": name, "retries": retries,
+        return {"config": config, "restart": options.restart, "retries": options.retries,
                 "auto_remove": bool(cmd.get("rm")), "init": True if cmd.get("init") else None,
                 "network": str(network) if network else None, "name": cmd.get("name")}
 
@@ -332,12 +261,11 @@ class DockerCli:
     def cmd_run(self, o: Writer, cmd: ParsedCommand) -> None:
         detach = bool(cmd.get("detach"))
         if not detach and cmd.get("interactive") and cmd.get("tty") and not o.job.tty:
-            o.err("cannot attach stdin to a TTY-enabled container because stdin is not a terminal\n")
+            o.err(STDIN_NOT_A_TERMINAL)
             o.finish(1)
             return
         try:
-            keys = parse_detach_keys(str(cmd.get("detach-keys"))) if cmd.given("detach-keys") \
-                else DEFAULT_DETACH_KEYS
+            keys = detach_keys(cmd)
         except ValueError as err:
             self.wrapped(o, "run", str(err))
             o.finish(125)
@@ -536,17 +464,8 @@ class DockerCli:
                 o.finish(1)
                 return
             interactive = bool(cmd.get("interactive")) and bool(config.get("OpenStdin"))
-            if interactive and config.get("Tty") and not o.job.tty:
-                o.err("cannot attach stdin to a TTY-enabled container because stdin is not a "
-                      "terminal\n")
-                o.finish(1)
-                return
-            try:
-                keys = parse_detach_keys(str(cmd.get("detach-keys"))) if cmd.given("detach-keys") \
-                    else DEFAULT_DETACH_KEYS
-            except ValueError as err:
-                o.err(f"{err}\n")
-                o.finish(1)
+            keys = keys_for_attach(o, cmd, stdin=interactive, tty=bool(config.get("Tty")))
+            if keys is None:
                 return
             bridge = self._bridge(o, tty=bool(config.get("Tty")), stdin=interactive, keys=keys,
                                   owned=owned)
@@ -594,16 +513,8 @@ class DockerCli:
             o.finish(1)
             return
         stdin = bool(config.get("OpenStdin")) and not cmd.get("no-stdin")
-        if stdin and config.get("Tty") and not o.job.tty:
-            o.err("cannot attach stdin to a TTY-enabled container because stdin is not a terminal\n")
-            o.finish(1)
-            return
-        try:
-            keys = parse_detach_keys(str(cmd.get("detach-keys"))) if cmd.given("detach-keys") \
-                else DEFAULT_DETACH_KEYS
-        except ValueError as err:
-            o.err(f"{err}\n")
-            o.finish(1)
+        keys = keys_for_attach(o, cmd, stdin=stdin, tty=bool(config.get("Tty")))
+        if keys is None:
             return
         bridge = self._bridge(o, tty=bool(config.get("Tty")), stdin=stdin, keys=keys, owned=owned,
                               sig_proxy=cmd.get("sig-proxy", True) is not False)
@@ -668,13 +579,12 @@ class DockerCli:
 
     def cmd_stop(self, o: Writer, cmd: ParsedCommand) -> None:
         signal = cmd.get("signal")
-        if signal is not None:
-            try:
-                parse_signal(str(signal))
-            except InvalidSignal as err:
-                o.err(f"{err}\n")
-                o.finish(1)
-                return
+        try:
+            check_signal(signal)
+        except InvalidSignal as err:
+            o.err(f"{err}\n")
+            o.finish(1)
+            return
         params = self._stop_params(cmd)
         self._each(o, cmd.args, lambda c: self.guard.post(c, "stop", params=params, timeout=None),
                    parallel=True)
@@ -774,12 +684,11 @@ class DockerCli:
         tty = bool(cmd.get("tty"))
         detach = bool(cmd.get("detach"))
         if interactive and tty and not detach and not o.job.tty:
-            o.err("cannot attach stdin to a TTY-enabled container because stdin is not a terminal\n")
+            o.err(STDIN_NOT_A_TERMINAL)
             o.finish(1)
             return
         try:
-            keys = parse_detach_keys(str(cmd.get("detach-keys"))) if cmd.given("detach-keys") \
-                else DEFAULT_DETACH_KEYS
+            keys = detach_keys(cmd)
         except ValueError as err:
             o.err(f"{err}\n")
             o.finish(1)
@@ -858,10 +767,7 @@ class DockerCli:
 
     def cmd_ps(self, o: Writer, cmd: ParsedCommand) -> None:
         now = time.time()
-        by_key: dict[str, list[str]] = {}
-        for item in cmd.get("filter") or []:
-            key, _, value = str(item).partition("=")
-            by_key.setdefault(key.lower(), []).append(value)
+        by_key = parse_filters(cmd, lower_keys=True)
         names = by_key.pop("name", [])
         try:
             listing = None
@@ -892,12 +798,12 @@ class DockerCli:
         summaries = [self.scope.summary(c) for c in containers]
         if names:
             summaries = [s for s in summaries if any(
-                _regex_match(v, n.lstrip("/")) or _regex_match(v, n) for v in names
+                regex_match(v, n.lstrip("/")) or regex_match(v, n) for v in names
                 for n in s["Names"])]
             if last > 0:
                 summaries = summaries[:last]
         fmt = cmd.get("format")
-        self.listing_done(o, lambda: format_containers(
+        print_listing(o, lambda: format_containers(
             summaries, fmt=str(fmt) if fmt is not None else None, quiet=bool(cmd.get("quiet")),
             no_trunc=bool(cmd.get("no-trunc")), size=bool(cmd.get("size")), now=now))
 
@@ -916,7 +822,7 @@ class DockerCli:
                                   "tail": str(cmd.get("tail", "all"))}
         for key in ("since", "until"):
             if cmd.get(key) is not None:
-                value = _parse_time(cmd.get(key), time.time())
+                value = parse_time(cmd.get(key), time.time())
                 if value is not None:
                     params[key] = f"{value:.9f}"
         try:
@@ -943,43 +849,20 @@ class DockerCli:
         o.finish(0)
 
     def cmd_inspect(self, o: Writer, cmd: ParsedCommand) -> None:
-        objects: list[dict] = []
-        kinds: list[str] = []
-        failed = False
-        kind = str(cmd.get("type", "") or "")
-        container_only = cmd.command == "container inspect" or kind == "container"
-        image_only = cmd.command == "image inspect" or kind == "image"
-        listing = self.guard.listing() if not image_only else []
-        for ref in cmd.args:
-            found = None
-            if not image_only:
-                try:
-                    owned = self.guard.resolve(ref, listing)
-                    params = {"size": True} if cmd.get("size") else None
-                    found = self.scope.inspect(self.conn.get("/containers/{0}/json", owned.id,
-                                                             params=params))
-                    kinds.append("container")
-                except ApiError:
-                    found = None
-            if found is None and not container_only:
-                found = self.images.inspect(ref)
-                if found is not None:
-                    kinds.append("image")
-            if found is None:
-                failed = True
-                what = "container" if container_only else "image" if image_only else "object"
-                o.err(f"Error: No such {what}: {ref}\n")
-                continue
-            objects.append(found)
-        fmt = cmd.get("format")
-        try:
-            text = format_inspect(objects, str(fmt) if fmt is not None else None,
-                                  kind=kinds[0] if kinds else ("image" if image_only else "container"))
-        except TemplateError as err:
-            self.template_failed(o, err)
-            return
-        o.out(text if text or fmt is None else "\n")
-        o.finish(1 if failed else 0)
+        listing: list[dict] | None = None
+
+        def container(ref: str) -> dict | None:
+            nonlocal listing
+            if listing is None:
+                listing = self.guard.listing()
+            try:
+                owned = self.guard.resolve(ref, listing)
+                params = {"size": True} if cmd.get("size") else None
+                return self.scope.inspect(self.conn.get("/containers/{0}/json", owned.id, params=params))
+            except ApiError:
+                return None
+
+        print_inspect(o, cmd, container, self.images.inspect)
 
     def cmd_top(self, o: Writer, cmd: ParsedCommand) -> None:
         ps_args = " ".join(cmd.args[1:])
@@ -1079,7 +962,7 @@ class DockerCli:
             shown["RepoTags"] = tags
             summaries.append(shown)
         fmt = cmd.get("format")
-        self.listing_done(o, lambda: format_images(
+        print_listing(o, lambda: format_images(
             summaries, fmt=str(fmt) if fmt is not None else None, quiet=bool(cmd.get("quiet")),
             no_trunc=bool(cmd.get("no-trunc")), digests=bool(cmd.get("digests")), now=now))
 
@@ -1133,10 +1016,7 @@ class DockerCli:
         o.finish(1 if failed else 0)
 
     def cmd_container_prune(self, o: Writer, cmd: ParsedCommand) -> None:
-        filters: dict[str, list[str]] = {}
-        for item in cmd.get("filter") or []:
-            key, _, value = str(item).partition("=")
-            filters.setdefault(key, []).append(value)
+        filters = parse_filters(cmd)
 
         def prune() -> None:
             try:
@@ -1154,34 +1034,10 @@ class DockerCli:
         if cmd.get("force"):
             prune()
             return
-        o.out("WARNING! This will remove all stopped containers.\nAre you sure you want to continue? "
-              "[y/N] ")
-        buffer = {"text": ""}
-        job = o.job
-
-        def answer(data: str) -> None:
-            buffer["text"] += data
-            if "\n" in buffer["text"] or "\r" in buffer["text"]:
-                reply = buffer["text"].replace("\r", "\n").split("\n", 1)[0].strip().lower()
-                job.input_handler = None
-                if reply in ("y", "yes"):
-                    prune()
-                else:
-                    o.err("container prune has been cancelled\n")
-                    o.finish(1)
-            elif job.tty:
-                o.out(data)
-
-        def eof() -> None:
-            if not job.done:
-                if not buffer["text"]:
-                    o.out("\n")
-                o.err("container prune has been cancelled\n")
-                o.finish(1)
-
+        answer, eof = confirm(o, "This will remove all stopped containers.", prune)
         with self.engine.lock:
-            job.input_handler = answer
-            job.eof_handler = eof
+            o.job.input_handler = answer
+            o.job.eof_handler = eof
 
     def cmd_image_prune(self, o: Writer, cmd: ParsedCommand) -> None:
         # Images are shared by every learner: none of them is this learner's to prune.
@@ -1191,48 +1047,18 @@ class DockerCli:
     # -- events -------------------------------------------------------------------------------------
 
     def cmd_events(self, o: Writer, cmd: ParsedCommand) -> None:
-        fmt = cmd.get("format")
-        filters: dict[str, list[str]] = {}
-        for item in cmd.get("filter") or []:
-            key, _, value = str(item).partition("=")
-            filters.setdefault(key, []).append(value)
-        now = time.time()
-        since = _parse_time(cmd.get("since"), now)
-        until = _parse_time(cmd.get("until"), now)
+        query = EventQuery.of(cmd, time.time())
         job = o.job
         finished = threading.Event()
 
-        def matches(event_dict: dict) -> bool:
-            attrs = event_dict["Actor"]["Attributes"]
-            for key, values in filters.items():
-                if key == "type" and event_dict["Type"] not in values:
-                    return False
-                if key == "event" and event_dict["Action"].split(":")[0] not in values:
-                    return False
-                if key == "container" and not any(
-                        v == attrs.get("name") or event_dict["Actor"]["ID"].startswith(v)
-                        for v in values):
-                    return False
-                if key == "image" and attrs.get("image") not in values:
-                    return False
-            return True
-
-        def show(event_dict: dict) -> None:
-            if not matches(event_dict):
-                return
-            try:
-                o.out(format_event(event_dict, str(fmt) if fmt is not None else None))
-            except TemplateError as err:
-                self.template_failed(o, err)
+        def show(event: dict) -> None:
+            if not query.show(o, event):
                 finished.set()
 
         with self.engine.lock:
-            if since is not None:
-                for event in list(self.engine.history):
-                    if event.time_nano / 1e9 >= since and (until is None
-                                                           or event.time_nano / 1e9 <= until):
-                        show(event.to_dict())
-            if until is not None and until <= now:
+            for event in query.past(self.engine.history):
+                show(event)
+            if query.ended or finished.is_set():
                 o.finish(0)
                 return
 
@@ -1242,7 +1068,7 @@ class DockerCli:
 
             unsubscribe = self.engine.subscribe(live)
             job.done_listeners.append(lambda _: (unsubscribe(), finished.set()))
-        finished.wait(None if until is None else max(0.0, until - time.time()))
+        finished.wait(None if query.until is None else max(0.0, query.until - time.time()))
         o.finish(0)
 
     # -- misc ---------------------------------------------------------------------------------------

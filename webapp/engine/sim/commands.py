@@ -12,82 +12,44 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from ..cli import CliError, ParsedCommand, help_text, usage_line
+from ..cli.client_side import (
+    STATES,
+    STDIN_NOT_A_TERMINAL,
+    EventQuery,
+    JobPrinter,
+    RunRefused,
+    UsageError,
+    answered_before_dispatch,
+    check_signal,
+    confirm,
+    detach_keys,
+    keys_for_attach,
+    print_inspect,
+    print_listing,
+    regex_match,
+    run_options,
+    status_for_start_error,
+)
 from ..formats.containers import format_containers
-from ..formats.events import format_event
-from ..formats.gotemplate import TemplateError
 from ..formats.images import format_images
-from ..formats.inspect import format_inspect
 from ..images import CATALOGUE, normalize_ref
 from ..job import Job
 from .container import Config, Container, ExecInstance, HostConfig
 from .daemon import DaemonError, NotModified
 from .pull import pull
-from .signals import InvalidSignal, parse_signal
+from .signals import InvalidSignal
 from .views import container_inspect, container_summary, image_inspect, image_summary
 
 if TYPE_CHECKING:
     from .engine import SimEngine
 
-DEFAULT_DETACH_KEYS = "\x10\x11"
-STATES = ("created", "running", "paused", "restarting", "removing", "exited", "dead")
-
-
 def daemon_error(job: Job, message: str) -> None:
     job.write_err(f"Error response from daemon: {message}\n")
-
-
-def template_failed(job: Job, err: TemplateError) -> None:
-    """Print a template error the way the docker CLI does and end the job with its exit code."""
-    job.write_out(err.stdout)
-    job.write_err(err.stderr + err.message + "\n")
-    job.finish(err.exit_code)
-
-
-def print_listing(job: Job, render: Callable[[], tuple[str, str]]) -> None:
-    """Print a formatted listing (ps, images): its warnings, its text, exit 0, or the template error."""
-    try:
-        out, err = render()
-    except TemplateError as error:
-        template_failed(job, error)
-        return
-    job.write_err(err)
-    job.write_out(out)
-    job.finish(0)
 
 
 def wrapped(job: Job, command: str, message: str) -> None:
     """The run/create error wrapper of current Docker."""
     job.write_err(f"docker: {message}\n\nRun 'docker {command} --help' for more information\n")
-
-
-def status_for_start_error(message: str) -> int:
-    """docker/cli toStatusError: 126 for a command that cannot be invoked, 127 for one not found."""
-    if "executable file not found" in message or "no such file or directory" in message:
-        return 127
-    if "permission denied" in message or "is a directory" in message:
-        return 126
-    return 125
-
-
-def parse_detach_keys(spec: str) -> str:
-    keys = []
-    for part in spec.split(","):
-        part = part.strip()
-        if len(part) == 1:
-            keys.append(part)
-            continue
-        low = part.lower()
-        if low.startswith("ctrl-") and len(low) == 6:
-            ch = low[5]
-            if "a" <= ch <= "z":
-                keys.append(chr(ord(ch) - 96))
-                continue
-            special = {"@": "\x00", "[": "\x1b", "\\": "\x1c", "]": "\x1d", "^": "\x1e", "_": "\x1f"}
-            if ch in special:
-                keys.append(special[ch])
-                continue
-        raise ValueError(f"Unknown character: '{part}'")
-    return "".join(keys)
 
 
 class EscapeProxy:
@@ -127,13 +89,7 @@ class SimCli:
     ALIASES: ClassVar[dict[str, str]] = {"container inspect": "inspect", "image inspect": "inspect"}
 
     def dispatch(self, job: Job, cmd: ParsedCommand) -> None:
-        job.write_out(cmd.notice_stdout)
-        job.write_err(cmd.notice_stderr)
-        if cmd.help:
-            out, err = cmd.help_output()
-            job.write_out(out)
-            job.write_err(err)
-            job.finish(0)
+        if answered_before_dispatch(job, cmd):
             return
         name = self.ALIASES.get(cmd.command, cmd.command)
         handler = getattr(self, "cmd_" + name.replace(" ", "_").replace("-", "_"), None)
@@ -147,102 +103,42 @@ class SimCli:
     # -- create and run ---------------------------------------------------------------------------
 
     def _configs(self, job: Job, cmd: ParsedCommand, command: str) -> tuple[Config, HostConfig] | None:
-        image = cmd.args[0]
-        argv = cmd.args[1:]
-        restart = str(cmd.get("restart", "no") or "no")
-        name, _, count = restart.partition(":")
-        if name not in ("no", "always", "on-failure", "unless-stopped"):
-            wrapped(job, command, f"invalid restart policy: unknown policy '{name}'; use one of 'no', "
-                                  "'always', 'on-failure', or 'unless-stopped'")
+        """The container's configs, or None with the job finished as the CLI ends it."""
+        try:
+            options = run_options(cmd, command)
+        except UsageError as err:
+            wrapped(job, command, str(err))
+            job.finish(125)
             return None
-        retries = 0
-        if count:
-            if name != "on-failure":
-                wrapped(job, command, "invalid restart policy: maximum retry count can only be used with "
-                                      "'on-failure'")
-                return None
-            try:
-                retries = int(count)
-            except ValueError:
-                wrapped(job, command, f'invalid restart policy: strconv.Atoi: parsing "{count}": invalid '
-                                      "syntax")
-                return None
-            if retries < 0:
-                wrapped(job, command, "invalid restart policy: maximum retry count cannot be negative")
-                return None
-        if cmd.get("rm") and name != "no":
-            wrapped(job, command, "conflicting options: cannot specify both --restart and --rm")
+        except RunRefused as err:
+            job.write_err(f"{err}\n")
+            job.finish(1)
             return None
-        attach = [a.lower() for a in (cmd.get("attach") or [])]
-        if cmd.get("detach") and attach:
-            wrapped(job, command, "conflicting options: cannot specify both --attach and --detach")
-            return None
-        env: list[str] = []
-        for item in cmd.get("env") or []:
-            if "=" in item:
-                env.append(item)
-        labels = {}
-        for item in cmd.get("label") or []:
-            key, _, value = item.partition("=")
-            labels[key] = value
-        bindings: dict[str, list[tuple[str, str]]] = {}
-        exposed: list[str] = []
-        for spec in cmd.get("publish") or []:
-            try:
-                port, host_ip, host_port = _parse_publish(spec)
-            except ValueError as err:
-                wrapped(job, command, str(err))
-                return None
-            bindings.setdefault(port, []).append((host_ip, host_port))
-            exposed.append(port)
-        for spec in cmd.get("expose") or []:
-            exposed.append(spec if "/" in spec else f"{spec}/tcp")
-        stop_signal = cmd.get("stop-signal")
-        if stop_signal is not None:
-            try:
-                parse_signal(str(stop_signal))
-            except InvalidSignal as err:
-                wrapped(job, command, str(err))
-                return None
-        interactive = bool(cmd.get("interactive"))
-        detach = bool(cmd.get("detach"))
-        if command == "run" and not detach:
-            attach_stdin = interactive or "stdin" in attach
-            attach_stdout = not attach or "stdout" in attach
-            attach_stderr = not attach or "stderr" in attach
-        elif command == "create":
-            attach_stdin = interactive
-            attach_stdout = attach_stderr = True
-        else:
-            attach_stdin = attach_stdout = attach_stderr = False
-        entrypoint = cmd.get("entrypoint")
         config = Config(
-            image=image,
-            cmd=argv or None,
-            entrypoint=[entrypoint] if entrypoint else ([""] if entrypoint == "" else None),
-            env=env,
-            tty=bool(cmd.get("tty")),
-            open_stdin=interactive,
-            stdin_once=interactive and attach_stdin,
-            attach_stdin=attach_stdin,
-            attach_stdout=attach_stdout,
-            attach_stderr=attach_stderr,
+            image=options.image,
+            cmd=options.argv or None,
+            entrypoint=options.entrypoint,
+            env=options.env,
+            tty=options.tty,
+            open_stdin=options.interactive,
+            stdin_once=options.stdin_once,
+            attach_stdin=options.attach_stdin,
+            attach_stdout=options.attach_stdout,
+            attach_stderr=options.attach_stderr,
             workdir=str(cmd.get("workdir") or ""),
             hostname=str(cmd.get("hostname") or ""),
             user=str(cmd.get("user") or ""),
-            labels=labels,
-            stop_signal=str(stop_signal) if stop_signal is not None else None,
-            stop_timeout=int(cmd.get("stop-timeout")) if cmd.given("stop-timeout") else None,
-            exposed_ports=exposed,
+            labels=options.labels,
+            stop_signal=options.stop_signal,
+            stop_timeout=options.stop_timeout,
+            exposed_ports=options.exposed,
         )
-        if config.entrypoint and argv == [] and cmd.given("entrypoint"):
-            config.cmd = None
         host = HostConfig(
-            restart_policy=name,
-            restart_max=retries,
+            restart_policy=options.restart,
+            restart_max=options.retries,
             auto_remove=bool(cmd.get("rm")),
             init=True if cmd.get("init") else None,
-            port_bindings=bindings,
+            port_bindings=options.bindings,
             publish_all=bool(cmd.get("publish-all")),
         )
         return config, host
@@ -252,7 +148,6 @@ class SimCli:
         """Create the container, pulling the image first if it is missing, as the CLI does."""
         configs = self._configs(job, cmd, command)
         if configs is None:
-            job.finish(125)
             return
         config, host = configs
         name = cmd.get("name")
@@ -298,12 +193,11 @@ class SimCli:
     def cmd_run(self, job: Job, cmd: ParsedCommand) -> None:
         detach = bool(cmd.get("detach"))
         if not detach and cmd.get("interactive") and cmd.get("tty") and not job.tty:
-            job.write_err("cannot attach stdin to a TTY-enabled container because stdin is not a terminal\n")
+            job.write_err(STDIN_NOT_A_TERMINAL)
             job.finish(1)
             return
         try:
-            keys = parse_detach_keys(str(cmd.get("detach-keys"))) if cmd.given("detach-keys") \
-                else DEFAULT_DETACH_KEYS
+            keys = detach_keys(cmd)
         except ValueError as err:
             wrapped(job, "run", str(err))
             job.finish(125)
@@ -444,17 +338,8 @@ class SimCli:
                 job.finish(1)
                 return
             interactive = bool(cmd.get("interactive")) and container.config.open_stdin
-            if interactive and container.config.tty and not job.tty:
-                job.write_err("cannot attach stdin to a TTY-enabled container because stdin is not a "
-                              "terminal\n")
-                job.finish(1)
-                return
-            try:
-                keys = parse_detach_keys(str(cmd.get("detach-keys"))) if cmd.given("detach-keys") \
-                    else DEFAULT_DETACH_KEYS
-            except ValueError as err:
-                job.write_err(f"{err}\n")
-                job.finish(1)
+            keys = keys_for_attach(JobPrinter(job), cmd, stdin=interactive, tty=container.config.tty)
+            if keys is None:
                 return
             self._attach_and_wait(job, container, keys=keys, stdin=interactive, mode="start",
                                   start=not container.running)
@@ -497,16 +382,8 @@ class SimCli:
             job.finish(1)
             return
         stdin = container.config.open_stdin and not cmd.get("no-stdin")
-        if stdin and container.config.tty and not job.tty:
-            job.write_err("cannot attach stdin to a TTY-enabled container because stdin is not a terminal\n")
-            job.finish(1)
-            return
-        try:
-            keys = parse_detach_keys(str(cmd.get("detach-keys"))) if cmd.given("detach-keys") \
-                else DEFAULT_DETACH_KEYS
-        except ValueError as err:
-            job.write_err(f"{err}\n")
-            job.finish(1)
+        keys = keys_for_attach(JobPrinter(job), cmd, stdin=stdin, tty=container.config.tty)
+        if keys is None:
             return
         self._attach_and_wait(job, container, keys=keys, stdin=stdin, mode="attach", start=False)
         if container.config.tty and not job.done and container.main is not None:
@@ -552,13 +429,12 @@ class SimCli:
     def cmd_stop(self, job: Job, cmd: ParsedCommand) -> None:
         timeout = cmd.get("timeout")
         signal = cmd.get("signal")
-        if signal is not None:
-            try:
-                parse_signal(str(signal))
-            except InvalidSignal as err:
-                job.write_err(f"{err}\n")
-                job.finish(1)
-                return
+        try:
+            check_signal(signal)
+        except InvalidSignal as err:
+            job.write_err(f"{err}\n")
+            job.finish(1)
+            return
 
         def stop(container: Container, ref: str, done: Callable[[], None]) -> None:
             self.daemon.stop(container, int(timeout) if timeout is not None else None,
@@ -668,7 +544,7 @@ class SimCli:
         tty = bool(cmd.get("tty"))
         detach = bool(cmd.get("detach"))
         if interactive and tty and not detach and not job.tty:
-            job.write_err("cannot attach stdin to a TTY-enabled container because stdin is not a terminal\n")
+            job.write_err(STDIN_NOT_A_TERMINAL)
             job.finish(1)
             return
         try:
@@ -686,8 +562,7 @@ class SimCli:
             job.finish(0)
             return
         try:
-            keys = parse_detach_keys(str(cmd.get("detach-keys"))) if cmd.given("detach-keys") \
-                else DEFAULT_DETACH_KEYS
+            keys = detach_keys(cmd)
         except ValueError as err:
             job.write_err(f"{err}\n")
             job.finish(1)
@@ -765,7 +640,7 @@ class SimCli:
             containers = [c for c in containers if c.running]
         summaries = [container_summary(self.daemon, c, now) for c in containers]
         fmt = cmd.get("format")
-        print_listing(job, lambda: format_containers(
+        print_listing(JobPrinter(job), lambda: format_containers(
             summaries, fmt=str(fmt) if fmt is not None else None, quiet=bool(cmd.get("quiet")),
             no_trunc=bool(cmd.get("no-trunc")), size=bool(cmd.get("size")), now=now))
 
@@ -801,10 +676,10 @@ class SimCli:
         for c in self.daemon.listing():
             if "status" in by_key and c.docker_state not in by_key["status"]:
                 continue
-            if "name" in by_key and not any(_regex_match(v, c.name) or _regex_match(v, "/" + c.name)
+            if "name" in by_key and not any(regex_match(v, c.name) or regex_match(v, "/" + c.name)
                                             for v in by_key["name"]):
                 continue
-            if "id" in by_key and not any(_regex_match(v, c.id) for v in by_key["id"]):
+            if "id" in by_key and not any(regex_match(v, c.id) for v in by_key["id"]):
                 continue
             if "ancestor" in by_key and c.image.id not in ancestors:
                 continue
@@ -873,41 +748,19 @@ class SimCli:
         self.daemon.when_exited(container, ended)
 
     def cmd_inspect(self, job: Job, cmd: ParsedCommand) -> None:
-        objects: list[dict] = []
-        kinds: list[str] = []
-        failed = False
-        kind = str(cmd.get("type", "") or "")
-        container_only = cmd.command == "container inspect" or kind == "container"
-        image_only = cmd.command == "image inspect" or kind == "image"
-        for ref in cmd.args:
-            found = None
-            if not image_only:
-                try:
-                    found = container_inspect(self.daemon, self.daemon.get(ref))
-                    kinds.append("container")
-                except DaemonError:
-                    found = None
-            if found is None and not container_only:
-                image = self.daemon.images.find(ref)
-                if image is not None:
-                    tags = [r for r, i in self.daemon.images.by_ref.items() if i.id == image.id]
-                    found = image_inspect(image, tags)
-                    kinds.append("image")
+        def container(ref: str) -> dict | None:
+            try:
+                return container_inspect(self.daemon, self.daemon.get(ref))
+            except DaemonError:
+                return None
+
+        def image(ref: str) -> dict | None:
+            found = self.daemon.images.find(ref)
             if found is None:
-                failed = True
-                what = "container" if container_only else "image" if image_only else "object"
-                job.write_err(f"Error: No such {what}: {ref}\n")
-                continue
-            objects.append(found)
-        fmt = cmd.get("format")
-        try:
-            text = format_inspect(objects, str(fmt) if fmt is not None else None,
-                                  kind=kinds[0] if kinds else ("image" if image_only else "container"))
-        except TemplateError as err:
-            template_failed(job, err)
-            return
-        job.write_out(text if text or fmt is None else "\n")
-        job.finish(1 if failed else 0)
+                return None
+            return image_inspect(found, [r for r, i in self.daemon.images.by_ref.items() if i.id == found.id])
+
+        print_inspect(JobPrinter(job), cmd, container, image)
 
     def cmd_top(self, job: Job, cmd: ParsedCommand) -> None:
         try:
@@ -961,7 +814,7 @@ class SimCli:
             summaries.append(image_summary(image, tags, users))
         summaries.sort(key=lambda s: s["Created"], reverse=True)
         fmt = cmd.get("format")
-        print_listing(job, lambda: format_images(
+        print_listing(JobPrinter(job), lambda: format_images(
             summaries, fmt=str(fmt) if fmt is not None else None, quiet=bool(cmd.get("quiet")),
             no_trunc=bool(cmd.get("no-trunc")), digests=bool(cmd.get("digests")), now=now))
 
@@ -994,32 +847,8 @@ class SimCli:
         if cmd.get("force"):
             prune()
             return
-        job.write_out("WARNING! This will remove all stopped containers.\nAre you sure you want to continue? "
-                      "[y/N] ")
-        buffer = {"text": ""}
-
-        def answer(data: str) -> None:
-            buffer["text"] += data
-            if "\n" in buffer["text"] or "\r" in buffer["text"]:
-                reply = buffer["text"].replace("\r", "\n").split("\n", 1)[0].strip().lower()
-                if job.tty:
-                    job.write_out("\r\n" if False else "")
-                if reply in ("y", "yes"):
-                    prune()
-                else:
-                    job.write_err("container prune has been cancelled\n")
-                    job.finish(1)
-            elif job.tty:
-                job.write_out(data)
-
-        def eof() -> None:
-            if not job.done:
-                job.write_out("\n") if not buffer["text"] else None
-                job.write_err("container prune has been cancelled\n")
-                job.finish(1)
-
-        job.input_handler = answer
-        job.eof_handler = eof
+        job.input_handler, job.eof_handler = confirm(
+            JobPrinter(job), "This will remove all stopped containers.", prune)
 
     def cmd_image_prune(self, job: Job, cmd: ParsedCommand) -> None:
         job.write_out("Total reclaimed space: 0B\n")
@@ -1028,54 +857,23 @@ class SimCli:
     # -- events -----------------------------------------------------------------------------------
 
     def cmd_events(self, job: Job, cmd: ParsedCommand) -> None:
-        fmt = cmd.get("format")
-        filters: dict[str, list[str]] = {}
-        for item in cmd.get("filter") or []:
-            key, _, value = item.partition("=")
-            filters.setdefault(key, []).append(value)
-        now = self.clock.now()
-        since = _parse_time(cmd.get("since"), now)
-        until = _parse_time(cmd.get("until"), now)
-
-        def matches(event_dict: dict) -> bool:
-            attrs = event_dict["Actor"]["Attributes"]
-            for key, values in filters.items():
-                if key == "type" and event_dict["Type"] not in values:
-                    return False
-                if key == "event" and event_dict["Action"].split(":")[0] not in values:
-                    return False
-                if key == "container" and not any(
-                        v == attrs.get("name") or event_dict["Actor"]["ID"].startswith(v) for v in values):
-                    return False
-                if key == "image" and attrs.get("image") not in values:
-                    return False
-            return True
-
-        def show(event_dict: dict) -> None:
-            if not matches(event_dict):
+        query = EventQuery.of(cmd, self.clock.now())
+        printer = JobPrinter(job)
+        for event in query.past(self.engine.history):
+            if not query.show(printer, event):
                 return
-            try:
-                job.write_out(format_event(event_dict, str(fmt) if fmt is not None else None))
-            except TemplateError as err:
-                template_failed(job, err)
-
-        if since is not None:
-            for event in list(self.engine.history):
-                if event.time_nano / 1e9 >= since and (until is None or event.time_nano / 1e9 <= until):
-                    show(event.to_dict())
-        if until is not None and until <= now:
+        if query.ended:
             job.finish(0)
             return
 
         def live(event: object) -> None:
-            if job.done:
-                return
-            show(event.to_dict())  # type: ignore[attr-defined]
+            if not job.done:
+                query.show(printer, event.to_dict())  # type: ignore[attr-defined]
 
         unsubscribe = self.engine.subscribe(live)
         job.done_listeners.append(lambda _: unsubscribe())
-        if until is not None:
-            self.clock.call_later(until - now, lambda: job.finish(0))
+        if query.until is not None:
+            self.clock.call_later(query.until - query.now, lambda: job.finish(0))
 
     # -- misc -------------------------------------------------------------------------------------
 
@@ -1117,17 +915,6 @@ Server: Lifecycle Lab simulator
 """
 
 
-def _regex_match(pattern: str, value: str) -> bool:
-    import re
-
-    if pattern == value:
-        return True
-    try:
-        return re.search(pattern, value) is not None
-    except re.error:
-        return False
-
-
 def _tail_lines(entries: list, count: int) -> list:
     """Keep the last `count` lines of the log."""
     from .container import LogEntry
@@ -1137,47 +924,6 @@ def _tail_lines(entries: list, count: int) -> list:
         for line in entry.text.splitlines(keepends=True):
             lines.append(LogEntry(entry.time, entry.stream, line))
     return lines[-count:] if count else []
-
-
-def _parse_publish(spec: str) -> tuple[str, str, str]:
-    """`-p [ip:][hostPort:]containerPort[/proto]` -> ("80/tcp", host ip, host port)."""
-    proto = "tcp"
-    if "/" in spec:
-        spec, proto = spec.rsplit("/", 1)
-    parts = spec.rsplit(":", 2) if not spec.startswith("[") else spec.split("]:")
-    if len(parts) == 1:
-        host_ip, host_port, port = "", "", parts[0]
-    elif len(parts) == 2:
-        host_ip, (host_port, port) = "", parts
-    else:
-        host_ip, host_port, port = parts
-    if not port.isdigit() or not (0 < int(port) < 65536):
-        raise ValueError(f"invalid containerPort: {port}")
-    if host_port and (not host_port.isdigit() or not (0 < int(host_port) < 65536)):
-        raise ValueError(f"invalid hostPort: {host_port}")
-    return f"{port}/{proto}", host_ip, host_port
-
-
-def _parse_time(value: object, now: float) -> float | None:
-    if value is None:
-        return None
-    text = str(value)
-    try:
-        return float(text)
-    except ValueError:
-        pass
-    units = {"s": 1, "m": 60, "h": 3600}
-    if text and text[-1] in units:
-        try:
-            return now - float(text[:-1]) * units[text[-1]]
-        except ValueError:
-            return None
-    from datetime import datetime
-
-    try:
-        return datetime.fromisoformat(text).timestamp()
-    except ValueError:
-        return None
 
 
 __all__ = ["CATALOGUE", "CliError", "SimCli", "json", "usage_line"]
