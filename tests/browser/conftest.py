@@ -285,7 +285,13 @@ class Lab:
             self.wait_busy()
             for keys in entry.input:
                 self.press(keys)
-        self.page.wait_for_selector('#console[data-busy="false"]', timeout=deadline)
+        try:
+            self.page.wait_for_selector('#console[data-busy="false"]', timeout=deadline)
+        except PlaywrightError:
+            raise AssertionError(
+                f"`{entry.line}` still running after {deadline} ms; the console shows:\n"
+                f"{self.screen_text()[-2000:]}"
+            ) from None
 
     def do_lesson(self, lesson: Lesson, *, deadline: int) -> None:
         """Every step of the open lesson page, by typing its solution; each must tick in turn."""

@@ -198,3 +198,12 @@ def test_events_template_error_in_the_past_ends_the_command(engine):
     assert result.stderr.startswith("Error parsing format: ") and "can't evaluate field Nope" in result.stderr
     query = EventQuery.of(parsed("docker events --since 0 --until 1"), now=10.0)
     assert query.ended and list(query.past([])) == []
+
+
+def test_bad_detach_keys_fail_an_attached_run_after_create_and_mean_nothing_to_a_detached_one(engine):
+    attached = engine.run("docker run --detach-keys ctrl-1 --name dk1 ubuntu:20.04 true")
+    assert (attached.exit_code, attached.stdout) == (1, "")
+    assert attached.stderr == "unable to upgrade to tcp, received 400\n"
+    assert engine.container_state("dk1") == "created"  # the daemon refused the attach, not the create
+    detached = engine.run("docker run -d --detach-keys ctrl-1 --name dk2 ubuntu:20.04 sleep 9")
+    assert detached.exit_code == 0 and engine.container_state("dk2") == "running"

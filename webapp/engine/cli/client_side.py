@@ -131,6 +131,21 @@ def detach_keys(cmd: ParsedCommand) -> str:
     return parse_detach_keys(str(cmd.get("detach-keys")))
 
 
+ATTACH_REFUSED = "unable to upgrade to tcp, received 400\n"  # the client's words for a refused attach
+
+
+def keys_for_run(cmd: ParsedCommand) -> str | None:
+    """`run`'s detach keys. Only an attached run uses them, and it is the daemon that refuses bad
+    ones, when the CLI attaches to the container it has just created: None then (the run then
+    prints ATTACH_REFUSED and exits 1, the container left created)."""
+    if cmd.get("detach"):
+        return DEFAULT_DETACH_KEYS
+    try:
+        return detach_keys(cmd)
+    except ValueError:
+        return None
+
+
 def keys_for_attach(p: Printer, cmd: ParsedCommand, *, stdin: bool, tty: bool) -> str | None:
     """The detach keys for attaching to a container, or None with the command ended as the CLI
     ends it: a TTY container's stdin needs a terminal, and bad `--detach-keys` are refused."""

@@ -23,6 +23,8 @@ import requests
 
 from ..cli import VERSION_LINE, ParsedCommand, help_text
 from ..cli.client_side import (
+    ATTACH_REFUSED,
+    DEFAULT_DETACH_KEYS,
     STDIN_NOT_A_TERMINAL,
     EventQuery,
     RunRefused,
@@ -32,6 +34,7 @@ from ..cli.client_side import (
     confirm,
     detach_keys,
     keys_for_attach,
+    keys_for_run,
     parse_filters,
     parse_time,
     print_inspect,
@@ -264,21 +267,20 @@ class DockerCli:
             o.err(STDIN_NOT_A_TERMINAL)
             o.finish(1)
             return
-        try:
-            keys = detach_keys(cmd)
-        except ValueError as err:
-            self.wrapped(o, "run", str(err))
-            o.finish(125)
-            return
+        keys = keys_for_run(cmd)
         bridge = None
         if not detach:
             # Keystrokes typed while the container is being created are kept for it.
             bridge = self._bridge(o, tty=bool(cmd.get("tty")), stdin=bool(cmd.get("interactive")),
-                                  keys=keys, sig_proxy=cmd.get("sig-proxy", True) is not False)
+                                  keys=keys or DEFAULT_DETACH_KEYS,
+                                  sig_proxy=cmd.get("sig-proxy", True) is not False)
         owned = self._create(o, cmd, "run")
-        if owned is None:
+        if owned is None or keys is None:
             if bridge is not None:
                 bridge.close()
+            if owned is not None:
+                o.err(ATTACH_REFUSED)
+                o.finish(1)
             return
         if detach:
             try:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from ..cli import CliError, ParsedCommand, help_text, usage_line
 from ..cli.client_side import (
+    ATTACH_REFUSED,
     STATES,
     STDIN_NOT_A_TERMINAL,
     EventQuery,
@@ -24,6 +25,7 @@ from ..cli.client_side import (
     confirm,
     detach_keys,
     keys_for_attach,
+    keys_for_run,
     print_inspect,
     print_listing,
     regex_match,
@@ -196,14 +198,13 @@ class SimCli:
             job.write_err(STDIN_NOT_A_TERMINAL)
             job.finish(1)
             return
-        try:
-            keys = detach_keys(cmd)
-        except ValueError as err:
-            wrapped(job, "run", str(err))
-            job.finish(125)
-            return
+        keys = keys_for_run(cmd)
 
         def created(container: Container) -> None:
+            if keys is None:
+                job.write_err(ATTACH_REFUSED)
+                job.finish(1)
+                return
             if detach:
                 try:
                     self.daemon.start(container)
