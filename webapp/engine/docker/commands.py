@@ -32,7 +32,6 @@ from ..cli.client_side import (
     answered_before_dispatch,
     check_signal,
     confirm,
-    detach_keys,
     keys_for_attach,
     keys_for_run,
     parse_filters,
@@ -275,12 +274,15 @@ class DockerCli:
                                   keys=keys or DEFAULT_DETACH_KEYS,
                                   sig_proxy=cmd.get("sig-proxy", True) is not False)
         owned = self._create(o, cmd, "run")
-        if owned is None or keys is None:
+        if owned is None:
             if bridge is not None:
                 bridge.close()
-            if owned is not None:
-                o.err(ATTACH_REFUSED)
-                o.finish(1)
+            return
+        if keys is None:  # the daemon refuses the attach: the container stays created
+            assert bridge is not None
+            bridge.close()
+            o.err(ATTACH_REFUSED)
+            o.finish(1)
             return
         if detach:
             try:
@@ -685,15 +687,8 @@ class DockerCli:
         interactive = bool(cmd.get("interactive"))
         tty = bool(cmd.get("tty"))
         detach = bool(cmd.get("detach"))
-        if interactive and tty and not detach and not o.job.tty:
-            o.err(STDIN_NOT_A_TERMINAL)
-            o.finish(1)
-            return
-        try:
-            keys = detach_keys(cmd)
-        except ValueError as err:
-            o.err(f"{err}\n")
-            o.finish(1)
+        keys = keys_for_attach(o, cmd, stdin=interactive and not detach, tty=tty)
+        if keys is None:
             return
         bridge = None
         if not detach:
