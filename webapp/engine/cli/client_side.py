@@ -15,7 +15,6 @@ from typing import Any, Protocol
 
 from ..formats.events import format_event
 from ..formats.gotemplate import TemplateError
-from ..formats.inspect import format_inspect
 from ..job import Job
 from ..sim.signals import InvalidSignal, parse_signal
 from .parsed import ParsedCommand
@@ -80,23 +79,23 @@ def answered_before_dispatch(job: Job, cmd: ParsedCommand) -> bool:
     return True
 
 
-def template_failed(p: Printer, err: TemplateError) -> None:
-    """Print a template error the way the docker CLI does and end with its exit code."""
+def template_failed(p: Printer, err: TemplateError) -> int:
+    """Print a template error the way the docker CLI does; returns its exit code."""
     p.out(err.stdout)
     p.err(err.stderr + err.message + "\n")
-    p.finish(err.exit_code)
+    return err.exit_code
 
 
-def print_listing(p: Printer, render: Callable[[], tuple[str, str]]) -> None:
-    """Print a formatted listing (ps, images): its warnings, its text, exit 0, or the template error."""
+def print_listing(p: Printer, render: Callable[[], tuple[str, str]]) -> int:
+    """Print a formatted listing (ps, images): its warnings and its text (exit 0), or the template
+    error (its exit code)."""
     try:
         out, err = render()
     except TemplateError as error:
-        template_failed(p, error)
-        return
+        return template_failed(p, error)
     p.err(err)
     p.out(out)
-    p.finish(0)
+    return 0
 
 
 # -- option values -----------------------------------------------------------------------------------
@@ -340,44 +339,6 @@ def run_options(cmd: ParsedCommand, command: str) -> RunOptions:
     )
 
 
-# -- inspect ----------------------------------------------------------------------------------------
-
-
-def print_inspect(p: Printer, cmd: ParsedCommand, find_container: Callable[[str], dict | None],
-                  find_image: Callable[[str], dict | None]) -> None:
-    """`docker inspect` (and its container/image forms): each reference as a container first, then
-    as an image, unless `--type` or the command says which; missing ones are reported, exit 1."""
-    objects: list[dict] = []
-    kinds: list[str] = []
-    failed = False
-    kind = str(cmd.get("type", "") or "")
-    container_only = cmd.command == "container inspect" or kind == "container"
-    image_only = cmd.command == "image inspect" or kind == "image"
-    for ref in cmd.args:
-        found = None if image_only else find_container(ref)
-        if found is not None:
-            kinds.append("container")
-        elif not container_only:
-            found = find_image(ref)
-            if found is not None:
-                kinds.append("image")
-        if found is None:
-            failed = True
-            what = "container" if container_only else "image" if image_only else "object"
-            p.err(f"Error: No such {what}: {ref}\n")
-            continue
-        objects.append(found)
-    fmt = cmd.get("format")
-    try:
-        text = format_inspect(objects, str(fmt) if fmt is not None else None,
-                              kind=kinds[0] if kinds else ("image" if image_only else "container"))
-    except TemplateError as err:
-        template_failed(p, err)
-        return
-    p.out(text if text or fmt is None else "\n")
-    p.finish(1 if failed else 0)
-
-
 # -- events ----------------------------------------------------------------------------------------
 
 
@@ -425,55 +386,7 @@ class EventQuery:
             if seconds >= self.since and (self.until is None or seconds <= self.until):
                 yield event.to_dict()
 
-    def show(self, p: Printer, event: dict) -> bool:
-        """Print the event if it matches; False when the template failed and the command ended."""
-        if not self.matches(event):
-            return True
-        try:
+    def show(self, p: Printer, event: dict) -> None:
+        """Print the event if it matches (a bad `--format` raises its TemplateError)."""
+        if self.matches(event):
             p.out(format_event(event, self.fmt))
-        except TemplateError as err:
-            template_failed(p, err)
-            return False
-        return True
-
-
-# -- confirmation -----------------------------------------------------------------------------------
-
-
-def confirm(p: Printer, warning: str, on_yes: Callable[[], None]) -> tuple[Callable[[str], None],
-                                                                      Callable[[], None]]:
-    """Print the warning and its `[y/N]` prompt; return the input and end-of-input handlers that
-    read the answer as the CLI does: one line, `y` or `Y` goes on, anything else (or no line at
-    all) cancels, and a cancelled command prints nothing more and exits 0. The caller installs
-    the handlers on the job under its own lock."""
-    p.out(f"WARNING! {warning}\nAre you sure you want to continue? [y/N] ")
-    job = p.job
-    typed = {"text": ""}
-
-    def answer(data: str) -> None:
-        if "\x03" in data:  # Ctrl-C: the terminal echoes ^C, the CLI ends the line and cancels
-            job.input_handler = None
-            job.eof_handler = None
-            p.out("^C\r\n" if job.tty else "\n")
-            p.finish(0)
-            return
-        typed["text"] += data
-        line, newline, _ = typed["text"].replace("\r", "\n").partition("\n")
-        if not newline:
-            if job.tty:
-                p.out(data)  # the terminal echoes what is typed
-            return
-        job.input_handler = None
-        job.eof_handler = None
-        if job.tty:
-            p.out(data.replace("\r", "\n").partition("\n")[0] + "\r\n")
-        if line.strip().lower() == "y":
-            on_yes()
-        else:
-            p.finish(0)
-
-    def eof() -> None:
-        if not job.done:
-            p.finish(0)
-
-    return answer, eof

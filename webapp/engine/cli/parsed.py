@@ -30,6 +30,29 @@ class ParsedCommand:
         """The value of flag `name` (long name, no dashes), or `default` if not given."""
         return self.options.get(name, default)
 
+    def flag(self, name: str) -> bool:
+        """A boolean flag: given and true."""
+        return bool(self.options.get(name))
+
+    def text(self, name: str) -> str | None:
+        """A flag's value as text (the last one of a repeated flag), or None if not given."""
+        value = self.options.get(name)
+        if isinstance(value, list):
+            value = value[-1] if value else None
+        return None if value is None else str(value)
+
+    def number(self, name: str) -> int | None:
+        """A numeric flag's value, or None if not given (the parser has checked its syntax)."""
+        value = self.text(name)
+        return None if value is None else int(value)
+
+    def values(self, name: str) -> list[str]:
+        """A repeatable flag's values in the order given (empty if not given)."""
+        value = self.options.get(name)
+        if value is None:
+            return []
+        return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
     def given(self, name: str) -> bool:
         """Whether the user gave flag `name` (even with its default value)."""
         return name in self.options

@@ -11,49 +11,35 @@ reached through `policy.Guard`; every flag and image is checked by `policy` firs
 
 from __future__ import annotations
 
-import codecs
 import json
-import re
 import threading
 import time
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import requests
 
-from ..cli import VERSION_LINE, ParsedCommand, help_text
+from ..cli import ParsedCommand
+from ..cli.client import Cli, Command, run_command
 from ..cli.client_side import (
     ATTACH_REFUSED,
     DEFAULT_DETACH_KEYS,
     STDIN_NOT_A_TERMINAL,
-    EventQuery,
     RunRefused,
     UsageError,
     answered_before_dispatch,
-    check_signal,
-    confirm,
     keys_for_attach,
     keys_for_run,
-    parse_filters,
-    parse_time,
-    print_inspect,
-    print_listing,
-    regex_match,
     run_options,
     status_for_start_error,
 )
-from ..cli.spec import CLIENT_VERSION
-from ..formats.containers import format_containers
-from ..formats.images import format_images
-from ..formats.sizes import human_size
-from ..formats.table import tabwrite
+from ..cli.commands import lookup
+from ..cli.commands.system import client_block
 from ..images import normalize_ref
 from ..job import Job
-from ..sim.signals import InvalidSignal
 from . import policy
-from .connection import ApiError, DaemonUnavailable, demux_chunks, shutdown_response
+from .connection import ApiError, DaemonUnavailable, shutdown_response
 from .images import PullDisplay, daemon_pull, local_pull_lines
-from .policy import LimitReached, NotFound, Owned, Refusal
+from .policy import LimitReached, Owned, Refusal
 from .streams import Bridge
 
 if TYPE_CHECKING:
@@ -96,8 +82,9 @@ class DockerCli:
         if answered_before_dispatch(job, cmd):
             return
         name = self.ALIASES.get(cmd.command, cmd.command)
+        command = lookup(cmd.command)
         handler = getattr(self, "cmd_" + name.replace(" ", "_").replace("-", "_"), None)
-        if handler is None:
+        if handler is None and command is None:
             job.write_err(f"docker: 'docker {cmd.command}' is not available in this sandbox: Lifecycle "
                           "Lab runs containers and shows images; networks, volumes, builds, copying "
                           "files and swarm are not part of it\n")
@@ -107,16 +94,17 @@ class DockerCli:
         if refusal is not None:
             self.refuse(Writer(self.engine, job, inline=True), refusal, code=1)
             return
-        if cmd.is_version_flag:
-            job.write_out(VERSION_LINE + "\n")
-            job.finish(0)
-            return
-        if not self.engine.available and name not in ("help",):
+        if not self.engine.available and name != "help" and not cmd.is_version_flag:
             if name == "version":
-                job.write_out(self._client_version())
+                job.write_out(client_block(""))
             job.write_err(f"{self.conn.unavailable}\n")
             job.finish(1)
             return
+        if command is not None:
+            self._run(job, cmd, command, inline=inline, blocking=name in BLOCKING and not (
+                name == "logs" and not cmd.get("follow")))
+            return
+        assert handler is not None
         blocking = name in BLOCKING and not (name == "run" and cmd.get("detach")) and not (
             name == "start" and not (cmd.get("attach") or cmd.get("interactive"))) and not (
             name == "exec" and cmd.get("detach")) and not (name == "logs" and not cmd.get("follow"))
@@ -136,6 +124,33 @@ class DockerCli:
             self.engine.background(job, work, inline=inline)
         else:
             self.engine.background(job, work, inline=True)
+
+    def _run(self, job: Job, cmd: ParsedCommand, command: Command, *, inline: bool,
+             blocking: bool) -> None:
+        """Run a command of the one CLI: here under the lock when it answers at once (or waits
+        for keys from this console), on a worker thread when it waits on the daemon."""
+        from .engine import Writer
+
+        engine = self.engine
+        writer = Writer(engine, job, inline=inline or not blocking)
+        cli = Cli(engine.api, writer, now=time.time, call_later=engine.clock.call_later,
+                  locked=lambda: engine.lock)
+        poke = engine.monitor.poke if engine.monitor is not None else None
+        if not blocking:
+            run_command(cli, command, cmd, poke)
+            return
+
+        def work() -> None:
+            task = run_command(cli, command, cmd, poke, finish=False)
+            ended = threading.Event()
+            task.future.add_done_callback(lambda _: ended.set())
+            ended.wait()
+            writer.finish(task.future.result())
+
+        if inline:
+            work()
+        else:
+            threading.Thread(target=work, name="lab-docker-job", daemon=True).start()
 
     # -- helpers -------------------------------------------------------------------------------------
 
@@ -527,155 +542,6 @@ class DockerCli:
 
     # -- stop, kill, restart, pause, rm --------------------------------------------------------------
 
-    def _each(self, o: Writer, refs: list[str], action: Callable[[Owned], None], *,
-              parallel: bool = False,
-              not_found: Callable[[str, str], str] = lambda ref, message: message) -> None:
-        """Run `action` on every argument (in parallel for the slow ones); print names in argument
-        order at the end, then the errors, as the CLI does."""
-        listing = self.guard.listing()
-        results: dict[int, str | None] = {}
-
-        def one(index: int, ref: str) -> None:
-            try:
-                owned = self.guard.resolve(ref, listing)
-            except ApiError as err:
-                results[index] = not_found(ref, err.message)
-                return
-            try:
-                action(owned)
-                results[index] = None
-            except ApiError as err:
-                results[index] = err.message
-            except DaemonUnavailable as err:
-                results[index] = f"__unavailable__{err}"
-
-        if parallel and len(refs) > 1:
-            threads = [threading.Thread(target=one, args=(i, ref), daemon=True)
-                       for i, ref in enumerate(refs)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-        else:
-            for index, ref in enumerate(refs):
-                one(index, ref)
-        failed = False
-        for index, ref in enumerate(refs):
-            err = results.get(index)
-            if err is None:
-                o.out(ref + "\n")
-            elif err.startswith("__unavailable__"):
-                failed = True
-                o.err(err.removeprefix("__unavailable__") + "\n")
-            else:
-                failed = True
-                self.daemon_error(o, err)
-        o.finish(1 if failed else 0)
-
-    def _stop_params(self, cmd: ParsedCommand) -> dict[str, Any]:
-        params: dict[str, Any] = {}
-        if cmd.get("timeout") is not None:
-            params["t"] = int(cmd.get("timeout"))  # type: ignore[arg-type]
-        signal = cmd.get("signal")
-        if signal is not None and self.conn.version_at_least("1.42"):
-            params["signal"] = str(signal)  # older APIs have no such parameter: the CLI drops it
-        return params
-
-    def cmd_stop(self, o: Writer, cmd: ParsedCommand) -> None:
-        signal = cmd.get("signal")
-        try:
-            check_signal(signal)
-        except InvalidSignal as err:
-            o.err(f"{err}\n")
-            o.finish(1)
-            return
-        params = self._stop_params(cmd)
-        self._each(o, cmd.args, lambda c: self.guard.post(c, "stop", params=params, timeout=None),
-                   parallel=True)
-
-    def cmd_kill(self, o: Writer, cmd: ParsedCommand) -> None:
-        signal = cmd.get("signal")
-        params = {"signal": str(signal)} if signal is not None else None
-        self._each(o, cmd.args, lambda c: self.guard.post(c, "kill", params=params),
-                   not_found=lambda ref, message: f"cannot kill container: {ref}: {message}")
-
-    def cmd_restart(self, o: Writer, cmd: ParsedCommand) -> None:
-        params = self._stop_params(cmd)
-        self._each(o, cmd.args, lambda c: self.guard.post(c, "restart", params=params, timeout=None),
-                   parallel=True,
-                   not_found=lambda ref, message: f"Cannot restart container {ref}: {message}")
-
-    def cmd_pause(self, o: Writer, cmd: ParsedCommand) -> None:
-        self._each(o, cmd.args, lambda c: self.guard.post(c, "pause"))
-
-    def cmd_unpause(self, o: Writer, cmd: ParsedCommand) -> None:
-        self._each(o, cmd.args, lambda c: self.guard.post(c, "unpause"))
-
-    def cmd_rm(self, o: Writer, cmd: ParsedCommand) -> None:
-        force = bool(cmd.get("force"))
-        listing = self.guard.listing()
-        results: list[tuple[str, str | None]] = []
-        for ref in cmd.args:
-            try:
-                owned = self.guard.resolve(ref, listing)
-                self.guard.remove(owned, force=force)
-                results.append((ref, None))
-            except NotFound as err:
-                if force:
-                    continue
-                results.append((ref, err.message))
-            except ApiError as err:
-                if force and err.status == 404:
-                    continue
-                results.append((ref, err.message))
-        failed = False
-        for ref, err in results:
-            if err is None:
-                o.out(ref + "\n")
-            else:
-                failed = True
-                self.daemon_error(o, err)
-        o.finish(1 if failed else 0)
-
-    def cmd_rename(self, o: Writer, cmd: ParsedCommand) -> None:
-        old, new = cmd.args[0], cmd.args[1]
-        try:
-            owned = self.resolve(old)
-            self.guard.rename(owned, new)
-        except ApiError as err:
-            self.daemon_error(o, err.message)
-            o.finish(1)
-            return
-        o.finish(0)
-
-    def cmd_wait(self, o: Writer, cmd: ParsedCommand) -> None:
-        listing = self.guard.listing()
-        results: dict[int, str] = {}
-        errors: dict[int, str] = {}
-
-        def one(index: int, ref: str) -> None:
-            try:
-                owned = self.guard.resolve(ref, listing)
-                answer = self.guard.post(owned, "wait", timeout=None) or {}
-                results[index] = str(answer.get("StatusCode", ""))
-            except ApiError as err:
-                errors[index] = err.message
-            except DaemonUnavailable as err:
-                errors[index] = str(err)
-
-        threads = [threading.Thread(target=one, args=(i, ref), daemon=True)
-                   for i, ref in enumerate(cmd.args)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        for index in range(len(cmd.args)):
-            if index in results:
-                o.out(results[index] + "\n")
-        for index in sorted(errors):
-            self.daemon_error(o, errors[index])
-        o.finish(1 if errors else 0)
-
     # -- exec ---------------------------------------------------------------------------------------
 
     def cmd_exec(self, o: Writer, cmd: ParsedCommand) -> None:
@@ -762,125 +628,6 @@ class DockerCli:
 
     # -- looking at things ---------------------------------------------------------------------------
 
-    def cmd_ps(self, o: Writer, cmd: ParsedCommand) -> None:
-        now = time.time()
-        by_key = parse_filters(cmd, lower_keys=True)
-        names = by_key.pop("name", [])
-        try:
-            listing = None
-            for key in ("before", "since"):
-                resolved = []
-                for value in by_key.get(key, []):
-                    if listing is None:
-                        listing = self.guard.listing()
-                    resolved.append(self.guard.resolve(value, listing).id)
-                if key in by_key:
-                    by_key[key] = resolved
-        except ApiError as err:
-            self.daemon_error(o, err.message)
-            o.finish(1)
-            return
-        last = int(cmd.get("last", -1)) if cmd.given("last") else -1  # type: ignore[arg-type]
-        if cmd.get("latest") and not cmd.given("last"):
-            last = 1
-        show_all = bool(cmd.get("all"))
-        try:
-            containers = self.guard.listing(
-                all=show_all or (bool(names) and last > 0), filters=by_key,
-                limit=last if last > 0 and not names else None, size=bool(cmd.get("size")))
-        except ApiError as err:
-            self.daemon_error(o, err.message)
-            o.finish(1)
-            return
-        summaries = [self.scope.summary(c) for c in containers]
-        if names:
-            summaries = [s for s in summaries if any(
-                regex_match(v, n.lstrip("/")) or regex_match(v, n) for v in names
-                for n in s["Names"])]
-            if last > 0:
-                summaries = summaries[:last]
-        fmt = cmd.get("format")
-        print_listing(o, lambda: format_containers(
-            summaries, fmt=str(fmt) if fmt is not None else None, quiet=bool(cmd.get("quiet")),
-            no_trunc=bool(cmd.get("no-trunc")), size=bool(cmd.get("size")), now=now))
-
-    def cmd_logs(self, o: Writer, cmd: ParsedCommand) -> None:
-        try:
-            owned = self.resolve(cmd.args[0])
-            inspect = self.guard.inspect(owned)
-        except ApiError as err:
-            self.daemon_error(o, err.message)
-            o.finish(1)
-            return
-        tty = bool((inspect.get("Config") or {}).get("Tty"))
-        params: dict[str, Any] = {"stdout": True, "stderr": True,
-                                  "timestamps": bool(cmd.get("timestamps")),
-                                  "follow": bool(cmd.get("follow")),
-                                  "tail": str(cmd.get("tail", "all"))}
-        for key in ("since", "until"):
-            if cmd.get(key) is not None:
-                value = parse_time(cmd.get(key), time.time())
-                if value is not None:
-                    params[key] = f"{value:.9f}"
-        try:
-            response = self.guard.logs(owned, params)
-        except ApiError as err:
-            self.daemon_error(o, err.message)
-            o.finish(1)
-            return
-        with self.engine.lock:
-            o.job.cancel_handler = lambda: shutdown_response(response)
-            o.job.done_listeners.append(lambda _: shutdown_response(response))
-        decoders = {1: codecs.getincrementaldecoder("utf-8")("replace"),
-                    2: codecs.getincrementaldecoder("utf-8")("replace")}
-        try:
-            chunks = response.iter_content(chunk_size=None)
-            frames = ((1, c) for c in chunks) if tty else demux_chunks(chunks)
-            for kind, data in frames:
-                kind = 2 if kind == 2 else 1
-                o.write(decoders[kind].decode(data), "stderr" if kind == 2 else "stdout")
-        except (requests.exceptions.RequestException, OSError, AttributeError):
-            pass  # the stream was closed (Ctrl-C, hang-up) or broke
-        finally:
-            response.close()
-        o.finish(0)
-
-    def cmd_inspect(self, o: Writer, cmd: ParsedCommand) -> None:
-        listing: list[dict] | None = None
-
-        def container(ref: str) -> dict | None:
-            nonlocal listing
-            if listing is None:
-                listing = self.guard.listing()
-            try:
-                owned = self.guard.resolve(ref, listing)
-                params = {"size": True} if cmd.get("size") else None
-                return self.scope.inspect(self.conn.get("/containers/{0}/json", owned.id, params=params))
-            except ApiError:
-                return None
-
-        print_inspect(o, cmd, container, self.images.inspect)
-
-    def cmd_top(self, o: Writer, cmd: ParsedCommand) -> None:
-        ps_args = " ".join(cmd.args[1:])
-        if ps_args and not re.fullmatch(r"[A-Za-z0-9 ,=-]{1,100}", ps_args):
-            # the daemon runs `ps` on the server with these options: only plain ones
-            self.refuse(o, Refusal(f"docker top: ps options {ps_args!r} are not allowed; use letters, "
-                                   "digits, '-', ',' and '=' (e.g. docker top NAME -o pid,args)"),
-                        code=1)
-            return
-        try:
-            owned = self.resolve(cmd.args[0])
-            top = self.guard.top(owned, {"ps_args": ps_args} if ps_args else None) or {}
-        except ApiError as err:
-            self.daemon_error(o, err.message)
-            o.finish(1)
-            return
-        rows = [list(top.get("Titles") or [])]
-        rows += [list(p) for p in top.get("Processes") or []]
-        o.out(tabwrite(rows))
-        o.finish(0)
-
     # -- images -------------------------------------------------------------------------------------
 
     def _pull(self, o: Writer, ref: str, *, implicit: bool, quiet: bool, stream: str,
@@ -943,175 +690,9 @@ class DockerCli:
             return
         o.finish(0)
 
-    def cmd_images(self, o: Writer, cmd: ParsedCommand) -> None:
-        now = time.time()
-        wanted = cmd.args[0] if cmd.args else None
-        summaries = []
-        for image in self.images.listing():
-            tags = image["RepoTags"]
-            if wanted is not None:
-                repo, _, tag = wanted.partition(":")
-                tags = [t for t in tags if t.split(":")[0] == repo
-                        and (not tag or t.split(":", 1)[1] == tag)]
-                if not tags:
-                    continue
-            shown = dict(image)
-            shown["RepoTags"] = tags
-            summaries.append(shown)
-        fmt = cmd.get("format")
-        print_listing(o, lambda: format_images(
-            summaries, fmt=str(fmt) if fmt is not None else None, quiet=bool(cmd.get("quiet")),
-            no_trunc=bool(cmd.get("no-trunc")), digests=bool(cmd.get("digests")), now=now))
-
-    def cmd_rmi(self, o: Writer, cmd: ParsedCommand) -> None:
-        """Images are shared: `rmi` removes them from this learner's view only (see images.py)."""
-        failed = False
-        force = bool(cmd.get("force"))
-        for ref in cmd.args:
-            found = self.images.find(ref)
-            if found is None:
-                familiar = normalize_ref(ref)
-                self.daemon_error(o, f"No such image: {familiar}")
-                if not force:
-                    failed = True
-                continue
-            image, tags = found
-            by_id = normalize_ref(ref) not in (normalize_ref(t) for t in tags)
-            short = image["Id"].removeprefix("sha256:")[:12]
-            users = [c for c in self.guard.listing() if c.get("ImageID") == image["Id"]]
-            if users and not force:
-                user = users[0]
-                if by_id:
-                    running = user.get("State") == "running"
-                    kind = "running" if running else "stopped"
-                    forced = "cannot be forced" if running else "must be forced"
-                    self.daemon_error(o, f"conflict: unable to delete {short} ({forced}) - image is "
-                                         f"being used by {kind} container {user['Id'][:12]}")
-                else:
-                    self.daemon_error(o, f'conflict: unable to remove repository reference "{ref}" '
-                                         f"(must force) - container {user['Id'][:12]} is using its "
-                                         f"referenced image {short}")
-                failed = True
-                continue
-            if users and force and by_id and any(u.get("State") == "running" for u in users):
-                self.daemon_error(o, f"conflict: unable to delete {short} (cannot be forced) - image "
-                                     f"is being used by running container {users[0]['Id'][:12]}")
-                failed = True
-                continue
-            targets = [normalize_ref(t) for t in tags] if by_id else [normalize_ref(ref)]
-            for tag in targets:
-                self.images.hidden.add(tag)
-                o.out(f"Untagged: {tag}\n")
-                for digest in image.get("RepoDigests") or []:
-                    if normalize_ref(digest.split("@")[0]).rsplit(":", 1)[0] == tag.rsplit(":", 1)[0]:
-                        o.out(f"Untagged: {digest}\n")
-                self.engine.publish_local("image", "untag", image["Id"], {"name": image["Id"]})
-            remaining = [t for t in tags if normalize_ref(t) not in self.images.hidden]
-            if not remaining and not users:
-                o.out(f"Deleted: {image['Id']}\n")
-                self.engine.publish_local("image", "delete", image["Id"], {"name": image["Id"]})
-        o.finish(1 if failed else 0)
-
-    def cmd_container_prune(self, o: Writer, cmd: ParsedCommand) -> None:
-        filters = parse_filters(cmd)
-
-        def prune() -> None:
-            try:
-                answer = self.guard.prune(filters)
-            except ApiError as err:
-                self.daemon_error(o, err.message)
-                o.finish(1)
-                return
-            removed = answer.get("ContainersDeleted") or []
-            if removed:
-                o.out("Deleted Containers:\n" + "".join(f"{cid}\n" for cid in removed) + "\n")
-            o.out(f"Total reclaimed space: {human_size(answer.get('SpaceReclaimed') or 0)}\n")
-            o.finish(0)
-
-        if cmd.get("force"):
-            prune()
-            return
-        answer, eof = confirm(o, "This will remove all stopped containers.", prune)
-        with self.engine.lock:
-            o.job.input_handler = answer
-            o.job.eof_handler = eof
-
-    def cmd_image_prune(self, o: Writer, cmd: ParsedCommand) -> None:
-        # Images are shared by every learner: none of them is this learner's to prune.
-        o.out("Total reclaimed space: 0B\n")
-        o.finish(0)
-
     # -- events -------------------------------------------------------------------------------------
 
-    def cmd_events(self, o: Writer, cmd: ParsedCommand) -> None:
-        query = EventQuery.of(cmd, time.time())
-        job = o.job
-        finished = threading.Event()
-
-        def show(event: dict) -> None:
-            if not query.show(o, event):
-                finished.set()
-
-        with self.engine.lock:
-            for event in query.past(self.engine.history):
-                show(event)
-            if query.ended or finished.is_set():
-                o.finish(0)
-                return
-
-            def live(event: Any) -> None:
-                if not job.done:
-                    show(event.to_dict())
-
-            unsubscribe = self.engine.subscribe(live)
-            job.done_listeners.append(lambda _: (unsubscribe(), finished.set()))
-        finished.wait(None if query.until is None else max(0.0, query.until - time.time()))
-        o.finish(0)
-
     # -- misc ---------------------------------------------------------------------------------------
-
-    def _client_version(self) -> str:
-        return (f"Client:\n Version:           {CLIENT_VERSION}\n"
-                f" API version:       {self.conn.version if self.engine.available else '1.41'}\n"
-                " Context:           default\n\n")
-
-    def cmd_version(self, o: Writer, cmd: ParsedCommand) -> None:
-        data = self.conn.get("/version") or {}
-        o.out(self._client_version())
-        o.out(f"Server:\n Engine:\n  Version:          {data.get('Version', '')}\n"
-              f"  API version:      {data.get('ApiVersion', '')} (minimum version "
-              f"{data.get('MinAPIVersion', '')})\n"
-              f"  OS/Arch:          {data.get('Os', '')}/{data.get('Arch', '')}\n")
-        o.finish(0)
-
-    def cmd_info(self, o: Writer, cmd: ParsedCommand) -> None:
-        info = self.conn.get("/info") or {}
-        containers = self.guard.listing()
-        running = sum(1 for c in containers if c.get("State") == "running")
-        paused = sum(1 for c in containers if c.get("State") == "paused")
-        o.out(
-            f"Client:\n Version:    {CLIENT_VERSION}\n Context:    default\n Debug Mode: false\n\n"
-            f"Server:\n Containers: {len(containers)}\n  Running: {running}\n  Paused: {paused}\n"
-            f"  Stopped: {len(containers) - running - paused}\n"
-            f" Images: {len(self.images.listing())}\n"
-            f" Server Version: {info.get('ServerVersion', '')}\n"
-            f" Storage Driver: {info.get('Driver', '')}\n"
-            f" Logging Driver: {info.get('LoggingDriver', '')}\n"
-            f" Cgroup Driver: {info.get('CgroupDriver', '')}\n"
-            f" Cgroup Version: {info.get('CgroupVersion', '')}\n"
-            f" Default Runtime: {info.get('DefaultRuntime', '')}\n"
-            f" Kernel Version: {info.get('KernelVersion', '')}\n"
-            f" Operating System: {info.get('OperatingSystem', '')}\n"
-            f" OSType: {info.get('OSType', '')}\n Architecture: {info.get('Architecture', '')}\n"
-            f" CPUs: {info.get('NCPU', '')}\n"
-            f" Sandbox: Lifecycle Lab ({self.policy.limits_text()} per container, at most "
-            f"{self.policy.max_containers} containers)\n")
-        o.finish(0)
-
-    def cmd_help(self, o: Writer, cmd: ParsedCommand) -> None:
-        o.out(help_text("help"))
-        o.finish(0)
-
 
 class EarlyInput:
     """Holds what the console types (and its end of input) between `execute()` and the moment the

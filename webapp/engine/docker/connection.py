@@ -31,6 +31,8 @@ from urllib.parse import quote, urlencode, urlsplit
 import docker
 import requests
 
+from ..api import ApiError, DaemonUnavailable
+
 log = logging.getLogger(__name__)
 
 DEFAULT_HOST = "unix:///var/run/docker.sock"
@@ -38,17 +40,6 @@ DEFAULT_TIMEOUT = 20.0  # seconds for an ordinary API call
 PING_TIMEOUT = 1.0
 
 
-class DaemonUnavailable(Exception):
-    """No Docker daemon answers (refused, missing socket, timed out)."""
-
-
-class ApiError(Exception):
-    """The daemon answered with an error: `status` (HTTP) and its `message`."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 def docker_host() -> str:

@@ -108,8 +108,10 @@ class DockerEngine:
         self._jobs: set[Job] = set()
         self._inspect_cache: dict[str, tuple[tuple[str, str], dict[str, Any]]] = {}
         self._last_snapshot: list[dict[str, Any]] = []
+        from .api import DockerApi
         from .commands import DockerCli
 
+        self.api = DockerApi(self)
         self.cli = DockerCli(self)
         self.feed = EventFeed(self.conn, self.scope.filters({"type": ["container"]}),
                               self._on_daemon_event, lock=self.lock, on_broken=self._stream_broken)

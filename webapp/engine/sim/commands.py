@@ -11,36 +11,27 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
-from ..cli import CliError, ParsedCommand, help_text, usage_line
+from ..cli import CliError, ParsedCommand, usage_line
+from ..cli.client import Cli, run_command
 from ..cli.client_side import (
     ATTACH_REFUSED,
-    STATES,
     STDIN_NOT_A_TERMINAL,
-    EventQuery,
     JobPrinter,
     RunRefused,
     UsageError,
     answered_before_dispatch,
-    check_signal,
-    confirm,
     detach_keys,
     keys_for_attach,
     keys_for_run,
-    print_inspect,
-    print_listing,
-    regex_match,
     run_options,
     status_for_start_error,
 )
-from ..formats.containers import format_containers
-from ..formats.images import format_images
+from ..cli.commands import lookup
 from ..images import CATALOGUE, normalize_ref
 from ..job import Job
 from .container import Config, Container, ExecInstance, HostConfig
 from .daemon import DaemonError, NotModified
 from .pull import pull
-from .signals import InvalidSignal
-from .views import container_inspect, container_summary, image_inspect, image_summary
 
 if TYPE_CHECKING:
     from .engine import SimEngine
@@ -92,6 +83,11 @@ class SimCli:
 
     def dispatch(self, job: Job, cmd: ParsedCommand) -> None:
         if answered_before_dispatch(job, cmd):
+            return
+        command = lookup(cmd.command)
+        if command is not None:
+            run_command(Cli(self.engine.api, JobPrinter(job), now=self.clock.now,
+                            call_later=self.clock.call_later), command, cmd)
             return
         name = self.ALIASES.get(cmd.command, cmd.command)
         handler = getattr(self, "cmd_" + name.replace(" ", "_").replace("-", "_"), None)
@@ -392,151 +388,6 @@ class SimCli:
             # shows nothing until then. Redraw nothing, like Docker.
             pass
 
-    # -- stop, kill, restart, pause, rm -----------------------------------------------------------
-
-    def _each(self, job: Job, refs: list[str], action: Callable[[Container, str, Callable[[], None]], None],
-              *, error_prefix: Callable[[str], str] = lambda ref: "") -> None:
-        """Run `action` on every argument in parallel; print names in argument order at the end."""
-        results: dict[int, str | None] = {}
-        pending = {"n": len(refs)}
-
-        def complete() -> None:
-            pending["n"] -= 1
-            if pending["n"] == 0:
-                failed = False
-                for index, ref in enumerate(refs):
-                    err = results.get(index)
-                    if err is None:
-                        job.write_out(ref + "\n")
-                    else:
-                        failed = True
-                        job.write_err(f"Error response from daemon: {error_prefix(ref)}{err}\n")
-                job.finish(1 if failed else 0)
-
-        for index, ref in enumerate(refs):
-            def done(index: int = index) -> None:
-                results.setdefault(index, None)
-                complete()
-
-            try:
-                container = self.daemon.get(ref)
-                action(container, ref, done)
-            except NotModified:
-                done()
-            except DaemonError as err:
-                results[index] = err.message
-                complete()
-
-    def cmd_stop(self, job: Job, cmd: ParsedCommand) -> None:
-        timeout = cmd.get("timeout")
-        signal = cmd.get("signal")
-        try:
-            check_signal(signal)
-        except InvalidSignal as err:
-            job.write_err(f"{err}\n")
-            job.finish(1)
-            return
-
-        def stop(container: Container, ref: str, done: Callable[[], None]) -> None:
-            self.daemon.stop(container, int(timeout) if timeout is not None else None,
-                             str(signal) if signal is not None else None, done)
-
-        self._each(job, cmd.args, stop)
-
-    def cmd_kill(self, job: Job, cmd: ParsedCommand) -> None:
-        signal = cmd.get("signal")
-
-        def kill(container: Container, ref: str, done: Callable[[], None]) -> None:
-            self.daemon.kill(container, str(signal) if signal is not None else None)
-            done()
-
-        self._each(job, cmd.args, kill, error_prefix=lambda ref: f"cannot kill container: {ref}: ")
-
-    def cmd_restart(self, job: Job, cmd: ParsedCommand) -> None:
-        timeout = cmd.get("timeout")
-        signal = cmd.get("signal")
-
-        def restart(container: Container, ref: str, done: Callable[[], None]) -> None:
-            errors: list[str] = []
-
-            def finished(err: BaseException | None) -> None:
-                if isinstance(err, DaemonError):
-                    errors.append(err.message)
-                done()
-
-            self.daemon.restart(container, int(timeout) if timeout is not None else None,
-                                str(signal) if signal is not None else None, finished)
-
-        self._each(job, cmd.args, restart,
-                   error_prefix=lambda ref: f"Cannot restart container {ref}: ")
-
-    def cmd_pause(self, job: Job, cmd: ParsedCommand) -> None:
-        self._each(job, cmd.args, lambda c, ref, done: (self.daemon.pause(c), done()))
-
-    def cmd_unpause(self, job: Job, cmd: ParsedCommand) -> None:
-        self._each(job, cmd.args, lambda c, ref, done: (self.daemon.unpause(c), done()))
-
-    def cmd_rm(self, job: Job, cmd: ParsedCommand) -> None:
-        force = bool(cmd.get("force"))
-        results: list[tuple[str, str | None]] = []
-        for ref in cmd.args:
-            try:
-                container = self.daemon.get(ref)
-                self.daemon.remove(container, ref, force)
-                results.append((ref, None))
-            except DaemonError as err:
-                if force and err.status == 404:
-                    continue
-                results.append((ref, err.message))
-        failed = False
-        for ref, err in results:
-            if err is None:
-                job.write_out(ref + "\n")
-            else:
-                failed = True
-                daemon_error(job, err)
-        job.finish(1 if failed else 0)
-
-    def cmd_rename(self, job: Job, cmd: ParsedCommand) -> None:
-        old, new = cmd.args[0], cmd.args[1]
-        try:
-            container = self.daemon.get(old)
-            self.daemon.rename(container, new)
-        except DaemonError as err:
-            daemon_error(job, err.message)
-            job.finish(1)
-            return
-        job.finish(0)
-
-    def cmd_wait(self, job: Job, cmd: ParsedCommand) -> None:
-        results: dict[int, str] = {}
-        errors: list[str] = []
-        pending = {"n": len(cmd.args)}
-
-        def complete() -> None:
-            pending["n"] -= 1
-            if pending["n"] == 0:
-                for index in range(len(cmd.args)):
-                    if index in results:
-                        job.write_out(results[index] + "\n")
-                for err in errors:
-                    daemon_error(job, err)
-                job.finish(1 if errors else 0)
-
-        for index, ref in enumerate(cmd.args):
-            try:
-                container = self.daemon.get(ref)
-            except DaemonError as err:
-                errors.append(err.message)
-                complete()
-                continue
-
-            def exited(c: Container, index: int = index) -> None:
-                results[index] = str(c.exit_code)
-                complete()
-
-            self.daemon.when_exited(container, exited)
-
     # -- exec -------------------------------------------------------------------------------------
 
     def cmd_exec(self, job: Job, cmd: ParsedCommand) -> None:
@@ -620,311 +471,11 @@ class SimCli:
         job.cancel_handler = cancel
         daemon.exec_start(instance)
 
-    # -- looking at things ------------------------------------------------------------------------
-
-    def cmd_ps(self, job: Job, cmd: ParsedCommand) -> None:
-        now = self.clock.now()
-        try:
-            selected = self._filter_containers(cmd.get("filter") or [])
-        except ValueError as err:
-            daemon_error(job, str(err))
-            job.finish(1)
-            return
-        show_all = bool(cmd.get("all")) or selected[1]
-        containers = selected[0]
-        last = int(cmd.get("last", -1)) if cmd.given("last") else -1
-        if cmd.get("latest") and not cmd.given("last"):
-            last = 1
-        if last > 0:
-            containers = containers[:last]
-        elif not show_all:
-            containers = [c for c in containers if c.running]
-        summaries = [container_summary(self.daemon, c, now) for c in containers]
-        fmt = cmd.get("format")
-        print_listing(JobPrinter(job), lambda: format_containers(
-            summaries, fmt=str(fmt) if fmt is not None else None, quiet=bool(cmd.get("quiet")),
-            no_trunc=bool(cmd.get("no-trunc")), size=bool(cmd.get("size")), now=now))
-
-    def _filter_containers(self, filters: list[str]) -> tuple[list[Container], bool]:
-        import re
-
-        by_key: dict[str, list[str]] = {}
-        for item in filters:
-            key, _, value = item.partition("=")
-            by_key.setdefault(key.lower(), []).append(value)
-        allowed = {"ancestor", "before", "exited", "id", "name", "label", "status", "health", "since",
-                   "volume", "network", "isolation", "is-task", "publish", "expose"}
-        for key in by_key:
-            if key not in allowed:
-                raise ValueError(f"invalid filter '{key}'")
-        for value in by_key.get("status", []):
-            if value not in STATES:
-                raise ValueError(f"invalid filter 'status={value}': invalid value for state ({value}): must "
-                                 "be one of created, running, paused, restarting, removing, exited, dead")
-        exited_codes = []
-        for value in by_key.get("exited", []):
-            try:
-                exited_codes.append(int(value))
-            except ValueError:
-                raise ValueError(f'invalid filter \'exited={value}\': strconv.Atoi: parsing "{value}": '
-                                 "invalid syntax") from None
-        ancestors = set()
-        for value in by_key.get("ancestor", []):
-            image = self.daemon.images.find(value)
-            if image is not None:
-                ancestors.add(image.id)
-        out = []
-        for c in self.daemon.listing():
-            if "status" in by_key and c.docker_state not in by_key["status"]:
-                continue
-            if "name" in by_key and not any(regex_match(v, c.name) or regex_match(v, "/" + c.name)
-                                            for v in by_key["name"]):
-                continue
-            if "id" in by_key and not any(regex_match(v, c.id) for v in by_key["id"]):
-                continue
-            if "ancestor" in by_key and c.image.id not in ancestors:
-                continue
-            if exited_codes and (c.running or not c.has_been_started or c.exit_code not in exited_codes):
-                continue
-            if "label" in by_key:
-                labels = dict(c.image.labels) | c.config.labels
-                ok = True
-                for value in by_key["label"]:
-                    key, eq, want = value.partition("=")
-                    if key not in labels or (eq and labels[key] != want):
-                        ok = False
-                if not ok:
-                    continue
-            out.append(c)
-        del re
-        return out, "status" in by_key
-
-    def cmd_logs(self, job: Job, cmd: ParsedCommand) -> None:
-        try:
-            container = self.daemon.get(cmd.args[0])
-        except DaemonError as err:
-            daemon_error(job, err.message)
-            job.finish(1)
-            return
-        timestamps = bool(cmd.get("timestamps"))
-        tail = str(cmd.get("tail", "all"))
-        entries = list(container.logs)
-        if tail != "all":
-            try:
-                count = int(tail)
-            except ValueError:
-                count = -1
-            if count >= 0:
-                entries = _tail_lines(entries, count)
-
-        def emit(entry_time: float, stream: str, text: str) -> None:
-            if timestamps:
-                from .views import rfc3339nano
-
-                stamp = rfc3339nano(entry_time)
-                text = "".join(f"{stamp} {line}" for line in text.splitlines(keepends=True))
-            (job.write_out if stream == "stdout" else job.write_err)(text)
-
-        for entry in entries:
-            emit(entry.time, entry.stream, entry.text)
-        if not cmd.get("follow") or not container.running:
-            job.finish(0)
-            return
-
-        def live(text: str, stream: str) -> None:
-            emit(self.clock.now(), stream, text)
-
-        container.attachments.append(live)
-
-        def ended(_: Container) -> None:
-            if live in container.attachments:
-                container.attachments.remove(live)
-            job.finish(0)
-
-        def cancel() -> None:
-            if live in container.attachments:
-                container.attachments.remove(live)
-
-        job.cancel_handler = cancel
-        self.daemon.when_exited(container, ended)
-
-    def cmd_inspect(self, job: Job, cmd: ParsedCommand) -> None:
-        def container(ref: str) -> dict | None:
-            try:
-                return container_inspect(self.daemon, self.daemon.get(ref))
-            except DaemonError:
-                return None
-
-        def image(ref: str) -> dict | None:
-            found = self.daemon.images.find(ref)
-            if found is None:
-                return None
-            return image_inspect(found, [r for r, i in self.daemon.images.by_ref.items() if i.id == found.id])
-
-        print_inspect(JobPrinter(job), cmd, container, image)
-
-    def cmd_top(self, job: Job, cmd: ParsedCommand) -> None:
-        try:
-            container = self.daemon.get(cmd.args[0])
-        except DaemonError as err:
-            daemon_error(job, err.message)
-            job.finish(1)
-            return
-        if not container.running or container.restarting:
-            daemon_error(job, f"container {container.id} is not running")
-            job.finish(1)
-            return
-        from ..formats.table import tabwrite
-
-        self.daemon.emit(container, "top")
-        rows = [["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"]]
-        host_pid = container.pid_on_host
-        for row in container.process_table(None):
-            pid = host_pid + int(row["pid"]) - 1
-            ppid = 0 if row["pid"] == 1 else host_pid + int(row["ppid"]) - 1
-            if row["pid"] == 1:
-                ppid = host_pid - 20
-            rows.append([str(row["user"]), str(pid), str(ppid), "0", str(row["start"]), str(row["tty"]),
-                         "00:00:00", str(row["cmd"])])
-        job.write_out(tabwrite(rows))
-        job.finish(0)
-
     # -- images -----------------------------------------------------------------------------------
 
     def cmd_pull(self, job: Job, cmd: ParsedCommand) -> None:
         pull(self.engine, job, cmd.args[0], stream="stdout", implicit=False, quiet=bool(cmd.get("quiet")),
              done=lambda ok, message: job.finish(0) if ok else (daemon_error(job, message), job.finish(1)))
-
-    def cmd_images(self, job: Job, cmd: ParsedCommand) -> None:
-        now = self.clock.now()
-        by_id: dict[str, list[str]] = {}
-        images = {}
-        for ref, image in self.daemon.images.by_ref.items():
-            by_id.setdefault(image.id, []).append(ref)
-            images[image.id] = image
-        wanted = cmd.args[0] if cmd.args else None
-        summaries = []
-        for image_id, tags in by_id.items():
-            image = images[image_id]
-            if wanted is not None:
-                repo, _, tag = wanted.partition(":")
-                tags = [t for t in tags if t.split(":")[0] == repo and (not tag or t.split(":", 1)[1] == tag)]
-                if not tags:
-                    continue
-            users = len(self.daemon.image_users(image))
-            summaries.append(image_summary(image, tags, users))
-        summaries.sort(key=lambda s: s["Created"], reverse=True)
-        fmt = cmd.get("format")
-        print_listing(JobPrinter(job), lambda: format_images(
-            summaries, fmt=str(fmt) if fmt is not None else None, quiet=bool(cmd.get("quiet")),
-            no_trunc=bool(cmd.get("no-trunc")), digests=bool(cmd.get("digests")), now=now))
-
-    def cmd_rmi(self, job: Job, cmd: ParsedCommand) -> None:
-        failed = False
-        for ref in cmd.args:
-            try:
-                for line in self.daemon.remove_image(ref, bool(cmd.get("force"))):
-                    job.write_out(line + "\n")
-            except DaemonError as err:
-                if err.status == 404 and cmd.get("force"):
-                    daemon_error(job, err.message)
-                    continue
-                failed = True
-                daemon_error(job, err.message)
-        job.finish(1 if failed else 0)
-
-    def cmd_container_prune(self, job: Job, cmd: ParsedCommand) -> None:
-        def prune() -> None:
-            removed = []
-            for c in self.daemon.listing():
-                if not c.running:
-                    self.daemon.remove(c, c.name, False)
-                    removed.append(c.id)
-            if removed:
-                job.write_out("Deleted Containers:\n" + "".join(f"{cid}\n" for cid in removed) + "\n")
-            job.write_out("Total reclaimed space: 0B\n")
-            job.finish(0)
-
-        if cmd.get("force"):
-            prune()
-            return
-        job.input_handler, job.eof_handler = confirm(
-            JobPrinter(job), "This will remove all stopped containers.", prune)
-
-    def cmd_image_prune(self, job: Job, cmd: ParsedCommand) -> None:
-        job.write_out("Total reclaimed space: 0B\n")
-        job.finish(0)
-
-    # -- events -----------------------------------------------------------------------------------
-
-    def cmd_events(self, job: Job, cmd: ParsedCommand) -> None:
-        query = EventQuery.of(cmd, self.clock.now())
-        printer = JobPrinter(job)
-        for event in query.past(self.engine.history):
-            if not query.show(printer, event):
-                return
-        if query.ended:
-            job.finish(0)
-            return
-
-        def live(event: object) -> None:
-            if not job.done:
-                query.show(printer, event.to_dict())  # type: ignore[attr-defined]
-
-        unsubscribe = self.engine.subscribe(live)
-        job.done_listeners.append(lambda _: unsubscribe())
-        if query.until is not None:
-            self.clock.call_later(query.until - query.now, lambda: job.finish(0))
-
-    # -- misc -------------------------------------------------------------------------------------
-
-    def cmd_version(self, job: Job, cmd: ParsedCommand) -> None:
-        job.write_out(VERSION_TEXT)
-        job.finish(0)
-
-    def cmd_info(self, job: Job, cmd: ParsedCommand) -> None:
-        containers = list(self.daemon.containers.values())
-        running = sum(1 for c in containers if c.running and not c.paused)
-        paused = sum(1 for c in containers if c.paused)
-        job.write_out(
-            "Client:\n Version:    29.1.0\n Context:    default\n Debug Mode: false\n\nServer:\n"
-            f" Containers: {len(containers)}\n  Running: {running}\n  Paused: {paused}\n"
-            f"  Stopped: {len(containers) - running - paused}\n Images: {len(self.daemon.images.by_ref)}\n"
-            " Server Version: 29.1.0\n Storage Driver: overlayfs\n Logging Driver: json-file\n"
-            " Cgroup Driver: systemd\n Cgroup Version: 2\n Default Runtime: runc\n Init Binary: docker-init\n"
-            " Kernel Version: 6.1.0-28-amd64\n Operating System: Lifecycle Lab simulator\n OSType: linux\n"
-            " Architecture: x86_64\n CPUs: 2\n Name: lifecycle-lab\n")
-        job.finish(0)
-
-    def cmd_help(self, job: Job, cmd: ParsedCommand) -> None:
-        job.write_out(help_text("help"))
-        job.finish(0)
-
-
-VERSION_TEXT = """Client:
- Version:           29.1.0
- API version:       1.52
- Go version:        go1.25.4
- OS/Arch:           linux/amd64
- Context:           default
-
-Server: Lifecycle Lab simulator
- Engine:
-  Version:          29.1.0
-  API version:      1.52 (minimum version 1.44)
-  OS/Arch:          linux/amd64
-"""
-
-
-def _tail_lines(entries: list, count: int) -> list:
-    """Keep the last `count` lines of the log."""
-    from .container import LogEntry
-
-    lines: list[LogEntry] = []
-    for entry in entries:
-        for line in entry.text.splitlines(keepends=True):
-            lines.append(LogEntry(entry.time, entry.stream, line))
-    return lines[-count:] if count else []
 
 
 __all__ = ["CATALOGUE", "CliError", "SimCli", "json", "usage_line"]

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import lifecycle
+from ..api import ApiError
 from ..clock import Clock
 from ..events import Event
 from ..images import CATALOGUE, Image, normalize_ref
@@ -27,13 +28,11 @@ NAME_RE = re.compile(r"^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
 RESTART_MIN, RESTART_MAX = 0.1, 60.0
 
 
-class DaemonError(Exception):
+class DaemonError(ApiError):
     """An error the daemon answers with: `message` is what follows `Error response from daemon: `."""
 
     def __init__(self, message: str, status: int = 500, exit_code: int | None = None):
-        super().__init__(message)
-        self.message = message
-        self.status = status
+        super().__init__(status, message)
         self.exit_code = exit_code
 
 

@@ -18,6 +18,7 @@ from ..clock import Clock, VirtualClock
 from ..console_line import parse_console_line
 from ..events import Event, EventLog
 from ..job import CommandRecord, Job, Result
+from .api import SIMULATOR_VERSION, SimApi, simulator_info
 from .commands import SimCli
 from .daemon import Daemon, Limits
 from .views import container_summary
@@ -42,6 +43,8 @@ class SimEngine:
         self.history: deque[Event] = self.events.history
         self.commands: deque[CommandRecord] = deque(maxlen=HISTORY)
         self.daemon = Daemon(self.clock, emit=self._publish, rng=self.rng, images=images, limits=limits)
+        self.api = SimApi(self.daemon, self.events, self.clock, version=SIMULATOR_VERSION,
+                          info=lambda: simulator_info(self.daemon))
         self.cli = SimCli(self)
 
     # -- events -----------------------------------------------------------------------------------

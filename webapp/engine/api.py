@@ -1,0 +1,157 @@
+"""The engine interface: the Docker Engine API operations the docker CLI needs, as one Protocol.
+
+The CLI (`engine/cli/commands/`) is written once over this interface; the simulator
+(`sim/api.py`) and the real daemon behind the sandbox policy (`docker/api.py`) implement it. As in
+docker-py's `api/` layer, each method is one Engine API endpoint, named after it, taking its
+parameters and returning its JSON shapes (`ContainerSummary`, `ContainerInspect`, `ImageSummary`,
+...). Every failure the daemon answers with is an `ApiError` carrying the HTTP status and the
+daemon's message; a daemon that does not answer at all is `DaemonUnavailable`; a request the sandbox
+will not make is `Refused`.
+
+Methods are coroutines. The simulator answers most of them at once and settles the slow ones
+(stop, restart, wait) from its clock; the real daemon blocks on its HTTP call, or runs it on a
+thread when the CLI may overlap several (`docker stop a b`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from .events import EventLog
+from .futures import Future
+
+JSON = dict[str, Any]
+
+
+class ApiError(Exception):
+    """The daemon answered with an error: its HTTP `status` and its `message` (what follows
+    "Error response from daemon: ")."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class DaemonUnavailable(Exception):
+    """No Docker daemon answers (refused, missing socket, timed out): the docker CLI's own words."""
+
+
+class Refused(Exception):
+    """The sandbox will not make this request (a host path, an image outside the allow-list, a
+    learner at their container cap): printed as `docker: refused by the Lifecycle Lab sandbox: …`."""
+
+    def __init__(self, reason: str, *, exit_code: int = 1):
+        super().__init__(reason)
+        self.reason = reason
+        self.exit_code = exit_code
+
+
+class EngineApi(Protocol):
+    """What a docker client may ask of a daemon (the endpoints this CLI uses)."""
+
+    # -- containers ----------------------------------------------------------------------------------
+
+    async def container_list(self, *, all: bool = False, limit: int | None = None,
+                             size: bool = False,
+                             filters: dict[str, list[str]] | None = None) -> list[JSON]:
+        """`GET /containers/json`: newest first, `ContainerSummary` objects."""
+        ...
+
+    async def container_inspect(self, ref: str, *, size: bool = False) -> JSON:
+        """`GET /containers/{id}/json`."""
+        ...
+
+    async def container_stop(self, ref: str, *, timeout: int | None = None,
+                             signal: str | None = None) -> None:
+        """`POST /containers/{id}/stop`: returns once the container has stopped (304: no error)."""
+        ...
+
+    async def container_restart(self, ref: str, *, timeout: int | None = None,
+                                signal: str | None = None) -> None:
+        """`POST /containers/{id}/restart`."""
+        ...
+
+    async def container_kill(self, ref: str, *, signal: str | None = None) -> None:
+        """`POST /containers/{id}/kill`."""
+        ...
+
+    async def container_pause(self, ref: str) -> None:
+        """`POST /containers/{id}/pause`."""
+        ...
+
+    async def container_unpause(self, ref: str) -> None:
+        """`POST /containers/{id}/unpause`."""
+        ...
+
+    async def container_wait(self, ref: str) -> JSON:
+        """`POST /containers/{id}/wait`: `{"StatusCode": n}` once it is not running."""
+        ...
+
+    async def container_rename(self, ref: str, name: str) -> None:
+        """`POST /containers/{id}/rename`."""
+        ...
+
+    async def container_remove(self, ref: str, *, force: bool = False) -> None:
+        """`DELETE /containers/{id}`."""
+        ...
+
+    async def container_top(self, ref: str, *, ps_args: str = "") -> JSON:
+        """`GET /containers/{id}/top`: `{"Titles": [...], "Processes": [[...], ...]}`."""
+        ...
+
+    async def container_logs(self, ref: str, *, follow: bool = False, timestamps: bool = False,
+                             tail: str = "all", since: float | None = None,
+                             until: float | None = None) -> LogStream:
+        """`GET /containers/{id}/logs`: the stream of (stream name, text) chunks."""
+        ...
+
+    async def containers_prune(self, *, filters: dict[str, list[str]] | None = None) -> JSON:
+        """`POST /containers/prune`: `{"ContainersDeleted": [...], "SpaceReclaimed": n}`."""
+        ...
+
+    # -- images ------------------------------------------------------------------------------------
+
+    async def image_list(self) -> list[JSON]:
+        """`GET /images/json`: newest first, `ImageSummary` objects."""
+        ...
+
+    async def image_inspect(self, ref: str) -> JSON:
+        """`GET /images/{name}/json`."""
+        ...
+
+    async def image_remove(self, ref: str, *, force: bool = False) -> list[JSON]:
+        """`DELETE /images/{name}`: `[{"Untagged": ref} | {"Deleted": id}, ...]`."""
+        ...
+
+    async def images_prune(self) -> JSON:
+        """`POST /images/prune`: `{"ImagesDeleted": [...], "SpaceReclaimed": n}`."""
+        ...
+
+    # -- system ------------------------------------------------------------------------------------
+
+    def events(self) -> EventLog:
+        """`GET /events`: the daemon's recent events (`history`) and the live ones (`subscribe`);
+        the CLI filters them."""
+        ...
+
+    async def version(self) -> JSON:
+        """`GET /version`."""
+        ...
+
+    async def info(self) -> JSON:
+        """`GET /info` (`Containers`, `ContainersRunning`, ..., `Images`, and the host's facts)."""
+        ...
+
+
+class LogStream(Protocol):
+    """A container's log, as `GET /containers/{id}/logs` streams it (demultiplexed)."""
+
+    def read(self, on_chunk: Callable[[str, str], None]) -> Future[None]:
+        """Deliver every (stream, text) chunk to `on_chunk`; settled at the end of the log."""
+        ...
+
+    def close(self) -> None:
+        """The client goes away: end the stream now."""
+        ...

@@ -1,0 +1,32 @@
+"""The docker commands, each written once over the engine interface (`engine/api.py`).
+
+As in docker/cli's `cli/command/`, a module holds a command or a small group of them; `COMMANDS`
+maps the parsed command's name to its coroutine.
+"""
+
+from __future__ import annotations
+
+from ..client import Command
+from .events import events
+from .images import image_prune, images, rmi
+from .inspect import inspect
+from .lifecycle import kill, pause, restart, stop, unpause
+from .logs import logs
+from .prune import container_prune
+from .ps import ps
+from .rm import rename, rm, wait
+from .system import help_, info, version
+from .top import top
+
+COMMANDS: dict[str, Command] = {
+    "ps": ps, "inspect": inspect, "container inspect": inspect, "image inspect": inspect,
+    "stop": stop, "restart": restart, "kill": kill, "pause": pause, "unpause": unpause,
+    "rm": rm, "rename": rename, "wait": wait, "top": top, "logs": logs,
+    "images": images, "rmi": rmi, "image prune": image_prune, "container prune": container_prune,
+    "events": events, "version": version, "info": info, "help": help_,
+}
+
+
+def lookup(command: str) -> Command | None:
+    """The coroutine for a parsed command, or None while it is still engine-specific."""
+    return COMMANDS.get(command)

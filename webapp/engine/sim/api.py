@@ -1,0 +1,315 @@
+"""The simulator as a Docker daemon: `EngineApi` answered by `Daemon`, in the Engine API's JSON.
+
+This is the line between the one docker CLI and the simulated host: what the real daemon decides
+(which containers a filter selects, the error for a paused container, when a stop is over) is
+decided here, in the daemon's words; how it is printed is the CLI's business. Slow requests (stop,
+restart, wait, `logs -f`) return futures settled from the daemon's clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from ..api import JSON, ApiError
+from ..cli.client_side import STATES, regex_match
+from ..events import EventLog
+from ..futures import Future
+from .container import Container, LogEntry
+from .daemon import Daemon, DaemonError, NotModified
+from .views import container_inspect, container_summary, image_inspect, image_summary, rfc3339nano
+
+if TYPE_CHECKING:
+    from ..clock import Clock
+
+FILTERS = {"ancestor", "before", "exited", "id", "name", "label", "status", "health", "since",
+           "volume", "network", "isolation", "is-task", "publish", "expose"}
+
+
+class SimApi:
+    """One simulated daemon behind the Engine API."""
+
+    def __init__(self, daemon: Daemon, events: EventLog, clock: Clock, *,
+                 version: JSON, info: Callable[[], JSON]):
+        self.daemon = daemon
+        self._events = events
+        self.clock = clock
+        self._version = version
+        self._info = info
+
+    # -- containers ----------------------------------------------------------------------------------
+
+    async def container_list(self, *, all: bool = False, limit: int | None = None,
+                             size: bool = False,
+                             filters: dict[str, list[str]] | None = None) -> list[JSON]:
+        filters = filters or {}
+        selected = self._filtered(filters)
+        if limit is not None and limit > 0:
+            selected = selected[:limit]
+        elif not (all or "status" in filters):  # a status filter lists stopped ones too
+            selected = [c for c in selected if c.running]
+        now = self.clock.now()
+        return [container_summary(self.daemon, c, now) for c in selected]
+
+    def _filtered(self, by_key: dict[str, list[str]]) -> list[Container]:
+        for key in by_key:
+            if key not in FILTERS:
+                raise ApiError(400, f"invalid filter '{key}'")
+        for value in by_key.get("status", []):
+            if value not in STATES:
+                raise ApiError(400, f"invalid filter 'status={value}': invalid value for state "
+                                    f"({value}): must be one of created, running, paused, "
+                                    "restarting, removing, exited, dead")
+        exited_codes = []
+        for value in by_key.get("exited", []):
+            try:
+                exited_codes.append(int(value))
+            except ValueError:
+                raise ApiError(400, f'invalid filter \'exited={value}\': strconv.Atoi: parsing '
+                                    f'"{value}": invalid syntax') from None
+        ancestors = {image.id for image in map(self.daemon.images.find, by_key.get("ancestor", []))
+                     if image is not None}
+        out = []
+        for c in self.daemon.listing():
+            if "status" in by_key and c.docker_state not in by_key["status"]:
+                continue
+            if "name" in by_key and not any(regex_match(v, c.name) or regex_match(v, "/" + c.name)
+                                            for v in by_key["name"]):
+                continue
+            if "id" in by_key and not any(regex_match(v, c.id) for v in by_key["id"]):
+                continue
+            if "ancestor" in by_key and c.image.id not in ancestors:
+                continue
+            if exited_codes and (c.running or not c.has_been_started
+                                 or c.exit_code not in exited_codes):
+                continue
+            if "label" in by_key and not _labels_match(
+                    dict(c.image.labels) | c.config.labels, by_key["label"]):
+                continue
+            out.append(c)
+        return out
+
+    async def container_inspect(self, ref: str, *, size: bool = False) -> JSON:
+        return container_inspect(self.daemon, self.daemon.get(ref))
+
+    async def container_stop(self, ref: str, *, timeout: int | None = None,
+                             signal: str | None = None) -> None:
+        stopped: Future[None] = Future()
+        try:
+            self.daemon.stop(self.daemon.get(ref), timeout, signal,
+                             lambda: stopped.set_result(None))
+        except NotModified:
+            return
+        await stopped
+
+    async def container_restart(self, ref: str, *, timeout: int | None = None,
+                                signal: str | None = None) -> None:
+        restarted: Future[None] = Future()
+
+        def finished(err: BaseException | None) -> None:
+            if isinstance(err, DaemonError):
+                restarted.set_exception(_prefixed(f"Cannot restart container {ref}: ", err))
+            else:
+                restarted.set_result(None)
+
+        try:
+            self.daemon.restart(self.daemon.get(ref), timeout, signal, finished)
+        except NotModified:
+            return
+        except DaemonError as err:
+            raise _prefixed(f"Cannot restart container {ref}: ", err) from None
+        await restarted
+
+    async def container_kill(self, ref: str, *, signal: str | None = None) -> None:
+        try:
+            self.daemon.kill(self.daemon.get(ref), signal)
+        except NotModified:
+            return
+        except DaemonError as err:
+            raise _prefixed(f"cannot kill container: {ref}: ", err) from None
+
+    async def container_pause(self, ref: str) -> None:
+        try:
+            self.daemon.pause(self.daemon.get(ref))
+        except NotModified:
+            return
+
+    async def container_unpause(self, ref: str) -> None:
+        try:
+            self.daemon.unpause(self.daemon.get(ref))
+        except NotModified:
+            return
+
+    async def container_wait(self, ref: str) -> JSON:
+        exited: Future[JSON] = Future()
+        self.daemon.when_exited(self.daemon.get(ref),
+                                lambda c: exited.set_result({"StatusCode": c.exit_code}))
+        return await exited
+
+    async def container_rename(self, ref: str, name: str) -> None:
+        self.daemon.rename(self.daemon.get(ref), name)
+
+    async def container_remove(self, ref: str, *, force: bool = False) -> None:
+        self.daemon.remove(self.daemon.get(ref), ref, force)
+
+    async def container_top(self, ref: str, *, ps_args: str = "") -> JSON:
+        container = self.daemon.get(ref)
+        if not container.running or container.restarting:
+            raise ApiError(409, f"container {container.id} is not running")
+        self.daemon.emit(container, "top")
+        processes = []
+        host_pid = container.pid_on_host
+        for row in container.process_table(None):
+            pid = host_pid + int(str(row["pid"])) - 1
+            ppid = host_pid - 20 if row["pid"] == 1 else host_pid + int(str(row["ppid"])) - 1
+            processes.append([str(row["user"]), str(pid), str(ppid), "0", str(row["start"]),
+                              str(row["tty"]), "00:00:00", str(row["cmd"])])
+        return {"Titles": ["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"],
+                "Processes": processes}
+
+    async def container_logs(self, ref: str, *, follow: bool = False, timestamps: bool = False,
+                             tail: str = "all", since: float | None = None,
+                             until: float | None = None) -> SimLogStream:
+        container = self.daemon.get(ref)
+        entries = list(container.logs)
+        if tail != "all":
+            try:
+                count = int(tail)
+            except ValueError:
+                count = -1
+            if count >= 0:
+                entries = _tail_lines(entries, count)
+        return SimLogStream(self, container, entries, follow=follow, timestamps=timestamps)
+
+    async def containers_prune(self, *, filters: dict[str, list[str]] | None = None) -> JSON:
+        removed = []
+        for c in self.daemon.listing():
+            if not c.running:
+                self.daemon.remove(c, c.name, False)
+                removed.append(c.id)
+        return {"ContainersDeleted": removed, "SpaceReclaimed": 0}
+
+    # -- images --------------------------------------------------------------------------------------
+
+    async def image_list(self) -> list[JSON]:
+        by_id: dict[str, list[str]] = {}
+        images = {}
+        for ref, image in self.daemon.images.by_ref.items():
+            by_id.setdefault(image.id, []).append(ref)
+            images[image.id] = image
+        summaries = [image_summary(images[image_id], tags, len(self.daemon.image_users(images[image_id])))
+                     for image_id, tags in by_id.items()]
+        summaries.sort(key=lambda s: s["Created"], reverse=True)
+        return summaries
+
+    async def image_inspect(self, ref: str) -> JSON:
+        found = self.daemon.images.find(ref)
+        if found is None:
+            raise ApiError(404, f"No such image: {ref}")
+        return image_inspect(found, [r for r, i in self.daemon.images.by_ref.items()
+                                     if i.id == found.id])
+
+    async def image_remove(self, ref: str, *, force: bool = False) -> list[JSON]:
+        removed: list[JSON] = []
+        for line in self.daemon.remove_image(ref, force):
+            key, _, value = line.partition(": ")
+            removed.append({key: value})
+        return removed
+
+    async def images_prune(self) -> JSON:
+        return {"ImagesDeleted": None, "SpaceReclaimed": 0}
+
+    # -- system --------------------------------------------------------------------------------------
+
+    def events(self) -> EventLog:
+        return self._events
+
+    async def version(self) -> JSON:
+        return self._version
+
+    async def info(self) -> JSON:
+        return self._info()
+
+
+class SimLogStream:
+    """A container's log: what it kept, then (with `follow`) its output until it exits."""
+
+    def __init__(self, api: SimApi, container: Container, entries: list[LogEntry], *,
+                 follow: bool, timestamps: bool):
+        self._api = api
+        self._container = container
+        self._entries = entries
+        self._follow = follow
+        self._timestamps = timestamps
+        self._ended: Future[None] = Future()
+        self._live: Callable[[str, str], None] | None = None
+
+    def _text(self, when: float, text: str) -> str:
+        if not self._timestamps:
+            return text
+        stamp = rfc3339nano(when)
+        return "".join(f"{stamp} {line}" for line in text.splitlines(keepends=True))
+
+    def read(self, on_chunk: Callable[[str, str], None]) -> Future[None]:
+        for entry in self._entries:
+            on_chunk(entry.stream, self._text(entry.time, entry.text))
+        container = self._container
+        if not self._follow or not container.running:
+            self._ended.set_result(None)
+            return self._ended
+
+        def live(text: str, stream: str) -> None:
+            on_chunk(stream, self._text(self._api.clock.now(), text))
+
+        self._live = live
+        container.attachments.append(live)
+        self._api.daemon.when_exited(container, lambda _: self.close())
+        return self._ended
+
+    def close(self) -> None:
+        if self._live is not None and self._live in self._container.attachments:
+            self._container.attachments.remove(self._live)
+        self._ended.set_result(None)
+
+
+def _prefixed(prefix: str, err: ApiError) -> ApiError:
+    return DaemonError(prefix + err.message, err.status)
+
+
+def _labels_match(labels: dict[str, str], wanted: list[str]) -> bool:
+    for value in wanted:
+        key, eq, want = value.partition("=")
+        if key not in labels or (eq and labels[key] != want):
+            return False
+    return True
+
+
+def _tail_lines(entries: list[LogEntry], count: int) -> list[LogEntry]:
+    """Keep the last `count` lines of the log."""
+    lines: list[LogEntry] = []
+    for entry in entries:
+        for line in entry.text.splitlines(keepends=True):
+            lines.append(LogEntry(entry.time, entry.stream, line))
+    return lines[-count:] if count else []
+
+
+def simulator_info(daemon: Daemon) -> JSON:
+    """`GET /info` of the simulated host."""
+    containers = list(daemon.containers.values())
+    running = sum(1 for c in containers if c.running and not c.paused)
+    paused = sum(1 for c in containers if c.paused)
+    return {
+        "Containers": len(containers), "ContainersRunning": running, "ContainersPaused": paused,
+        "ContainersStopped": len(containers) - running - paused,
+        "Images": len(daemon.images.by_ref), "ServerVersion": "29.1.0", "Driver": "overlayfs",
+        "LoggingDriver": "json-file", "CgroupDriver": "systemd", "CgroupVersion": "2",
+        "DefaultRuntime": "runc", "InitBinary": "docker-init", "KernelVersion": "6.1.0-28-amd64",
+        "OperatingSystem": "Lifecycle Lab simulator", "OSType": "linux", "Architecture": "x86_64",
+        "NCPU": 2, "Name": "lifecycle-lab",
+    }
+
+
+SIMULATOR_VERSION: dict[str, Any] = {
+    "Platform": {"Name": "Lifecycle Lab simulator"}, "Version": "29.1.0", "ApiVersion": "1.52",
+    "MinAPIVersion": "1.44", "Os": "linux", "Arch": "amd64",
+}
