@@ -20,6 +20,7 @@ import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
+from ..cli.gostrconv import is_print
 from . import gojson
 from .gofmt import (
     NO_VALUE,
@@ -35,7 +36,6 @@ from .gofmt import (
     assignable,
     from_bytes,
     indirect,
-    is_print,
     is_true,
     kind,
     map_sort_key,
@@ -120,16 +120,12 @@ class Item:
             return f"<{self.val}>"
         if len(self.val) > 10:
             return _go_quote_prefix(self.val, 10) + "..."
-        return _quote(self.val)
-
-
-def _quote(s: str) -> str:
-    return quote(s)
+        return quote(self.val)
 
 
 def _go_quote_prefix(s: str, n: int) -> str:
     """``%.10q``: quote the first n runes."""
-    return _quote(s[:n])
+    return quote(s[:n])
 
 
 def _is_alnum(ch: str) -> bool:
@@ -433,11 +429,11 @@ class _Lexer:
 
     def lex_number(self) -> Item | None:
         if not self.scan_number():
-            return self.errorf("bad number syntax: " + _quote(self.input[self.start:self.pos]))
+            return self.errorf("bad number syntax: " + quote(self.input[self.start:self.pos]))
         sign = self.peek()
         if sign in ("+", "-") and sign:
             if not self.scan_number() or self.input[self.pos - 1] != "i":
-                return self.errorf("bad number syntax: " + _quote(self.input[self.start:self.pos]))
+                return self.errorf("bad number syntax: " + quote(self.input[self.start:self.pos]))
             return self.emit(COMPLEX)
         return self.emit(NUMBER)
 
@@ -687,7 +683,7 @@ class TemplateNode(Node):
         self.tree, self.pos, self.line, self.name, self.pipe = tree, pos, line, name, pipe
 
     def __str__(self) -> str:
-        s = "{{template " + _quote(self.name)
+        s = "{{template " + quote(self.name)
         if self.pipe is not None:
             s += " " + str(self.pipe)
         return s + "}}"
@@ -873,14 +869,14 @@ def _make_number(tree: _Tree, pos: int, text: str, typ: int) -> NumberNode:
         f = _parse_float(text)
         if f is not None and f not in (float("inf"), float("-inf")):
             if not any(c in text for c in ".eEpP"):
-                raise ValueError("integer overflow: " + _quote(text))
+                raise ValueError("integer overflow: " + quote(text))
             n.is_float, n.float64 = True, f
             if not n.is_int and f == int(f) and -(1 << 63) <= f < (1 << 63):
                 n.is_int, n.int64 = True, int(f)
             if not n.is_uint and f == int(f) and 0 <= f < (1 << 64):
                 n.is_uint, n.uint64 = True, int(f)
     if not (n.is_int or n.is_uint or n.is_float):
-        raise ValueError("illegal number syntax: " + _quote(text))
+        raise ValueError("illegal number syntax: " + quote(text))
     return n
 
 
@@ -1027,7 +1023,7 @@ class _Tree:
             self.tree_set[self.name] = self
             return
         if not _is_empty_tree(self.root):
-            self.errorf(f"template: multiple definition of template {_quote(self.name)}")
+            self.errorf(f"template: multiple definition of template {quote(self.name)}")
 
     def parse_definition(self) -> None:
         context = "define clause"
@@ -1258,7 +1254,7 @@ class _Tree:
             if isinstance(node, VariableNode):
                 return VariableNode(self, chain.pos, str(chain))
             if isinstance(node, (BoolNode, StringNode, NumberNode, NilNode, DotNode)):
-                self.errorf(f"unexpected . after term {_quote(str(node))}")
+                self.errorf(f"unexpected . after term {quote(str(node))}")
             return chain
         return node
 
@@ -1267,7 +1263,7 @@ class _Tree:
         t = tok.typ
         if t == IDENTIFIER:
             if tok.val not in self.funcs:
-                self.errorf(f"function {_quote(tok.val)} not defined")
+                self.errorf(f"function {quote(tok.val)} not defined")
             return IdentifierNode(self, tok.pos, tok.val)
         if t == DOT:
             return DotNode(self, tok.pos)
@@ -1276,7 +1272,7 @@ class _Tree:
         if t == VARIABLE:
             v = VariableNode(self, tok.pos, tok.val)
             if v.ident[0] not in self.vars:
-                self.errorf(f"undefined variable {_quote(v.ident[0])}")
+                self.errorf(f"undefined variable {quote(v.ident[0])}")
             return v
         if t == FIELD:
             return FieldNode(self, tok.pos, tok.val)
@@ -1380,7 +1376,7 @@ class _State:
         if self.node is None:
             raise _ExecPanic(f"template: {name}: {msg}")
         location, context = _error_context(self.node)
-        raise _ExecPanic(f"template: {location}: executing {_quote(name)} at <{context}>: {msg}")
+        raise _ExecPanic(f"template: {location}: executing {quote(name)} at <{context}>: {msg}")
 
     def write(self, s: str) -> None:
         self.size += len(s)
@@ -1524,7 +1520,7 @@ class _State:
         self.at(t)
         tree = self.tmpl.trees.get(t.name)
         if tree is None or tree.root is None:
-            self.errorf(f"template {_quote(t.name)} not defined")
+            self.errorf(f"template {quote(t.name)} not defined")
         if self.depth >= MAX_TEMPLATE_DEPTH:
             # Only runaway recursion gets this deep; report it as Go does.
             self.errorf(f"exceeded maximum template depth ({GO_MAX_EXEC_DEPTH})")
@@ -1585,7 +1581,7 @@ class _State:
             return self.ideal_constant(first)
         if isinstance(first, StringNode):
             return first.text
-        self.errorf(f"can't evaluate command {_quote(str(first))}")
+        self.errorf(f"can't evaluate command {quote(str(first))}")
 
     def ideal_constant(self, c: NumberNode) -> Any:
         self.at(c)
@@ -1647,14 +1643,14 @@ class _State:
         name = node.ident
         fn = self.funcs.get(name)
         if fn is None:
-            self.errorf(f"{_quote(name)} is not a defined function")
+            self.errorf(f"{quote(name)} is not a defined function")
         return self.eval_call(dot, fn, name in _BUILTIN_NAMES, cmd, name, args, final)
 
     def eval_field(self, dot: Any, name: str, node: Node, args: list[Node] | None, final: Any,
                    receiver: Any, iface: bool = False) -> Any:
         if receiver is NO_VALUE:
             if self.missingkey == "error":
-                self.errorf(f"nil data; no entry for key {_quote(name)}")
+                self.errorf(f"nil data; no entry for key {quote(name)}")
             return NO_VALUE
         typ = "interface {}" if iface else type_name(receiver)
         receiver, is_nil = indirect(receiver)
@@ -1680,7 +1676,7 @@ class _State:
             if name in receiver:
                 return receiver[name]
             if self.missingkey == "error":
-                self.errorf(f"map has no entry for key {_quote(name)}")
+                self.errorf(f"map has no entry for key {quote(name)}")
             if self.missingkey == "zero":
                 return receiver.elem_zero if isinstance(receiver, GoMap) else None
             return NO_VALUE
@@ -2281,7 +2277,7 @@ class Template:
         st.vars = [["$", data]]
         try:
             if tree.root is None:
-                st.errorf(f"{_quote(self.name)} is an incomplete or empty template")
+                st.errorf(f"{quote(self.name)} is an incomplete or empty template")
             st.walk(data, tree.root)
         except _ExecPanic as e:
             return st, str(e)
