@@ -2,7 +2,8 @@
 
 One place for the interface's words: templates call `t("key", n=3)` and the page's JavaScript reads
 the same table from the `data-ui` attribute of `<body>` (JSON in an attribute: no inline script).
-Lesson content is not here (it lives in lessons/<id>/<locale>.md).
+Lesson content is not here (it lives in lessons/<id>/<locale>.md), but the words the server puts
+around it are: the lesson checks' sentences and the Markdown renderer's labels.
 
 Keys ending in `_html` hold a little trusted markup (`<code>`, `<kbd>`) and are marked safe for
 the templates; every other value is plain text and is escaped like any other value. `{name}`
@@ -15,7 +16,9 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from .lessons import DEFAULT_LOCALE, LOCALES
+LOCALES = ("en", "ko")
+"""The languages of the interface and of the lessons, in the order of each pair in `UI`."""
+DEFAULT_LOCALE = "en"
 
 LANGUAGE_NAMES = {"en": "EN", "ko": "한국어"}
 LANGUAGE_TITLES = {"en": "English", "ko": "한국어 (Korean)"}
@@ -785,9 +788,68 @@ UI: dict[str, tuple[str, str]] = {
         "최고 기록은 {best}개입니다. 처음부터 다시 도전해 볼까요?",
     ),
     "best_solution": ("The best known solution", "최고 기록 풀이"),
+    # -- lesson Markdown: a runnable command block (webapp/lessons/markdown.py) -----------------
+    # (its buttons reuse type_it and type_it_title)
+    "markdown_runnable_group": ("Commands to try", "실행해 볼 명령"),
+    # -- lesson checks: what a step still needs (webapp/lessons/checks.py) ----------------------
+    # Filled with str.format: `{}` is the one positional value.
+    "check_name": ("name", "이름"),
+    "check_image": ("image", "이미지"),
+    "check_state": ("state", "상태"),
+    "check_exit_code": ("exit code", "종료 코드"),
+    "check_restart_count": ("restart count", "재시작 횟수"),
+    "check_min_restart_count": ("restarted at least", "최소 재시작 횟수"),
+    "check_status_matches": ("status matching", "STATUS 패턴"),
+    "check_had_events": ("with events", "받은 이벤트"),
+    "check_container": ("container", "컨테이너"),
+    "check_type": ("type", "종류"),
+    "check_signal": ("signal", "시그널"),
+    "check_a_container": ("a container ({})", "컨테이너 ({})"),
+    "check_any_container": ("a container", "컨테이너"),
+    "check_no_match": ("No container matches: {}.", "조건에 맞는 컨테이너가 없습니다: {}."),
+    "check_currently": (
+        "{name} is {state} (image {image}, exit code {code}).",
+        "‘{name}’ 컨테이너의 지금 상태: {state} (이미지 {image}, 종료 코드 {code}).",
+    ),
+    "check_currently_running": (
+        "{name} is {state} (image {image}).",
+        "‘{name}’ 컨테이너의 지금 상태: {state} (이미지 {image}).",
+    ),
+    "check_no_such": ("There is no container named {name}.", "‘{name}’ 컨테이너가 없습니다."),
+    "check_none_of": ("no container ({})", "없어야 하는 컨테이너 ({})"),
+    "check_still_there": ("Still there: {}.", "아직 남아 있는 컨테이너: {}."),
+    "check_count_at_least": ("at least {n} × {what}", "{what} {n}개 이상"),
+    "check_count_at_most": ("at most {n} × {what}", "{what} {n}개 이하"),
+    "check_count_exactly": ("exactly {n} × {what}", "{what} 정확히 {n}개"),
+    "check_you_have": ("Right now there are {n}.", "지금은 {n}개입니다."),
+    "check_event": ("a `{action}` event{attrs}", "`{action}` 이벤트{attrs}"),
+    "check_events_n": ("{n} × `{action}` events{attrs}", "`{action}` 이벤트 {n}번{attrs}"),
+    "check_since_step": (" since this step began", " (이 단계를 시작한 뒤)"),
+    "check_since_lesson": (" since the lesson began", " (레슨을 시작한 뒤)"),
+    "check_not_seen": ("Not seen yet{scope}: {what}.", "아직 일어나지 않았습니다{scope}: {what}."),
+    "check_seen_n": ("Seen {n} so far.", "지금까지 {n}번 일어났습니다."),
+    "check_ran": ("running `{cmd}`", "`{cmd}` 실행"),
+    "check_ran_n": ("running `{cmd}` {n} times", "`{cmd}` {n}번 실행"),
+    "check_matching": ("a command matching /{re}/", "/{re}/ 패턴에 맞는 명령"),
+    "check_exit_is": ("exiting with {code}", "종료 코드 {code}"),
+    "check_not_run": ("Not run yet{scope}: {what}.", "아직 실행하지 않았습니다{scope}: {what}."),
+    "check_image_present": ("the image {ref} on this host", "이 호스트에 있는 이미지 {ref}"),
+    "check_image_missing": (
+        "The image {ref} is not on this host (`docker images` does not list it).",
+        "이미지 {ref}가(이) 이 호스트에 없습니다 (`docker images` 목록에 없음).",
+    ),
+    "check_no_images": ("This engine cannot list images.", "이 엔진은 이미지 목록을 알려 주지 않습니다."),
+    "check_one_of": ("One of these: {}.", "다음 중 하나: {}."),
+    "check_must_not": ("This must not be the case: {}.", "다음은 참이 아니어야 합니다: {}."),
+    "check_goal_missing": ("Still missing: {}.", "아직 없는 것: {}."),
+    "check_goal_extra": ("Containers that are not part of the goal: {}.", "목표에 없는 컨테이너: {}."),
+    "check_all": ("all of: {}", "모두: {}"),
 }
 
-JS_KEYS = frozenset(k for k in UI if not k.endswith("_html"))
+SERVER_ONLY = ("markdown_", "check_")
+"""Key prefixes of the words the server composes into lesson HTML and check sentences."""
+
+JS_KEYS = frozenset(k for k in UI if not k.endswith("_html") and not k.startswith(SERVER_ONLY))
 
 
 def strings(locale: str) -> dict[str, str]:

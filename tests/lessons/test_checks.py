@@ -10,6 +10,7 @@ import pytest
 from webapp.engine.events import Event
 from webapp.lessons import CheckError, Mark, compile_check, evaluate, explain
 from webapp.lessons.checks import KINDS
+from webapp.ui_text import JS_KEYS, strings
 
 
 def run(engine, *lines: str) -> None:
@@ -276,6 +277,15 @@ def test_explanations_say_what_is_missing_in_both_locales(engine):
     assert explain({"count": {"state": "running", "at_least": 3}}, engine) == [
         "at least 3 × a container (state: running)", "Right now there are 1."]
     assert explain({"container": {"name": "web"}}, engine) == []
+
+
+def test_the_sentences_are_ui_text_entries_the_scripts_do_not_get(engine):
+    """The checks' words live in webapp/ui_text.py; the server composes them, so data-ui skips them."""
+    ko = strings("ko")
+    assert explain({"container": {"name": "nope"}}, engine, locale="ko") == [
+        ko["check_no_match"].format(ko["check_a_container"].format(f"{ko['check_name']}: nope")),
+        ko["check_no_such"].format(name="nope")]
+    assert not [key for key in JS_KEYS if key.startswith(("check_", "markdown_"))]
 
 
 @pytest.mark.parametrize(("data", "message"), [

@@ -12,6 +12,7 @@ from webapp.engine.cli.gostrconv import (
     parse_uint,
     quote,
     quote_byte,
+    quote_rune,
 )
 from webapp.engine.cli.values import convert
 
@@ -24,6 +25,12 @@ QUOTES = [
 @pytest.mark.parametrize(("text", "quoted"), QUOTES)
 def test_quote(text: str, quoted: str) -> None:
     assert quote(text) == quoted
+
+
+def test_quote_to_ascii_and_quote_rune() -> None:
+    assert quote("é😀\n", ascii_only=True) == '"\\u00e9\\U0001f600\\n"'
+    assert [quote_rune(r) for r in (ord("é"), 0xD800, -1, 0x110000)] == ["'é'"] + ["'\ufffd'"] * 3
+    assert quote_rune(ord("é"), ascii_only=True) == "'\\u00e9'"
 
 
 def test_quote_byte() -> None:

@@ -165,6 +165,11 @@ def test_go_quote(value: str, expected: str) -> None:
     assert quote(value) == expected
 
 
+def test_go_quote_to_ascii_and_values_as_json_carries_them() -> None:
+    assert quote("é\t😀", ascii_only=True) == '"\\u00e9\\t\\U0001f600"'
+    assert quote("a\ud800") == '"a\ufffd"'  # Go's JSON turned the bad bytes into U+FFFD
+
+
 def test_json_html_escaping_and_separators() -> None:
     assert dumps({"a": "<&>", "b": [1, 2.5, None, True]}) == (
         '{"a":"\\u003c\\u0026\\u003e","b":[1,2.5,null,true]}')

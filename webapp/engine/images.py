@@ -6,6 +6,9 @@ behaviours that the simulator runs in Python and that the look-alike builder tur
 scripts. Because both come from this one table, the simulator and the real look-alike images print
 the same lines and react to the same signals.
 
+The table itself is data, image_catalogue.yaml beside this module (its header says how it is read);
+`load_catalogue` turns it into the records below, checking every field against them.
+
 Text placeholders in program output lines:
   {hostname}  the container's hostname (its 12-hex short ID unless -h was given)
   {ip}        the container's IPv4 address on the default bridge (e.g. 172.17.0.2)
@@ -20,7 +23,12 @@ directive: replace it before calling strftime). `%s` is the Unix time in seconds
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import types
+from dataclasses import MISSING, dataclass, field, fields
+from pathlib import Path
+from typing import Any, get_args, get_origin, get_type_hints
+
+import yaml
 
 UBUNTU_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -98,13 +106,100 @@ class Image:
         return self.id.removeprefix("sha256:")[:12]
 
 
-CATALOGUE: dict[str, Image] = {}
-"""Every image the simulated registry serves, keyed by "repository:tag"."""
+CATALOGUE_FILE = Path(__file__).with_name("image_catalogue.yaml")
 
 
-def register(image: Image) -> Image:
-    CATALOGUE[image.ref] = image
-    return image
+class CatalogueError(ValueError):
+    """The catalogue file does not describe valid images (the message names the field)."""
+
+
+# The C parser when PyYAML has it (it reads the catalogue several times faster); same results.
+_YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_catalogue(path: Path = CATALOGUE_FILE) -> dict[str, Image]:
+    """Every image of a catalogue file, keyed by "repository:tag", in the file's order."""
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YamlLoader)
+    if not isinstance(data, dict) or not isinstance(data.get("images"), list):
+        raise CatalogueError(f"{path.name}: expected a mapping with an `images` list")
+    catalogue: dict[str, Image] = {}
+    for n, entry in enumerate(data["images"], 1):
+        image = _record(Image, entry, f"{path.name}: image {n}")
+        if image.ref in catalogue:
+            raise CatalogueError(f"{path.name}: {image.ref} is listed twice")
+        catalogue[image.ref] = image
+    return catalogue
+
+
+def _record(cls: type, entry: Any, where: str) -> Any:
+    """An Image or a Program from its mapping; each field converted to its annotated type."""
+    if not isinstance(entry, dict):
+        raise CatalogueError(f"{where}: expected a mapping, got {entry!r}")
+    hints = get_type_hints(cls)
+    unknown = [key for key in entry if key not in hints]
+    if unknown:
+        raise CatalogueError(f"{where}: unknown field(s) {', '.join(map(str, unknown))}")
+    missing = [f.name for f in fields(cls) if f.name not in entry
+               and f.default is MISSING and f.default_factory is MISSING]
+    if missing:
+        raise CatalogueError(f"{where}: missing field(s) {', '.join(missing)}")
+    if "repository" in entry and "tag" in entry:
+        where = f"{where} ({entry['repository']}:{entry['tag']})"
+    return cls(**{key: _convert(hints[key], value, f"{where}: {key}")
+                  for key, value in entry.items()})
+
+
+def _convert(hint: Any, value: Any, where: str) -> Any:
+    """`value` as the type `hint` names (see the catalogue file's header for the list forms)."""
+    if isinstance(hint, types.UnionType):  # `X | None`: an absent value
+        if value is None:
+            return None
+        (hint,) = [arg for arg in get_args(hint) if arg is not type(None)]
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise CatalogueError(f"{where}: expected a whole number, got {value!r}")
+        return value
+    if hint is str:
+        return _text(value, where)
+    if hint is Program:
+        return Program(kind=value) if isinstance(value, str) else _record(Program, value, where)
+    if get_origin(hint) is tuple:
+        return tuple(_text(item, where) for item in _flatten(value, where))
+    if get_origin(hint) is dict:
+        _, item_hint = get_args(hint)
+        return {_text(key, where): _convert(item_hint, item, f"{where}: {key}")
+                for key, item in _merge(value, where).items()}
+    raise CatalogueError(f"{where}: no conversion for {hint!r}")  # a new field type: teach it here
+
+
+def _text(value: Any, where: str) -> str:
+    """A text, or a list of texts joined (a file that extends a shared one)."""
+    if isinstance(value, list) and all(isinstance(part, str) for part in value):
+        return "".join(value)
+    if not isinstance(value, str):  # e.g. an unquoted `tag: 20.04` read as a number
+        raise CatalogueError(f"{where}: expected text, got {value!r} (quote it)")
+    return value
+
+
+def _flatten(value: Any, where: str) -> list[Any]:
+    """A list whose items that are lists (shared blocks) are spliced in."""
+    if not isinstance(value, list):
+        raise CatalogueError(f"{where}: expected a list, got {value!r}")
+    out: list[Any] = []
+    for item in value:
+        out.extend(_flatten(item, where) if isinstance(item, list) else [item])
+    return out
+
+
+def _merge(value: Any, where: str) -> dict[Any, Any]:
+    """A mapping, or a list of mappings merged in order (a later key wins, in the earlier place)."""
+    parts = value if isinstance(value, list) else [value]
+    merged: dict[Any, Any] = {}
+    for part in parts:
+        if not isinstance(part, dict):
+            raise CatalogueError(f"{where}: expected a mapping, got {part!r}")
+        merged |= part
+    return merged
 
 
 def lookup(ref: str) -> Image | None:
@@ -124,5 +219,5 @@ def normalize_ref(ref: str) -> str:
     return f"{name}:{tag}"
 
 
-# The catalogue itself (registers every image on import).
-from webapp.engine import image_catalogue as _image_catalogue  # noqa: F401
+CATALOGUE: dict[str, Image] = load_catalogue()
+"""Every image the simulated registry serves, keyed by "repository:tag"."""

@@ -38,6 +38,7 @@ from typing import Any
 from ..engine.images import normalize_ref
 from ..engine.lifecycle import STATE_IDS
 from ..engine.sim.signals import InvalidSignal, parse_signal
+from ..ui_text import translate
 
 SCOPES = ("step", "lesson", "ever")
 # States a listed container can be in ("image" and "removed" are graph nodes, not container states).
@@ -169,91 +170,15 @@ class Context:
 
 
 # -- localized words -----------------------------------------------------------------------------------
+# The sentences are webapp/ui_text.py's `check_*` entries; these two are the same in every language.
 
-WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "name": "name", "image": "image", "state": "state", "exit_code": "exit code",
-        "restart_count": "restart count", "min_restart_count": "restarted at least",
-        "status_matches": "status matching", "had_events": "with events",
-        "container": "container", "type": "type", "signal": "signal",
-        "a_container": "a container ({})",
-        "any_container": "a container",
-        "no_match": "No container matches: {}.",
-        "currently": "{name} is {state} (image {image}, exit code {code}).",
-        "currently_running": "{name} is {state} (image {image}).",
-        "no_such": "There is no container named {name}.",
-        "none_of": "no container ({})",
-        "still_there": "Still there: {}.",
-        "count_at_least": "at least {n} × {what}",
-        "count_at_most": "at most {n} × {what}",
-        "count_exactly": "exactly {n} × {what}",
-        "you_have": "Right now there are {n}.",
-        "event": "a `{action}` event{attrs}",
-        "events_n": "{n} × `{action}` events{attrs}",
-        "since_step": " since this step began",
-        "since_lesson": " since the lesson began",
-        "not_seen": "Not seen yet{scope}: {what}.",
-        "seen_n": "Seen {n} so far.",
-        "ran": "running `{cmd}`",
-        "ran_n": "running `{cmd}` {n} times",
-        "any_command": "docker …",
-        "matching": "a command matching /{re}/",
-        "exit_is": "exiting with {code}",
-        "not_run": "Not run yet{scope}: {what}.",
-        "image_present": "the image {ref} on this host",
-        "image_missing": "The image {ref} is not on this host (`docker images` does not list it).",
-        "no_images": "This engine cannot list images.",
-        "one_of": "One of these: {}.",
-        "must_not": "This must not be the case: {}.",
-        "goal_missing": "Still missing: {}.",
-        "goal_extra": "Containers that are not part of the goal: {}.",
-        "all": "all of: {}",
-        "and": "; ",
-    },
-    "ko": {
-        "name": "이름", "image": "이미지", "state": "상태", "exit_code": "종료 코드",
-        "restart_count": "재시작 횟수", "min_restart_count": "최소 재시작 횟수",
-        "status_matches": "STATUS 패턴", "had_events": "받은 이벤트",
-        "container": "컨테이너", "type": "종류", "signal": "시그널",
-        "a_container": "컨테이너 ({})",
-        "any_container": "컨테이너",
-        "no_match": "조건에 맞는 컨테이너가 없습니다: {}.",
-        "currently": "‘{name}’ 컨테이너의 지금 상태: {state} (이미지 {image}, 종료 코드 {code}).",
-        "currently_running": "‘{name}’ 컨테이너의 지금 상태: {state} (이미지 {image}).",
-        "no_such": "‘{name}’ 컨테이너가 없습니다.",
-        "none_of": "없어야 하는 컨테이너 ({})",
-        "still_there": "아직 남아 있는 컨테이너: {}.",
-        "count_at_least": "{what} {n}개 이상",
-        "count_at_most": "{what} {n}개 이하",
-        "count_exactly": "{what} 정확히 {n}개",
-        "you_have": "지금은 {n}개입니다.",
-        "event": "`{action}` 이벤트{attrs}",
-        "events_n": "`{action}` 이벤트 {n}번{attrs}",
-        "since_step": " (이 단계를 시작한 뒤)",
-        "since_lesson": " (레슨을 시작한 뒤)",
-        "not_seen": "아직 일어나지 않았습니다{scope}: {what}.",
-        "seen_n": "지금까지 {n}번 일어났습니다.",
-        "ran": "`{cmd}` 실행",
-        "ran_n": "`{cmd}` {n}번 실행",
-        "any_command": "docker …",
-        "matching": "/{re}/ 패턴에 맞는 명령",
-        "exit_is": "종료 코드 {code}",
-        "not_run": "아직 실행하지 않았습니다{scope}: {what}.",
-        "image_present": "이 호스트에 있는 이미지 {ref}",
-        "image_missing": "이미지 {ref}가(이) 이 호스트에 없습니다 (`docker images` 목록에 없음).",
-        "no_images": "이 엔진은 이미지 목록을 알려 주지 않습니다.",
-        "one_of": "다음 중 하나: {}.",
-        "must_not": "다음은 참이 아니어야 합니다: {}.",
-        "goal_missing": "아직 없는 것: {}.",
-        "goal_extra": "목표에 없는 컨테이너: {}.",
-        "all": "모두: {}",
-        "and": "; ",
-    },
-}
+AND = "; "
+ANY_COMMAND = "docker …"
 
 
 def _w(locale: str, key: str) -> str:
-    return WORDS.get(locale, WORDS["en"]).get(key) or WORDS["en"][key]
+    """The check text `key` in `locale`, its placeholders left for str.format."""
+    return str(translate(locale, "check_" + key))
 
 
 def _listing(values: Any) -> str:
@@ -293,7 +218,7 @@ class AllOf(Check):
         return all(p.holds(ctx) for p in self.parts)
 
     def describe(self, locale: str) -> str:
-        return _w(locale, "all").format(_w(locale, "and").join(p.describe(locale) for p in self.parts))
+        return _w(locale, "all").format(AND.join(p.describe(locale) for p in self.parts))
 
     def missing(self, ctx: Context, locale: str) -> list[str]:
         return [m for p in self.parts for m in p.missing(ctx, locale)]
@@ -495,7 +420,7 @@ class Count(Check):
             parts.append(_w(locale, "count_at_least").format(n=self.at_least, what=what))
         if self.at_most is not None:
             parts.append(_w(locale, "count_at_most").format(n=self.at_most, what=what))
-        return _w(locale, "and").join(parts)
+        return AND.join(parts)
 
     def missing(self, ctx: Context, locale: str) -> list[str]:
         if self.holds(ctx):
@@ -632,7 +557,7 @@ class RanCheck(Check):
         elif self.line_matches is not None:
             text = _w(locale, "matching").format(re=self.line_matches.pattern)
         else:
-            text = _w(locale, "ran").format(cmd=_w(locale, "any_command"), n=self.at_least)
+            text = _w(locale, "ran").format(cmd=ANY_COMMAND, n=self.at_least)
         if self.exit_code:
             text += f", {_w(locale, 'exit_is').format(code=_listing(self.exit_code))}"
         return text
@@ -716,7 +641,7 @@ class Goal(Check):
         return not (self.only and len(cands) > len(self.containers))
 
     def describe(self, locale: str) -> str:
-        return _w(locale, "and").join(f.describe(locale) for f in self.containers)
+        return AND.join(f.describe(locale) for f in self.containers)
 
     def missing(self, ctx: Context, locale: str) -> list[str]:
         assigned, cands = self._assign(ctx)
@@ -724,7 +649,7 @@ class Goal(Check):
         unmet = [f for i, f in enumerate(self.containers) if i not in assigned]
         if unmet:
             out.append(_w(locale, "goal_missing").format(
-                _w(locale, "and").join(f.describe(locale) for f in unmet)))
+                AND.join(f.describe(locale) for f in unmet)))
         if self.only and len(cands) > len(self.containers):
             used = set(assigned.values())
             extra = [c for j, c in enumerate(cands) if j not in used]

@@ -18,6 +18,7 @@ import yaml
 
 from ..engine.cli import CliError, parse_argv, split_line
 from ..engine.images import CATALOGUE, normalize_ref
+from ..ui_text import translate
 from .checks import CheckError, compile_check, compile_goal
 from .markdown import commands_in, render_inline, render_markdown
 from .model import (
@@ -39,7 +40,6 @@ CHALLENGE_KEYS = ("id", "order", "kind", "images", "setup", "goal", "best", "sol
 STEP_KEYS = ("id", "check", "solution")
 ENTRY_KEYS = ("line", "input", "sleep")
 FRONT_KEYS = ("title", "summary")
-GOAL_TITLE = {"en": "Goal", "ko": "목표"}
 
 STEP_HEADING = re.compile(r"^##\s+(?P<title>.*?)\s*\{#(?P<id>[^}\s]*)\}\s*$")
 OUTRO_HEADING = re.compile(r"^##\s+(?P<title>.*?)\s*\{\.outro\}\s*$")
@@ -434,7 +434,7 @@ def _locale_text(path: Path, locale: str, kind: str, step_ids: list[str],
         if not _md(intro.body).strip():
             errors.append(f"{where}: the challenge's goal text is empty")
         hints = tuple(_md(h) for h in intro.hints)
-        steps[GOAL_STEP] = StepText(GOAL_TITLE.get(locale, GOAL_TITLE["en"]), "", hints, "",
+        steps[GOAL_STEP] = StepText(translate(locale, "goal"), "", hints, "",
                                     tuple(render_markdown(h, locale) for h in hints))
     else:
         if intro.hints:

@@ -19,11 +19,9 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
+from ..ui_text import translate
+
 RUNNABLE_INFO = ("console", "sh", "bash", "shell")
-BUTTON_LABEL = {"en": "Type it", "ko": "입력하기"}
-BUTTON_TITLE = {"en": "Type this command on the console line (you press Enter)",
-                "ko": "이 명령을 콘솔 입력줄에 넣습니다 (실행은 Enter로)"}
-GROUP_LABEL = {"en": "Commands to try", "ko": "실행해 볼 명령"}
 
 
 def runnable_lines(info: str, content: str) -> list[str] | None:
@@ -68,9 +66,9 @@ class LessonMarkdown:
             lang = info.split(maxsplit=1)[0] if info else ""
             cls = f' class="language-{_attr(lang)}"' if lang else ""
             return f"<pre><code{cls}>{escape(token.content, quote=False)}</code></pre>\n"
-        label = BUTTON_LABEL.get(self.locale, BUTTON_LABEL["en"])
-        title = BUTTON_TITLE.get(self.locale, BUTTON_TITLE["en"])
-        group = GROUP_LABEL.get(self.locale, GROUP_LABEL["en"])
+        label = translate(self.locale, "type_it")  # the same button as the lesson page's
+        title = translate(self.locale, "type_it_title")
+        group = translate(self.locale, "markdown_runnable_group")
         rows = []
         for line in lines:
             cmd = _attr(line)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..ui_text import DEFAULT_LOCALE, LOCALES  # noqa: F401 (the interface's languages, re-exported)
 from .checks import Check, Goal
 from .markdown import plain_text, render_inline
 
-LOCALES = ("en", "ko")
-DEFAULT_LOCALE = "en"
 KINDS = ("lesson", "challenge")
 GOAL_STEP = "goal"  # the one implicit step of a challenge
 

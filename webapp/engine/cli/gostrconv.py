@@ -35,18 +35,21 @@ def _decode_rune(b: bytes, i: int) -> tuple[int, int]:
     return -1, 1
 
 
-def _is_print(r: int) -> bool:
-    # Go's unicode.IsPrint and Python's str.isprintable agree: L, M, N, P, S and ASCII space.
-    return chr(r).isprintable()
+def is_print(ch: str) -> bool:
+    """strconv.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
+
+    Python's str.isprintable draws the same line (it refuses the C and Z categories but the space).
+    """
+    return ch.isprintable()
 
 
 _ESCAPES = {7: r"\a", 8: r"\b", 12: r"\f", 10: r"\n", 13: r"\r", 9: r"\t", 11: r"\v"}
 
 
-def _escape_rune(r: int, quote: str) -> str:
+def _escape_rune(r: int, quote: str, ascii_only: bool = False) -> str:
     if r == ord(quote) or r == ord("\\"):
         return "\\" + chr(r)
-    if _is_print(r):
+    if is_print(chr(r)) and (r < 0x80 or not ascii_only):
         return chr(r)
     if r in _ESCAPES:
         return _ESCAPES[r]
@@ -59,8 +62,12 @@ def _escape_rune(r: int, quote: str) -> str:
     return f"\\U{r:08x}"
 
 
-def quote(s: str) -> str:
-    """strconv.Quote (what `%q` prints for a string)."""
+def quote(s: str, ascii_only: bool = False) -> str:
+    """strconv.Quote (what `%q` prints for a string), or QuoteToASCII with `ascii_only` (`%+q`).
+
+    `s` stands for Go's bytes: its UTF-8, lone surrogates passed through (surrogatepass), so what
+    is not valid UTF-8 prints as `\\x` escapes byte by byte, as Go prints invalid bytes.
+    """
     b = _utf8(s)
     out = ['"']
     i = 0
@@ -69,15 +76,22 @@ def quote(s: str) -> str:
         if r < 0:
             out.append(f"\\x{b[i]:02x}")
         else:
-            out.append(_escape_rune(r, '"'))
+            out.append(_escape_rune(r, '"', ascii_only))
         i += width
     out.append('"')
     return "".join(out)
 
 
+def quote_rune(r: int, ascii_only: bool = False) -> str:
+    """strconv.QuoteRune (`%q` of an integer), or QuoteRuneToASCII with `ascii_only` (`%+q`)."""
+    if r < 0 or 0xD800 <= r <= 0xDFFF or r > 0x10FFFF:
+        r = 0xFFFD  # not a valid rune: Go quotes utf8.RuneError
+    return "'" + _escape_rune(r, "'", ascii_only) + "'"
+
+
 def quote_byte(c: int) -> str:
     """What `%q` prints for a byte (pflag's unknown-shorthand error): a Go rune literal."""
-    return "'" + _escape_rune(c, "'") + "'"
+    return quote_rune(c)
 
 
 def _num_error(func: str, num: str, err: str) -> GoError:

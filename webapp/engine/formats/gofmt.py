@@ -11,12 +11,15 @@ classes below carry a Go type when that matters (a typed map, a struct, a nil po
 from __future__ import annotations
 
 import math
-import unicodedata
+import re
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Self
+
+from ..cli.gostrconv import is_print, quote_rune
+from ..cli.gostrconv import quote as go_quote
 
 
 class _Invalid:
@@ -349,48 +352,16 @@ def is_true(v: Any) -> tuple[bool, bool]:
 # Go string quoting
 
 
-def is_print(ch: str) -> bool:
-    """unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space."""
-    if ch == " ":
-        return True
-    return unicodedata.category(ch)[0] in "LMNPS"
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def quote(s: str, ascii_only: bool = False) -> str:
-    """strconv.Quote (or QuoteToASCII): a double-quoted Go string literal."""
-    return '"' + _quote_body(s, '"', ascii_only) + '"'
+    """strconv.Quote (or QuoteToASCII) of a value as the Engine API's JSON carries it.
 
-
-def quote_rune(cp: int, ascii_only: bool = False) -> str:
-    """strconv.QuoteRune: a single-quoted Go rune literal."""
-    if cp > 0x10FFFF or 0xD800 <= cp <= 0xDFFF or cp < 0:
-        cp = 0xFFFD
-    return "'" + _quote_body(chr(cp), "'", ascii_only) + "'"
-
-
-_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t",
-            "\v": "\\v", "\\": "\\\\"}
-
-
-def _quote_body(s: str, q: str, ascii_only: bool) -> str:
-    out = []
-    for ch in s:
-        cp = ord(ch)
-        if ch == q:
-            out.append("\\" + q)
-        elif ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif 0xD800 <= cp <= 0xDFFF:
-            out.append("\\ufffd" if ascii_only else "\ufffd")
-        elif cp < 0x80 and is_print(ch) or cp >= 0x80 and is_print(ch) and not ascii_only:
-            out.append(ch)
-        elif cp < 0x20 or cp == 0x7F:
-            out.append(f"\\x{cp:02x}")
-        elif cp < 0x10000:
-            out.append(f"\\u{cp:04x}")
-        else:
-            out.append(f"\\U{cp:08x}")
-    return "".join(out)
+    Go's JSON replaces what is not UTF-8 with U+FFFD, so a lone surrogate here quotes as that
+    character; the rest is gostrconv's, the one strconv.Quote.
+    """
+    return go_quote(_LONE_SURROGATE.sub("\ufffd", s), ascii_only)
 
 
 def utf8_bytes(s: str) -> bytes:
