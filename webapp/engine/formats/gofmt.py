@@ -22,7 +22,7 @@ from typing import Any, Self
 class _Invalid:
     """Go's zero ``reflect.Value``: a missing map key, the result of a nil interface."""
 
-    _instance: _Invalid | None = None
+    _instance: Self | None = None
 
     def __new__(cls) -> Self:
         if cls._instance is None:
