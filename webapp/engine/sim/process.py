@@ -71,8 +71,8 @@ class Stream:
     def feed(self, data: str) -> None:
         if self.closed or not data:
             return
-        if self._items and isinstance(self._items[-1], str):
-            self._items[-1] = self._items[-1] + data  # type: ignore[operator]
+        if self._items and isinstance(last := self._items[-1], str):
+            self._items[-1] = last + data
         else:
             self._items.append(data)
         self._wake()
@@ -120,7 +120,7 @@ class Stream:
     def take_chunk(self) -> tuple[bool, str | None]:
         if self._items:
             head = self._items.popleft()
-            return True, None if head is EOF else head  # type: ignore[return-value]
+            return True, head if isinstance(head, str) else None  # the only other item is EOF
         if self.closed:
             return True, None
         return False, None
