@@ -297,7 +297,10 @@ def demux_chunks(chunks: Iterator[bytes]) -> Iterator[tuple[int, bytes]]:
 def shutdown_response(response: requests.Response) -> None:
     """Close a streaming response from another thread, waking up its reader at once."""
     try:
-        fp = response.raw._fp.fp  # as docker's CancellableStream
+        # Private urllib3 internals, as docker's CancellableStream reaches them: a missing link
+        # raises AttributeError, caught below, so the chain is left untyped on purpose.
+        raw_response: Any = response.raw
+        fp = raw_response._fp.fp
         raw = getattr(fp, "raw", fp)
         sock = getattr(raw, "_sock", raw)
         sock.shutdown(socket.SHUT_RDWR)

@@ -245,8 +245,10 @@ def _flag_refusal(name: str, value: object) -> Refusal:
             if "docker.sock" in spec:
                 return Refusal(SOCKET_WHY)
         for spec in values:
-            fields = dict(part.split("=", 1) if "=" in part else (part, "")
-                          for part in spec.split(","))
+            fields: dict[str, str] = {}
+            for part in spec.split(","):  # key=value pairs; a bare key has an empty value
+                key, _, value = part.partition("=")
+                fields[key] = value
             if fields.get("type", "volume") == "bind":
                 return Refusal(BIND_WHY)
         return Refusal(VOLUME_WHY)
@@ -667,7 +669,8 @@ def sweep_orphans(conn: Connection, live: set[str]) -> list[str]:
             removed.append(c["Id"])
     _remove_containers(conn, removed)
     nets = conn.get("/networks", params={"filters": {"label": [LABEL]}}) or []
-    stale = {(n.get("Labels") or {}).get(LABEL) for n in nets} - live - {None}
+    stale = {label for n in nets
+             if (label := (n.get("Labels") or {}).get(LABEL)) is not None} - live
     if stale:
         remove_networks(conn, stale)
     return removed

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from typing import TextIO
 
 from ..images import CATALOGUE, normalize_ref
 from .connection import ApiError, Connection, DaemonUnavailable, shutdown_response
@@ -22,7 +23,8 @@ UNREACHABLE = ("dial tcp", "no such host", "lookup ", "i/o timeout", "connection
 
 
 def pull_catalogue(only: list[str] | None = None, *, timeout: float = 30.0,
-                   connection: Connection | None = None, out=None, err=None) -> int:
+                   connection: Connection | None = None, out: TextIO | None = None,
+                   err: TextIO | None = None) -> int:
     """Pull the catalogue's images (or `only` these); returns the exit status."""
     out = out or sys.stdout
     err = err or sys.stderr
@@ -37,11 +39,16 @@ def pull_catalogue(only: list[str] | None = None, *, timeout: float = 30.0,
         print(f"lifecycle-lab images pull: {conn.unavailable}", file=err)
         return 1
     tty = hasattr(out, "isatty") and out.isatty()
+
+    def write(text: str) -> None:
+        out.write(text)
+        out.flush()
+
     failed = []
     for ref in refs:
         started = time.monotonic()
         print(f"{ref}:", file=out, flush=True)
-        display = PullDisplay(lambda text: (out.write(text), out.flush()), tty=tty)
+        display = PullDisplay(write, tty=tty)
         watchdog = _Watchdog(timeout)
         try:
             error = daemon_pull(conn, ref, _Watched(display, watchdog), timeout=timeout,

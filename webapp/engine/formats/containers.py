@@ -445,14 +445,14 @@ class ContainerContext(GoStruct):
         return inner if inner in ("healthy", "unhealthy", "starting") else ""
 
     def IPAddresses(self) -> GoSlice:
-        out = []
+        out: list[GoStruct] = []
         for name, nw in self._networks().items():
             nw = nw or {}
             for key in ("IPAddress", "GlobalIPv6Address"):
                 ip = nw.get(key) or ""
                 if ip:
                     out.append(_network_ip(name, ip))
-        out.sort(key=lambda s: s.stringer())
+        out.sort(key=_stringer_text)
         return GoSlice(out, gotype="[]formatter.NetworkIP")
 
     def FullHeader(self) -> GoMap:
@@ -472,6 +472,12 @@ def _network_ip(network: str, ip: str) -> GoStruct:
     return GoStruct("formatter.NetworkIP", {"Network": network, "IP": ip},
                     json=[JsonField("Network", "Network", True), JsonField("IP", "IP")],
                     stringer=lambda: f"{network}/{ip}")
+
+
+def _stringer_text(value: GoStruct) -> str:
+    """The struct's ``String()`` text; every ``formatter.NetworkIP`` has one."""
+    assert value.stringer is not None
+    return value.stringer()
 
 
 def header_context(headers: dict[str, str]) -> GoMap:

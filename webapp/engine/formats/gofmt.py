@@ -25,7 +25,7 @@ from ..cli.gostrconv import quote as go_quote
 class _Invalid:
     """Go's zero ``reflect.Value``: a missing map key, the result of a nil interface."""
 
-    _instance: _Invalid | None = None
+    _instance: Self | None = None
 
     def __new__(cls) -> Self:
         if cls._instance is None:

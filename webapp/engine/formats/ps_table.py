@@ -49,8 +49,8 @@ class _Row:
 
 def _row_key(s: dict[str, Any], ports: str, trunc: bool, size: bool) -> tuple:
     """Everything the row's fixed cells are printed from."""
-    names = s.get("Names") or ()
-    key = (s.get("Id"), names[0] if len(names) == 1 else tuple(names), s.get("Image"), s.get("ImageID"),
+    names: list[str] | tuple[()] = s.get("Names") or ()
+    key: tuple[Any, ...] = (s.get("Id"), names[0] if len(names) == 1 else tuple(names), s.get("Image"), s.get("ImageID"),
            s.get("Command"), s.get("Created"), s.get("Status"), ports, trunc)
     if size:
         key += (s.get("SizeRw"), s.get("SizeRootFs"))

@@ -211,7 +211,7 @@ def ls(proc: Proc) -> Gen:
     show_all = "a" in flags
     targets = args or ["."]
     status = 0
-    chunks = []
+    chunks: list[tuple[str | None, list[str]]] = []  # (heading, entries) per target
     for name in targets:
         path = proc.cwd if name == "." else (name if name.startswith("/") else
                                               f"{proc.cwd.rstrip('/')}/{name}")
@@ -301,7 +301,7 @@ def ps(proc: Proc) -> Gen:
 def _input_text(proc: Proc, files: list[str], name: str) -> Generator[Any, Any, tuple[str, int]]:
     """The text a filter reads: its files, or stdin to end-of-file."""
     if not files:
-        parts = []
+        parts: list[str] = []
         while True:
             chunk = yield ReadChunk()
             if chunk is None:

@@ -71,8 +71,8 @@ class Stream:
     def feed(self, data: str) -> None:
         if self.closed or not data:
             return
-        if self._items and isinstance(self._items[-1], str):
-            self._items[-1] = self._items[-1] + data  # type: ignore[operator]
+        if self._items and isinstance(last := self._items[-1], str):
+            self._items[-1] = last + data
         else:
             self._items.append(data)
         self._wake()
@@ -120,7 +120,7 @@ class Stream:
     def take_chunk(self) -> tuple[bool, str | None]:
         if self._items:
             head = self._items.popleft()
-            return True, None if head is EOF else head  # type: ignore[return-value]
+            return True, head if isinstance(head, str) else None  # the only other item is EOF
         if self.closed:
             return True, None
         return False, None
@@ -157,8 +157,33 @@ class Box:
         self._next_pid = pid + 1 if pid > 1 else 7
         return pid
 
-    def resolve(self, proc: Proc, argv: list[str]) -> tuple[Program | None, int, str]:
-        """Find the program for argv[0]: (program, 0, "") or (None, 126/127, error text)."""
+    def resolve(self, proc: Proc | None, argv: list[str], path_env: str | None = None,
+                cwd: str | None = None) -> tuple[Program | None, int, str]:
+        """Find the program for argv[0]: (program, 0, "") or (None, 126/127, error text).
+
+        `path_env` and `cwd` stand in for the caller's PATH and directory (a shell's `VAR=x cmd`).
+        """
+        raise NotImplementedError
+
+    # The file system and process table the shell and applets see; a bare Box has neither.
+
+    def path_kind(self, proc: Proc | None, path: str) -> str | None:
+        """"dir", "exec", "file" or None when nothing is at `path`."""
+        raise NotImplementedError
+
+    def list_dir(self, proc: Proc | None, path: str) -> list[str]:
+        raise NotImplementedError
+
+    def read_file(self, proc: Proc | None, path: str) -> str | None:
+        """The file's text, or None when there is no such file."""
+        raise NotImplementedError
+
+    def write_file(self, proc: Proc | None, path: str, text: str, append: bool = False) -> bool:
+        """False when the file cannot be created (no such directory)."""
+        raise NotImplementedError
+
+    def process_table(self, proc: Proc | None) -> list[dict[str, object]]:
+        """One row per process, with the columns `ps` prints."""
         raise NotImplementedError
 
     def on_exit(self, proc: Proc) -> None:
@@ -286,9 +311,12 @@ class Proc:
                     value = wait.proc.exit_code
                     continue
                 self._wait = wait
-                wait.proc.listeners.append(
-                    lambda p, w=wait: self._resume(p.exit_code) if self._wait is w else None
-                )
+
+                def on_child_exit(p: Proc, w: WaitPid = wait) -> None:
+                    if self._wait is w:  # still waiting for this child, not resumed otherwise
+                        self._resume(p.exit_code)
+
+                wait.proc.listeners.append(on_child_exit)
                 return
             if isinstance(wait, Exec):
                 program, code, error = self.box.resolve(self, wait.argv)

@@ -14,6 +14,7 @@ from typing import Any
 from .process import INTERRUPTED, Proc, ReadLine, Stream, WaitPid
 from .shell_parse import (
     AndOr,
+    Command,
     For,
     Group,
     If,
@@ -280,7 +281,7 @@ class Shell:
             status = 0 if status else 1
         return status
 
-    def run_command(self, cmd: object, io: IO) -> Gen:
+    def run_command(self, cmd: Command, io: IO) -> Gen:
         if isinstance(cmd, Simple):
             return (yield from self.run_simple(cmd, io))
         if isinstance(cmd, Group):
@@ -343,7 +344,7 @@ class Shell:
                 yield Sleep(0.001)
         return status
 
-    def start_background(self, node: object, io: IO) -> None:
+    def start_background(self, node: AndOr, io: IO) -> None:
         from .process import NullStream
 
         def program(proc: Proc) -> Gen:
@@ -374,11 +375,12 @@ class Shell:
         assigns = {}
         for assign in cmd.assigns:
             name, _, raw = assign.partition("=")
-            value = yield from self.expand(raw, io, split=False)
-            assigns[name] = "".join(value)
-        io = self.redirected(io, cmd, words)
-        if io is None:
+            expanded = yield from self.expand(raw, io, split=False)
+            assigns[name] = "".join(expanded)
+        redirected = self.redirected(io, cmd, words)
+        if redirected is None:
             return 1
+        io = redirected
         if not words:
             for name, value in assigns.items():
                 self.set_var(name, value)
@@ -566,8 +568,9 @@ class Shell:
             if end < 0:
                 return "$", i + 1
             expr = word[i + 2:end]
-            name, op, default = re.match(r"([A-Za-z_][A-Za-z0-9_]*|[0-9?$#!@*])(:?[-=+]?)(.*)", expr).groups() \
-                if re.match(r"([A-Za-z_][A-Za-z0-9_]*|[0-9?$#!@*])", expr) else (expr, "", "")
+            # A name (or special parameter), then an optional operator and its word.
+            parsed = re.match(r"([A-Za-z_][A-Za-z0-9_]*|[0-9?$#!@*])(:?[-=+]?)(.*)", expr)
+            name, op, default = parsed.groups() if parsed else (expr, "", "")
             value = self.get_var(name)
             if op in (":-", "-") and (value is None or (op == ":-" and value == "")):
                 value = default

@@ -44,19 +44,19 @@ class Simple:
 
 @dataclass
 class Pipeline:
-    commands: list[object]
+    commands: list[Command]
     negate: bool = False
 
 
 @dataclass
 class AndOr:
-    first: object
-    rest: list[tuple[str, object]] = field(default_factory=list)
+    first: Pipeline
+    rest: list[tuple[str, Pipeline]] = field(default_factory=list)
 
 
 @dataclass
 class Seq:
-    items: list[tuple[object, bool]] = field(default_factory=list)  # (and_or, background)
+    items: list[tuple[AndOr, bool]] = field(default_factory=list)  # (and_or, background)
 
 
 @dataclass
@@ -83,6 +83,10 @@ class For:
 class Group:
     body: Seq
     subshell: bool = False
+
+
+# What a pipeline stage can be; the interpreter dispatches on these classes.
+Command = Simple | Group | If | Loop | For
 
 
 def tokenize(text: str) -> list[Tok]:
@@ -231,8 +235,7 @@ class Parser:
                 background = True
             elif self.is_op(";") or self.is_op("\n"):
                 self.i += 1
-            elif self.peek() is not None and not self._at_stop(stop):
-                bad = self.peek()
+            elif (bad := self.peek()) is not None and not self._at_stop(stop):
                 raise ShellSyntaxError(f"syntax error near unexpected token `{bad.text}'")
             seq.items.append((node, background))
 
@@ -266,7 +269,7 @@ class Parser:
             cmds.append(self.parse_command())
         return Pipeline(cmds, negate)
 
-    def parse_command(self) -> object:
+    def parse_command(self) -> Command:
         tok = self.peek()
         if tok is None:
             raise ShellSyntaxError("syntax error: unexpected end of file", True)
@@ -329,8 +332,9 @@ class Parser:
         self.skip_newlines() if self.is_op("\n") else None
         if self.is_kw("in"):
             self.i += 1
-            while self.peek() is not None and self.peek().kind == "word":
-                words.append(self.next().text)
+            while (tok := self.peek()) is not None and tok.kind == "word":
+                words.append(tok.text)
+                self.i += 1
         else:
             words = ['"$@"']
         self.skip_newlines()
