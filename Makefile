@@ -33,6 +33,7 @@ test: setup
 
 lint: setup
 	$(BIN)/ruff check webapp tests bench scripts
+	$(BIN)/mypy webapp/engine
 
 bench: setup
 	$(BIN)/python bench/engine.py

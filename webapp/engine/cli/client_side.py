@@ -209,7 +209,7 @@ def parse_time(value: object, now: float) -> float | None:
 def parse_filters(cmd: ParsedCommand, *, lower_keys: bool = False) -> dict[str, list[str]]:
     """`--filter key=value`, repeated, grouped by key."""
     filters: dict[str, list[str]] = {}
-    for item in cmd.get("filter") or []:
+    for item in cmd.values("filter"):
         key, _, value = str(item).partition("=")
         filters.setdefault(key.lower() if lower_keys else key, []).append(value)
     return filters
@@ -285,17 +285,17 @@ def run_options(cmd: ParsedCommand, command: str) -> RunOptions:
             raise UsageError("invalid restart policy: maximum retry count cannot be negative")
     if cmd.get("rm") and name != "no":
         raise UsageError("conflicting options: cannot specify both --restart and --rm")
-    attach = [str(a).lower() for a in (cmd.get("attach") or [])]
+    attach = [a.lower() for a in cmd.values("attach")]
     bindings: dict[str, list[tuple[str, str]]] = {}
     exposed: list[str] = []
-    for spec in cmd.get("publish") or []:
+    for spec in cmd.values("publish"):
         try:
             port, host_ip, host_port = parse_publish(str(spec))
         except ValueError as err:
             raise UsageError(str(err)) from None
         bindings.setdefault(port, []).append((host_ip, host_port))
         exposed.append(port)
-    for spec in cmd.get("expose") or []:
+    for spec in cmd.values("expose"):
         exposed.append(spec if "/" in spec else f"{spec}/tcp")
     stop_signal = cmd.get("stop-signal")
     try:
@@ -312,7 +312,7 @@ def run_options(cmd: ParsedCommand, command: str) -> RunOptions:
     else:
         attach_stdin = attach_stdout = attach_stderr = False
     labels = {}
-    for item in cmd.get("label") or []:
+    for item in cmd.values("label"):
         key, _, value = str(item).partition("=")
         labels[key] = value
     entrypoint = cmd.get("entrypoint")
@@ -329,13 +329,13 @@ def run_options(cmd: ParsedCommand, command: str) -> RunOptions:
         attach_stdout=attach_stdout,
         attach_stderr=attach_stderr,
         # `-e NAME` without a value would copy the server's own variable: only NAME=value.
-        env=[str(e) for e in cmd.get("env") or [] if "=" in str(e)],
+        env=[e for e in cmd.values("env") if "=" in e],
         labels=labels,
         bindings=bindings,
         exposed=exposed,
         entrypoint=[str(entrypoint)] if entrypoint else ([""] if entrypoint == "" else None),
         stop_signal=str(stop_signal) if stop_signal is not None else None,
-        stop_timeout=int(cmd.get("stop-timeout")) if cmd.given("stop-timeout") else None,  # type: ignore[arg-type]
+        stop_timeout=cmd.number("stop-timeout"),
     )
 
 

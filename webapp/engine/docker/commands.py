@@ -565,7 +565,7 @@ class DockerCli:
                 "User": str(cmd.get("user") or ""), "Privileged": False, "Tty": tty,
                 "AttachStdin": interactive and not detach, "AttachStderr": not detach,
                 "AttachStdout": not detach, "Detach": detach,
-                "Env": [str(e) for e in cmd.get("env") or [] if "=" in str(e)],
+                "Env": [e for e in cmd.values("env") if "=" in e],
                 "WorkingDir": str(cmd.get("workdir") or ""), "Cmd": argv,
             })
         except ApiError as err:

@@ -117,11 +117,10 @@ class DockerEngine:
                               self._on_daemon_event, lock=self.lock, on_broken=self._stream_broken)
         self.feed.start()
         self._unlisten: Callable[[], None] | None = None
+        self.monitor: DaemonMonitor | None = None
         if watch_health:
             self.monitor = DaemonMonitor.for_host(self.conn.host)
             self._unlisten = self.monitor.listen(self._health)
-        else:
-            self.monitor = None
 
     # -- events --------------------------------------------------------------------------------------
 

@@ -148,8 +148,8 @@ class SimCli:
         if configs is None:
             return
         config, host = configs
-        name = cmd.get("name")
-        quiet = bool(cmd.get("quiet"))
+        name = cmd.text("name")
+        quiet = cmd.flag("quiet")
 
         def attempt(pulled: bool) -> None:
             try:
@@ -403,7 +403,7 @@ class SimCli:
             container = self.daemon.get(ref)
             instance = self.daemon.exec_create(
                 container, ref, argv, tty=tty, interactive=interactive, detach=detach,
-                env=[e for e in (cmd.get("env") or []) if "=" in e], workdir=str(cmd.get("workdir") or ""),
+                env=[e for e in cmd.values("env") if "=" in e], workdir=str(cmd.get("workdir") or ""),
                 user=str(cmd.get("user") or ""))
         except DaemonError as err:
             daemon_error(job, err.message)
@@ -474,8 +474,13 @@ class SimCli:
     # -- images -----------------------------------------------------------------------------------
 
     def cmd_pull(self, job: Job, cmd: ParsedCommand) -> None:
-        pull(self.engine, job, cmd.args[0], stream="stdout", implicit=False, quiet=bool(cmd.get("quiet")),
-             done=lambda ok, message: job.finish(0) if ok else (daemon_error(job, message), job.finish(1)))
+        def done(ok: bool, message: str) -> None:
+            if not ok:
+                daemon_error(job, message)
+            job.finish(0 if ok else 1)
+
+        pull(self.engine, job, cmd.args[0], stream="stdout", implicit=False, quiet=cmd.flag("quiet"),
+             done=done)
 
 
 __all__ = ["CATALOGUE", "CliError", "SimCli", "json", "usage_line"]

@@ -11,6 +11,7 @@ import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from .. import lifecycle
 from ..api import ApiError
@@ -253,7 +254,7 @@ class Daemon:
         if container.host_config.init:
             argv = ["/sbin/docker-init", "--", *argv]
         env_list = container.env_list()
-        env = dict(item.split("=", 1) if "=" in item else (item, "") for item in env_list)
+        env = dict(item.partition("=")[::2] for item in env_list)
         if manual:
             self.restart_managers[container.id] = RestartManager(
                 container.host_config.restart_policy, container.host_config.restart_max)
@@ -300,7 +301,7 @@ class Daemon:
         self.emit(container, "start")
         main.start(program)
 
-    def _start_failed(self, container: Container, exe: str, code: int, reason: str) -> None:
+    def _start_failed(self, container: Container, exe: str, code: int, reason: str) -> NoReturn:
         if reason == "not found":
             detail = f'exec: "{exe}": executable file not found in $PATH'
         elif reason == "no such file":

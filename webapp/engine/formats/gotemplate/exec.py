@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from ..gofmt import (
     NO_VALUE,
@@ -109,7 +109,7 @@ class _State:
     def at(self, node: Node) -> None:
         self.node = node
 
-    def errorf(self, msg: str) -> None:
+    def errorf(self, msg: str) -> NoReturn:
         name = self.tree.name
         if self.node is None:
             raise _ExecPanic(f"template: {name}: {msg}")

@@ -22,7 +22,8 @@ class Node:
 
 class ListNode(Node):
     def __init__(self, tree: _Tree, pos: int) -> None:
-        self.tree, self.pos, self.nodes = tree, pos, []
+        self.tree, self.pos = tree, pos
+        self.nodes: list[Node] = []
 
     def __str__(self) -> str:
         return "".join(str(n) for n in self.nodes)
@@ -68,7 +69,8 @@ class ActionNode(Node):
 
 class CommandNode(Node):
     def __init__(self, tree: _Tree, pos: int) -> None:
-        self.tree, self.pos, self.args = tree, pos, []
+        self.tree, self.pos = tree, pos
+        self.args: list[Node] = []
 
     def __str__(self) -> str:
         return " ".join("(" + str(a) + ")" if isinstance(a, PipeNode) else str(a)
@@ -117,7 +119,8 @@ class FieldNode(Node):
 
 class ChainNode(Node):
     def __init__(self, tree: _Tree, pos: int, node: Node) -> None:
-        self.tree, self.pos, self.node, self.field = tree, pos, node, []
+        self.tree, self.pos, self.node = tree, pos, node
+        self.field: list[str] = []
 
     def add(self, field: str) -> None:
         self.field.append(field[1:])
