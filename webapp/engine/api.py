@@ -42,10 +42,11 @@ class Refused(Exception):
     """The sandbox will not make this request (a host path, an image outside the allow-list, a
     learner at their container cap): printed as `docker: refused by the Lifecycle Lab sandbox: …`."""
 
-    def __init__(self, reason: str, *, exit_code: int = 1):
+    def __init__(self, reason: str, *, exit_code: int = 1, usage_hint: bool = True):
         super().__init__(reason)
         self.reason = reason
         self.exit_code = exit_code
+        self.usage_hint = usage_hint  # run/create add "Run 'docker run --help' ..." after it
 
 
 class EngineApi(Protocol):
@@ -57,6 +58,15 @@ class EngineApi(Protocol):
                              size: bool = False,
                              filters: dict[str, list[str]] | None = None) -> list[JSON]:
         """`GET /containers/json`: newest first, `ContainerSummary` objects."""
+        ...
+
+    async def container_create(self, body: JSON, *, name: str | None = None) -> JSON:
+        """`POST /containers/create`: `{"Id": ..., "Warnings": [...]}`; a missing image is a 404
+        "No such image" (the CLI pulls it and asks again)."""
+        ...
+
+    async def container_start(self, ref: str) -> None:
+        """`POST /containers/{id}/start` (a running container: 304, no error)."""
         ...
 
     async def container_inspect(self, ref: str, *, size: bool = False) -> JSON:
@@ -85,8 +95,9 @@ class EngineApi(Protocol):
         """`POST /containers/{id}/unpause`."""
         ...
 
-    async def container_wait(self, ref: str) -> JSON:
-        """`POST /containers/{id}/wait`: `{"StatusCode": n}` once it is not running."""
+    async def container_wait(self, ref: str, *, condition: str = "not-running") -> JSON:
+        """`POST /containers/{id}/wait?condition=`: `{"StatusCode": n}` once the container is not
+        running (`not-running`), after its next exit (`next-exit`) or once removed (`removed`)."""
         ...
 
     async def container_rename(self, ref: str, name: str) -> None:
@@ -111,10 +122,23 @@ class EngineApi(Protocol):
         """`POST /containers/prune`: `{"ContainersDeleted": [...], "SpaceReclaimed": n}`."""
         ...
 
+    async def exec_create(self, ref: str, body: JSON) -> JSON:
+        """`POST /containers/{id}/exec`: `{"Id": exec ID}`."""
+        ...
+
+    async def exec_start(self, exec_id: str, *, detach: bool = False, tty: bool = False) -> None:
+        """`POST /exec/{id}/start` with `Detach`: the process runs on its own."""
+        ...
+
     # -- images ------------------------------------------------------------------------------------
 
     async def image_list(self) -> list[JSON]:
         """`GET /images/json`: newest first, `ImageSummary` objects."""
+        ...
+
+    async def image_pull(self, ref: str, *, on_message: Callable[[JSON], None]) -> None:
+        """`POST /images/create?fromImage=`: progress as the daemon's JSON messages; errors that
+        come before the stream are ApiErrors, those inside it arrive as `error` messages."""
         ...
 
     async def image_inspect(self, ref: str) -> JSON:

@@ -160,3 +160,12 @@ class Task(Generic[T]):
 def spawn(coro: Coroutine[Any, Any, T]) -> Task[T]:
     """Start `coro` now; await the returned task to join it."""
     return Task(coro)
+
+
+def block_on(task: Task[T]) -> T:
+    """Wait on this thread for a task that settles on another one (a worker thread's command step
+    on the real daemon, whose HTTP calls may run on threads of their own)."""
+    ended = threading.Event()
+    task.future.add_done_callback(lambda _: ended.set())
+    ended.wait()
+    return task.future.result()

@@ -234,6 +234,23 @@ def status_for_start_error(message: str) -> int:
     return 125
 
 
+# -- images ----------------------------------------------------------------------------------------
+
+REF_RE = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*"
+                    r"(?::[\w][\w.-]{0,127})?$")
+
+
+def reference_problem(ref: str) -> str | None:
+    """What the client says of a malformed image reference before it asks any daemon."""
+    name_part = ref.split("@")[0]
+    repo = name_part.rsplit(":", 1)[0] if ":" in name_part.split("/")[-1] else name_part
+    if repo != repo.lower():
+        return f"invalid reference format: repository name (library/{repo}) must be lowercase"
+    if not REF_RE.match(name_part.removeprefix("docker.io/").removeprefix("library/")):
+        return "invalid reference format"
+    return None
+
+
 # -- run and create ----------------------------------------------------------------------------------
 
 

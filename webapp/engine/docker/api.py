@@ -18,11 +18,14 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 import requests
 
 from ..api import JSON, ApiError, Refused
+from ..cli.jsonmessage import PullDisplay
 from ..events import EventLog
 from ..futures import Future, in_thread, resolved
 from ..images import normalize_ref
+from . import policy
 from .connection import demux_chunks, shutdown_response
-from .policy import Guard, Owned, Scope
+from .images import daemon_pull, pull_path
+from .policy import Guard, LimitReached, Owned, Scope
 
 if TYPE_CHECKING:
     from .engine import DockerEngine
@@ -103,6 +106,33 @@ class DockerApi:
         return summaries
 
     @learner_words
+    async def container_create(self, body: JSON, *, name: str | None = None) -> JSON:
+        """Only an image this learner sees (by ID, so exactly that one), with the sandbox's label,
+        limits and network; the learner's own choices are read from the HostConfig."""
+        config = {key: value for key, value in body.items() if key != "HostConfig"}
+        image = str(config.get("Image") or "")
+        found = self.images.find(image)
+        if found is None:
+            raise ApiError(404, f"No such image: {normalize_ref(image)}")
+        if normalize_ref(image) not in (normalize_ref(t) for t in found[1]):
+            config["Image"] = found[0]["Id"]
+        host = body.get("HostConfig") or {}
+        restart = host.get("RestartPolicy") or {}
+        try:
+            owned, warnings = self.guard.create(
+                config, name, restart=str(restart.get("Name") or "no"),
+                retries=int(restart.get("MaximumRetryCount") or 0),
+                auto_remove=bool(host.get("AutoRemove")), init=host.get("Init"),
+                network=host.get("NetworkMode"))
+        except LimitReached as err:
+            raise Refused(err.message, usage_hint=False) from None
+        return {"Id": owned.id, "Warnings": warnings}
+
+    @learner_words
+    async def container_start(self, ref: str) -> None:
+        self.guard.post(self._resolve(ref), "start")
+
+    @learner_words
     async def container_inspect(self, ref: str, *, size: bool = False) -> JSON:
         owned = self.guard.resolve(ref)
         params = {"size": True} if size else None
@@ -137,8 +167,10 @@ class DockerApi:
         self.guard.post(self._resolve(ref), "unpause")
 
     @learner_words
-    async def container_wait(self, ref: str) -> JSON:
-        answer = await in_thread(lambda: self.guard.post(self._resolve(ref), "wait", timeout=None))
+    async def container_wait(self, ref: str, *, condition: str = "not-running") -> JSON:
+        params = {"condition": condition} if condition != "not-running" else None
+        answer = await in_thread(lambda: self.guard.post(self._resolve(ref), "wait", params=params,
+                                                         timeout=None))
         return dict(answer or {})
 
     @learner_words
@@ -176,10 +208,46 @@ class DockerApi:
     async def containers_prune(self, *, filters: dict[str, list[str]] | None = None) -> JSON:
         return dict(self.guard.prune(filters))
 
+    @learner_words
+    async def exec_create(self, ref: str, body: JSON) -> JSON:
+        return {"Id": self.guard.exec_create(self._resolve(ref), dict(body, Privileged=False))}
+
+    @learner_words
+    async def exec_start(self, exec_id: str, *, detach: bool = False, tty: bool = False) -> None:
+        self.conn.post("/exec/{0}/start", exec_id, body={"Detach": detach, "Tty": tty})
+
     # -- images: the learner's view of the shared ones -----------------------------------------------
 
     async def image_list(self) -> list[JSON]:
         return self.images.listing()
+
+    async def image_pull(self, ref: str, *, on_message: Callable[[JSON], None]) -> None:
+        """An allowed image: from the daemon's own store when it has it (no registry traffic),
+        else pulled for real through the daemon."""
+        refusal = policy.check_image(self.policy, ref)
+        if refusal is not None:
+            raise Refused(str(refusal))
+        familiar = normalize_ref(ref)
+        name, tag = familiar.rsplit(":", 1)
+        image = self.images.present(familiar)
+        if image is not None:
+            was_hidden = familiar in self.images.hidden
+            on_message({"status": f"Pulling from {pull_path(familiar)}", "id": tag})
+            status = "Downloaded newer image" if was_hidden else "Image is up to date"
+        else:
+            display = _Relay(on_message)
+            error = daemon_pull(self.conn, familiar, display)
+            if error is not None:
+                raise ApiError(500, error)
+            image = self.images.present(familiar) or {}
+            status = "Downloaded newer image"
+        self.images.hidden.discard(familiar)
+        digests = [d for d in image.get("RepoDigests") or [] if "@" in d]
+        if digests:
+            on_message({"status": f"Digest: {digests[0].split('@', 1)[1]}"})
+        on_message({"status": f"Status: {status} for {familiar}"})
+        labels = dict((image.get("Config") or {}).get("Labels") or {})
+        self.engine.publish_local("image", "pull", familiar, {"name": name} | labels)
 
     async def image_inspect(self, ref: str) -> JSON:
         found = self.images.inspect(ref)
@@ -251,6 +319,21 @@ class DockerApi:
                     LabSandbox=f"Lifecycle Lab ({self.policy.limits_text()} per container, at most "
                                f"{self.policy.max_containers} containers)")
         return data
+
+
+class _Relay(PullDisplay):
+    """Hands the daemon's pull messages on as they come: the CLI displays them."""
+
+    def __init__(self, on_message: Callable[[JSON], None]):
+        super().__init__(lambda text: None, tty=False)
+        self.on_message = on_message
+
+    def message(self, msg: JSON) -> None:
+        if msg.get("errorDetail") or msg.get("error"):
+            detail = msg.get("errorDetail") or {}
+            self.error = str(detail.get("message") or msg.get("error"))
+            return
+        self.on_message(msg)
 
 
 class DaemonLogStream:

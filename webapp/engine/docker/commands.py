@@ -24,22 +24,20 @@ from ..cli.client_side import (
     ATTACH_REFUSED,
     DEFAULT_DETACH_KEYS,
     STDIN_NOT_A_TERMINAL,
-    RunRefused,
-    UsageError,
     answered_before_dispatch,
     keys_for_attach,
     keys_for_run,
-    run_options,
     status_for_start_error,
 )
 from ..cli.commands import lookup
+from ..cli.commands.create import create_container
+from ..cli.commands.exec import exec_body
 from ..cli.commands.system import client_block
-from ..images import normalize_ref
+from ..futures import block_on, spawn
 from ..job import Job
 from . import policy
 from .connection import ApiError, DaemonUnavailable, shutdown_response
-from .images import PullDisplay, daemon_pull, local_pull_lines
-from .policy import LimitReached, Owned, Refusal
+from .policy import Owned, Refusal
 from .streams import Bridge
 
 if TYPE_CHECKING:
@@ -82,7 +80,7 @@ class DockerCli:
         if answered_before_dispatch(job, cmd):
             return
         name = self.ALIASES.get(cmd.command, cmd.command)
-        command = lookup(cmd.command)
+        command = lookup(cmd)
         handler = getattr(self, "cmd_" + name.replace(" ", "_").replace("-", "_"), None)
         if handler is None and command is None:
             job.write_err(f"docker: 'docker {cmd.command}' is not available in this sandbox: Lifecycle "
@@ -101,6 +99,11 @@ class DockerCli:
             job.finish(1)
             return
         if command is not None:
+            gate = self._policy_gate(cmd)
+            if gate is not None:
+                refusal, hint, code = gate
+                self.refuse(Writer(self.engine, job, inline=True), refusal, command=hint, code=code)
+                return
             self._run(job, cmd, command, inline=inline, blocking=name in BLOCKING and not (
                 name == "logs" and not cmd.get("follow")))
             return
@@ -125,6 +128,16 @@ class DockerCli:
         else:
             self.engine.background(job, work, inline=True)
 
+    def _policy_gate(self, cmd: ParsedCommand) -> tuple[Refusal, str | None, int] | None:
+        """The sandbox's refusal of a command's flags or image, before the CLI runs it."""
+        if cmd.command in ("run", "create", "exec"):
+            refusal = policy.check_exec(cmd) if cmd.command == "exec" else policy.check_run(cmd)
+            return (refusal, cmd.command, 125) if refusal is not None else None
+        if cmd.command == "pull":
+            refusal = policy.check_options(cmd) or policy.check_image(self.policy, cmd.args[0])
+            return (refusal, None, 1) if refusal is not None else None
+        return None
+
     def _run(self, job: Job, cmd: ParsedCommand, command: Command, *, inline: bool,
              blocking: bool) -> None:
         """Run a command of the one CLI: here under the lock when it answers at once (or waits
@@ -133,19 +146,14 @@ class DockerCli:
 
         engine = self.engine
         writer = Writer(engine, job, inline=inline or not blocking)
-        cli = Cli(engine.api, writer, now=time.time, call_later=engine.clock.call_later,
-                  locked=lambda: engine.lock)
+        cli = self._cli(writer)
         poke = engine.monitor.poke if engine.monitor is not None else None
         if not blocking:
             run_command(cli, command, cmd, poke)
             return
 
         def work() -> None:
-            task = run_command(cli, command, cmd, poke, finish=False)
-            ended = threading.Event()
-            task.future.add_done_callback(lambda _: ended.set())
-            ended.wait()
-            writer.finish(task.future.result())
+            writer.finish(block_on(run_command(cli, command, cmd, poke, finish=False)))
 
         if inline:
             work()
@@ -175,146 +183,37 @@ class DockerCli:
 
     # -- create and run -----------------------------------------------------------------------------
 
-    def _configs(self, o: Writer, cmd: ParsedCommand, command: str) -> dict[str, Any] | None:
-        """The create request, checked by the policy and validated as the docker CLI does."""
-        refusal = policy.check_run(cmd)
-        if refusal is not None:
-            self.refuse(o, refusal, command=command)
-            return None
-        try:
-            options = run_options(cmd, command)
-        except UsageError as err:
-            self.wrapped(o, command, str(err))
-            o.finish(125)
-            return None
-        except RunRefused as err:
-            o.err(f"{err}\n")
-            o.finish(1)
-            return None
-        config: dict[str, Any] = {
-            "Hostname": str(cmd.get("hostname") or ""),
-            "User": str(cmd.get("user") or ""),
-            "AttachStdin": options.attach_stdin,
-            "AttachStdout": options.attach_stdout,
-            "AttachStderr": options.attach_stderr,
-            "Tty": options.tty,
-            "OpenStdin": options.interactive,
-            "StdinOnce": options.stdin_once,
-            "Env": options.env,
-            "Cmd": options.argv or None,
-            "Image": options.image,
-            "WorkingDir": str(cmd.get("workdir") or ""),
-            "Entrypoint": options.entrypoint,
-            "Labels": options.labels,
-        }
-        if options.exposed:
-            config["ExposedPorts"] = {port: {} for port in options.exposed}
-        if options.stop_signal is not None:
-            config["StopSignal"] = options.stop_signal
-        if options.stop_timeout is not None:
-            config["StopTimeout"] = options.stop_timeout
-        network = cmd.get("network")
-        if isinstance(network, list):
-            network = network[-1] if network else None
-        return {"config": config, "restart": options.restart, "retries": options.retries,
-                "auto_remove": bool(cmd.get("rm")), "init": True if cmd.get("init") else None,
-                "network": str(network) if network else None, "name": cmd.get("name")}
-
-    def _create(self, o: Writer, cmd: ParsedCommand, command: str) -> Owned | None:
-        """Create the container (pulling the image first if this learner lacks it, as the CLI does);
-        prints what the CLI prints on failure and finishes the job, returning None."""
-        spec = self._configs(o, cmd, command)
-        if spec is None:
-            return None
-        image = spec["config"]["Image"]
-        found = self.images.find(image)
-        if found is None:
-            refusal = policy.check_image(self.policy, image)
-            if refusal is not None:
-                if not cmd.get("quiet"):
-                    o.err(f"Unable to find image '{normalize_ref(image)}' locally\n")
-                self.refuse(o, refusal, command=command, code=125 if command == "run" else 1)
-                return None
-            if cmd.get("pull", "missing") == "never":
-                self._create_failed(o, command, f"No such image: {normalize_ref(image)}")
-                return None
-            if not cmd.get("quiet"):
-                o.err(f"Unable to find image '{normalize_ref(image)}' locally\n")
-            problem = self._pull(o, image, implicit=True, quiet=bool(cmd.get("quiet")),
-                                 stream="stderr", job_tty=o.job.tty)
-            if problem is not None:
-                self._create_failed(o, command, problem)
-                return None
-        elif normalize_ref(image) not in (normalize_ref(t) for t in found[1]):
-            spec["config"]["Image"] = found[0]["Id"]  # by ID: exactly the image the learner sees
-        try:
-            owned, warnings = self.guard.create(
-                spec["config"], spec["name"], restart=spec["restart"], retries=spec["retries"],
-                auto_remove=spec["auto_remove"], init=spec["init"], network=spec["network"])
-        except LimitReached as err:
-            self.refuse(o, Refusal(err.message), code=125 if command == "run" else 1)
-            return None
-        except ApiError as err:
-            self._create_failed(o, command, err.message)
-            return None
-        for warning in warnings:
-            o.err(f"WARNING: {warning}\n")
-        return owned
-
-    def _create_failed(self, o: Writer, command: str, message: str) -> None:
-        if command == "create":
-            self.daemon_error(o, message)
-            o.finish(1)
-        else:
-            self.wrapped(o, command, f"Error response from daemon: {message}")
-            o.finish(125)
-
-    def cmd_create(self, o: Writer, cmd: ParsedCommand) -> None:
-        owned = self._create(o, cmd, "create")
-        if owned is not None:
-            o.out(owned.id + "\n")
-            o.finish(0)
-
     def cmd_run(self, o: Writer, cmd: ParsedCommand) -> None:
-        detach = bool(cmd.get("detach"))
-        if not detach and cmd.get("interactive") and cmd.get("tty") and not o.job.tty:
+        """An attached `docker run` (`run -d` is the one CLI's): created as the CLI creates, then
+        attached here."""
+        if cmd.flag("interactive") and cmd.flag("tty") and not o.job.tty:
             o.err(STDIN_NOT_A_TERMINAL)
             o.finish(1)
             return
         keys = keys_for_run(cmd)
-        bridge = None
-        if not detach:
-            # Keystrokes typed while the container is being created are kept for it.
-            bridge = self._bridge(o, tty=bool(cmd.get("tty")), stdin=bool(cmd.get("interactive")),
-                                  keys=keys or DEFAULT_DETACH_KEYS,
-                                  sig_proxy=cmd.get("sig-proxy", True) is not False)
-        owned = self._create(o, cmd, "run")
-        if owned is None:
-            if bridge is not None:
-                bridge.close()
+        # Keystrokes typed while the container is being created are kept for it.
+        bridge = self._bridge(o, tty=cmd.flag("tty"), stdin=cmd.flag("interactive"),
+                              keys=keys or DEFAULT_DETACH_KEYS,
+                              sig_proxy=cmd.get("sig-proxy", True) is not False)
+        created = block_on(spawn(create_container(self._cli(o), cmd, "run")))
+        if isinstance(created, int):
+            bridge.close()
+            o.finish(created)
             return
+        owned = self.resolve(created)
         if keys is None:  # the daemon refuses the attach: the container stays created
-            assert bridge is not None
             bridge.close()
             o.err(ATTACH_REFUSED)
             o.finish(1)
             return
-        if detach:
-            try:
-                self.guard.post(owned, "start")
-            except ApiError as err:
-                self.wrapped(o, "run", f"Error response from daemon: {err.message}")
-                if cmd.get("rm"):
-                    self._wait_removed(owned)
-                o.finish(status_for_start_error(err.message))
-                return
-            o.out(owned.id + "\n")
-            o.finish(0)
-            return
-        assert bridge is not None
         inspect = self.guard.inspect(owned)
         self._attach_and_wait(o, owned, inspect, bridge=bridge, mode="run", start=True,
-                              auto_remove=bool(cmd.get("rm")), keys_spec=_keys_spec(keys))
+                              auto_remove=cmd.flag("rm"), keys_spec=_keys_spec(keys))
+
+    def _cli(self, o: Writer) -> Cli:
+        engine = self.engine
+        return Cli(engine.api, o, now=time.time, call_later=engine.clock.call_later,
+                   locked=lambda: engine.lock)
 
     # -- attaching ----------------------------------------------------------------------------------
 
@@ -463,51 +362,33 @@ class DockerCli:
             time.sleep(0.05)
 
     def cmd_start(self, o: Writer, cmd: ParsedCommand) -> None:
-        attach = bool(cmd.get("attach")) or bool(cmd.get("interactive"))
-        if attach:
-            if len(cmd.args) > 1:
-                o.err("you cannot start and attach multiple containers at once\n")
-                o.finish(1)
-                return
-            try:
-                owned = self.resolve(cmd.args[0])
-                inspect = self.guard.inspect(owned)
-            except ApiError as err:
-                self.daemon_error(o, err.message)
-                o.finish(1)
-                return
-            state = inspect.get("State") or {}
-            config = inspect.get("Config") or {}
-            if state.get("Paused"):
-                self.daemon_error(o, "cannot start a paused container, try unpause instead")
-                o.finish(1)
-                return
-            interactive = bool(cmd.get("interactive")) and bool(config.get("OpenStdin"))
-            keys = keys_for_attach(o, cmd, stdin=interactive, tty=bool(config.get("Tty")))
-            if keys is None:
-                return
-            bridge = self._bridge(o, tty=bool(config.get("Tty")), stdin=interactive, keys=keys,
-                                  owned=owned)
-            running = bool(state.get("Running")) and not state.get("Restarting")
-            self._attach_and_wait(o, owned, inspect, bridge=bridge, mode="start",
-                                  start=not running, keys_spec=_keys_spec(keys))
-            return
-        failed = []
-        listing = self.guard.listing()
-        for ref in cmd.args:
-            try:
-                owned = self.guard.resolve(ref, listing)
-                self.guard.post(owned, "start")
-            except ApiError as err:
-                self.daemon_error(o, err.message)
-                failed.append(ref)
-                continue
-            o.out(ref + "\n")
-        if failed:
-            o.err(f"failed to start containers: {', '.join(failed)}\n")
+        """`start -a` / `-i` (plain `start` is the one CLI's)."""
+        if len(cmd.args) > 1:
+            o.err("you cannot start and attach multiple containers at once\n")
             o.finish(1)
-        else:
-            o.finish(0)
+            return
+        try:
+            owned = self.resolve(cmd.args[0])
+            inspect = self.guard.inspect(owned)
+        except ApiError as err:
+            self.daemon_error(o, err.message)
+            o.finish(1)
+            return
+        state = inspect.get("State") or {}
+        config = inspect.get("Config") or {}
+        if state.get("Paused"):
+            self.daemon_error(o, "cannot start a paused container, try unpause instead")
+            o.finish(1)
+            return
+        interactive = bool(cmd.get("interactive")) and bool(config.get("OpenStdin"))
+        keys = keys_for_attach(o, cmd, stdin=interactive, tty=bool(config.get("Tty")))
+        if keys is None:
+            return
+        bridge = self._bridge(o, tty=bool(config.get("Tty")), stdin=interactive, keys=keys,
+                              owned=owned)
+        running = bool(state.get("Running")) and not state.get("Restarting")
+        self._attach_and_wait(o, owned, inspect, bridge=bridge, mode="start",
+                              start=not running, keys_spec=_keys_spec(keys))
 
     def cmd_attach(self, o: Writer, cmd: ParsedCommand) -> None:
         try:
@@ -545,45 +426,25 @@ class DockerCli:
     # -- exec ---------------------------------------------------------------------------------------
 
     def cmd_exec(self, o: Writer, cmd: ParsedCommand) -> None:
+        """An attached `docker exec` (`exec -d` is the one CLI's)."""
         refusal = policy.check_exec(cmd)
         if refusal is not None:
             self.refuse(o, refusal, command="exec")
             return
-        ref, argv = cmd.args[0], cmd.args[1:]
-        interactive = bool(cmd.get("interactive"))
-        tty = bool(cmd.get("tty"))
-        detach = bool(cmd.get("detach"))
-        keys = keys_for_attach(o, cmd, stdin=interactive and not detach, tty=tty)
+        ref = cmd.args[0]
+        interactive, tty = cmd.flag("interactive"), cmd.flag("tty")
+        keys = keys_for_attach(o, cmd, stdin=interactive, tty=tty)
         if keys is None:
             return
-        bridge = None
-        if not detach:
-            bridge = self._bridge(o, tty=tty, stdin=interactive, keys=keys, client_escape=True)
+        bridge = self._bridge(o, tty=tty, stdin=interactive, keys=keys, client_escape=True)
         try:
             owned = self.resolve(ref)
-            exec_id = self.guard.exec_create(owned, {
-                "User": str(cmd.get("user") or ""), "Privileged": False, "Tty": tty,
-                "AttachStdin": interactive and not detach, "AttachStderr": not detach,
-                "AttachStdout": not detach, "Detach": detach,
-                "Env": [e for e in cmd.values("env") if "=" in e],
-                "WorkingDir": str(cmd.get("workdir") or ""), "Cmd": argv,
-            })
+            exec_id = self.guard.exec_create(owned, exec_body(cmd))
         except ApiError as err:
-            if bridge is not None:
-                bridge.close()
+            bridge.close()
             self.daemon_error(o, err.message)
             o.finish(1)
             return
-        if detach:
-            try:
-                self.conn.post("/exec/{0}/start", exec_id, body={"Detach": True, "Tty": tty})
-            except ApiError as err:
-                self.daemon_error(o, err.message)
-                o.finish(1)
-                return
-            o.finish(0)
-            return
-        assert bridge is not None
         bridge.holder["owned"] = owned  # type: ignore[attr-defined]
         o.job.attached = owned.name
         try:
@@ -630,69 +491,6 @@ class DockerCli:
 
     # -- images -------------------------------------------------------------------------------------
 
-    def _pull(self, o: Writer, ref: str, *, implicit: bool, quiet: bool, stream: str,
-              job_tty: bool) -> str | None:
-        """Bring an allowed image into the learner's view; returns an error message or None."""
-        refusal = policy.check_image(self.policy, ref)
-        if refusal is not None:
-            return str(refusal)
-        familiar = normalize_ref(ref)
-        write = o.out if stream == "stdout" else o.err
-        image = self.images.present(familiar)
-        if image is not None:
-            was_hidden = familiar in self.images.hidden
-            self.images.hidden.discard(familiar)
-            for line in local_pull_lines(ref, image, implicit=implicit, was_hidden=was_hidden,
-                                         quiet=quiet):
-                write(line + "\n")
-        else:
-            if not implicit and not quiet and ":" not in ref.split("/")[-1] and "@" not in ref:
-                write("Using default tag: latest\n")
-            display = PullDisplay(write if not quiet else (lambda text: None), tty=job_tty)
-
-            def cancellable(response: Any) -> None:
-                with self.engine.lock:
-                    o.job.cancel_handler = lambda: shutdown_response(response)
-
-            try:
-                error = daemon_pull(self.conn, familiar, display, on_response=cancellable)
-            except ApiError as err:
-                return err.message
-            if error is not None:
-                return error
-            image = self.images.present(familiar) or {}
-            self.images.hidden.discard(familiar)
-            if not quiet:
-                digests = [d for d in image.get("RepoDigests") or [] if "@" in d]
-                if digests:
-                    write(f"Digest: {digests[0].split('@', 1)[1]}\n")
-                write(f"Status: Downloaded newer image for {familiar}\n")
-            if not implicit:
-                prefix = "docker.io/library/" if "/" not in familiar.rsplit(":", 1)[0] \
-                    else "docker.io/"
-                write(f"{prefix}{familiar}\n")
-        name = familiar.rsplit(":", 1)[0]
-        self.engine.publish_local("image", "pull", familiar,
-                                  {"name": name} | dict(((image or {}).get("Config") or {})
-                                                        .get("Labels") or {}))
-        return None
-
-    def cmd_pull(self, o: Writer, cmd: ParsedCommand) -> None:
-        refusal = policy.check_options(cmd) or policy.check_image(self.policy, cmd.args[0])
-        if refusal is not None:
-            self.refuse(o, refusal, code=1)
-            return
-        problem = self._pull(o, cmd.args[0], implicit=False, quiet=bool(cmd.get("quiet")),
-                             stream="stdout", job_tty=o.job.tty)
-        if problem is not None:
-            self.daemon_error(o, problem)
-            o.finish(1)
-            return
-        o.finish(0)
-
-    # -- events -------------------------------------------------------------------------------------
-
-    # -- misc ---------------------------------------------------------------------------------------
 
 class EarlyInput:
     """Holds what the console types (and its end of input) between `execute()` and the moment the

@@ -12,9 +12,10 @@ import threading
 import time
 from typing import TextIO
 
+from ..cli.jsonmessage import PullDisplay
 from ..images import CATALOGUE, normalize_ref
 from .connection import ApiError, Connection, DaemonUnavailable, shutdown_response
-from .images import PullDisplay, daemon_pull
+from .images import daemon_pull
 
 # Words of the daemon's errors when the registry itself is out of reach (DNS, TCP, TLS, proxy).
 UNREACHABLE = ("dial tcp", "no such host", "lookup ", "i/o timeout", "connection refused",

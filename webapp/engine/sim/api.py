@@ -15,8 +15,9 @@ from ..api import JSON, ApiError
 from ..cli.client_side import STATES, regex_match
 from ..events import EventLog
 from ..futures import Future
-from .container import Container, LogEntry
+from .container import Config, Container, HostConfig, LogEntry
 from .daemon import Daemon, DaemonError, NotModified
+from .pull import pull
 from .views import container_inspect, container_summary, image_inspect, image_summary, rfc3339nano
 
 if TYPE_CHECKING:
@@ -89,6 +90,36 @@ class SimApi:
             out.append(c)
         return out
 
+    async def container_create(self, body: JSON, *, name: str | None = None) -> JSON:
+        host = body.get("HostConfig") or {}
+        restart = host.get("RestartPolicy") or {}
+        config = Config(
+            image=str(body.get("Image") or ""), cmd=body.get("Cmd") or None,
+            entrypoint=body.get("Entrypoint"), env=list(body.get("Env") or []),
+            tty=bool(body.get("Tty")), open_stdin=bool(body.get("OpenStdin")),
+            stdin_once=bool(body.get("StdinOnce")), attach_stdin=bool(body.get("AttachStdin")),
+            attach_stdout=bool(body.get("AttachStdout")),
+            attach_stderr=bool(body.get("AttachStderr")),
+            workdir=str(body.get("WorkingDir") or ""), hostname=str(body.get("Hostname") or ""),
+            user=str(body.get("User") or ""), labels=dict(body.get("Labels") or {}),
+            stop_signal=body.get("StopSignal"), stop_timeout=body.get("StopTimeout"),
+            exposed_ports=list(body.get("ExposedPorts") or {}))
+        bindings = {port: [(b.get("HostIp", ""), b.get("HostPort", "")) for b in spec or []]
+                    for port, spec in (host.get("PortBindings") or {}).items()}
+        host_config = HostConfig(
+            restart_policy=str(restart.get("Name") or "no"),
+            restart_max=int(restart.get("MaximumRetryCount") or 0),
+            auto_remove=bool(host.get("AutoRemove")), init=host.get("Init"),
+            port_bindings=bindings, publish_all=bool(host.get("PublishAllPorts")))
+        container = self.daemon.create(config, host_config, name)
+        return {"Id": container.id, "Warnings": []}
+
+    async def container_start(self, ref: str) -> None:
+        try:
+            self.daemon.start(self.daemon.get(ref))
+        except NotModified:
+            return
+
     async def container_inspect(self, ref: str, *, size: bool = False) -> JSON:
         return container_inspect(self.daemon, self.daemon.get(ref))
 
@@ -140,10 +171,10 @@ class SimApi:
         except NotModified:
             return
 
-    async def container_wait(self, ref: str) -> JSON:
+    async def container_wait(self, ref: str, *, condition: str = "not-running") -> JSON:
+        container = self.daemon.get(ref)
         exited: Future[JSON] = Future()
-        self.daemon.when_exited(self.daemon.get(ref),
-                                lambda c: exited.set_result({"StatusCode": c.exit_code}))
+        self.daemon.when_exited(container, lambda c: exited.set_result({"StatusCode": c.exit_code}))
         return await exited
 
     async def container_rename(self, ref: str, name: str) -> None:
@@ -189,6 +220,23 @@ class SimApi:
                 removed.append(c.id)
         return {"ContainersDeleted": removed, "SpaceReclaimed": 0}
 
+    async def exec_create(self, ref: str, body: JSON) -> JSON:
+        container = self.daemon.get(ref)
+        instance = self.daemon.exec_create(
+            container, ref, list(body.get("Cmd") or []), tty=bool(body.get("Tty")),
+            interactive=bool(body.get("AttachStdin")), detach=bool(body.get("Detach")),
+            env=list(body.get("Env") or []), workdir=str(body.get("WorkingDir") or ""),
+            user=str(body.get("User") or ""))
+        return {"Id": instance.id}
+
+    async def exec_start(self, exec_id: str, *, detach: bool = False, tty: bool = False) -> None:
+        for container in self.daemon.containers.values():
+            instance = container.execs.get(exec_id)
+            if instance is not None:
+                self.daemon.exec_start(instance)
+                return
+        raise ApiError(404, f"No such exec instance: {exec_id}")
+
     # -- images --------------------------------------------------------------------------------------
 
     async def image_list(self) -> list[JSON]:
@@ -201,6 +249,9 @@ class SimApi:
                      for image_id, tags in by_id.items()]
         summaries.sort(key=lambda s: s["Created"], reverse=True)
         return summaries
+
+    async def image_pull(self, ref: str, *, on_message: Callable[[JSON], None]) -> None:
+        await pull(self.daemon, self.clock, ref, on_message)
 
     async def image_inspect(self, ref: str) -> JSON:
         found = self.daemon.images.find(ref)

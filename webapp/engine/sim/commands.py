@@ -17,21 +17,19 @@ from ..cli.client_side import (
     ATTACH_REFUSED,
     STDIN_NOT_A_TERMINAL,
     JobPrinter,
-    RunRefused,
-    UsageError,
     answered_before_dispatch,
     detach_keys,
     keys_for_attach,
     keys_for_run,
-    run_options,
     status_for_start_error,
 )
 from ..cli.commands import lookup
-from ..images import CATALOGUE, normalize_ref
+from ..cli.commands.create import create_container
+from ..futures import Future, spawn
+from ..images import CATALOGUE
 from ..job import Job
-from .container import Config, Container, ExecInstance, HostConfig
+from .container import Container, ExecInstance
 from .daemon import DaemonError, NotModified
-from .pull import pull
 
 if TYPE_CHECKING:
     from .engine import SimEngine
@@ -84,10 +82,9 @@ class SimCli:
     def dispatch(self, job: Job, cmd: ParsedCommand) -> None:
         if answered_before_dispatch(job, cmd):
             return
-        command = lookup(cmd.command)
+        command = lookup(cmd)
         if command is not None:
-            run_command(Cli(self.engine.api, JobPrinter(job), now=self.clock.now,
-                            call_later=self.clock.call_later), command, cmd)
+            run_command(self._cli(job), command, cmd)
             return
         name = self.ALIASES.get(cmd.command, cmd.command)
         handler = getattr(self, "cmd_" + name.replace(" ", "_").replace("-", "_"), None)
@@ -100,121 +97,33 @@ class SimCli:
 
     # -- create and run ---------------------------------------------------------------------------
 
-    def _configs(self, job: Job, cmd: ParsedCommand, command: str) -> tuple[Config, HostConfig] | None:
-        """The container's configs, or None with the job finished as the CLI ends it."""
-        try:
-            options = run_options(cmd, command)
-        except UsageError as err:
-            wrapped(job, command, str(err))
-            job.finish(125)
-            return None
-        except RunRefused as err:
-            job.write_err(f"{err}\n")
-            job.finish(1)
-            return None
-        config = Config(
-            image=options.image,
-            cmd=options.argv or None,
-            entrypoint=options.entrypoint,
-            env=options.env,
-            tty=options.tty,
-            open_stdin=options.interactive,
-            stdin_once=options.stdin_once,
-            attach_stdin=options.attach_stdin,
-            attach_stdout=options.attach_stdout,
-            attach_stderr=options.attach_stderr,
-            workdir=str(cmd.get("workdir") or ""),
-            hostname=str(cmd.get("hostname") or ""),
-            user=str(cmd.get("user") or ""),
-            labels=options.labels,
-            stop_signal=options.stop_signal,
-            stop_timeout=options.stop_timeout,
-            exposed_ports=options.exposed,
-        )
-        host = HostConfig(
-            restart_policy=options.restart,
-            restart_max=options.retries,
-            auto_remove=bool(cmd.get("rm")),
-            init=True if cmd.get("init") else None,
-            port_bindings=options.bindings,
-            publish_all=bool(cmd.get("publish-all")),
-        )
-        return config, host
-
-    def _create(self, job: Job, cmd: ParsedCommand, command: str,
-                then: Callable[[Container], None]) -> None:
-        """Create the container, pulling the image first if it is missing, as the CLI does."""
-        configs = self._configs(job, cmd, command)
-        if configs is None:
-            return
-        config, host = configs
-        name = cmd.text("name")
-        quiet = cmd.flag("quiet")
-
-        def attempt(pulled: bool) -> None:
-            try:
-                container = self.daemon.create(config, host, name)
-            except DaemonError as err:
-                if err.status == 404 and "No such image" in err.message and not pulled:
-                    policy = cmd.get("pull", "missing")
-                    if policy == "never":
-                        self._create_failed(job, command, err.message)
-                        return
-                    ref = normalize_ref(config.image)
-                    if not quiet:
-                        job.write_err(f"Unable to find image '{ref}' locally\n")
-                    pull(self.engine, job, config.image, stream="stderr", implicit=True, quiet=quiet,
-                         done=lambda ok, message: attempt(True) if ok
-                         else self._create_failed(job, command, message))
-                    return
-                self._create_failed(job, command, err.message)
-                return
-            then(container)
-
-        attempt(False)
-
-    def _create_failed(self, job: Job, command: str, message: str) -> None:
-        if command == "create":
-            daemon_error(job, message)
-            job.finish(1)
-        else:
-            wrapped(job, command, f"Error response from daemon: {message}")
-            job.finish(125)
-
-    def cmd_create(self, job: Job, cmd: ParsedCommand) -> None:
-        def created(container: Container) -> None:
-            job.write_out(container.id + "\n")
-            job.finish(0)
-
-        self._create(job, cmd, "create", created)
-
     def cmd_run(self, job: Job, cmd: ParsedCommand) -> None:
-        detach = bool(cmd.get("detach"))
-        if not detach and cmd.get("interactive") and cmd.get("tty") and not job.tty:
+        """An attached `docker run` (`run -d` is the one CLI's): created as the CLI creates, then
+        attached here."""
+        if cmd.flag("interactive") and cmd.flag("tty") and not job.tty:
             job.write_err(STDIN_NOT_A_TERMINAL)
             job.finish(1)
             return
         keys = keys_for_run(cmd)
 
-        def created(container: Container) -> None:
+        def created(done: Future[str | int]) -> None:
+            result = done.result()
+            if isinstance(result, int):
+                job.finish(result)
+                return
+            container = self.daemon.get(result)
             if keys is None:
                 job.write_err(ATTACH_REFUSED)
                 job.finish(1)
                 return
-            if detach:
-                try:
-                    self.daemon.start(container)
-                except DaemonError as err:
-                    wrapped(job, "run", f"Error response from daemon: {err.message}")
-                    job.finish(status_for_start_error(err.message))
-                    return
-                job.write_out(container.id + "\n")
-                job.finish(0)
-                return
             self._attach_and_wait(job, container, keys=keys, stdin=container.config.attach_stdin,
                                   mode="run", start=True)
 
-        self._create(job, cmd, "run", created)
+        spawn(create_container(self._cli(job), cmd, "run")).future.add_done_callback(created)
+
+    def _cli(self, job: Job) -> Cli:
+        return Cli(self.engine.api, JobPrinter(job), now=self.clock.now,
+                   call_later=self.clock.call_later)
 
     # -- attaching --------------------------------------------------------------------------------
 
@@ -318,46 +227,27 @@ class SimCli:
                 else on_exit(container)
 
     def cmd_start(self, job: Job, cmd: ParsedCommand) -> None:
-        attach = bool(cmd.get("attach")) or bool(cmd.get("interactive"))
-        if attach:
-            if len(cmd.args) > 1:
-                job.write_err("you cannot start and attach multiple containers at once\n")
-                job.finish(1)
-                return
-            try:
-                container = self.daemon.get(cmd.args[0])
-            except DaemonError as err:
-                daemon_error(job, err.message)
-                job.finish(1)
-                return
-            if container.paused:
-                daemon_error(job, "cannot start a paused container, try unpause instead")
-                job.finish(1)
-                return
-            interactive = bool(cmd.get("interactive")) and container.config.open_stdin
-            keys = keys_for_attach(JobPrinter(job), cmd, stdin=interactive, tty=container.config.tty)
-            if keys is None:
-                return
-            self._attach_and_wait(job, container, keys=keys, stdin=interactive, mode="start",
-                                  start=not container.running)
-            return
-        failed = []
-        for ref in cmd.args:
-            try:
-                container = self.daemon.get(ref)
-                self.daemon.start(container)
-            except NotModified:
-                pass
-            except DaemonError as err:
-                daemon_error(job, err.message)
-                failed.append(ref)
-                continue
-            job.write_out(ref + "\n")
-        if failed:
-            job.write_err(f"failed to start containers: {', '.join(failed)}\n")
+        """`start -a` / `-i` (plain `start` is the one CLI's)."""
+        if len(cmd.args) > 1:
+            job.write_err("you cannot start and attach multiple containers at once\n")
             job.finish(1)
-        else:
-            job.finish(0)
+            return
+        try:
+            container = self.daemon.get(cmd.args[0])
+        except DaemonError as err:
+            daemon_error(job, err.message)
+            job.finish(1)
+            return
+        if container.paused:
+            daemon_error(job, "cannot start a paused container, try unpause instead")
+            job.finish(1)
+            return
+        interactive = bool(cmd.get("interactive")) and container.config.open_stdin
+        keys = keys_for_attach(JobPrinter(job), cmd, stdin=interactive, tty=container.config.tty)
+        if keys is None:
+            return
+        self._attach_and_wait(job, container, keys=keys, stdin=interactive, mode="start",
+                              start=not container.running)
 
     def cmd_attach(self, job: Job, cmd: ParsedCommand) -> None:
         try:
@@ -391,27 +281,23 @@ class SimCli:
     # -- exec -------------------------------------------------------------------------------------
 
     def cmd_exec(self, job: Job, cmd: ParsedCommand) -> None:
+        """An attached `docker exec` (`exec -d` is the one CLI's)."""
         ref, argv = cmd.args[0], cmd.args[1:]
-        interactive = bool(cmd.get("interactive"))
-        tty = bool(cmd.get("tty"))
-        detach = bool(cmd.get("detach"))
-        if interactive and tty and not detach and not job.tty:
+        interactive = cmd.flag("interactive")
+        tty = cmd.flag("tty")
+        if interactive and tty and not job.tty:
             job.write_err(STDIN_NOT_A_TERMINAL)
             job.finish(1)
             return
         try:
             container = self.daemon.get(ref)
             instance = self.daemon.exec_create(
-                container, ref, argv, tty=tty, interactive=interactive, detach=detach,
+                container, ref, argv, tty=tty, interactive=interactive, detach=False,
                 env=[e for e in cmd.values("env") if "=" in e], workdir=str(cmd.get("workdir") or ""),
                 user=str(cmd.get("user") or ""))
         except DaemonError as err:
             daemon_error(job, err.message)
             job.finish(1)
-            return
-        if detach:
-            self.daemon.exec_start(instance)
-            job.finish(0)
             return
         try:
             keys = detach_keys(cmd)
@@ -472,15 +358,6 @@ class SimCli:
         daemon.exec_start(instance)
 
     # -- images -----------------------------------------------------------------------------------
-
-    def cmd_pull(self, job: Job, cmd: ParsedCommand) -> None:
-        def done(ok: bool, message: str) -> None:
-            if not ok:
-                daemon_error(job, message)
-            job.finish(0 if ok else 1)
-
-        pull(self.engine, job, cmd.args[0], stream="stdout", implicit=False, quiet=cmd.flag("quiet"),
-             done=done)
 
 
 __all__ = ["CATALOGUE", "CliError", "SimCli", "json", "usage_line"]

@@ -7,13 +7,17 @@ maps the parsed command's name to its coroutine.
 from __future__ import annotations
 
 from ..client import Command
+from ..parsed import ParsedCommand
+from .create import create, run_detached, start
 from .events import events
+from .exec import exec_detached
 from .images import image_prune, images, rmi
 from .inspect import inspect
 from .lifecycle import kill, pause, restart, stop, unpause
 from .logs import logs
 from .prune import container_prune
 from .ps import ps
+from .pull import pull
 from .rm import rename, rm, wait
 from .system import help_, info, version
 from .top import top
@@ -24,9 +28,28 @@ COMMANDS: dict[str, Command] = {
     "rm": rm, "rename": rename, "wait": wait, "top": top, "logs": logs,
     "images": images, "rmi": rmi, "image prune": image_prune, "container prune": container_prune,
     "events": events, "version": version, "info": info, "help": help_,
+    "pull": pull, "create": create,
+}
+
+# Commands whose attached form is still engine-specific: (the coroutine, when it applies).
+DETACHED = {
+    "run": (run_detached, lambda cmd: cmd.flag("detach")),
+    "start": (start, lambda cmd: not (cmd.flag("attach") or cmd.flag("interactive"))),
+    "exec": (exec_detached, lambda cmd: cmd.flag("detach")),
 }
 
 
-def lookup(command: str) -> Command | None:
-    """The coroutine for a parsed command, or None while it is still engine-specific."""
-    return COMMANDS.get(command)
+def lookup(cmd: ParsedCommand) -> Command | None:
+    """The coroutine for a parsed command, or None while that form is still engine-specific."""
+    command = COMMANDS.get(cmd.command)
+    if command is not None:
+        return command
+    detached = DETACHED.get(cmd.command)
+    if detached is not None and detached[1](cmd):
+        return detached[0]
+    return None
+
+
+def handles(name: str) -> bool:
+    """Whether the one CLI runs (some form of) the command `name`."""
+    return name in COMMANDS or name in DETACHED
