@@ -52,12 +52,10 @@ def command_table() -> dict[str, Command]:
     """Every command path of the parser's table, with its visible flags and its sub-commands."""
     from .engine.cli import COMMANDS
     from .engine.cli.commands import handles
-    from .engine.sim.commands import SimCli
 
     table: dict[str, Command] = {}
     for spec in COMMANDS.values():
-        method = "cmd_" + spec.name.replace(" ", "_").replace("-", "_")
-        handler = spec.name if handles(spec.name) or hasattr(SimCli, method) else ""
+        handler = spec.name if handles(spec.name) else ""
         flags = tuple(Flag(f.long, f.short, not f.is_bool) for f in spec.flags if not f.hidden)
         for path in spec.paths:
             key = path.removeprefix("docker").strip()

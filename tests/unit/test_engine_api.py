@@ -63,9 +63,10 @@ def test_list_and_wait_speak_the_engine_api_shapes(engine):
     engine.run("docker run -d --name waiter ubuntu:20.04 sh -c 'sleep 1; exit 3'")
     listed = spawn(engine.api.container_list()).future.result()
     assert [(c["Names"], c["State"]) for c in listed] == [(["/waiter"], "running")]
-    waiting = spawn(engine.api.container_wait("waiter"))
+    waiting = spawn(engine.api.container_wait("waiter")).future.result()  # the daemon holds it
+    assert not waiting.done()
     engine.clock.advance(1.5)
-    assert waiting.future.result() == {"StatusCode": 3}
+    assert waiting.result() == {"StatusCode": 3}
     assert spawn(engine.api.container_list()).future.result() == []
     assert len(spawn(engine.api.container_list(all=True)).future.result()) == 1
 

@@ -95,9 +95,22 @@ class EngineApi(Protocol):
         """`POST /containers/{id}/unpause`."""
         ...
 
-    async def container_wait(self, ref: str, *, condition: str = "not-running") -> JSON:
-        """`POST /containers/{id}/wait?condition=`: `{"StatusCode": n}` once the container is not
+    async def container_wait(self, ref: str, *,
+                             condition: str = "not-running") -> Future[JSON]:
+        """`POST /containers/{id}/wait?condition=`. Like the docker client's ContainerWait it
+        returns once the daemon holds the request (so a wait set up before a start misses no
+        exit), with the future of the answer `{"StatusCode": n}`: when the container is not
         running (`not-running`), after its next exit (`next-exit`) or once removed (`removed`)."""
+        ...
+
+    async def container_attach(self, ref: str, *, stdin: bool, stdout: bool, stderr: bool,
+                               detach_keys: str) -> AttachStream:
+        """`POST /containers/{id}/attach?stream=1` (hijacked): the container's output from now
+        until it exits, the daemon reads the detach keys on stdin, or the client closes."""
+        ...
+
+    async def container_resize(self, ref: str, *, height: int, width: int) -> None:
+        """`POST /containers/{id}/resize`: the client's terminal size for the container's TTY."""
         ...
 
     async def container_rename(self, ref: str, name: str) -> None:
@@ -128,6 +141,19 @@ class EngineApi(Protocol):
 
     async def exec_start(self, exec_id: str, *, detach: bool = False, tty: bool = False) -> None:
         """`POST /exec/{id}/start` with `Detach`: the process runs on its own."""
+        ...
+
+    async def exec_attach(self, exec_id: str, *, tty: bool, stdin: bool,
+                          detach_keys: str) -> AttachStream:
+        """`POST /exec/{id}/start` without `Detach` (hijacked): the process's streams."""
+        ...
+
+    async def exec_inspect(self, exec_id: str) -> JSON:
+        """`GET /exec/{id}/json` (`Running`, `ExitCode`)."""
+        ...
+
+    async def exec_resize(self, exec_id: str, *, height: int, width: int) -> None:
+        """`POST /exec/{id}/resize`."""
         ...
 
     # -- images ------------------------------------------------------------------------------------
@@ -178,4 +204,31 @@ class LogStream(Protocol):
 
     def close(self) -> None:
         """The client goes away: end the stream now."""
+        ...
+
+
+class AttachStream(Protocol):
+    """A hijacked attach or exec connection: output out, keystrokes in.
+
+    `ended` settles once the output is over: "eof" (the process ended), "detached" (the detach
+    keys were read on stdin) or "closed" (the client closed it). Output that arrives before
+    `connect` is kept for it.
+    """
+
+    ended: Future[str]
+
+    def connect(self, on_output: Callable[[str, str], None]) -> None:
+        """Deliver every (stream, text) chunk to `on_output` from now on."""
+        ...
+
+    def write(self, data: str) -> None:
+        """Keystrokes (or piped input) for the process's stdin."""
+        ...
+
+    def close_stdin(self) -> None:
+        """End of input (a half-close)."""
+        ...
+
+    def close(self) -> None:
+        """The client goes away; the process is not affected."""
         ...

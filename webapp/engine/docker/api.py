@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import codecs
 import functools
+import json
 import re
+import threading
+import time
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
@@ -23,6 +26,7 @@ from ..events import EventLog
 from ..futures import Future, in_thread, resolved
 from ..images import normalize_ref
 from . import policy
+from .attach import DaemonAttach, exec_settled
 from .connection import demux_chunks, shutdown_response
 from .images import daemon_pull, pull_path
 from .policy import Guard, LimitReached, Owned, Scope
@@ -34,6 +38,17 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 PS_ARGS = re.compile(r"[A-Za-z0-9 ,=-]{1,100}")
+DIE_EVENT_WAIT = 1.0  # seconds an ended attach waits for the `die` event before the CLI returns
+
+
+def keys_spec(keys: str) -> str:
+    """The detach keys as the daemon's `detachKeys` parameter wants them."""
+    special = {0: "ctrl-@", 27: "ctrl-[", 28: "ctrl-\\", 29: "ctrl-]", 30: "ctrl-^", 31: "ctrl-_"}
+    out = []
+    for ch in keys:
+        code = ord(ch)
+        out.append("ctrl-" + chr(code + 96) if 1 <= code <= 26 else special.get(code, ch))
+    return ",".join(out)
 
 
 def learner_words(method: Callable[P, Coroutine[Any, Any, R]]) -> Callable[P, Coroutine[Any, Any, R]]:
@@ -55,6 +70,7 @@ class DockerApi:
 
     def __init__(self, engine: DockerEngine):
         self.engine = engine
+        self.inline = 0  # > 0 while a command runs inside execute(), holding the engine's lock
         self.conn = engine.conn
         self.guard: Guard = engine.guard
         self.scope: Scope = engine.scope
@@ -167,11 +183,59 @@ class DockerApi:
         self.guard.post(self._resolve(ref), "unpause")
 
     @learner_words
-    async def container_wait(self, ref: str, *, condition: str = "not-running") -> JSON:
+    async def container_wait(self, ref: str, *,
+                             condition: str = "not-running") -> Future[JSON]:
+        """The request is sent and its headers read here (the daemon holds the wait from then);
+        the answer is read on a thread of its own."""
+        owned = self._resolve(ref)
         params = {"condition": condition} if condition != "not-running" else None
-        answer = await in_thread(lambda: self.guard.post(self._resolve(ref), "wait", params=params,
-                                                         timeout=None))
-        return dict(answer or {})
+        response = self.conn.request("POST", "/containers/{0}/wait", owned.id, params=params,
+                                     stream=True, timeout=None)
+        answer: Future[JSON] = Future()
+
+        def read() -> None:
+            try:
+                body = response.content
+                data = json.loads(body) if body else {}
+            except (ValueError, OSError, requests.exceptions.RequestException,
+                    AttributeError) as err:  # the stream was closed, or the daemon went away
+                answer.set_exception(ApiError(500, f"waiting for the container failed: {err}"))
+                return
+            answer.set_result(dict(data))
+
+        threading.Thread(target=read, name="lab-docker-wait", daemon=True).start()
+        return answer
+
+    @learner_words
+    async def container_attach(self, ref: str, *, stdin: bool, stdout: bool, stderr: bool,
+                               detach_keys: str) -> DaemonAttach:
+        owned = self._resolve(ref)
+        tty = bool((self.guard.inspect(owned).get("Config") or {}).get("Tty"))
+        params = {"stream": True, "stdin": stdin, "stdout": stdout, "stderr": stderr,
+                  "detachKeys": keys_spec(detach_keys)}
+        raw = self.guard.attach(owned, params)
+        return DaemonAttach(raw, tty=tty, stdin=stdin, keys=detach_keys, client_escape=False,
+                            name="attach", settled=lambda: self._await_die(owned.id))
+
+    def _await_die(self, container_id: str) -> None:
+        """Let the daemon's `die` event reach the history before the CLI returns (the daemon ends
+        the stream a moment before it logs the event). A command run inline holds the engine's
+        lock, which the event feed needs: there the engine catches up itself afterwards."""
+        if self.inline:
+            return
+        history = self.engine.history
+        deadline = time.monotonic() + DIE_EVENT_WAIT
+        mark = len(history)
+        while time.monotonic() < deadline:
+            recent = list(history)[max(0, mark - 20):]
+            if any(e.actor_id == container_id and e.action == "die" for e in recent):
+                return
+            time.sleep(0.02)
+        self.engine.feed.catch_up()
+
+    @learner_words
+    async def container_resize(self, ref: str, *, height: int, width: int) -> None:
+        self.guard.post(self._resolve(ref), "resize", params={"h": height, "w": width})
 
     @learner_words
     async def container_rename(self, ref: str, name: str) -> None:
@@ -215,6 +279,27 @@ class DockerApi:
     @learner_words
     async def exec_start(self, exec_id: str, *, detach: bool = False, tty: bool = False) -> None:
         self.conn.post("/exec/{0}/start", exec_id, body={"Detach": detach, "Tty": tty})
+
+    @learner_words
+    async def exec_attach(self, exec_id: str, *, tty: bool, stdin: bool,
+                          detach_keys: str) -> DaemonAttach:
+        raw = self.conn.hijack("/exec/{0}/start", exec_id, body={"Detach": False, "Tty": tty})
+        return DaemonAttach(raw, tty=tty, stdin=stdin, keys=detach_keys, client_escape=True,
+                            name="exec", settled=exec_settled(lambda: self._exec_info(exec_id)))
+
+    def _exec_info(self, exec_id: str) -> JSON:
+        try:
+            return dict(self.conn.get("/exec/{0}/json", exec_id) or {})
+        except ApiError:
+            return {}
+
+    @learner_words
+    async def exec_inspect(self, exec_id: str) -> JSON:
+        return dict(self.conn.get("/exec/{0}/json", exec_id) or {})
+
+    @learner_words
+    async def exec_resize(self, exec_id: str, *, height: int, width: int) -> None:
+        self.conn.post("/exec/{0}/resize", exec_id, params={"h": height, "w": width})
 
     # -- images: the learner's view of the shared ones -----------------------------------------------
 

@@ -245,32 +245,6 @@ class DockerEngine:
         if cmd is not None:
             self.cli.dispatch(job, cmd, inline=inline)
 
-    def background(self, job: Job, work: Callable[[Writer], None], *, inline: bool) -> None:
-        """Run a command that waits: here (inline) or on a worker thread that finishes the job."""
-        writer = Writer(self, job, inline=inline)
-
-        def run() -> None:
-            try:
-                work(writer)
-            except DaemonUnavailable as err:
-                writer.err(f"{err}\n")
-                if self.monitor is not None:
-                    self.monitor.poke()
-                writer.finish(1)
-            except Exception as err:
-                log.exception("internal error running %r", job.line[:200])
-                writer.err(f"lifecycle-lab: internal error: {type(err).__name__}; the sandbox is "
-                           "unharmed, please report this command\n")
-                writer.finish(1)
-            finally:
-                if not job.done and not inline:  # inline, a job may stay open (a prompt's answer)
-                    writer.finish(1)
-
-        if inline:
-            run()
-        else:
-            threading.Thread(target=run, name="lab-docker-job", daemon=True).start()
-
     def run(self, line: str, *, stdin: str | None = None, tty: bool = False,
             timeout: float = 600.0) -> Result:
         """Run a line to completion and return its result (stdin, if given, is fed then closed).

@@ -9,10 +9,7 @@
   terminal echoes and edits; the detach keys (Ctrl-P Ctrl-Q) travel on to the daemon, which detaches
   (and logs the `detach` event), and are watched here so the job knows why the stream ended. For
   `exec` they are caught here instead and the connection is closed, as the docker CLI does (a 20.10
-  daemon that detects them itself kills the exec's process). Without
-  a TTY but on a terminal (the web console), keystrokes go through `Cooked`, the line discipline a
-  real terminal in cooked mode applies before the docker CLI reads them: echo, erase, a line on
-  Enter, Ctrl-D for end of input, Ctrl-C as a signal;
+  daemon that detects them itself kills the exec's process);
 * keystrokes typed before the connection is up are kept and sent once it is (a `docker run -it`
   starts after its first key may already have been typed).
 """
@@ -53,54 +50,14 @@ class EscapeWatch:
                 self.pos = 1 if byte == self.keys[0] else 0
 
 
-class Cooked:
-    """A terminal's cooked mode in front of a non-TTY stdin: echo, erase, lines, ^C, ^D, ^U."""
-
-    def __init__(self, echo: Callable[[str], None], send: Callable[[bytes], None],
-                 eof: Callable[[], None], interrupt: Callable[[], None]):
-        self.echo = echo
-        self.send = send
-        self.eof = eof
-        self.interrupt = interrupt
-        self.line = ""
-
-    def feed(self, data: str) -> None:
-        for ch in data:
-            if ch in "\r\n":
-                self.echo("\r\n")
-                self.send((self.line + "\n").encode())
-                self.line = ""
-            elif ch in "\x7f\b":
-                if self.line:
-                    self.line = self.line[:-1]
-                    self.echo("\b \b")
-            elif ch == "\x15":  # ^U
-                self.echo("\b \b" * len(self.line))
-                self.line = ""
-            elif ch == "\x03":  # ^C: the terminal sends SIGINT to the docker CLI, which forwards it
-                self.echo("^C")
-                self.line = ""
-                self.interrupt()
-            elif ch == "\x04":  # ^D: end of input on an empty line, else hand over the line so far
-                if self.line:
-                    self.send(self.line.encode())
-                    self.line = ""
-                else:
-                    self.eof()
-            elif ch == "\x1b" or (ord(ch) < 0x20 and ch != "\t"):
-                continue
-            else:
-                self.line += ch
-                self.echo(ch)
-
-
 class Bridge:
     """One attach or exec connection feeding one job (see the module docstring)."""
 
-    def __init__(self, write: Write, *, tty: bool, stdin: bool, cooked: bool = False,
-                 escape_keys: bytes = b"", interrupt: Callable[[], None] | None = None,
-                 name: str = "attach", client_escape: bool = False):
+    def __init__(self, write: Write, *, tty: bool, stdin: bool, escape_keys: bytes = b"",
+                 name: str = "attach", client_escape: bool = False,
+                 on_end: Callable[[], None] | None = None):
         self.write = write
+        self.on_end = on_end  # called once the output stream is over
         self.tty = tty
         self.stdin = stdin
         self.escape = EscapeWatch(escape_keys if tty and stdin else b"")
@@ -113,10 +70,6 @@ class Bridge:
         self.ended = threading.Event()  # the output stream is over (exit, detach, or closed)
         self.stdin_closed = False
         self.closed = False
-        self.cooked: Cooked | None = None
-        if cooked and stdin and not tty:
-            self.cooked = Cooked(lambda text: self.write(text, "stdout"), self._send, self.close_stdin,
-                                 interrupt or (lambda: None))
         self._thread: threading.Thread | None = None
         self.output_seen = False
 
@@ -125,9 +78,6 @@ class Bridge:
     def feed(self, data: str) -> None:
         """Keystrokes (or piped input) from the job."""
         if not self.stdin or self.stdin_closed:
-            return
-        if self.cooked is not None:
-            self.cooked.feed(data)
             return
         raw = data.encode("utf-8", "surrogateescape")
         if self.client_escape:
@@ -188,7 +138,7 @@ class Bridge:
         with self._lock:
             if self.closed:
                 stream.close()
-                self.ended.set()
+                self._end()
                 return
             self.stream = stream
             pending, self._pending = self._pending, []
@@ -220,7 +170,14 @@ class Bridge:
         except Exception:  # never let a reader thread die loudly; the job ends below
             log.exception("%s stream failed", self.name)
         finally:
-            self.ended.set()
+            self._end()
+
+    def _end(self) -> None:
+        if self.ended.is_set():
+            return
+        self.ended.set()
+        if self.on_end is not None:
+            self.on_end()
 
     def _out(self, kind: int, text: str) -> None:
         if text and not self.closed:
@@ -235,7 +192,7 @@ class Bridge:
         if stream is not None:
             stream.close()
         else:
-            self.ended.set()
+            self._end()
 
     def wait(self, timeout: float | None = None) -> bool:
         return self.ended.wait(timeout)

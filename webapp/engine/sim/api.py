@@ -15,7 +15,8 @@ from ..api import JSON, ApiError
 from ..cli.client_side import STATES, regex_match
 from ..events import EventLog
 from ..futures import Future
-from .container import Config, Container, HostConfig, LogEntry
+from .attach import ContainerAttach, ExecAttach
+from .container import Config, Container, ExecInstance, HostConfig, LogEntry
 from .daemon import Daemon, DaemonError, NotModified
 from .pull import pull
 from .views import container_inspect, container_summary, image_inspect, image_summary, rfc3339nano
@@ -171,11 +172,30 @@ class SimApi:
         except NotModified:
             return
 
-    async def container_wait(self, ref: str, *, condition: str = "not-running") -> JSON:
+    async def container_wait(self, ref: str, *,
+                             condition: str = "not-running") -> Future[JSON]:
         container = self.daemon.get(ref)
         exited: Future[JSON] = Future()
-        self.daemon.when_exited(container, lambda c: exited.set_result({"StatusCode": c.exit_code}))
-        return await exited
+
+        def settle(c: Container) -> None:
+            exited.set_result({"StatusCode": c.exit_code})
+
+        if condition == "not-running":
+            self.daemon.when_exited(container, settle)
+        else:  # next-exit, removed: the daemon removes an auto-remove container at that exit
+            self.daemon.exit_waiters.setdefault(container.id, []).append(settle)
+        return exited
+
+    async def container_attach(self, ref: str, *, stdin: bool, stdout: bool, stderr: bool,
+                               detach_keys: str) -> ContainerAttach:
+        return ContainerAttach(self.daemon, self.daemon.get(ref), stdin=stdin, stdout=stdout,
+                               stderr=stderr, keys=detach_keys)
+
+    async def container_resize(self, ref: str, *, height: int, width: int) -> None:
+        container = self.daemon.get(ref)
+        if not container.running:
+            raise ApiError(409, f"Container {container.id} is not running")
+        self.daemon.emit(container, "resize", {"height": str(height), "width": str(width)})
 
     async def container_rename(self, ref: str, name: str) -> None:
         self.daemon.rename(self.daemon.get(ref), name)
@@ -229,13 +249,27 @@ class SimApi:
             user=str(body.get("User") or ""))
         return {"Id": instance.id}
 
-    async def exec_start(self, exec_id: str, *, detach: bool = False, tty: bool = False) -> None:
+    def _exec(self, exec_id: str) -> ExecInstance:
         for container in self.daemon.containers.values():
             instance = container.execs.get(exec_id)
             if instance is not None:
-                self.daemon.exec_start(instance)
-                return
+                return instance
         raise ApiError(404, f"No such exec instance: {exec_id}")
+
+    async def exec_start(self, exec_id: str, *, detach: bool = False, tty: bool = False) -> None:
+        self.daemon.exec_start(self._exec(exec_id))
+
+    async def exec_attach(self, exec_id: str, *, tty: bool, stdin: bool,
+                          detach_keys: str) -> ExecAttach:
+        return ExecAttach(self.daemon, self._exec(exec_id), keys=detach_keys)
+
+    async def exec_inspect(self, exec_id: str) -> JSON:
+        instance = self._exec(exec_id)
+        return {"ID": instance.id, "Running": instance.running, "ExitCode": instance.exit_code,
+                "ContainerID": instance.container.id}
+
+    async def exec_resize(self, exec_id: str, *, height: int, width: int) -> None:
+        self._exec(exec_id)
 
     # -- images --------------------------------------------------------------------------------------
 

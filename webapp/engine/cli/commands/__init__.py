@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from ..client import Command
 from ..parsed import ParsedCommand
-from .create import create, run_detached, start
+from .attach import attach, exec_, run, start
+from .create import create
 from .events import events
-from .exec import exec_detached
 from .images import image_prune, images, rmi
 from .inspect import inspect
 from .lifecycle import kill, pause, restart, stop, unpause
@@ -28,28 +28,15 @@ COMMANDS: dict[str, Command] = {
     "rm": rm, "rename": rename, "wait": wait, "top": top, "logs": logs,
     "images": images, "rmi": rmi, "image prune": image_prune, "container prune": container_prune,
     "events": events, "version": version, "info": info, "help": help_,
-    "pull": pull, "create": create,
-}
-
-# Commands whose attached form is still engine-specific: (the coroutine, when it applies).
-DETACHED = {
-    "run": (run_detached, lambda cmd: cmd.flag("detach")),
-    "start": (start, lambda cmd: not (cmd.flag("attach") or cmd.flag("interactive"))),
-    "exec": (exec_detached, lambda cmd: cmd.flag("detach")),
+    "pull": pull, "create": create, "run": run, "start": start, "attach": attach, "exec": exec_,
 }
 
 
 def lookup(cmd: ParsedCommand) -> Command | None:
-    """The coroutine for a parsed command, or None while that form is still engine-specific."""
-    command = COMMANDS.get(cmd.command)
-    if command is not None:
-        return command
-    detached = DETACHED.get(cmd.command)
-    if detached is not None and detached[1](cmd):
-        return detached[0]
-    return None
+    """The coroutine for a parsed command, or None for a command this sandbox does not run."""
+    return COMMANDS.get(cmd.command)
 
 
 def handles(name: str) -> bool:
-    """Whether the one CLI runs (some form of) the command `name`."""
-    return name in COMMANDS or name in DETACHED
+    """Whether the one CLI runs the command `name`."""
+    return name in COMMANDS

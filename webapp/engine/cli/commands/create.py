@@ -115,7 +115,7 @@ async def run_detached(cli: Cli, cmd: ParsedCommand) -> int:
         wrapped(cli, "run", f"Error response from daemon: {err.message}")
         if cmd.flag("rm"):
             try:  # the daemon removes it: the CLI waits for that, as waitExitOrRemoved does
-                await cli.api.container_wait(created, condition="removed")
+                await (await cli.api.container_wait(created, condition="removed"))
             except ApiError:
                 pass
         return status_for_start_error(err.message)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...api import ApiError, DaemonUnavailable
+from ...api import JSON, ApiError, DaemonUnavailable
 from ...futures import gather, spawn
 from ..client import Cli
 from ..parsed import ParsedCommand
@@ -41,14 +41,17 @@ async def rename(cli: Cli, cmd: ParsedCommand) -> int:
 
 async def wait(cli: Cli, cmd: ParsedCommand) -> int:
     """Wait for every container at once; exit codes in argument order, then the errors."""
-    results = await gather([spawn(cli.api.container_wait(ref)) for ref in cmd.args])
+    async def exited(ref: str) -> JSON:
+        return await (await cli.api.container_wait(ref))
+
+    results = await gather([spawn(exited(ref)) for ref in cmd.args])
     errors: list[BaseException] = []
     for result in results:
         if isinstance(result, dict):
             cli.out(f"{result.get('StatusCode', '')}\n")
         elif isinstance(result, ApiError | DaemonUnavailable):
             errors.append(result)
-        else:
+        elif isinstance(result, BaseException):
             raise result
     for error in errors:
         if isinstance(error, ApiError):
