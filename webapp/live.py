@@ -170,7 +170,7 @@ class LabNamespace(Namespace):
         self._connections: dict[str, Connection] = {}
         self._lock = threading.Lock()
         self.lessons: LessonRelay | None = None
-        self.taps: list[Any] = []  # other layers watching the consoles (webapp.class_live)
+        self.taps: list[Any] = []  # other layers watching the consoles (webapp.classroom)
         if lessons is not None:
             self.lessons = LessonRelay(self._send, lessons, manager.store)
         manager.on_engine = self._on_engine

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from tests.classroom_helpers import RedisServer
-from webapp.classroom import (
+from webapp.classroom.model import (
     HISTORY_MAX,
     SCREEN_MAX,
     ClassError,

@@ -16,7 +16,7 @@ from flask_socketio import SocketIOTestClient
 from socketio import packet
 
 from webapp import socketio
-from webapp.classroom import CODE_ALPHABET, CODE_LENGTH
+from webapp.classroom.model import CODE_ALPHABET, CODE_LENGTH
 
 from .conftest import LabClient
 

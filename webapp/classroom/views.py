@@ -24,11 +24,11 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from .class_live import CLASS_KEY, TEACH_KEY, ClassHub, Role, join_class
-from .classroom import NAME_MAX, ClassError, ClassRecord, hash_secret, new_code, normalize_code
-from .live import LESSON_KEY
-from .ui_text import translate
-from .views import current_locale
+from ..live import LESSON_KEY
+from ..ui_text import translate
+from ..views import current_locale, ensure_sandbox_cookie
+from .hub import CLASS_KEY, TEACH_KEY, ClassHub, Role, join_class
+from .model import NAME_MAX, ClassError, ClassRecord, hash_secret, new_code, normalize_code
 
 bp = Blueprint("classroom", __name__)
 
@@ -93,8 +93,6 @@ def _lessons() -> list[dict[str, Any]]:
 
 
 def _lab_cookie() -> str:
-    from .views import ensure_sandbox_cookie
-
     session.pop(LESSON_KEY, None)  # the class page's console follows no lesson page
     return ensure_sandbox_cookie()
 
