@@ -9,7 +9,8 @@ server -> client `progress` after each command and event while a lesson page is 
 
 In threading mode every event runs in its own thread, so `run` may simply wait for an attached
 command while `input` events from the same console reach it. Anything malformed gets an `error`
-event (and a refusal as its ack); the connection always stays up.
+event (and a refusal as its ack); the connection always stays up. Other layers (classes) watch the
+consoles through the signals of `webapp.signals`, sent with this namespace as the sender.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from flask.ctx import RequestContext
 from flask_socketio import Namespace
 from socketio.exceptions import ConnectionRefusedError as ConnectionRefused
 
+from . import signals
 from .completion import complete
 from .engine import lifecycle
 from .engine.events import Event
@@ -170,7 +172,6 @@ class LabNamespace(Namespace):
         self._connections: dict[str, Connection] = {}
         self._lock = threading.Lock()
         self.lessons: LessonRelay | None = None
-        self.taps: list[Any] = []  # other layers watching the consoles (webapp.classroom)
         if lessons is not None:
             self.lessons = LessonRelay(self._send, lessons, manager.store)
         manager.on_engine = self._on_engine
@@ -184,17 +185,7 @@ class LabNamespace(Namespace):
         broadcaster.attach()
         if self.lessons is not None:
             self.lessons.on_engine(sandbox)
-        self._tap("engine_attached", sandbox)
-
-    def _tap(self, hook: str, *args: Any) -> None:
-        """Tell the taps (`taps`) about a console happening; a failing tap never breaks the console."""
-        for tap in self.taps:
-            method = getattr(tap, hook, None)
-            if method is not None:
-                try:
-                    method(*args)
-                except Exception:
-                    log.exception("tap %s failed", hook)
+        signals.notify(signals.engine_attached, self, sandbox=sandbox)
 
     def _broadcaster(self, sandbox: Sandbox) -> Broadcaster:
         return sandbox.extras["live"]
@@ -202,7 +193,10 @@ class LabNamespace(Namespace):
     def _send(self, event: str, data: Any, to: str) -> None:
         self.server.emit(event, data, to=to, namespace=NAMESPACE)
         if event == "progress":
-            self._tap("lesson_progress", to, data)
+            conn = self._connection(to)
+            if conn is not None:
+                signals.notify(signals.lesson_progress, self, sid=to, sandbox=conn.sandbox,
+                               progress=data)
 
     def _error(self, sid: str, message: str) -> None:
         self._send("error", {"message": message}, sid)
@@ -309,7 +303,7 @@ class LabNamespace(Namespace):
         self._send("hello", self._hello(sandbox), sid)
         self._broadcaster(sandbox).send_state(sid)
         self._connect_lesson(sid, sandbox, auth)
-        self._tap("console_connected", sid, sandbox)
+        signals.notify(signals.console_connected, self, sid=sid, sandbox=sandbox)
 
     def _connect_lesson(self, sid: str, sandbox: Sandbox, auth: Any) -> None:
         """The lesson page this console belongs to: `auth.lesson`, else the page loaded last."""
@@ -334,7 +328,7 @@ class LabNamespace(Namespace):
             if self.lessons is not None:
                 self.lessons.close(sid)
             self.manager.disconnect(conn.sandbox, sid, forget=conn.ephemeral)
-            self._tap("console_closed", sid, conn.sandbox)
+            signals.notify(signals.console_closed, self, sid=sid, sandbox=conn.sandbox)
 
     # -- console ---------------------------------------------------------------------------------------
 
@@ -347,9 +341,10 @@ class LabNamespace(Namespace):
 
         def output(text: str, stream: str) -> None:
             self._send("output", {"data": text, "stream": stream}, sid)
-            self._tap("command_output", sid, sandbox, text, stream)
+            signals.notify(signals.command_output, self, sid=sid, sandbox=sandbox, text=text,
+                           stream=stream)
 
-        self._tap("command_started", sid, sandbox, line)
+        signals.notify(signals.command_started, self, sid=sid, sandbox=sandbox, line=line)
         broadcaster = self._broadcaster(sandbox)
         with broadcaster.holding():
             job = sandbox.run(line, owner=sid, on_output=output)
@@ -366,7 +361,8 @@ class LabNamespace(Namespace):
             self.lessons.refresh(sandbox)
         with sandbox.lock:
             result = job.result().as_dict()
-        self._tap("command_finished", sid, sandbox, line, result)
+        signals.notify(signals.command_finished, self, sid=sid, sandbox=sandbox, line=line,
+                       result=result)
         return result
 
     def _input(self, sid: str, conn: Connection, args: tuple[Any, ...]) -> None:
@@ -424,7 +420,7 @@ class LabNamespace(Namespace):
         self._broadcaster(sandbox).send_state(sandbox.id)
         if self.lessons is not None:
             self.lessons.refresh(sandbox, force=True)
-        self._tap("sandbox_reset", sandbox)
+        signals.notify(signals.sandbox_reset, self, sandbox=sandbox)
 
     # -- lessons ---------------------------------------------------------------------------------------
 
@@ -451,7 +447,7 @@ class LabNamespace(Namespace):
             known = ", ".join(lesson.id for lesson in self.lessons.catalog)
             raise Refused(f"unknown lesson {str(lesson_id)[:60]!r}; the lessons are: {known}")
         progress = self.lessons.open(sid, sandbox, lesson_id, restart=restart)
-        self._tap("lesson_progress", sid, progress)
+        signals.notify(signals.lesson_progress, self, sid=sid, sandbox=sandbox, progress=progress)
         return progress
 
     def on_hint(self, *args: Any) -> dict[str, Any]:

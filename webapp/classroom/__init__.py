@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # imported when an app is built: `webapp.classroom.model` sta
 
 
 def init_app(app: Flask, socketio: Any, manager: SandboxManager, lab: Any, catalog: Any) -> ClassHub:
-    """Build the class store, bus and hub for `app`; register `/class`, the pages and the tap."""
+    """Build the class store, bus and hub for `app`; register `/class` and the pages; the hub hears `lab`."""
     from .hub import ClassHub
     from .live import ClassNamespace
     from .model import (
@@ -45,7 +45,7 @@ def init_app(app: Flask, socketio: Any, manager: SandboxManager, lab: Any, catal
         socketio.server.emit(event, data, to=to, namespace=namespace)
 
     hub = ClassHub(store, bus, manager, lab, catalog, emit, rule)
-    lab.taps.append(hub)
+    hub.listen(lab)
     socketio.on_namespace(ClassNamespace(hub, settings))
     app.extensions["lab.classroom"] = hub
     app.register_blueprint(bp)

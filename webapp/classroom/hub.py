@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .. import signals
 from ..engine import lifecycle
 from ..session import Sandbox, SandboxManager
 from .model import (
@@ -76,6 +77,7 @@ class ClassHub:
         self._mirror_lock = threading.Lock()
         self._snaps: dict[str, Any] = {}
         self._alive: tuple[float, set[str]] = (-1e9, set())
+        self._listening: list[tuple[Any, Callable[..., None]]] = []  # (signal, receiver) pairs
         self._jobs: queue.Queue = queue.Queue()
         self._stop = threading.Event()
         self._worker = threading.Thread(target=self._work, name="lab-class-worker", daemon=True)
@@ -125,6 +127,9 @@ class ClassHub:
         return pids
 
     def close(self) -> None:
+        for signal, receiver in self._listening:
+            signal.disconnect(receiver)
+        self._listening = []
         self._stop.set()
         self._jobs.put(None)
         self._worker.join(timeout=5)
@@ -202,9 +207,24 @@ class ClassHub:
             data["screen"] = screen
         self.mirror(code, "hello", data)
 
-    # -- the tap on /lab ---------------------------------------------------------------------------
+    # -- what the /lab consoles tell us (webapp.signals) -------------------------------------------
 
-    def engine_attached(self, sandbox: Sandbox) -> None:
+    def listen(self, lab: Any) -> None:
+        """Hear the consoles of `lab` (the app's `/lab` namespace) until `close`."""
+        self._listening = [
+            (signals.engine_attached, self.engine_attached),
+            (signals.console_connected, self.console_connected),
+            (signals.console_closed, self.console_closed),
+            (signals.command_started, self.command_started),
+            (signals.command_output, self.command_output),
+            (signals.command_finished, self.command_finished),
+            (signals.sandbox_reset, self.sandbox_reset),
+            (signals.lesson_progress, self.lesson_progress),
+        ]
+        for signal, receiver in self._listening:
+            signal.connect(receiver, sender=lab)
+
+    def engine_attached(self, _lab: Any, *, sandbox: Sandbox) -> None:
         unsubscribe = sandbox.extras.get("class_unsubscribe")
         if unsubscribe is not None:
             unsubscribe()
@@ -238,7 +258,7 @@ class ClassHub:
         else:
             self.activity(role.code, sandbox.id, "containers", {"containers": containers})
 
-    def console_connected(self, sid: str, sandbox: Sandbox) -> None:
+    def console_connected(self, _lab: Any, *, sid: str, sandbox: Sandbox) -> None:
         found = self.store.membership(sandbox.id)
         record = self.store.get_class(found[0]) if found else None
         if found is None or record is None or record.ended is not None:
@@ -258,24 +278,26 @@ class ClassHub:
         else:
             self._send_state(sandbox)
 
-    def console_closed(self, sid: str, sandbox: Sandbox) -> None:
+    def console_closed(self, _lab: Any, *, sid: str, sandbox: Sandbox) -> None:
         role = self.role_of(sandbox.id)
         if role is not None and role.kind == "learn":
             self.activity(role.code, sandbox.id, "disconnected", {"sid": sid})
 
-    def command_started(self, sid: str, sandbox: Sandbox, line: str) -> None:
+    def command_started(self, _lab: Any, *, sid: str, sandbox: Sandbox, line: str) -> None:
         role = self.role_of(sandbox.id)
         if role is not None and role.kind == "teach":
             self._streamed[sandbox.id] = False
             self.mirror(role.code, "output", f"{PROMPT}{line}\r\n")
 
-    def command_output(self, sid: str, sandbox: Sandbox, text: str, stream: str) -> None:
+    def command_output(self, _lab: Any, *, sid: str, sandbox: Sandbox, text: str,
+                       stream: str) -> None:
         role = self.role_of(sandbox.id)
         if role is not None and role.kind == "teach" and text:
             self._streamed[sandbox.id] = True
             self.mirror(role.code, "output", text.replace("\r\n", "\n").replace("\n", "\r\n"))
 
-    def command_finished(self, sid: str, sandbox: Sandbox, line: str, result: dict[str, Any]) -> None:
+    def command_finished(self, _lab: Any, *, sid: str, sandbox: Sandbox, line: str,
+                         result: dict[str, Any]) -> None:
         role = self.role_of(sandbox.id)
         if role is None:
             return
@@ -293,7 +315,7 @@ class ClassHub:
                       {"line": line, "failed": failed, "message": message})
         self._send_state(sandbox)
 
-    def sandbox_reset(self, sandbox: Sandbox) -> None:
+    def sandbox_reset(self, _lab: Any, *, sandbox: Sandbox) -> None:
         role = self.role_of(sandbox.id)
         if role is None:
             return
@@ -304,13 +326,12 @@ class ClassHub:
         else:
             self.activity(role.code, sandbox.id, "reset", {})
 
-    def lesson_progress(self, sid: str, payload: Any) -> None:
-        conn = self.lab._connection(sid)
-        if conn is None or not isinstance(payload, dict):
+    def lesson_progress(self, _lab: Any, *, sid: str, sandbox: Sandbox, progress: Any) -> None:
+        if not isinstance(progress, dict):
             return
-        role = self.role_of(conn.sandbox.id)
+        role = self.role_of(sandbox.id)
         if role is not None and role.kind == "learn":
-            self.activity(role.code, conn.sandbox.id, "progress", payload)
+            self.activity(role.code, sandbox.id, "progress", progress)
 
     # -- class-wide actions (every process hears them on the bus) -----------------------------------
 
