@@ -229,6 +229,41 @@ def test_without_the_secret_nobody_gets_the_dashboard(app, teacher):
     assert ada.cls.is_connected(NS) and teacher.cls.is_connected(NS)
 
 
+@pytest.mark.parametrize("args, message", [
+    (("sync",), "'follow' expects no payload or one object like {\"on\": true}"),
+    (({"on": True}, "extra"), "'follow' expects no payload or one object"),
+    (({"on": True, "pad": "x" * 10_000},), "'follow' payload too large (at most 8192 characters)"),
+])
+def test_class_payloads_follow_the_same_rules_as_the_console(app, teacher, args, message):
+    ada = learner(app, teacher.code, "ada")
+    ada.received()
+    ack = ada.cls.request("follow", *args)
+    assert ack["error"].startswith(message)
+    assert [e["message"] for e in ada.events("error")] == [ack["error"]]
+    # The console's guard says the same about the same mistake (`hint` takes an optional object).
+    ada.lab.received()
+    ada.lab.request("hint", *args)
+    [lab_error] = ada.lab.events("error")
+    assert lab_error["message"] == ack["error"].replace("'follow'", "'hint'").replace(
+        '{"on": true}', "{}")
+    assert ada.call("follow", {"on": False}) == {"following": False}
+    assert ada.cls.is_connected(NS)
+
+
+def test_a_flood_on_class_is_dropped_with_one_error(make_app):
+    app = make_app(LAB_RATE=1)  # /class allows at least 20 messages a second
+    http = app.test_client()
+    code = http.get("/teach").headers["Location"].rsplit("/", 1)[1]
+    http.get(f"/teach/{code}")
+    teacher = Browser(app, http, code, "teach")
+    acks = [teacher.call("sync") for _ in range(25)]
+    assert all("seq" in ack for ack in acks[:20])
+    assert {ack["error"] for ack in acks[20:]} == {"too many messages"}
+    errors = [e["message"] for e in teacher.events("error")]
+    assert errors == ["too many messages: slow down (some were dropped)"]
+    assert teacher.cls.is_connected(NS)
+
+
 def test_no_class_no_connection(app):
     http = app.test_client()
     http.get("/sandbox")

@@ -22,18 +22,14 @@ Protocol (namespace `/class`; each learner and the instructor also keep their ow
 
 from __future__ import annotations
 
-import logging
-import threading
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from flask import request, session
-from flask_socketio import Namespace
 from socketio.exceptions import ConnectionRefusedError as ConnectionRefused
 
+from ..guarded import GuardedNamespace, Refused
 from ..live import SESSION_KEY
-from ..session import TokenBucket
 from .hub import (
     CLASS_KEY,
     CLASS_NAMESPACE,
@@ -46,10 +42,15 @@ from .hub import (
 )
 from .model import ClassError, normalize_code
 
-log = logging.getLogger(__name__)
-
 TEACH_EVENTS = ("dashboard", "goto", "reset_all", "end")
-EVENTS = ("sync", "follow", *TEACH_EVENTS)
+EXAMPLES = {
+    "sync": "{}",
+    "follow": '{"on": true}',
+    "dashboard": "{}",
+    "goto": '{"lesson": "why-exit", "step": "run-default"}',
+    "reset_all": "{}",
+    "end": "{}",
+}
 
 
 @dataclass
@@ -58,72 +59,24 @@ class ClassConn:
     role: str  # teach | learn
     learner: str | None  # a learner's sandbox id
     name: str
-    messages: TokenBucket
-    last_error: float = field(default=-1e9)
 
 
-class Refused(Exception):
-    pass
-
-
-class ClassNamespace(Namespace):
+class ClassNamespace(GuardedNamespace[ClassConn]):
     """`/class`: one connection per class page (instructor or learner)."""
 
+    examples = EXAMPLES
+    refusals = (Refused, ClassError)
+
     def __init__(self, hub: ClassHub, config: dict[str, Any]):
-        super().__init__(CLASS_NAMESPACE)
+        super().__init__(CLASS_NAMESPACE, max_payload=int(config["LAB_MAX_PAYLOAD"]),
+                         rate=max(20.0, float(config["LAB_RATE"])))
         self.hub = hub
-        self.max_payload = int(config["LAB_MAX_PAYLOAD"])
-        self.rate = max(20.0, float(config["LAB_RATE"]))
-        self._conns: dict[str, ClassConn] = {}
-        self._lock = threading.Lock()
 
-    def _send(self, event: str, data: Any, to: str) -> None:
-        self.server.emit(event, data, to=to, namespace=CLASS_NAMESPACE)
-
-    def _error(self, sid: str, message: str) -> None:
-        self._send("error", {"message": message}, sid)
-
-    def trigger_event(self, event: str, *args: Any) -> Any:
-        sid = args[0] if args else None
-        if event in ("connect", "disconnect"):
-            if self.server.manager.is_connected(sid, CLASS_NAMESPACE):
-                self._error(sid, f"'{event}' is a reserved event name")
-                return None
-            return super().trigger_event(event, *args)
-        with self._lock:
-            conn = self._conns.get(sid)
-        if conn is None:
-            return None
-        now = time.monotonic()
-        if not conn.messages.take(now):
-            if now - conn.last_error >= 1.0:
-                conn.last_error = now
-                self._error(sid, "too many messages: slow down (some were dropped)")
-            return {"error": "too many messages"}
-        if event not in EVENTS:
-            self._error(sid, f"unknown event {str(event)[:40]!r}: this namespace understands "
-                             f"{', '.join(EVENTS)}")
-            return None
-        payload = args[1] if len(args) == 2 else ({} if len(args) == 1 else None)
-        if payload is None:
-            payload = {}
-        if not isinstance(payload, dict) or len(str(payload)) > self.max_payload:
-            message = f"'{event}' expects one object"
-            self._error(sid, message)
-            return {"error": message}
+    def dispatch(self, event: str, sid: str, conn: ClassConn, args: tuple[Any, ...]) -> Any:
+        payload = self.payload(event, args, optional=True)
         if event in TEACH_EVENTS and conn.role != "teach":
-            message = f"only the instructor can use '{event}'"
-            self._error(sid, message)
-            return {"error": message}
-        try:
-            return getattr(self, f"do_{event}")(sid, conn, payload)
-        except (Refused, ClassError) as err:
-            self._error(sid, str(err))
-            return {"error": str(err)}
-        except Exception:
-            log.exception("class handler for %r failed", event)
-            self._error(sid, f"internal error while handling '{event}'")
-            return {"error": "internal error"}
+            raise Refused(f"only the instructor can use '{event}'")
+        return getattr(self, f"do_{event}")(sid, conn, payload)
 
     # -- connections -------------------------------------------------------------------------------
 
@@ -137,16 +90,13 @@ class ClassNamespace(Namespace):
         if record.ended is not None:
             raise ConnectionRefused("this class has ended")
         role = auth.get("role", "learn")
-        bucket = TokenBucket(self.rate, self.rate)
         if role == "teach":
             secrets_held = session.get(TEACH_KEY)
             secret = auth.get("secret") or (secrets_held.get(code) if isinstance(secrets_held, dict)
                                             else None)
             if not record.check(secret):
                 raise ConnectionRefused("only the instructor of this class can open its dashboard")
-            conn = ClassConn(code, "teach", None, "instructor", bucket)
-            with self._lock:
-                self._conns[sid] = conn
+            self.admit(sid, ClassConn(code, "teach", None, "instructor"))
             self.server.enter_room(sid, teach_room(code), namespace=CLASS_NAMESPACE)
             self._send("class", {**record.public(), "role": "teach"}, sid)
             self._send("dashboard", self.hub.dashboard(code), sid)
@@ -163,9 +113,7 @@ class ClassNamespace(Namespace):
             name = join_class(self.hub, record, learner, name)
         except ClassError as err:
             raise ConnectionRefused(str(err)) from None
-        conn = ClassConn(code, "learn", learner, name, bucket)
-        with self._lock:
-            self._conns[sid] = conn
+        self.admit(sid, ClassConn(code, "learn", learner, name))
         self.hub.set_role(learner, Role(code, "learn"))
         # The room first, then the snapshot: the client drops mirror changes the snapshot holds.
         self.server.enter_room(sid, follow_room(code), namespace=CLASS_NAMESPACE)
@@ -177,8 +125,7 @@ class ClassNamespace(Namespace):
             self.hub._send_state(sandbox)
 
     def on_disconnect(self, reason: Any = None) -> None:
-        with self._lock:
-            conn = self._conns.pop(request.sid, None)
+        conn = self.release(request.sid)
         if conn is not None and conn.learner is not None:
             self.hub.activity(conn.code, conn.learner, "disconnected", {"sid": request.sid})
 
