@@ -202,6 +202,16 @@ def test_join_asks_for_a_nickname_and_keeps_nicknames_unique(app, teacher):
     assert teacher.http.get(f"/join/{teacher.code}").status_code == 303
 
 
+def test_a_taken_nickname_is_worded_by_its_key_in_each_language(app, teacher):
+    learner(app, teacher.code, "Ada  Lovelace")
+    for lang, text in (("en", "the nickname &#39;Ada Lovelace&#39; is taken in this class"),
+                       ("ko", "이미 쓰고 있는 닉네임입니다(Ada Lovelace)")):
+        http = app.test_client()
+        http.get(f"/?lang={lang}")
+        page = http.get(f"/join/{teacher.code}", query_string={"name": " Ada Lovelace "})
+        assert page.status_code == 400 and text in page.get_data(as_text=True), lang
+
+
 # -- permissions ------------------------------------------------------------------------------------
 
 

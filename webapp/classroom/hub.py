@@ -399,11 +399,12 @@ def join_class(hub: ClassHub, record: ClassRecord, learner: str, raw_name: Any) 
     if raw_name is None:
         row = hub.store.get_learner(record.code, learner)
         if row is None:
-            raise ClassError("please choose a nickname")
+            raise ClassError("please choose a nickname", "join_err_empty")
         raw_name = row["name"]
     name = clean_name(raw_name)
     if not hub.store.claim_name(record.code, name, learner):
-        raise ClassError(f"the nickname {name!r} is taken in this class; please pick another")
+        raise ClassError(f"the nickname '{name}' is taken in this class; please pick another",
+                         "join_err_taken", name=name)
     hub.store.set_membership(learner, record.code, "learn", name)
     hub.set_role(learner, Role(record.code, "learn"))
     return name
