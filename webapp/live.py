@@ -1,7 +1,9 @@
 """The Socket.IO namespace `/lab`: console lines and keystrokes in; output, events and state out.
 
-Protocol (DESIGN.md): client -> server `run {"line"}` (acked with `{"exit_code", "stdout", "stderr"}`
-when the command returns), `input {"data"}`, `complete {"line", "cursor"}` (acked with
+Protocol (DESIGN.md): client -> server `run {"line"}` (acked with `{"exit_code", "stdout", "stderr",
+"parsed"}` when the command returns; `parsed` summarizes the command, see `webapp.command_summary`;
+`run {"line", "streamed": true}` is acked with empty stdout/stderr and `"streamed": true`, for a
+client that shows the `output` messages), `input {"data"}`, `complete {"line", "cursor"}` (acked with
 `{"candidates", "replace_from"}`), `reset {}`; server -> client `hello`, `output {"data", "stream"}`,
 `engine_event` (a Docker event object), `state {"containers"}` and `error {"message"}`.
 Lessons (`webapp.lesson_live`): client -> server `lesson {"id", "restart", "lang"}` and `hint {}`;
@@ -27,6 +29,7 @@ from flask.ctx import RequestContext
 from socketio.exceptions import ConnectionRefusedError as ConnectionRefused
 
 from . import signals
+from .command_summary import summarize, with_outcome
 from .completion import complete
 from .engine import lifecycle
 from .engine.events import Event
@@ -271,7 +274,9 @@ class LabNamespace(GuardedNamespace[Connection]):
     def on_run(self, *args: Any) -> dict[str, Any]:
         sid = request.sid
         sandbox = self._sandbox()
-        line: str = self.payload("run", args, line=str)["line"]
+        payload = self.payload("run", args, line=str)
+        line: str = payload["line"]
+        streamed = payload.get("streamed") is True  # the client shows `output` messages itself
         if len(line) > self.max_line:
             raise Refused(f"line too long ({len(line)} characters; at most {self.max_line})")
 
@@ -297,9 +302,15 @@ class LabNamespace(GuardedNamespace[Connection]):
             self.lessons.refresh(sandbox)
         with sandbox.lock:
             result = job.result().as_dict()
+            failed = result["exit_code"] != 0
+            parsed = with_outcome(summarize(job.parsed), result["exit_code"],
+                                  sandbox.snapshot() if failed else None, result["stderr"])
         signals.notify(signals.command_finished, self, sid=sid, sandbox=sandbox, line=line,
                        result=result)
-        return result
+        if streamed:  # everything the command printed already went out as `output` messages
+            return {"exit_code": result["exit_code"], "stdout": "", "stderr": "", "streamed": True,
+                    "parsed": parsed}
+        return {**result, "parsed": parsed}
 
     def _input(self, sid: str, conn: Connection, args: tuple[Any, ...]) -> None:
         """Keystrokes, kept in order although each event runs in a thread of its own.
