@@ -266,6 +266,7 @@ def test_a_flood_on_class_is_dropped_with_one_error(make_app):
     code = http.get("/teach").headers["Location"].rsplit("/", 1)[1]
     http.get(f"/teach/{code}")
     teacher = Browser(app, http, code, "teach")
+    socketio.server.namespace_handlers[NS].clock = lambda: 1000.0  # no refill while we flood
     acks = [teacher.call("sync") for _ in range(25)]
     assert all("seq" in ack for ack in acks[:20])
     assert {ack["error"] for ack in acks[20:]} == {"too many messages"}
