@@ -33,7 +33,7 @@ SECURITY_HEADERS = {
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings from `LAB_*` variables, then `config` (tests), then the sandboxes."""
-    from .class_live import install_classroom
+    from . import classroom
     from .engines import choose_engines
     from .lessons import LESSONS_DIR
     from .live import LabNamespace
@@ -94,7 +94,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     lab = LabNamespace(manager, app.config, lessons=catalog)
     socketio.on_namespace(lab)
     app.extensions["lab.namespace"] = lab
-    install_classroom(app, socketio, manager, lab, catalog)
+    classroom.init_app(app, socketio, manager, lab, catalog)
     app.extensions["lab.sio_server"] = socketio.server
     manager.start_reaper(settings["LAB_REAP_INTERVAL"])
     return app
@@ -129,9 +129,9 @@ def close_app(app: Flask) -> None:
     engines = app.extensions.get("lab.engines")
     if engines is not None:
         engines.close()
-    classroom = app.extensions.get("lab.classroom")
-    if classroom is not None:
-        classroom.close()
+    hub = app.extensions.get("lab.classroom")
+    if hub is not None:
+        hub.close()
 
 
 def _security_headers(response: Response) -> Response:

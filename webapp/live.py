@@ -1,7 +1,9 @@
 """The Socket.IO namespace `/lab`: console lines and keystrokes in; output, events and state out.
 
-Protocol (DESIGN.md): client -> server `run {"line"}` (acked with `{"exit_code", "stdout", "stderr"}`
-when the command returns), `input {"data"}`, `complete {"line", "cursor"}` (acked with
+Protocol (DESIGN.md): client -> server `run {"line"}` (acked with `{"exit_code", "stdout", "stderr",
+"parsed"}` when the command returns; `parsed` summarizes the command, see `webapp.command_summary`;
+`run {"line", "streamed": true}` is acked with empty stdout/stderr and `"streamed": true`, for a
+client that shows the `output` messages), `input {"data"}`, `complete {"line", "cursor"}` (acked with
 `{"candidates", "replace_from"}`), `reset {}`; server -> client `hello`, `output {"data", "stream"}`,
 `engine_event` (a Docker event object), `state {"containers"}` and `error {"message"}`.
 Lessons (`webapp.lesson_live`): client -> server `lesson {"id", "restart", "lang"}` and `hint {}`;
@@ -9,15 +11,13 @@ server -> client `progress` after each command and event while a lesson page is 
 
 In threading mode every event runs in its own thread, so `run` may simply wait for an attached
 command while `input` events from the same console reach it. Anything malformed gets an `error`
-event (and a refusal as its ack); the connection always stays up.
+event (and a refusal as its ack); the connection always stays up. Other layers (classes) watch the
+consoles through the signals of `webapp.signals`, sent with this namespace as the sender.
 """
 
 from __future__ import annotations
 
-import json
-import logging
 import threading
-import time
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,17 +26,17 @@ from typing import Any
 
 from flask import request, session
 from flask.ctx import RequestContext
-from flask_socketio import Namespace
 from socketio.exceptions import ConnectionRefusedError as ConnectionRefused
 
+from . import signals
+from .command_summary import summarize, with_outcome
 from .completion import complete
 from .engine import lifecycle
 from .engine.events import Event
+from .guarded import GuardedNamespace, Refused
 from .lesson_live import LessonRelay
 from .lessons import Catalog, pick_locale
-from .session import Sandbox, SandboxError, SandboxManager, TokenBucket, TooManySandboxes
-
-log = logging.getLogger(__name__)
+from .session import Sandbox, SandboxError, SandboxManager, TooManySandboxes
 
 NAMESPACE = "/lab"
 SESSION_KEY = "sandbox"  # the Flask session (signed cookie) field naming the learner's sandbox
@@ -44,7 +44,6 @@ LESSON_KEY = "lesson"  # the session field naming the lesson page loaded last (N
 LANG_KEY = "lang"  # the session field with the locale the learner chose (?lang=)
 STATE_DELAY = 0.05  # seconds of sandbox time over which a burst of events becomes one `state`
 HELLO_HISTORY = 200  # recent events sent on connect, to redraw the graph and event log
-ERROR_INTERVAL = 1.0  # at most one flood error per second per connection
 EXAMPLES = {
     "run": '{"line": "docker ps -a"}',
     "input": '{"data": "ls\\r"}',
@@ -133,15 +132,9 @@ class Broadcaster:
 class Connection:
     sandbox: Sandbox
     ephemeral: bool  # no cookie: nobody can come back to this sandbox once the socket closes
-    messages: TokenBucket
-    last_error: float = field(default=-1e9)
     keys: deque[str] = field(default_factory=deque)  # keystrokes in arrival order
     typing: threading.Lock = field(default_factory=threading.Lock)  # one thread delivers them
     locale: str = "en"  # for lesson hints
-
-
-class Refused(Exception):
-    """A request refused with a message for the learner (sent as an `error` event)."""
 
 
 def refusal_ack(event: str, message: str) -> dict[str, Any] | None:
@@ -156,21 +149,21 @@ def refusal_ack(event: str, message: str) -> dict[str, Any] | None:
     return None
 
 
-class LabNamespace(Namespace):
+class LabNamespace(GuardedNamespace[Connection]):
     """One connection = one console on the learner's sandbox (several tabs may share a sandbox)."""
+
+    examples = EXAMPLES
+    refusals = (Refused, SandboxError)
 
     def __init__(self, manager: SandboxManager, config: dict[str, Any],
                  lessons: Catalog | None = None):
-        super().__init__(NAMESPACE)
+        # Keystrokes are messages too: far more of them than commands (LAB_RATE) are allowed.
+        super().__init__(NAMESPACE, max_payload=int(config["LAB_MAX_PAYLOAD"]),
+                         rate=max(100.0, 10 * float(config["LAB_RATE"])))
         self.manager = manager
         self.max_line = int(config["LAB_MAX_LINE"])
-        self.max_payload = int(config["LAB_MAX_PAYLOAD"])
-        self.message_rate = max(100.0, 10 * float(config["LAB_RATE"]))
         self.engine_name = config.get("LAB_ENGINE_LABEL") or config["LAB_ENGINE"]
-        self._connections: dict[str, Connection] = {}
-        self._lock = threading.Lock()
         self.lessons: LessonRelay | None = None
-        self.taps: list[Any] = []  # other layers watching the consoles (webapp.class_live)
         if lessons is not None:
             self.lessons = LessonRelay(self._send, lessons, manager.store)
         manager.on_engine = self._on_engine
@@ -184,69 +177,26 @@ class LabNamespace(Namespace):
         broadcaster.attach()
         if self.lessons is not None:
             self.lessons.on_engine(sandbox)
-        self._tap("engine_attached", sandbox)
-
-    def _tap(self, hook: str, *args: Any) -> None:
-        """Tell the taps (`taps`) about a console happening; a failing tap never breaks the console."""
-        for tap in self.taps:
-            method = getattr(tap, hook, None)
-            if method is not None:
-                try:
-                    method(*args)
-                except Exception:
-                    log.exception("tap %s failed", hook)
+        signals.notify(signals.engine_attached, self, sandbox=sandbox)
 
     def _broadcaster(self, sandbox: Sandbox) -> Broadcaster:
         return sandbox.extras["live"]
 
     def _send(self, event: str, data: Any, to: str) -> None:
-        self.server.emit(event, data, to=to, namespace=NAMESPACE)
+        super()._send(event, data, to)
         if event == "progress":
-            self._tap("lesson_progress", to, data)
+            conn = self._connection(to)
+            if conn is not None:
+                signals.notify(signals.lesson_progress, self, sid=to, sandbox=conn.sandbox,
+                               progress=data)
 
-    def _error(self, sid: str, message: str) -> None:
-        self._send("error", {"message": message}, sid)
+    def dispatch(self, event: str, sid: str, conn: Connection, args: tuple[Any, ...]) -> Any:
+        if event == "input":
+            return self._input(sid, conn, args)
+        return self._handle(event, sid, args)
 
-    def _connection(self, sid: str) -> Connection | None:
-        with self._lock:
-            return self._connections.get(sid)
-
-    def trigger_event(self, event: str, *args: Any) -> Any:
-        """Route an event; refuse unknown names, impostor connect/disconnect events and floods."""
-        sid = args[0] if args else None
-        if event in ("connect", "disconnect"):
-            if self.server.manager.is_connected(sid, NAMESPACE):  # sent by a client, not the server
-                self._error(sid, f"'{event}' is a reserved event name")
-                return None
-            return super().trigger_event(event, *args)
-        conn = self._connection(sid)
-        if conn is None:
-            return None
-        now = time.monotonic()
-        with self._lock:
-            allowed = conn.messages.take(now)
-            warn = not allowed and now - conn.last_error >= ERROR_INTERVAL
-            if warn:
-                conn.last_error = now
-        if not allowed:
-            if warn:
-                self._error(sid, "too many messages: slow down (some were dropped)")
-            return refusal_ack(event, "too many messages")
-        if event not in EXAMPLES:
-            known = ", ".join(EXAMPLES)
-            self._error(sid, f"unknown event {str(event)[:40]!r}: this server understands {known}")
-            return None
-        try:
-            if event == "input":
-                return self._input(sid, conn, args[1:])
-            return self._handle(event, sid, args[1:])
-        except (Refused, SandboxError) as err:
-            self._error(sid, str(err))
-            return refusal_ack(event, str(err))
-        except Exception:
-            log.exception("handler for %r failed", event)
-            self._error(sid, f"internal error while handling '{event}'")
-            return refusal_ack(event, "internal error")
+    def refusal(self, event: str, message: str) -> dict[str, Any] | None:
+        return refusal_ack(event, message)
 
     def _handle(self, event: str, sid: str, args: tuple[Any, ...]) -> Any:
         """Run `on_<event>` in a request context that reuses the connection's session.
@@ -259,26 +209,12 @@ class LabNamespace(Namespace):
         environ = self.server.get_environ(sid, namespace=NAMESPACE)
         saved = environ.get("saved_session") if environ else None
         if saved is None or not self.socketio.manage_session:
-            return super().trigger_event(event, sid, *args)
+            return self.handle(event, sid, *args)
         with RequestContext(environ["flask.app"], environ, session=saved):
             request.sid = sid
             request.namespace = NAMESPACE
             request.event = {"message": event, "args": args}
             return getattr(self, f"on_{event}")(*args)
-
-    def _payload(self, event: str, args: tuple[Any, ...], **fields: type) -> dict[str, Any]:
-        """The event's one object argument, with the required fields of the right types."""
-        payload = args[0] if len(args) == 1 else None
-        if not isinstance(payload, dict):
-            raise Refused(f"'{event}' expects one object like {EXAMPLES[event]}")
-        if len(json.dumps(payload)) > self.max_payload:
-            raise Refused(f"'{event}' payload too large (at most {self.max_payload} characters)")
-        for name, kind in fields.items():
-            value = payload.get(name)
-            if not isinstance(value, kind) or isinstance(value, bool):
-                raise Refused(f"'{event}' needs a {kind.__name__} field {name!r}, "
-                              f"like {EXAMPLES[event]}")
-        return payload
 
     def _sandbox(self) -> Sandbox:
         conn = self._connection(request.sid)
@@ -302,14 +238,12 @@ class LabNamespace(Namespace):
             sandbox = self.manager.open(None if ephemeral else wanted, sid=sid)
         except TooManySandboxes as err:
             raise ConnectionRefused(str(err)) from None
-        with self._lock:
-            self._connections[sid] = Connection(sandbox, ephemeral,
-                                                TokenBucket(self.message_rate, self.message_rate))
+        self.admit(sid, Connection(sandbox, ephemeral))
         self.server.enter_room(sid, sandbox.id, namespace=NAMESPACE)
         self._send("hello", self._hello(sandbox), sid)
         self._broadcaster(sandbox).send_state(sid)
         self._connect_lesson(sid, sandbox, auth)
-        self._tap("console_connected", sid, sandbox)
+        signals.notify(signals.console_connected, self, sid=sid, sandbox=sandbox)
 
     def _connect_lesson(self, sid: str, sandbox: Sandbox, auth: Any) -> None:
         """The lesson page this console belongs to: `auth.lesson`, else the page loaded last."""
@@ -328,28 +262,30 @@ class LabNamespace(Namespace):
 
     def on_disconnect(self, reason: Any = None) -> None:
         sid = request.sid
-        with self._lock:
-            conn = self._connections.pop(sid, None)
+        conn = self.release(sid)
         if conn is not None:
             if self.lessons is not None:
                 self.lessons.close(sid)
             self.manager.disconnect(conn.sandbox, sid, forget=conn.ephemeral)
-            self._tap("console_closed", sid, conn.sandbox)
+            signals.notify(signals.console_closed, self, sid=sid, sandbox=conn.sandbox)
 
     # -- console ---------------------------------------------------------------------------------------
 
     def on_run(self, *args: Any) -> dict[str, Any]:
         sid = request.sid
         sandbox = self._sandbox()
-        line: str = self._payload("run", args, line=str)["line"]
+        payload = self.payload("run", args, line=str)
+        line: str = payload["line"]
+        streamed = payload.get("streamed") is True  # the client shows `output` messages itself
         if len(line) > self.max_line:
             raise Refused(f"line too long ({len(line)} characters; at most {self.max_line})")
 
         def output(text: str, stream: str) -> None:
             self._send("output", {"data": text, "stream": stream}, sid)
-            self._tap("command_output", sid, sandbox, text, stream)
+            signals.notify(signals.command_output, self, sid=sid, sandbox=sandbox, text=text,
+                           stream=stream)
 
-        self._tap("command_started", sid, sandbox, line)
+        signals.notify(signals.command_started, self, sid=sid, sandbox=sandbox, line=line)
         broadcaster = self._broadcaster(sandbox)
         with broadcaster.holding():
             job = sandbox.run(line, owner=sid, on_output=output)
@@ -366,8 +302,15 @@ class LabNamespace(Namespace):
             self.lessons.refresh(sandbox)
         with sandbox.lock:
             result = job.result().as_dict()
-        self._tap("command_finished", sid, sandbox, line, result)
-        return result
+            failed = result["exit_code"] != 0
+            parsed = with_outcome(summarize(job.parsed), result["exit_code"],
+                                  sandbox.snapshot() if failed else None, result["stderr"])
+        signals.notify(signals.command_finished, self, sid=sid, sandbox=sandbox, line=line,
+                       result=result)
+        if streamed:  # everything the command printed already went out as `output` messages
+            return {"exit_code": result["exit_code"], "stdout": "", "stderr": "", "streamed": True,
+                    "parsed": parsed}
+        return {**result, "parsed": parsed}
 
     def _input(self, sid: str, conn: Connection, args: tuple[Any, ...]) -> None:
         """Keystrokes, kept in order although each event runs in a thread of its own.
@@ -376,7 +319,7 @@ class LabNamespace(Namespace):
         Flask-SocketIO's request set-up: the queue entry is made a few bytecodes after the thread
         starts (threads start in arrival order), and one thread at a time delivers the queue.
         """
-        data: str = self._payload("input", args, data=str)["data"]
+        data: str = self.payload("input", args, data=str)["data"]
         conn.keys.append(data)
         with conn.typing, self._broadcaster(conn.sandbox).holding():
             try:
@@ -390,7 +333,7 @@ class LabNamespace(Namespace):
         """`resize {"rows", "cols"}`: the console's terminal size, for an attached container TTY."""
         sid = request.sid
         sandbox = self._sandbox()
-        payload = self._payload("resize", args, rows=int, cols=int)
+        payload = self.payload("resize", args, rows=int, cols=int)
         rows, cols = payload["rows"], payload["cols"]
         if not (0 < rows <= 1000 and 0 < cols <= 1000):
             raise Refused("'resize' needs rows and cols between 1 and 1000")
@@ -401,7 +344,7 @@ class LabNamespace(Namespace):
 
     def on_complete(self, *args: Any) -> dict[str, Any]:
         sandbox = self._sandbox()
-        payload = self._payload("complete", args, line=str)
+        payload = self.payload("complete", args, line=str)
         line: str = payload["line"]
         cursor = payload.get("cursor", len(line))
         if not isinstance(cursor, int) or isinstance(cursor, bool) or not 0 <= cursor <= len(line):
@@ -412,7 +355,7 @@ class LabNamespace(Namespace):
 
     def on_reset(self, *args: Any) -> dict[str, Any]:
         sandbox = self._sandbox()
-        if args and not (len(args) == 1 and (args[0] is None or args[0] == {})):
+        if self.payload("reset", args, optional=True):
             raise Refused(f"'reset' expects no payload or {EXAMPLES['reset']}")
         self.reset_sandbox(sandbox)
         return {"sandbox": sandbox.id}
@@ -424,7 +367,7 @@ class LabNamespace(Namespace):
         self._broadcaster(sandbox).send_state(sandbox.id)
         if self.lessons is not None:
             self.lessons.refresh(sandbox, force=True)
-        self._tap("sandbox_reset", sandbox)
+        signals.notify(signals.sandbox_reset, self, sandbox=sandbox)
 
     # -- lessons ---------------------------------------------------------------------------------------
 
@@ -432,7 +375,7 @@ class LabNamespace(Namespace):
         """`lesson {"id": "why-exit"}`: this console shows that lesson (null: none); acked with progress."""
         sid = request.sid
         sandbox = self._sandbox()
-        payload = self._payload("lesson", args)
+        payload = self.payload("lesson", args)
         if self.lessons is None:
             raise Refused("lessons are not available on this server")
         lesson_id, restart, lang = payload.get("id"), payload.get("restart", False), payload.get("lang")
@@ -451,18 +394,16 @@ class LabNamespace(Namespace):
             known = ", ".join(lesson.id for lesson in self.lessons.catalog)
             raise Refused(f"unknown lesson {str(lesson_id)[:60]!r}; the lessons are: {known}")
         progress = self.lessons.open(sid, sandbox, lesson_id, restart=restart)
-        self._tap("lesson_progress", sid, progress)
+        signals.notify(signals.lesson_progress, self, sid=sid, sandbox=sandbox, progress=progress)
         return progress
 
     def on_hint(self, *args: Any) -> dict[str, Any]:
         """`hint {}`: reveal the next hint of the open lesson's active step (acked with the hints)."""
         sid = request.sid
         sandbox = self._sandbox()
-        if args and not (len(args) == 1 and (args[0] is None or isinstance(args[0], dict))):
-            raise Refused(f"'hint' expects no payload or {EXAMPLES['hint']}")
+        payload = self.payload("hint", args, optional=True)
         if self.lessons is None:
             raise Refused("lessons are not available on this server")
-        payload = args[0] if args and isinstance(args[0], dict) else {}
         conn = self._connection(sid)
         lang = payload.get("lang")
         if isinstance(lang, str) and lang:

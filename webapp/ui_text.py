@@ -710,7 +710,7 @@ UI: dict[str, tuple[str, str]] = {
         "닉네임에는 < > \" ' & ` 문자를 쓸 수 없습니다",
     ),
     "join_err_taken": (
-        "the nickname {name} is taken in this class; please pick another",
+        "the nickname '{name}' is taken in this class; please pick another",
         "이 수업에서 이미 쓰고 있는 닉네임입니다({name}). 다른 닉네임을 골라 주세요",
     ),
     # -- the lesson page -----------------------------------------------------------------------

@@ -16,7 +16,6 @@ import { Timeline } from './timeline.js';
 const SPEED_KEY = 'lifecycle-lab.speed';
 const REPLAY_SPEED_KEY = 'lifecycle-lab.replay-speed';
 const RECONCILE_DELAY = 120;
-const REFUSAL = /is not (running|paused)|is (already )?(paused|running|restarting|stopped)|cannot (pause|unpause|start|stop|kill|restart|remove)|container is running|not running|is paused|is restarting|is dead/i;
 
 const $ = (id) => document.getElementById(id);
 
@@ -81,7 +80,8 @@ class Lab {
       FitAddon,
       conn: {
         connected: () => socket.connected,
-        run: (line) => new Promise((resolve) => { socket.emit('run', { line }, resolve); }),
+        // The terminal shows the `output` messages: the ack need not repeat them (docs/protocol.md).
+        run: (line) => new Promise((resolve) => { socket.emit('run', { line, streamed: true }, resolve); }),
         input: (data) => socket.emit('input', { data }),
         complete: (line, cursor) => socket.timeout(4000).emitWithAck('complete', { line, cursor }),
       },
@@ -335,26 +335,25 @@ class Lab {
       this.updateContainers();
       if (!this.infoDetail) this.renderInfo(null);
     }
-    if (Number(result.exit_code) !== 0 && !result.lost) this.explainRefusal(info, result);
+    if (Number(result.exit_code) !== 0 && !result.lost) this.explainRefusal(result.parsed);
   }
 
-  /** A refused command: show which state it needs and the edge that is not there. */
-  explainRefusal(info, result) {
-    const stderr = String(result.stderr || '');
-    if (!info.verb || !REFUSAL.test(stderr)) return;
-    const target = info.targets.map((t) => this.director.find(null, t)
-      || [...this.director.model.values()].find((c) => c.state !== this.lc.gone && mentions({ targets: [t] }, c)))
-      .find(Boolean);
-    const edges = this.lc.visible.filter((t) => info.prefer.includes(t.edge));
-    if (!target || !edges.length) return;
-    const need = unique(edges.map((t) => t.src).filter((s) => s !== null));
-    if (need.includes(target.state)) return;
-    const reason = stderr.split('\n').find((l) => l.trim()) || '';
-    const clean = reason.replace(/^Error response from daemon:\s*/i, '').replace(/^docker:\s*/i, '');
-    this.graph.flashRefusal({ from: target.state, t: edges[0], need, id: target.id });
+  /**
+   * A refused command: show which state it needs and the edge that is not there. The server's
+   * summary of the command (the `parsed` field of the `run` ack) says whether the lifecycle refused it.
+   */
+  explainRefusal(parsed) {
+    const refusal = parsed && parsed.refused ? parsed.refusal : null;
+    if (!refusal) return;
+    const target = this.director.find(null, refusal.container);
+    const edges = this.lc.visible.filter((t) => t.edge === parsed.edge);
+    if (!target || !edges.length || !this.lc.byId.has(refusal.state)) return;
+    const need = refusal.need;
+    const clean = String(refusal.message || '').replace(/^Error response from daemon:\s*/i, '').replace(/^docker:\s*/i, '');
+    this.graph.flashRefusal({ from: refusal.state, t: edges[0], need, id: target.id });
     const needText = need.map((s) => this.lc.label(s)).join(t('refused_or'));
     const sentence = t('refused_sentence', {
-      verb: info.verb, name: target.name, state: this.lc.label(target.state), edge: edges[0].edge, need: needText,
+      verb: parsed.command, name: target.name, state: this.lc.label(refusal.state), edge: edges[0].edge, need: needText,
     });
     this.narration.say(sentence, 'refused');
     this.renderInfo({ kind: 'refused', sentence, reason: clean });

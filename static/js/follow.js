@@ -2,7 +2,7 @@
 // learner's own sandbox (app.js drives that one). Also the lesson step the instructor sends everyone
 // to, with its progress, and the switch between following and working alone.
 //
-// Namespace /class (protocol in webapp/class_live.py). The instructor's console arrives as `mirror`
+// Namespace /class (protocol in webapp/classroom/live.py). The instructor's console arrives as `mirror`
 // messages numbered by `seq`: a `hello` snapshot, then `output`, `event` and `state` changes. Changes
 // the snapshot already holds are dropped; a gap in the numbers asks for a fresh snapshot (`sync`).
 

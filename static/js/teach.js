@@ -2,7 +2,7 @@
 // everyone to a lesson step, resetting every sandbox, ending the class, and presenter mode. The
 // instructor's own console and graph are the ordinary lab (app.js) on the same page.
 //
-// Namespace /class (protocol in webapp/class_live.py); the server checks the instructor secret in
+// Namespace /class (protocol in webapp/classroom/live.py); the server checks the instructor secret in
 // the session cookie before it sends a dashboard or accepts a command.
 
 import { h, replaceChildren } from './dom.js';

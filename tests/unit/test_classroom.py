@@ -9,7 +9,7 @@ import time
 import pytest
 
 from tests.classroom_helpers import RedisServer
-from webapp.classroom import (
+from webapp.classroom.model import (
     HISTORY_MAX,
     SCREEN_MAX,
     ClassError,
@@ -40,6 +40,20 @@ def test_codes_and_nicknames():
     for bad in ("", "   ", "x" * 25, "<script>", 'a"b', None, 3):
         with pytest.raises(ClassError):
             clean_name(bad)
+
+
+@pytest.mark.parametrize("raw, key", [
+    ("   ", "join_err_empty"), ("x" * 25, "join_err_long"), ("<b>", "join_err_chars"),
+])
+def test_a_refused_nickname_names_its_label(raw, key):
+    """Pages translate the error by its key; the key's English is the message itself."""
+    from webapp.ui_text import translate
+
+    with pytest.raises(ClassError) as caught:
+        clean_name(raw)
+    assert caught.value.key == key
+    assert translate("en", key, **caught.value.params) == str(caught.value)
+    assert translate("ko", key, **caught.value.params) != str(caught.value)
 
 
 def test_the_secret_is_checked_not_stored():

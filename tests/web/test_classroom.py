@@ -16,7 +16,7 @@ from flask_socketio import SocketIOTestClient
 from socketio import packet
 
 from webapp import socketio
-from webapp.classroom import CODE_ALPHABET, CODE_LENGTH
+from webapp.classroom.model import CODE_ALPHABET, CODE_LENGTH
 
 from .conftest import LabClient
 
@@ -202,6 +202,16 @@ def test_join_asks_for_a_nickname_and_keeps_nicknames_unique(app, teacher):
     assert teacher.http.get(f"/join/{teacher.code}").status_code == 303
 
 
+def test_a_taken_nickname_is_worded_by_its_key_in_each_language(app, teacher):
+    learner(app, teacher.code, "Ada  Lovelace")
+    for lang, text in (("en", "the nickname &#39;Ada Lovelace&#39; is taken in this class"),
+                       ("ko", "이미 쓰고 있는 닉네임입니다(Ada Lovelace)")):
+        http = app.test_client()
+        http.get(f"/?lang={lang}")
+        page = http.get(f"/join/{teacher.code}", query_string={"name": " Ada Lovelace "})
+        assert page.status_code == 400 and text in page.get_data(as_text=True), lang
+
+
 # -- permissions ------------------------------------------------------------------------------------
 
 
@@ -227,6 +237,42 @@ def test_without_the_secret_nobody_gets_the_dashboard(app, teacher):
                                                              "\"step\": \"run-default\"}"}
     assert "error" in teacher.call("goto", {"lesson": "why-exit", "step": "nope"})
     assert ada.cls.is_connected(NS) and teacher.cls.is_connected(NS)
+
+
+@pytest.mark.parametrize("args, message", [
+    (("sync",), "'follow' expects no payload or one object like {\"on\": true}"),
+    (({"on": True}, "extra"), "'follow' expects no payload or one object"),
+    (({"on": True, "pad": "x" * 10_000},), "'follow' payload too large (at most 8192 characters)"),
+])
+def test_class_payloads_follow_the_same_rules_as_the_console(app, teacher, args, message):
+    ada = learner(app, teacher.code, "ada")
+    ada.received()
+    ack = ada.cls.request("follow", *args)
+    assert ack["error"].startswith(message)
+    assert [e["message"] for e in ada.events("error")] == [ack["error"]]
+    # The console's guard says the same about the same mistake (`hint` takes an optional object).
+    ada.lab.received()
+    ada.lab.request("hint", *args)
+    [lab_error] = ada.lab.events("error")
+    assert lab_error["message"] == ack["error"].replace("'follow'", "'hint'").replace(
+        '{"on": true}', "{}")
+    assert ada.call("follow", {"on": False}) == {"following": False}
+    assert ada.cls.is_connected(NS)
+
+
+def test_a_flood_on_class_is_dropped_with_one_error(make_app):
+    app = make_app(LAB_RATE=1)  # /class allows at least 20 messages a second
+    http = app.test_client()
+    code = http.get("/teach").headers["Location"].rsplit("/", 1)[1]
+    http.get(f"/teach/{code}")
+    teacher = Browser(app, http, code, "teach")
+    socketio.server.namespace_handlers[NS].clock = lambda: 1000.0  # no refill while we flood
+    acks = [teacher.call("sync") for _ in range(25)]
+    assert all("seq" in ack for ack in acks[:20])
+    assert {ack["error"] for ack in acks[20:]} == {"too many messages"}
+    errors = [e["message"] for e in teacher.events("error")]
+    assert errors == ["too many messages: slow down (some were dropped)"]
+    assert teacher.cls.is_connected(NS)
 
 
 def test_no_class_no_connection(app):

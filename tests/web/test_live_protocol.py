@@ -50,6 +50,36 @@ def test_run_is_acknowledged_with_the_result_and_streams_output(lab):
     assert lab.output() == ack["stdout"]
 
 
+def test_the_ack_summarizes_the_parsed_command(lab):
+    ack = lab.run("docker run -d --name web --restart always nginx")
+    parsed = ack["parsed"]
+    assert (parsed["command"], parsed["edge"], parsed["targets"]) == ("run", "run", ["web"])
+    assert parsed["restart"] == "always" and parsed["refused"] is False
+    assert lab.run("ls")["parsed"] is None  # not a docker command
+
+
+def test_a_refused_command_names_the_state_and_the_edge_it_needs(lab):
+    lab.run("docker create --name box nginx")
+    ack = lab.run("docker pause box")
+    assert ack["exit_code"] != 0
+    assert ack["parsed"]["refused"] is True and ack["parsed"]["edge"] == "pause"
+    refusal = ack["parsed"]["refusal"]
+    assert (refusal["container"], refusal["state"], refusal["need"]) == ("box", "created",
+                                                                           ["running"])
+    assert refusal["message"] == ack["stderr"].strip().splitlines()[0]
+    assert lab.run("docker start box")["parsed"]["refused"] is False
+
+
+def test_a_streamed_ack_does_not_repeat_the_output(lab):
+    ack = lab.request("run", {"line": "docker ps -a", "streamed": True})
+    assert ack["streamed"] is True and ack["stdout"] == ack["stderr"] == ""
+    assert ack["exit_code"] == 0 and ack["parsed"]["command"] == "ps"
+    assert lab.output().startswith("CONTAINER ID")  # it came as `output` messages
+    failed = lab.request("run", {"line": "docker stop nosuch", "streamed": True})
+    assert failed["exit_code"] == 1 and failed["stderr"] == ""
+    assert "No such container: nosuch" in lab.output()
+
+
 def test_errors_reach_the_terminal_too(lab):
     ack = lab.run("docker stop nosuch")
     assert ack["exit_code"] == 1
@@ -99,6 +129,7 @@ def test_the_sigkill_after_a_stop_timeout_arrives_on_its_own(lab, manager):
     assert not future.done() and lab.events("engine_event") == []
     manager.advance(0.2)
     ack = future.result(timeout=5)
+    assert ack.pop("parsed")["edge"] == "stop"
     assert ack == {"exit_code": 0, "stdout": "stubborn\n", "stderr": ""}
     events = lab.events("engine_event")
     assert [e["Action"] for e in events] == ["kill", "die", "stop"]

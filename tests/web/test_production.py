@@ -73,6 +73,7 @@ def test_gunicorn_serves_a_console_round_trip(gunicorn):
         ps = client.call("run", {"line": "docker ps -a -q"}, namespace=NS, timeout=TIMEOUT)
     finally:
         client.disconnect()
+    assert result.pop("parsed")["new_container"] is True
     assert result == {"exit_code": 0, "stdout": "hi\n", "stderr": ""}
     assert ps["exit_code"] == 0 and ps["stdout"] == ""  # --rm removed it
     assert hello and hello[0]["engine"] == "sim"

@@ -46,7 +46,16 @@ STATES = ("created", "running", "paused", "restarting", "exited", "dead")  # wha
 
 
 class ClassError(Exception):
-    """A request about a class that is refused; the message is meant for a person."""
+    """A request about a class that is refused; the message (English) is meant for a person.
+
+    `key` names the same message in webapp/ui_text.py and `params` fill its placeholders, so a page
+    shows it in the reader's language; scripted clients and logs get the English message.
+    """
+
+    def __init__(self, message: str, key: str | None = None, **params: Any):
+        super().__init__(message)
+        self.key = key
+        self.params = params
 
 
 def new_code() -> str:
@@ -65,16 +74,16 @@ def hash_secret(secret: str) -> str:
 def clean_name(raw: Any) -> str:
     """A nickname fit for a dashboard: printable, single-spaced, at most NAME_MAX characters."""
     if not isinstance(raw, str):
-        raise ClassError("a nickname must be text")
+        raise ClassError("a nickname must be text", "join_err_empty")
     text = unicodedata.normalize("NFC", raw)
     text = "".join(ch if unicodedata.category(ch)[0] not in "CZ" or ch == " " else " " for ch in text)
     text = " ".join(text.split())
     if not text:
-        raise ClassError("please choose a nickname")
+        raise ClassError("please choose a nickname", "join_err_empty")
     if len(text) > NAME_MAX:
-        raise ClassError(f"a nickname has at most {NAME_MAX} characters")
+        raise ClassError(f"a nickname has at most {NAME_MAX} characters", "join_err_long", n=NAME_MAX)
     if any(ch in text for ch in "<>\"'&`"):
-        raise ClassError("a nickname cannot contain < > \" ' & or `")
+        raise ClassError("a nickname cannot contain < > \" ' & or `", "join_err_chars")
     return text
 
 

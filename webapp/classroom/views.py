@@ -24,11 +24,11 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from .class_live import CLASS_KEY, TEACH_KEY, ClassHub, Role, join_class
-from .classroom import NAME_MAX, ClassError, ClassRecord, hash_secret, new_code, normalize_code
-from .live import LESSON_KEY
-from .ui_text import translate
-from .views import current_locale
+from ..live import LESSON_KEY
+from ..ui_text import translate
+from ..views import current_locale, ensure_sandbox_cookie
+from .hub import CLASS_KEY, TEACH_KEY, ClassHub, Role, join_class
+from .model import ClassError, ClassRecord, hash_secret, new_code, normalize_code
 
 bp = Blueprint("classroom", __name__)
 
@@ -66,18 +66,9 @@ def say(key: str, **values: Any) -> str:
     return str(translate(current_locale(), key, **values))
 
 
-def join_error(err: ClassError, name: str) -> str:
-    """Why a nickname was refused, in the page's language (the server's English otherwise)."""
-    text = str(err)
-    if current_locale() == "en":
-        return text
-    for start, key in (("please choose", "join_err_empty"), ("a nickname must be", "join_err_empty"),
-                       ("a nickname has at most", "join_err_long"),
-                       ("a nickname cannot contain", "join_err_chars"),
-                       ("the nickname", "join_err_taken")):
-        if text.startswith(start):
-            return say(key, n=NAME_MAX, name=name)
-    return text
+def join_error(err: ClassError) -> str:
+    """Why a nickname was refused, in the page's language (by the error's key in ui_text)."""
+    return say(err.key, **err.params) if err.key is not None else str(err)
 
 
 def _lessons() -> list[dict[str, Any]]:
@@ -93,8 +84,6 @@ def _lessons() -> list[dict[str, Any]]:
 
 
 def _lab_cookie() -> str:
-    from .views import ensure_sandbox_cookie
-
     session.pop(LESSON_KEY, None)  # the class page's console follows no lesson page
     return ensure_sandbox_cookie()
 
@@ -200,7 +189,7 @@ def join(code: str) -> ResponseReturnValue:
     try:
         name = join_class(hub(), record, sandbox_id, wanted)
     except ClassError as err:
-        return render_template("join.html", klass=record, error=join_error(err, wanted),
+        return render_template("join.html", klass=record, error=join_error(err),
                                name=wanted), 400
     session[CLASS_KEY] = {"code": code, "name": name}
     return render_template("follow.html", klass=record, name=name,

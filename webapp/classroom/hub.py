@@ -1,28 +1,9 @@
-"""The Socket.IO namespace `/class` and the hub that ties consoles to classes.
+"""The class hub: ties consoles to classes, mirrors the instructor, keeps the learners' rows.
 
-Protocol (namespace `/class`; each learner and the instructor also keep their own `/lab` console):
-
-    connect auth  {"code": "ABC234", "role": "learn", "name": "ada"}     (a learner; the cookie from
-                  the join page names their sandbox) or {"code", "role": "teach"} with the instructor
-                  secret in the session cookie (scripted clients may pass it as "secret").
-    server -> client  class    {"code", "title", "ended", "focus", "role", "name"?}
-                      mirror   {"seq", "kind": "hello", "screen", "history", "containers"}  (everyone)
-                      mirror   {"seq", "kind": "output"|"event"|"state", "data"}  the instructor's
-                               console as it happens (same shapes as `/lab` output, engine_event, state)
-                      goto     {"lesson", "step", "title", "step_title"}  the instructor sends you there
-                      notice   {"message", "key"?}   ended  {"code"}    error  {"message"}
-                      learner  {one dashboard row}   dashboard {...}   (the instructor only)
-    client -> server  sync {}                    a fresh `mirror` hello (after a gap in `seq`)
-                      follow {"on": true}        a learner follows the instructor, or works alone
-                      dashboard {}               ack: the dashboard                (instructor only)
-                      goto {"lesson", "step"}    send everyone to a lesson step   (instructor only)
-                      reset_all {}               reset every learner's sandbox    (instructor only)
-                      end {}                     end the class                    (instructor only)
-
-The hub is also a *tap* on the `/lab` namespace (`LabNamespace.taps`): it hears each console's
-commands, output, engine events, resets and lesson progress, mirrors the instructor's and reports the
-learners' to the dashboard. Store writes and class-wide emits happen on one worker thread, in order,
-never under a sandbox lock.
+The hub hears each `/lab` console (commands, output, engine events, resets and lesson progress),
+mirrors the instructor's console to the class and reports the learners' to the dashboard. Store writes
+and class-wide emits happen on one worker thread, in order, never under a sandbox lock. The `/class`
+namespace (`live.py`) and the pages (`views.py`) both work through it; neither imports the other.
 """
 
 from __future__ import annotations
@@ -32,31 +13,24 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from flask import request, session
-from flask_socketio import Namespace
-from socketio.exceptions import ConnectionRefusedError as ConnectionRefused
-
-from .classroom import (
+from .. import signals
+from ..engine import lifecycle
+from ..session import Sandbox, SandboxManager
+from .model import (
     PROCESS_TTL,
     ClassError,
     ClassRecord,
     ClassStore,
-    LocalBus,
-    RedisBus,
-    RedisClassStore,
-    SQLiteClassStore,
     StuckRule,
     apply_activity,
+    clean_name,
     dashboard,
-    is_redis_url,
     learner_view,
     normalize_code,
 )
-from .engine import lifecycle
-from .session import Sandbox, SandboxManager, TokenBucket
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +39,6 @@ TEACH_KEY = "teach"  # session: {code: instructor secret} of the classes this br
 CLASS_KEY = "class"  # session: {"code", "name"}: the class this browser joined as a learner
 STATE_DELAY = 0.05  # seconds of sandbox time over which a burst of events becomes one state
 PROMPT = "\x1b[1;32m$\x1b[0m "  # what the instructor's console shows before a command
-TEACH_EVENTS = ("dashboard", "goto", "reset_all", "end")
-EVENTS = ("sync", "follow", *TEACH_EVENTS)
 ALIVE_CACHE = 2.0  # seconds the list of live processes is reused
 
 
@@ -82,20 +54,6 @@ def follow_room(code: str) -> str:
 class Role:
     code: str
     kind: str  # teach | learn
-
-
-@dataclass
-class ClassConn:
-    code: str
-    role: str  # teach | learn
-    learner: str | None  # a learner's sandbox id
-    name: str
-    messages: TokenBucket
-    last_error: float = field(default=-1e9)
-
-
-class Refused(Exception):
-    pass
 
 
 class ClassHub:
@@ -119,6 +77,7 @@ class ClassHub:
         self._mirror_lock = threading.Lock()
         self._snaps: dict[str, Any] = {}
         self._alive: tuple[float, set[str]] = (-1e9, set())
+        self._listening: list[tuple[Any, Callable[..., None]]] = []  # (signal, receiver) pairs
         self._jobs: queue.Queue = queue.Queue()
         self._stop = threading.Event()
         self._worker = threading.Thread(target=self._work, name="lab-class-worker", daemon=True)
@@ -168,6 +127,9 @@ class ClassHub:
         return pids
 
     def close(self) -> None:
+        for signal, receiver in self._listening:
+            signal.disconnect(receiver)
+        self._listening = []
         self._stop.set()
         self._jobs.put(None)
         self._worker.join(timeout=5)
@@ -245,9 +207,24 @@ class ClassHub:
             data["screen"] = screen
         self.mirror(code, "hello", data)
 
-    # -- the tap on /lab ---------------------------------------------------------------------------
+    # -- what the /lab consoles tell us (webapp.signals) -------------------------------------------
 
-    def engine_attached(self, sandbox: Sandbox) -> None:
+    def listen(self, lab: Any) -> None:
+        """Hear the consoles of `lab` (the app's `/lab` namespace) until `close`."""
+        self._listening = [
+            (signals.engine_attached, self.engine_attached),
+            (signals.console_connected, self.console_connected),
+            (signals.console_closed, self.console_closed),
+            (signals.command_started, self.command_started),
+            (signals.command_output, self.command_output),
+            (signals.command_finished, self.command_finished),
+            (signals.sandbox_reset, self.sandbox_reset),
+            (signals.lesson_progress, self.lesson_progress),
+        ]
+        for signal, receiver in self._listening:
+            signal.connect(receiver, sender=lab)
+
+    def engine_attached(self, _lab: Any, *, sandbox: Sandbox) -> None:
         unsubscribe = sandbox.extras.get("class_unsubscribe")
         if unsubscribe is not None:
             unsubscribe()
@@ -281,7 +258,7 @@ class ClassHub:
         else:
             self.activity(role.code, sandbox.id, "containers", {"containers": containers})
 
-    def console_connected(self, sid: str, sandbox: Sandbox) -> None:
+    def console_connected(self, _lab: Any, *, sid: str, sandbox: Sandbox) -> None:
         found = self.store.membership(sandbox.id)
         record = self.store.get_class(found[0]) if found else None
         if found is None or record is None or record.ended is not None:
@@ -301,24 +278,26 @@ class ClassHub:
         else:
             self._send_state(sandbox)
 
-    def console_closed(self, sid: str, sandbox: Sandbox) -> None:
+    def console_closed(self, _lab: Any, *, sid: str, sandbox: Sandbox) -> None:
         role = self.role_of(sandbox.id)
         if role is not None and role.kind == "learn":
             self.activity(role.code, sandbox.id, "disconnected", {"sid": sid})
 
-    def command_started(self, sid: str, sandbox: Sandbox, line: str) -> None:
+    def command_started(self, _lab: Any, *, sid: str, sandbox: Sandbox, line: str) -> None:
         role = self.role_of(sandbox.id)
         if role is not None and role.kind == "teach":
             self._streamed[sandbox.id] = False
             self.mirror(role.code, "output", f"{PROMPT}{line}\r\n")
 
-    def command_output(self, sid: str, sandbox: Sandbox, text: str, stream: str) -> None:
+    def command_output(self, _lab: Any, *, sid: str, sandbox: Sandbox, text: str,
+                       stream: str) -> None:
         role = self.role_of(sandbox.id)
         if role is not None and role.kind == "teach" and text:
             self._streamed[sandbox.id] = True
             self.mirror(role.code, "output", text.replace("\r\n", "\n").replace("\n", "\r\n"))
 
-    def command_finished(self, sid: str, sandbox: Sandbox, line: str, result: dict[str, Any]) -> None:
+    def command_finished(self, _lab: Any, *, sid: str, sandbox: Sandbox, line: str,
+                         result: dict[str, Any]) -> None:
         role = self.role_of(sandbox.id)
         if role is None:
             return
@@ -336,7 +315,7 @@ class ClassHub:
                       {"line": line, "failed": failed, "message": message})
         self._send_state(sandbox)
 
-    def sandbox_reset(self, sandbox: Sandbox) -> None:
+    def sandbox_reset(self, _lab: Any, *, sandbox: Sandbox) -> None:
         role = self.role_of(sandbox.id)
         if role is None:
             return
@@ -347,13 +326,12 @@ class ClassHub:
         else:
             self.activity(role.code, sandbox.id, "reset", {})
 
-    def lesson_progress(self, sid: str, payload: Any) -> None:
-        conn = self.lab._connection(sid)
-        if conn is None or not isinstance(payload, dict):
+    def lesson_progress(self, _lab: Any, *, sid: str, sandbox: Sandbox, progress: Any) -> None:
+        if not isinstance(progress, dict):
             return
-        role = self.role_of(conn.sandbox.id)
+        role = self.role_of(sandbox.id)
         if role is not None and role.kind == "learn":
-            self.activity(role.code, conn.sandbox.id, "progress", payload)
+            self.activity(role.code, sandbox.id, "progress", progress)
 
     # -- class-wide actions (every process hears them on the bus) -----------------------------------
 
@@ -416,194 +394,17 @@ class ClassHub:
             self.emit("ended", {"code": code}, to=room, namespace=CLASS_NAMESPACE)
 
 
-class ClassNamespace(Namespace):
-    """`/class`: one connection per class page (instructor or learner)."""
-
-    def __init__(self, hub: ClassHub, config: dict[str, Any]):
-        super().__init__(CLASS_NAMESPACE)
-        self.hub = hub
-        self.max_payload = int(config["LAB_MAX_PAYLOAD"])
-        self.rate = max(20.0, float(config["LAB_RATE"]))
-        self._conns: dict[str, ClassConn] = {}
-        self._lock = threading.Lock()
-
-    def _send(self, event: str, data: Any, to: str) -> None:
-        self.server.emit(event, data, to=to, namespace=CLASS_NAMESPACE)
-
-    def _error(self, sid: str, message: str) -> None:
-        self._send("error", {"message": message}, sid)
-
-    def trigger_event(self, event: str, *args: Any) -> Any:
-        sid = args[0] if args else None
-        if event in ("connect", "disconnect"):
-            if self.server.manager.is_connected(sid, CLASS_NAMESPACE):
-                self._error(sid, f"'{event}' is a reserved event name")
-                return None
-            return super().trigger_event(event, *args)
-        with self._lock:
-            conn = self._conns.get(sid)
-        if conn is None:
-            return None
-        now = time.monotonic()
-        if not conn.messages.take(now):
-            if now - conn.last_error >= 1.0:
-                conn.last_error = now
-                self._error(sid, "too many messages: slow down (some were dropped)")
-            return {"error": "too many messages"}
-        if event not in EVENTS:
-            self._error(sid, f"unknown event {str(event)[:40]!r}: this namespace understands "
-                             f"{', '.join(EVENTS)}")
-            return None
-        payload = args[1] if len(args) == 2 else ({} if len(args) == 1 else None)
-        if payload is None:
-            payload = {}
-        if not isinstance(payload, dict) or len(str(payload)) > self.max_payload:
-            message = f"'{event}' expects one object"
-            self._error(sid, message)
-            return {"error": message}
-        if event in TEACH_EVENTS and conn.role != "teach":
-            message = f"only the instructor can use '{event}'"
-            self._error(sid, message)
-            return {"error": message}
-        try:
-            return getattr(self, f"do_{event}")(sid, conn, payload)
-        except (Refused, ClassError) as err:
-            self._error(sid, str(err))
-            return {"error": str(err)}
-        except Exception:
-            log.exception("class handler for %r failed", event)
-            self._error(sid, f"internal error while handling '{event}'")
-            return {"error": "internal error"}
-
-    # -- connections -------------------------------------------------------------------------------
-
-    def on_connect(self, auth: Any = None) -> None:
-        from .live import SESSION_KEY
-
-        sid = request.sid
-        auth = auth if isinstance(auth, dict) else {}
-        code = normalize_code(auth.get("code") or "")
-        record = self.hub.store.get_class(code) if code else None
-        if record is None:
-            raise ConnectionRefused("no class with that code")
-        if record.ended is not None:
-            raise ConnectionRefused("this class has ended")
-        role = auth.get("role", "learn")
-        bucket = TokenBucket(self.rate, self.rate)
-        if role == "teach":
-            secrets_held = session.get(TEACH_KEY)
-            secret = auth.get("secret") or (secrets_held.get(code) if isinstance(secrets_held, dict)
-                                            else None)
-            if not record.check(secret):
-                raise ConnectionRefused("only the instructor of this class can open its dashboard")
-            conn = ClassConn(code, "teach", None, "instructor", bucket)
-            with self._lock:
-                self._conns[sid] = conn
-            self.server.enter_room(sid, teach_room(code), namespace=CLASS_NAMESPACE)
-            self._send("class", {**record.public(), "role": "teach"}, sid)
-            self._send("dashboard", self.hub.dashboard(code), sid)
-            return
-        learner = session.get(SESSION_KEY)
-        if not isinstance(learner, str) or not learner:
-            raise ConnectionRefused("open the class's join link first")
-        if learner == record.instructor_sandbox:
-            raise ConnectionRefused("you are the instructor of this class")
-        joined = session.get(CLASS_KEY)
-        name = auth.get("name") or (joined.get("name") if isinstance(joined, dict)
-                                    and joined.get("code") == code else None)
-        try:
-            name = join_class(self.hub, record, learner, name)
-        except ClassError as err:
-            raise ConnectionRefused(str(err)) from None
-        conn = ClassConn(code, "learn", learner, name, bucket)
-        with self._lock:
-            self._conns[sid] = conn
-        self.hub.set_role(learner, Role(code, "learn"))
-        # The room first, then the snapshot: the client drops mirror changes the snapshot holds.
-        self.server.enter_room(sid, follow_room(code), namespace=CLASS_NAMESPACE)
-        self._send("class", {**record.public(), "role": "learn", "name": name}, sid)
-        self._send("mirror", self.hub.hello(code), sid)
-        self.hub.activity(code, learner, "connected", {"sid": sid, "pid": self.hub.pid})
-        sandbox = self.hub.manager.get(learner)
-        if sandbox is not None:
-            self.hub._send_state(sandbox)
-
-    def on_disconnect(self, reason: Any = None) -> None:
-        with self._lock:
-            conn = self._conns.pop(request.sid, None)
-        if conn is not None and conn.learner is not None:
-            self.hub.activity(conn.code, conn.learner, "disconnected", {"sid": request.sid})
-
-    # -- events ------------------------------------------------------------------------------------
-
-    def do_sync(self, sid: str, conn: ClassConn, payload: dict[str, Any]) -> dict[str, Any]:
-        hello = self.hub.hello(conn.code)
-        self._send("mirror", hello, sid)
-        return {"seq": hello["seq"]}
-
-    def do_follow(self, sid: str, conn: ClassConn, payload: dict[str, Any]) -> dict[str, Any]:
-        on = payload.get("on")
-        if not isinstance(on, bool):
-            raise Refused("'follow' needs a field 'on' that is true or false")
-        if conn.learner is not None:
-            self.hub.activity(conn.code, conn.learner, "following", {"on": on})
-        return {"following": on}
-
-    def do_dashboard(self, sid: str, conn: ClassConn, payload: dict[str, Any]) -> dict[str, Any]:
-        return self.hub.dashboard(conn.code)
-
-    def do_goto(self, sid: str, conn: ClassConn, payload: dict[str, Any]) -> dict[str, Any]:
-        lesson, step = payload.get("lesson"), payload.get("step")
-        if not isinstance(lesson, str) or (step is not None and not isinstance(step, str)):
-            raise Refused("'goto' needs {\"lesson\": \"why-exit\", \"step\": \"run-default\"}")
-        return self.hub.goto(conn.code, lesson, step or None)
-
-    def do_reset_all(self, sid: str, conn: ClassConn, payload: dict[str, Any]) -> dict[str, Any]:
-        return {"epoch": self.hub.reset_all(conn.code)}
-
-    def do_end(self, sid: str, conn: ClassConn, payload: dict[str, Any]) -> dict[str, Any]:
-        self.hub.end(conn.code)
-        return {"ended": True}
-
-
 def join_class(hub: ClassHub, record: ClassRecord, learner: str, raw_name: Any) -> str:
     """Claim a nickname in the class for this learner (their sandbox id); returns the clean name."""
-    from .classroom import clean_name
-
     if raw_name is None:
         row = hub.store.get_learner(record.code, learner)
         if row is None:
-            raise ClassError("please choose a nickname")
+            raise ClassError("please choose a nickname", "join_err_empty")
         raw_name = row["name"]
     name = clean_name(raw_name)
     if not hub.store.claim_name(record.code, name, learner):
-        raise ClassError(f"the nickname {name!r} is taken in this class; please pick another")
+        raise ClassError(f"the nickname '{name}' is taken in this class; please pick another",
+                         "join_err_taken", name=name)
     hub.store.set_membership(learner, record.code, "learn", name)
     hub.set_role(learner, Role(record.code, "learn"))
     return name
-
-
-def install_classroom(app: Any, socketio: Any, manager: SandboxManager, lab: Any, catalog: Any) -> ClassHub:
-    """Build the class store, bus and hub for `app`; register `/class`, the pages and the tap."""
-    from .class_views import bp
-
-    settings = app.config
-    url = settings.get("LAB_MESSAGE_QUEUE") or None
-    store: ClassStore
-    if is_redis_url(url):
-        store, bus = RedisClassStore(url), RedisBus(url)
-    else:
-        store, bus = SQLiteClassStore(settings["LAB_DB"]), LocalBus()
-    seconds, errors = settings.get("LAB_CLASS_STUCK_SECONDS"), settings.get("LAB_CLASS_STUCK_ERRORS")
-    rule = StuckRule(seconds=300.0 if seconds is None else float(seconds),
-                     errors=3 if errors is None else max(1, int(errors)))
-
-    def emit(event: str, data: Any, *, to: str, namespace: str) -> None:
-        socketio.server.emit(event, data, to=to, namespace=namespace)
-
-    hub = ClassHub(store, bus, manager, lab, catalog, emit, rule)
-    lab.taps.append(hub)
-    socketio.on_namespace(ClassNamespace(hub, settings))
-    app.extensions["lab.classroom"] = hub
-    app.register_blueprint(bp)
-    return hub

@@ -1,0 +1,52 @@
+"""Classes: an instructor's console mirrored to learners, and a dashboard of the learners' sandboxes.
+
+`model` holds the classes, learners and stores (no Flask), `hub` ties the `/lab` consoles to classes,
+`live` is the `/class` Socket.IO namespace and `views` the pages; `init_app` wires them to an app.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported when an app is built: `webapp.classroom.model` stays light to import
+    from flask import Flask
+
+    from ..session import SandboxManager
+    from .hub import ClassHub
+
+
+def init_app(app: Flask, socketio: Any, manager: SandboxManager, lab: Any, catalog: Any) -> ClassHub:
+    """Build the class store, bus and hub for `app`; register `/class` and the pages; the hub hears `lab`."""
+    from .hub import ClassHub
+    from .live import ClassNamespace
+    from .model import (
+        ClassStore,
+        LocalBus,
+        RedisBus,
+        RedisClassStore,
+        SQLiteClassStore,
+        StuckRule,
+        is_redis_url,
+    )
+    from .views import bp
+
+    settings = app.config
+    url = settings.get("LAB_MESSAGE_QUEUE") or None
+    store: ClassStore
+    if is_redis_url(url):
+        store, bus = RedisClassStore(url), RedisBus(url)
+    else:
+        store, bus = SQLiteClassStore(settings["LAB_DB"]), LocalBus()
+    seconds, errors = settings.get("LAB_CLASS_STUCK_SECONDS"), settings.get("LAB_CLASS_STUCK_ERRORS")
+    rule = StuckRule(seconds=300.0 if seconds is None else float(seconds),
+                     errors=3 if errors is None else max(1, int(errors)))
+
+    def emit(event: str, data: Any, *, to: str, namespace: str) -> None:
+        socketio.server.emit(event, data, to=to, namespace=namespace)
+
+    hub = ClassHub(store, bus, manager, lab, catalog, emit, rule)
+    hub.listen(lab)
+    socketio.on_namespace(ClassNamespace(hub, settings))
+    app.extensions["lab.classroom"] = hub
+    app.register_blueprint(bp)
+    return hub
