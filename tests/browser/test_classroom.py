@@ -15,6 +15,8 @@ from tests.classroom_helpers import RedisServer, app_server
 
 from .conftest import Lab, PageProblems, PlaywrightError
 
+pytestmark = pytest.mark.browser
+
 T = Lab.TIMEOUT
 
 
