@@ -88,8 +88,10 @@ def test_two_processes_share_one_class(pair):
         assert row["connected"] and row["last_error"]["line"] == "docker start missing"
         assert teacher.run("docker ps -a --format '{{.Names}}'")["stdout"] == "web\n"
         assert ann.run("docker ps -a --format '{{.Names}}'")["stdout"] == ""
-        time.sleep(0.2)
-        for learner in (bob, ann, late):  # nothing of bob's on the instructor's mirror
+        for learner in (bob, ann, late):  # nothing of bob's on the instructor's mirror:
+            # the mirror is one ordered stream, so once the instructor's later line is there,
+            # anything of bob's would have arrived before it
+            mirrored(learner, "docker ps -a --format")
             assert "mine" not in str([m for ns, n, m in list(learner.seen) if n == "mirror"])
             assert "missing" not in learner.screen()
         # Only the instructor commands the class, from whichever process.
