@@ -2,8 +2,9 @@
 
 Two apps on the same stack: the real one (`webapp.wsgi:app` or `lifecycle-lab serve`) on the simulator,
 and the floor, a bare Flask-SocketIO app in threading mode whose `run` handler acknowledges at once.
-The difference between the two is what our own code costs. Each runs in a subprocess on a free port,
-either under gunicorn (`-w 1 --threads`, the production command) or on the development server.
+The difference between the two is what our own code costs. Each runs in a subprocess on a free port
+(started and stopped by webapp.devserver), either under gunicorn (`-w 1 --threads`, the production
+command) or on the development server.
 
 Run as a script, this module serves the floor on the development server:
 `.venv/bin/python bench/_server.py --port 5001`.
@@ -13,17 +14,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
-import time
-import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from webapp.devserver import AppServer, ServerError, serve_command
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -64,21 +62,14 @@ def floor_app() -> Any:
     return app
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @dataclass
 class Server:
     """A server subprocess; `pid` is the process that serves (gunicorn's worker, not its master)."""
 
     name: str
-    proc: subprocess.Popen
+    process: AppServer
     url: str
     pid: int = 0
-    tmp: Any = field(default=None, repr=False)
 
     def rss_kb(self) -> int:
         """Resident memory of the serving process (VmRSS), in KB."""
@@ -97,14 +88,7 @@ class Server:
         return len(os.listdir(f"/proc/{self.pid}/task"))
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(10)
-        if self.tmp is not None:
-            self.tmp.cleanup()
+        self.process.stop()
 
 
 def command(kind: str, stack: str, port: int, threads: int) -> list[str]:
@@ -115,44 +99,27 @@ def command(kind: str, stack: str, port: int, threads: int) -> list[str]:
                 "--bind", f"127.0.0.1:{port}", "--no-control-socket", "--log-level", "warning",
                 "--pythonpath", str(ROOT / "bench"), target]
     if kind == "app":
-        return [sys.executable, "-m", "webapp.cli", "serve", "--port", str(port)]
+        return serve_command(port)
     return [sys.executable, str(ROOT / "bench" / "_server.py"), "--port", str(port)]
 
 
 def start(kind: str, stack: str = "gunicorn", *, threads: int = 100, cpus: set[int] | None = None,
           env: dict[str, str] | None = None, timeout: float = 30.0) -> Server:
     """Start a server on a free port with its own database; returns once it answers /healthz."""
-    tmp = tempfile.TemporaryDirectory(prefix="lab-bench-")
-    port = free_port()
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("LAB_")}
-    environ.update(LAB_DB=str(Path(tmp.name) / "lab.db"), LAB_INSTANCE=str(Path(tmp.name) / "inst"),
-                   LAB_SECRET_KEY="bench", LAB_ENGINE="sim", LAB_CLOCK="real",
-                   PYTHONUNBUFFERED="1")
-    environ.update(env or {})
-
+    settings = {"LAB_SECRET_KEY": "bench", "LAB_ENGINE": "sim", "LAB_CLOCK": "real", **(env or {})}
     mine = os.sched_getaffinity(0)
     if cpus:  # the child inherits the mask, and so does every thread it starts
         os.sched_setaffinity(0, cpus)
     try:
-        proc = subprocess.Popen(command(kind, stack, port, threads), cwd=ROOT, env=environ,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = AppServer(argv=lambda port: command(kind, stack, port, threads), env=settings,
+                            timeout=timeout, name=f"{kind}/{stack}")
+    except ServerError as err:
+        raise SystemExit(str(err)) from None
     finally:
         os.sched_setaffinity(0, mine)
-    server = Server(f"{kind}/{stack}", proc, f"http://127.0.0.1:{port}", proc.pid, tmp)
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(f"{server.url}/healthz", timeout=1) as response:
-                if response.status == 200:
-                    break
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            server.stop()
-            raise RuntimeError(f"{server.name} did not start: {' '.join(proc.args)}")
-        time.sleep(0.05)
+    server = Server(f"{kind}/{stack}", process, process.url, process.pid)
     if stack == "gunicorn":  # the worker does the serving; the master only watches it
-        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
         server.pid = int(children[0])
     return server
 
@@ -180,7 +147,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="serve the floor app on the development server")
     parser.add_argument("--port", type=int, default=5001)
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
     from webapp.cli import no_delay_handler  # the same server set-up as `lifecycle-lab serve`
 
     app = floor_app()

@@ -28,15 +28,8 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import os
-import shutil
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -45,6 +38,8 @@ from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, sync_playwright
+
+from webapp.devserver import AppServer, ServerError
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -218,54 +213,19 @@ def visit(page: Page, recorder: Recorder, url: str) -> Load:
     return Load(ready, list(recorder.resources.values()))
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def server_command(kind: str, port: int) -> list[str]:
-    """`lifecycle-lab serve`, with `--production` (gunicorn on webapp.wsgi:app) for "gunicorn"."""
-    command = [sys.executable, "-c", "import sys; from webapp.cli import main; sys.exit(main())",
-               "serve", "--host", "127.0.0.1", "--port", str(port)]
-    return command + ["--production"] if kind == "gunicorn" else command
-
-
 @contextmanager
 def app_server(kind: str) -> Iterator[str]:
-    """The app with the simulator on a free port, its own instance folder; yields the base URL."""
-    instance = Path(tempfile.mkdtemp(prefix="lab-bench-"))
-    port = _free_port()
-    env = dict(os.environ, LAB_INSTANCE=str(instance), LAB_DB=str(instance / "lab.db"),
-               LAB_ENGINE="sim", PYTHONUNBUFFERED="1")
-    log = open(instance / "server.log", "w", encoding="utf-8")  # noqa: SIM115 (closed below)
-    proc = subprocess.Popen(server_command(kind, port), cwd=ROOT, env=env, stdout=log,
-                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    """The app with the simulator on a free port, its own instance folder; yields the base URL.
+
+    "dev" is `lifecycle-lab serve`, "gunicorn" is `lifecycle-lab serve --production`.
+    """
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as res:
-                    if res.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                tail = (instance / "server.log").read_text(encoding="utf-8")[-2000:]
-                raise SystemExit(f"the {kind} server did not start:\n{tail}")
-            time.sleep(0.1)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        log.close()
-        shutil.rmtree(instance, ignore_errors=True)
+        server = AppServer(production=kind == "gunicorn", env={"LAB_ENGINE": "sim"}, timeout=60,
+                           name=f"the {kind} server")
+    except ServerError as err:
+        raise SystemExit(str(err)) from None
+    with server:
+        yield server.url
 
 
 def measure(base: str, runs: int, network: Network) -> tuple[list[Load], list[Load]]:

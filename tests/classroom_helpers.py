@@ -1,9 +1,9 @@
 """Helpers for class tests: a throwaway redis-server, app servers in subprocesses, scripted clients.
 
-`redis_server()` starts Debian's `redis-server` on a free localhost port with no persistence; tests
-that need it skip without the binary, unless REQUIRE_REDIS=1 makes that a failure. `AppServer` runs
-`lifecycle-lab serve` on a free port with its own database (two of them are two hosts sharing only
-Redis). `Member` is a python-socketio client on `/lab` and `/class` with the cookie of a browser.
+`RedisServer` starts Debian's `redis-server` on a free localhost port with no persistence; tests
+that need it skip without the binary, unless REQUIRE_REDIS=1 makes that a failure. `app_server()`
+runs `lifecycle-lab serve` on a free port with its own database (two of them are two hosts sharing
+only Redis); both start and stop through webapp.devserver. `Member` is a python-socketio client on `/lab` and `/class` with the cookie of a browser.
 """
 
 from __future__ import annotations
@@ -11,9 +11,6 @@ from __future__ import annotations
 import os
 import queue
 import shutil
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -24,15 +21,10 @@ import pytest
 import requests
 import socketio
 
-ROOT = Path(__file__).resolve().parents[1]
+from webapp.devserver import AppServer, ServerProcess, free_port
+
 TIMEOUT = 10.0
 SECRET = "class-test-secret"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def redis_required() -> bool:
@@ -57,82 +49,33 @@ def redis_binary() -> str:
     return found
 
 
-class RedisServer:
+class RedisServer(ServerProcess):
+    """redis-server on a free localhost port, without persistence; ready once it answers PING."""
+
     def __init__(self, folder: Path):
         binary = redis_binary()
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.proc = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(folder), "--protected-mode", "yes"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
         import redis
 
-        client = redis.Redis.from_url(self.url)
-        deadline = time.monotonic() + TIMEOUT
-        while True:
-            try:
-                if client.ping():
-                    break
-            except redis.ConnectionError:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    pytest.fail("redis-server did not start", pytrace=False)
-                time.sleep(0.05)
-        client.close()
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(TIMEOUT)
-
-
-class AppServer:
-    """`lifecycle-lab serve` in a subprocess on a free port."""
-
-    def __init__(self, folder: Path, **env: str):
-        folder.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = folder / "server.log"
-        environ = dict(os.environ, LAB_DB=str(folder / "lab.db"), LAB_INSTANCE=str(folder / "inst"),
-                       LAB_SECRET_KEY=SECRET, LAB_ENGINE="sim", LAB_RATE="50",
-                       LAB_MAX_SANDBOXES="400", PYTHONUNBUFFERED="1")
-        environ.update(env)
-        self._log = open(self.log_path, "w", encoding="utf-8")  # noqa: SIM115 (closed in stop)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "webapp.cli", "serve", "--port", str(self.port)],
-            cwd=ROOT, env=environ, stdout=self._log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if requests.get(f"{self.url}/healthz", timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                pytest.fail(f"the app server did not start:\n{self.log()}", pytrace=False)
-            time.sleep(0.05)
-
-    def log(self) -> str:
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        super().__init__(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(folder), "--protected-mode", "yes"],
+            log_path=folder / "redis.log", name="redis-server")
+        client = redis.Redis.from_url(self.url)
         try:
-            return self.log_path.read_text(encoding="utf-8")[-4000:]
-        except OSError:
-            return ""
+            self.wait_until(client.ping, timeout=TIMEOUT, what="answering PING",
+                            errors=(redis.ConnectionError,))
+        finally:
+            client.close()
 
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(TIMEOUT)
-        self._log.close()
+
+def app_server(folder: Path, **env: str) -> AppServer:
+    """`lifecycle-lab serve` for a class: a shared secret key (so two hosts read each other's
+    cookies) and room for many learners."""
+    settings = {"LAB_SECRET_KEY": SECRET, "LAB_ENGINE": "sim", "LAB_RATE": "50",
+                "LAB_MAX_SANDBOXES": "400", **env}
+    return AppServer(folder=folder, env=settings)
 
 
 def start_class(server: str) -> tuple[requests.Session, str]:

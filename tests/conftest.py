@@ -1,7 +1,8 @@
 """Shared test fixtures: availability of a Docker daemon and of Chromium.
 
 Tests that need a real Docker daemon use the `require_docker` fixture (or the `docker` marker); tests
-that need a browser use `require_browser` (or the `browser` marker). Without the resource they are
+that need a browser use `require_browser` (or the `browser` marker). A test that reaches either
+fixture, directly or through another (`daemon`, `chromium`, `browser`, …), gets the marker as well. Without the resource they are
 skipped, unless the environment demands it: with REQUIRE_DOCKER=1 (REQUIRE_BROWSER=1) a missing
 daemon (browser) is a test failure, so CI cannot pass by silently skipping them.
 """
@@ -72,6 +73,17 @@ def require_browser() -> str:
     """Chromium's path (skip without it; fail if REQUIRE_BROWSER=1)."""
     _gate(browser_problem(), "REQUIRE_BROWSER")
     return CHROMIUM
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that needs the daemon or the browser through a fixture carries its marker too, so
+    `-m "not docker"` and `-m "not browser"` leave it out even where its file forgot to say so."""
+    for item in items:
+        needs = getattr(item, "fixturenames", ())
+        for fixture, marker in (("require_docker", "docker"), ("require_browser", "browser")):
+            if fixture in needs and item.get_closest_marker(marker) is None:
+                item.add_marker(marker)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

@@ -10,18 +10,13 @@ Without Chromium (or Playwright) the tests skip, unless REQUIRE_BROWSER=1 makes 
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from webapp.devserver import AppServer
 from webapp.lessons.model import Entry, Lesson
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,16 +38,6 @@ except ImportError:  # pragma: no cover - depends on the environment
     PlaywrightError = Exception  # type: ignore[assignment,misc]
 
 
-def _required() -> bool:
-    return os.environ.get("REQUIRE_BROWSER", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def server(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real app on a free port; yields its base URL."""
@@ -61,61 +46,9 @@ def server(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
             "node_modules is missing: run `npm ci` in the repository (make setup does)",
             pytrace=False,
         )
-    instance = tmp_path_factory.mktemp("lab-instance")
-    port = _free_port()
-    env = dict(os.environ)
-    env.update(
-        {
-            "LAB_INSTANCE": str(instance),
-            "LAB_DB": str(instance / "lab.db"),
-            "LAB_ENGINE": "sim",
-            "LAB_RATE": "50",
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
-    log = open(instance / "server.log", "w", encoding="utf-8")  # noqa: SIM115 (closed below)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys; from webapp.cli import main; sys.exit(main(sys.argv[1:]))",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/api/lifecycle", timeout=2) as res:
-                if res.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            log.close()
-            output = (instance / "server.log").read_text(encoding="utf-8")[-3000:]
-            pytest.fail(f"the app server did not start:\n{output}", pytrace=False)
-        time.sleep(0.1)
-    try:
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        log.close()
+    env = {"LAB_ENGINE": "sim", "LAB_RATE": "50"}
+    with AppServer(folder=tmp_path_factory.mktemp("lab-instance"), env=env) as app:
+        yield app.url
 
 
 class PageProblems:

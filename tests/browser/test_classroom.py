@@ -11,9 +11,11 @@ from contextlib import contextmanager
 
 import pytest
 
-from tests.classroom_helpers import AppServer, RedisServer
+from tests.classroom_helpers import RedisServer, app_server
 
 from .conftest import Lab, PageProblems, PlaywrightError
+
+pytestmark = pytest.mark.browser
 
 T = Lab.TIMEOUT
 
@@ -161,17 +163,10 @@ def test_a_stranger_cannot_open_the_instructor_view(browser, server):
 
 @pytest.fixture(scope="module")
 def two_hosts(chromium, tmp_path_factory) -> Iterator[list[str]]:
-    redis = RedisServer(tmp_path_factory.mktemp("redis"))
-    hosts: list[AppServer] = []
-    try:
-        for name in ("a", "b"):
-            hosts.append(AppServer(tmp_path_factory.mktemp(f"host-{name}"),
-                                   LAB_MESSAGE_QUEUE=redis.url))
-        yield [h.url for h in hosts]
-    finally:
-        for host in hosts:
-            host.stop()
-        redis.stop()
+    with (RedisServer(tmp_path_factory.mktemp("redis")) as redis,
+          app_server(tmp_path_factory.mktemp("host-a"), LAB_MESSAGE_QUEUE=redis.url) as a,
+          app_server(tmp_path_factory.mktemp("host-b"), LAB_MESSAGE_QUEUE=redis.url) as b):
+        yield [a.url, b.url]
 
 
 def test_a_class_across_two_processes(browser, two_hosts):

@@ -143,13 +143,25 @@ def test_server_refuses_to_start_without_its_environment(tmp_path: Path) -> None
     assert proc.stdout == ""
 
 
+def _catches(pid: int, signum: int) -> bool:
+    """Whether process `pid` handles `signum` (a shell's `trap` installs a handler), from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("SigCgt:"):
+            return bool(int(line.split()[1], 16) >> (signum - 1) & 1)
+    return False
+
+
 @needs_busybox
 def test_server_stops_gracefully_on_its_signal(tmp_path: Path) -> None:
     script = _script(tmp_path, "nginx:latest", "/usr/sbin/nginx")
     proc = subprocess.Popen([BUSYBOX, "sh", str(script)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     try:
-        time.sleep(0.5)
+        deadline = time.monotonic() + 10
+        while not _catches(proc.pid, signal.SIGQUIT):  # until its trap is set (sh ignores QUIT)
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the script never trapped SIGQUIT"
+            time.sleep(0.01)
         proc.send_signal(signal.SIGQUIT)
         _out, err = proc.communicate(timeout=10)
     finally:

@@ -10,16 +10,11 @@ sandboxes' containers are removed when the server has stopped.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
+from webapp.devserver import AppServer
 from webapp.lessons import LESSONS_DIR, Catalog, load_lessons
 from webapp.store import Store
 
@@ -28,9 +23,8 @@ from ..browser.conftest import (
     Lab,
     PageProblems,
     PlaywrightError,
-    _free_port,
 )
-from .conftest import ROOT, remove_sessions
+from .conftest import remove_sessions
 
 pytestmark = [pytest.mark.docker, pytest.mark.browser]
 
@@ -44,41 +38,14 @@ def docker_server(daemon, chromium: str,
     """The real app on the real daemon, on a free port; yields its base URL."""
     if not VENDOR_CHECK.is_file():
         pytest.fail("node_modules is missing: run `npm ci` (make setup does)", pytrace=False)
-    instance = tmp_path_factory.mktemp("lab-docker-instance")
-    port = _free_port()
-    env = dict(os.environ, LAB_INSTANCE=str(instance), LAB_DB=str(instance / "lab.db"),
-               LAB_ENGINE="docker", LAB_RATE="50", PYTHONUNBUFFERED="1")
-    log_path = instance / "server.log"
-    with open(log_path, "w", encoding="utf-8") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-c", "import sys; from webapp.cli import main; sys.exit(main(sys.argv[1:]))",
-             "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/api/lifecycle", timeout=2) as res:
-                if res.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"the app server did not start:\n{log_path.read_text()[-3000:]}",
-                        pytrace=False)
-        time.sleep(0.1)
+    server = AppServer(folder=tmp_path_factory.mktemp("lab-docker-instance"), timeout=60,
+                       env={"LAB_ENGINE": "docker", "LAB_RATE": "50"})
     try:
-        yield base
+        yield server.url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        server.stop(timeout=30)
         # a server that stops keeps its sandboxes' containers for its next start: remove them
-        store = Store(Path(env["LAB_DB"]))
+        store = Store(server.folder / "lab.db")
         try:
             remove_sessions(daemon, set(store.ids()))
         finally:

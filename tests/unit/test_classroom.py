@@ -4,7 +4,6 @@ the two class stores (SQLite, and Redis when redis-server is installed) held to 
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 
@@ -206,10 +205,11 @@ def test_buses_deliver_to_every_process(redis_url):
                 done.set()
         return handler
 
+    assert not first.wait_ready(0)  # not subscribed before it starts
     first.start(hear("first"))
     second.start(hear("second"))
     try:
-        time.sleep(0.1)  # both subscribed
+        assert first.wait_ready(5) and second.wait_ready(5)
         first.publish("end", {"code": "X"})
         assert done.wait(5)
         assert sorted(heard) == ["first", "second"]

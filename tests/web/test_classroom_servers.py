@@ -14,42 +14,28 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import socketio
 
-from tests.classroom_helpers import AppServer, Member, RedisServer, join, start_class
+from tests.classroom_helpers import Member, RedisServer, app_server, join, start_class
 
 LEARNERS = 50
 
 
 @pytest.fixture(scope="module")
 def single(tmp_path_factory) -> Iterator[list[str]]:
-    server = AppServer(tmp_path_factory.mktemp("single"))
-    try:
+    with app_server(tmp_path_factory.mktemp("single")) as server:
         yield [server.url]
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory) -> Iterator[str]:
-    redis = RedisServer(tmp_path_factory.mktemp("redis"))
-    try:
+    with RedisServer(tmp_path_factory.mktemp("redis")) as redis:
         yield redis.url
-    finally:
-        redis.stop()
 
 
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory, redis_url) -> Iterator[list[str]]:
-    a = AppServer(tmp_path_factory.mktemp("host-a"), LAB_MESSAGE_QUEUE=redis_url)
-    try:
-        b = AppServer(tmp_path_factory.mktemp("host-b"), LAB_MESSAGE_QUEUE=redis_url)
-    except BaseException:
-        a.stop()
-        raise
-    try:
+    with (app_server(tmp_path_factory.mktemp("host-a"), LAB_MESSAGE_QUEUE=redis_url) as a,
+          app_server(tmp_path_factory.mktemp("host-b"), LAB_MESSAGE_QUEUE=redis_url) as b):
         yield [a.url, b.url]
-    finally:
-        a.stop()
-        b.stop()
 
 
 def mirrored(member: Member, text: str) -> None:
@@ -102,8 +88,10 @@ def test_two_processes_share_one_class(pair):
         assert row["connected"] and row["last_error"]["line"] == "docker start missing"
         assert teacher.run("docker ps -a --format '{{.Names}}'")["stdout"] == "web\n"
         assert ann.run("docker ps -a --format '{{.Names}}'")["stdout"] == ""
-        time.sleep(0.2)
-        for learner in (bob, ann, late):  # nothing of bob's on the instructor's mirror
+        for learner in (bob, ann, late):  # nothing of bob's on the instructor's mirror:
+            # the mirror is one ordered stream, so once the instructor's later line is there,
+            # anything of bob's would have arrived before it
+            mirrored(learner, "docker ps -a --format")
             assert "mine" not in str([m for ns, n, m in list(learner.seen) if n == "mirror"])
             assert "missing" not in learner.screen()
         # Only the instructor commands the class, from whichever process.

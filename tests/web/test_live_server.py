@@ -5,57 +5,26 @@ Real time, real websockets, real threads. Every wait is on an event with a timeo
 
 from __future__ import annotations
 
-import os
 import queue
-import socket
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 import requests
 import socketio
 
-ROOT = Path(__file__).resolve().parents[2]
+from webapp.devserver import AppServer
+
 NS = "/lab"
 TIMEOUT = 10
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("live")
-    port = free_port()
-    env = dict(os.environ, LAB_DB=str(tmp / "lab.db"), LAB_INSTANCE=str(tmp / "instance"),
-               LAB_SECRET_KEY="live-test", LAB_ENGINE="sim", PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen([sys.executable, "-m", "webapp.cli", "serve", "--port", str(port)],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        banner = proc.stdout.readline()
-        assert f"{url}/" in banner, banner
-        threading.Thread(target=proc.stdout.read, daemon=True).start()  # keep the pipe drained
-        deadline = time.monotonic() + TIMEOUT
-        while True:  # the banner comes just before the socket is bound
-            try:
-                if requests.get(f"{url}/healthz", timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise
-                time.sleep(0.05)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(TIMEOUT)
+    with AppServer(folder=tmp_path_factory.mktemp("live"),
+                   env={"LAB_SECRET_KEY": "live-test", "LAB_ENGINE": "sim"}) as server:
+        assert f"{server.url}/" in server.output()  # the banner names the address it serves
+        yield server.url
 
 
 class Console:

@@ -1,61 +1,30 @@
 """The production command: gunicorn serving `webapp.wsgi:app`, driven by a real Socket.IO client.
 
-Readiness is a deadline-bounded poll of the port; every wait after that is on an acknowledgement.
+Readiness is a deadline-bounded poll of /healthz; every wait after that is on an acknowledgement.
 """
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
 import sys
-import time
-from pathlib import Path
 
 import pytest
 import requests
 import socketio
 
 from webapp.cli import build_parser, gunicorn_argv
+from webapp.devserver import AppServer
 
-ROOT = Path(__file__).resolve().parents[2]
 NS = "/lab"
 TIMEOUT = 20
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port: int, proc: subprocess.Popen, deadline: float) -> None:
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            if proc.poll() is not None:
-                raise AssertionError(f"gunicorn exited with {proc.returncode}") from None
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
-
-
 @pytest.fixture
 def gunicorn(tmp_path):
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LAB_")}
-    env.update(LAB_DB=str(tmp_path / "lab.db"), LAB_INSTANCE=str(tmp_path / "instance"),
-               LAB_SECRET_KEY="production-test", LAB_ENGINE="sim")
-    proc = subprocess.Popen(gunicorn_argv("127.0.0.1", port, 20), cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for_port(port, proc, time.monotonic() + TIMEOUT)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(TIMEOUT)
+    """`lifecycle-lab serve --production`: the CLI hands the process over to gunicorn."""
+    with AppServer(folder=tmp_path, production=True, threads=20, timeout=TIMEOUT,
+                   env={"LAB_SECRET_KEY": "production-test", "LAB_ENGINE": "sim"}) as server:
+        assert "Starting gunicorn" in server.output(), server.output()
+        yield server.url
 
 
 def test_gunicorn_serves_a_console_round_trip(gunicorn):

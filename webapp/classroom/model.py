@@ -606,7 +606,7 @@ class RedisBus:
 
     def start(self, handler: Handler) -> None:
         self.handler = handler
-        self._pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
+        self._pubsub = self.redis.pubsub()  # its subscribe confirmation sets `_ready`
         self._pubsub.subscribe(self.channel)
         self._thread = threading.Thread(target=self._listen, name="lab-class-bus", daemon=True)
         self._thread.start()
@@ -616,9 +616,12 @@ class RedisBus:
             try:
                 message = self._pubsub.get_message(timeout=1.0)
             except (OSError, self._redis_error):  # Redis went away: keep trying, quietly
+                self._ready.clear()  # until the subscription is confirmed again
                 if self._stop.wait(1.0):
                     return
                 continue
+            if message and message.get("type") == "subscribe":
+                self._ready.set()
             if not message or message.get("type") != "message":
                 continue
             try:
@@ -627,6 +630,11 @@ class RedisBus:
                     self.handler(body["kind"], body["data"])
             except Exception:
                 log.exception("class bus message failed")
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Wait until Redis has confirmed the subscription: from then on every message published
+        on the channel reaches this bus (Redis drops messages for a channel nobody listens to)."""
+        return self._ready.wait(timeout)
 
     def publish(self, kind: str, data: dict[str, Any]) -> None:
         self.redis.publish(self.channel, json.dumps({"kind": kind, "data": data}))
