@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..cli import ParsedCommand
 from ..cli.client import Cli, Command, refusal_text, run_command
-from ..cli.client_side import answered_before_dispatch
-from ..cli.commands import lookup
+from ..cli.commands import command_for
 from ..cli.commands.system import client_block
 from ..futures import block_on
 from ..job import Job
@@ -29,9 +28,8 @@ if TYPE_CHECKING:
 
 BLOCKING = {"run", "start", "attach", "exec", "stop", "restart", "wait", "logs", "events", "pull"}
 ATTACHING = {"run", "start", "attach", "exec"}
-NOT_AVAILABLE = ("docker: 'docker {command}' is not available in this sandbox: Lifecycle Lab runs "
-                 "containers and shows images; networks, volumes, builds, copying files and swarm "
-                 "are not part of it\n")
+COVERS = ("runs containers and shows images; networks, volumes, builds, copying files and swarm "
+          "are not part of it")
 
 
 def blocking(cmd: ParsedCommand) -> bool:
@@ -56,12 +54,8 @@ class DockerCli:
         self.policy = engine.policy
 
     def dispatch(self, job: Job, cmd: ParsedCommand, *, inline: bool) -> None:
-        if answered_before_dispatch(job, cmd):
-            return
-        command = lookup(cmd)
+        command = command_for(job, cmd, covers=COVERS)
         if command is None:
-            job.write_err(NOT_AVAILABLE.format(command=cmd.command))
-            job.finish(1)
             return
         gate = self._policy_gate(cmd)
         if gate is not None:

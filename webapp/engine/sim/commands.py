@@ -12,15 +12,14 @@ from typing import TYPE_CHECKING
 
 from ..cli import ParsedCommand
 from ..cli.client import Cli, run_command
-from ..cli.client_side import JobPrinter, answered_before_dispatch
-from ..cli.commands import lookup
+from ..cli.client_side import JobPrinter
+from ..cli.commands import command_for
 from ..job import Job
 
 if TYPE_CHECKING:
     from .engine import SimEngine
 
-NOT_AVAILABLE = ("docker: 'docker {command}' is not available in this sandbox: Lifecycle Lab "
-                 "simulates containers and images, not networks, volumes, builds or swarm\n")
+COVERS = "simulates containers and images, not networks, volumes, builds or swarm"
 
 
 class SimCli:
@@ -31,12 +30,8 @@ class SimCli:
         self.clock = engine.clock
 
     def dispatch(self, job: Job, cmd: ParsedCommand) -> None:
-        if answered_before_dispatch(job, cmd):
-            return
-        command = lookup(cmd)
+        command = command_for(job, cmd, covers=COVERS)
         if command is None:
-            job.write_err(NOT_AVAILABLE.format(command=cmd.command))
-            job.finish(1)
             return
         cli = Cli(self.engine.api, JobPrinter(job), now=self.clock.now,
                   call_later=self.clock.call_later)

@@ -6,7 +6,9 @@ maps the parsed command's name to its coroutine.
 
 from __future__ import annotations
 
+from ...job import Job
 from ..client import Command
+from ..client_side import answered_before_dispatch
 from ..parsed import ParsedCommand
 from .attach import attach, exec_, run, start
 from .create import create
@@ -30,6 +32,20 @@ COMMANDS: dict[str, Command] = {
     "events": events, "version": version, "info": info, "help": help_,
     "pull": pull, "create": create, "run": run, "start": start, "attach": attach, "exec": exec_,
 }
+
+
+def command_for(job: Job, cmd: ParsedCommand, *, covers: str) -> Command | None:
+    """The coroutine to run, or None once the job is answered: `--help` (and the parser's
+    notices), or a command this sandbox does not run, refused in the words of `covers` (what
+    the sandbox does instead)."""
+    if answered_before_dispatch(job, cmd):
+        return None
+    command = lookup(cmd)
+    if command is None:
+        job.write_err(f"docker: 'docker {cmd.command}' is not available in this sandbox: "
+                      f"Lifecycle Lab {covers}\n")
+        job.finish(1)
+    return command
 
 
 def lookup(cmd: ParsedCommand) -> Command | None:
