@@ -10,7 +10,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .engine.base import Engine
 
 MANAGEMENT = ("container", "image")  # the management commands whose sub-commands we complete
 RESTART_POLICIES = ("no", "always", "on-failure", "unless-stopped")
@@ -126,19 +129,17 @@ def split_words(text: str) -> list[Word]:
     return words
 
 
-def container_names(engine: Any, states: tuple[str, ...] | None) -> list[str]:
+def container_names(engine: Engine, states: tuple[str, ...] | None) -> list[str]:
     return [c["name"] for c in engine.containers() if states is None or c["state"] in states]
 
 
-def image_names(engine: Any, *, catalogue: bool = False) -> list[str]:
+def image_names(engine: Engine, *, catalogue: bool = False) -> list[str]:
     """Local images as `repo:tag` (and bare `repo` for `:latest`); `catalogue`: what pull can get."""
     if catalogue:
         from .engine.images import CATALOGUE
 
         refs: Iterable[str] = CATALOGUE
-    elif hasattr(engine, "daemon"):
-        refs = engine.daemon.images.by_ref
-    else:  # the real-daemon engine: the images this learner sees
+    else:  # the images this learner sees
         refs = [image["ref"] for image in engine.images()]
     names = []
     for ref in refs:
@@ -170,7 +171,7 @@ def _matching(candidates: Iterable[str], prefix: str) -> list[str]:
     return sorted({c for c in candidates if c.startswith(prefix)})
 
 
-def complete(line: str, cursor: int, engine: Any) -> tuple[list[str], int]:
+def complete(line: str, cursor: int, engine: Engine) -> tuple[list[str], int]:
     """Candidates for the word under the cursor, and where in `line` that word starts."""
     cursor = max(0, min(cursor, len(line)))
     text = line[:cursor]

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .config import ConfigError
+from .engine.base import Engine
 from .engine.clock import Clock
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ class SimEngines:
     label = "sim"
     replays = True  # a sandbox is rebuilt by replaying its log
 
-    def make(self, sandbox_id: str, seed: int, lock: threading.RLock, clock: Clock) -> Any:
+    def make(self, sandbox_id: str, seed: int, lock: threading.RLock, clock: Clock) -> Engine:
         from .engine.sim.engine import SimEngine
 
         return SimEngine(clock, seed=seed, lock=lock)
@@ -50,7 +51,7 @@ class DockerEngines:
         self.connection = connection
         self.policy = policy
 
-    def make(self, sandbox_id: str, seed: int, lock: threading.RLock, clock: Clock) -> Any:
+    def make(self, sandbox_id: str, seed: int, lock: threading.RLock, clock: Clock) -> Engine:
         from .engine.docker import DockerEngine
 
         return DockerEngine(sandbox_id, clock=clock, lock=lock, connection=self.connection,

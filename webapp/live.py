@@ -32,6 +32,7 @@ from . import signals
 from .command_summary import summarize, with_outcome
 from .completion import complete
 from .engine import lifecycle
+from .engine.base import Unsubscribe
 from .engine.events import Event
 from .guarded import GuardedNamespace, Refused
 from .lesson_live import LessonRelay
@@ -69,8 +70,8 @@ class Broadcaster:
         self._dirty = False
         self._scheduled = False
         self._holding = 0  # handlers that flush when they finish: their events need no timer
-        self._unsubscribe: Any = None
-        self._unsubscribe_notices: Any = None
+        self._unsubscribe: Unsubscribe | None = None
+        self._unsubscribe_notices: Unsubscribe | None = None
 
     def attach(self) -> None:
         """Listen to the sandbox's current engine (again, after a reset)."""
@@ -82,9 +83,8 @@ class Broadcaster:
                 self._unsubscribe_notices = None
             self._scheduled = False
             self._unsubscribe = self.sandbox.engine.subscribe(self._on_event)
-            notices = getattr(self.sandbox.engine, "subscribe_notices", None)
-            if notices is not None:  # the real daemon went away or came back
-                self._unsubscribe_notices = notices(self._on_notice)
+            # the real daemon went away or came back (a simulator has nothing to say)
+            self._unsubscribe_notices = self.sandbox.engine.subscribe_notices(self._on_notice)
 
     def _on_notice(self, text: str) -> None:
         """A message for every console of the sandbox that no command printed; then fresh state."""

@@ -20,10 +20,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from .engine.base import Engine
 from .engine.clock import SHARED_SCHEDULER, VIRTUAL_EPOCH, Clock, HybridClock, VirtualClock
 from .engine.job import Job
-from .engine.sim.engine import SimEngine
-from .engines import SimEngines
+from .engines import DockerEngines, SimEngines
 from .store import LogEntry, SandboxRecord, Store
 
 log = logging.getLogger(__name__)
@@ -144,7 +144,7 @@ class Sandbox:
     under it too. `_apply` is shared by live use and replay, so both drive the engine identically.
     """
 
-    def __init__(self, sandbox_id: str, engine: SimEngine | Any, record: SandboxRecord, *,
+    def __init__(self, sandbox_id: str, engine: Engine, record: SandboxRecord, *,
                  store: Store | None, max_log: int, rate: float,
                  wallclock: Callable[[], float] = time.time, log_writer: GroupCommit | None = None):
         self.id = sandbox_id
@@ -278,9 +278,10 @@ class Sandbox:
             if self.busy:
                 assert self.job is not None
                 self.job.cancel()
-        finish = getattr(self.engine, "close" if discard else "shutdown", None)
-        if finish is not None:
-            finish()  # not under the lock here (a reset holds it): it may talk to the daemon
+        if discard:  # not under the lock here (a reset holds it): it may talk to the daemon
+            self.engine.close()
+        else:
+            self.engine.shutdown()
         with self.lock:
             close = getattr(self.clock, "close", None)
             if close is not None:
@@ -299,10 +300,11 @@ class SandboxManager:
 
     def __init__(self, store: Store, *, clock: str = "real", idle_seconds: float = 3600.0,
                  max_sandboxes: int = 200, max_log: int = 20_000, rate: float = 20.0,
-                 wallclock: Callable[[], float] = time.time, engines: Any = None):
+                 wallclock: Callable[[], float] = time.time,
+                 engines: SimEngines | DockerEngines | None = None):
         self.store = store
         self.log_writer = GroupCommit(store)  # every sandbox's log entries, batched under load
-        self.engines = engines if engines is not None else SimEngines()
+        self.engines: SimEngines | DockerEngines = engines if engines is not None else SimEngines()
         self.clock_kind = clock
         self.idle_seconds = idle_seconds
         self.max_sandboxes = max_sandboxes
@@ -370,7 +372,7 @@ class SandboxManager:
     # -- building engines --------------------------------------------------------------------------
 
     def _engine(self, record: SandboxRecord, lock: threading.RLock, *,
-                replaying: bool) -> tuple[SimEngine, Callable[[float], None]]:
+                replaying: bool) -> tuple[Engine, Callable[[float], None]]:
         """An engine on the configured clock; the clock's `advance_to` drives a replay."""
         clock: VirtualClock | HybridClock
         if not self.engines.replays:  # a real daemon: real time from the start, and a timer thread
@@ -393,7 +395,7 @@ class SandboxManager:
         engine, _ = self._engine(record, threading.RLock(), replaying=False)
         return self._wrap(record, engine)
 
-    def _wrap(self, record: SandboxRecord, engine: SimEngine) -> Sandbox:
+    def _wrap(self, record: SandboxRecord, engine: Engine) -> Sandbox:
         return Sandbox(record.id, engine, record, store=self.store, max_log=self.max_log,
                        rate=self.rate, wallclock=self.wallclock, log_writer=self.log_writer)
 

@@ -378,6 +378,16 @@ def test_reset_starts_afresh_and_tells_every_tab(app, http, manager):
     assert client.run("docker run -d --name web httpd")["exit_code"] == 0
 
 
+def test_engine_notices_reach_the_console_on_any_engine(lab, manager):
+    """The live layer listens to every engine's notices (only the real daemon has any to send)."""
+    lab.received()
+    manager.all()[0].engine._notice("[lifecycle-lab] a notice\n")
+    received = lab.received()
+    assert received[0] == {"name": "output", "namespace": NAMESPACE,
+                           "args": [{"data": "[lifecycle-lab] a notice\n", "stream": "stderr"}]}
+    assert received[1]["name"] == "state"
+
+
 # -- completion --------------------------------------------------------------------------------------
 
 

@@ -2,7 +2,7 @@
 
 A lesson step says *what* must be true, never how to test it: checks are data (YAML in the lesson
 files), compiled once by `compile_check` into small objects that `evaluate` runs against any engine
-exposing the three things both engines provide:
+exposing the three things both engines provide (`webapp.engine.base.EngineView`):
 
 * `containers()`: a list of dicts with `name`, `id`, `image`, `state` (a `lifecycle.STATE_IDS` id),
   `exit_code`, `status` and `restart_count`;
@@ -10,7 +10,7 @@ exposing the three things both engines provide:
   `name`, `image`, `exitCode`, `signal`, ...), oldest first;
 * `commands`: the learner's command records (`line`, `command`, `options`, `args`, `exit_code`).
 
-`image_present` also needs `images()` (dicts with a familiar `ref`).
+`image_present` also needs `images()` (dicts with a familiar `ref`; every `Engine` has it).
 
 Kinds (lessons/README.md has the author's version, with examples):
 
@@ -33,9 +33,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
+from ..engine.base import EngineView, ListsImages
+from ..engine.events import Event
 from ..engine.images import normalize_ref
+from ..engine.job import CommandRecord
 from ..engine.lifecycle import STATE_IDS
 from ..engine.sim.signals import InvalidSignal, parse_signal
 from ..ui_text import translate
@@ -68,11 +71,11 @@ class Mark:
 
     events: int = 0
     commands: int = 0
-    last_event: Any = field(default=None, compare=False, repr=False)
-    last_command: Any = field(default=None, compare=False, repr=False)
+    last_event: Event | None = field(default=None, compare=False, repr=False)
+    last_command: CommandRecord | None = field(default=None, compare=False, repr=False)
 
     @classmethod
-    def take(cls, engine: Any) -> Mark:
+    def take(cls, engine: EngineView) -> Mark:
         history, commands = engine.history, engine.commands
         return cls(len(history), len(commands), history[-1] if len(history) else None,
                    commands[-1] if len(commands) else None)
@@ -81,7 +84,7 @@ class Mark:
         return [self.events, self.commands]
 
     @classmethod
-    def from_data(cls, data: Any, engine: Any | None = None) -> Mark:
+    def from_data(cls, data: Any, engine: EngineView | None = None) -> Mark:
         """A persisted mark, re-anchored on `engine` (rebuilt by replaying the same log)."""
         events, commands = (int(data[0]), int(data[1])) if isinstance(data, list | tuple) else (0, 0)
         mark = cls(events, commands)
@@ -93,14 +96,17 @@ class Mark:
                 mark.last_command = records[commands - 1]
         return mark
 
-    def events_after(self, history: Sequence[Any]) -> list[Any]:
+    def events_after(self, history: Sequence[Event]) -> list[Event]:
         return _after(history, self.events, self.last_event)
 
-    def commands_after(self, commands: Sequence[Any]) -> list[Any]:
+    def commands_after(self, commands: Sequence[CommandRecord]) -> list[CommandRecord]:
         return _after(commands, self.commands, self.last_command)
 
 
-def _after(items: Sequence[Any], count: int, last: Any) -> list[Any]:
+_T = TypeVar("_T")
+
+
+def _after(items: Sequence[_T], count: int, last: _T | None) -> list[_T]:
     items = list(items)
     if last is not None:
         for index in range(len(items) - 1, -1, -1):
@@ -118,13 +124,14 @@ def _after(items: Sequence[Any], count: int, last: Any) -> list[Any]:
 class Context:
     """One evaluation: the engine's state read once, and the `since` windows."""
 
-    def __init__(self, engine: Any, since: Mark | None = None, lesson_since: Mark | None = None):
+    def __init__(self, engine: EngineView, since: Mark | None = None,
+                 lesson_since: Mark | None = None):
         self.engine = engine
         self.since = since
         self.lesson_since = lesson_since
         self._containers: list[dict[str, Any]] | None = None
-        self._history: list[Any] | None = None
-        self._commands: list[Any] | None = None
+        self._history: list[Event] | None = None
+        self._commands: list[CommandRecord] | None = None
         self._images: set[str] | None = None
 
     @property
@@ -134,13 +141,13 @@ class Context:
         return self._containers
 
     @property
-    def history(self) -> list[Any]:
+    def history(self) -> list[Event]:
         if self._history is None:
             self._history = list(self.engine.history)
         return self._history
 
     @property
-    def command_records(self) -> list[Any]:
+    def command_records(self) -> list[CommandRecord]:
         if self._commands is None:
             self._commands = list(self.engine.commands)
         return self._commands
@@ -152,20 +159,19 @@ class Context:
             return self.lesson_since
         return None
 
-    def events(self, scope: str) -> list[Any]:
+    def events(self, scope: str) -> list[Event]:
         mark = self._mark(scope)
         return self.history if mark is None else mark.events_after(self.history)
 
-    def commands(self, scope: str) -> list[Any]:
+    def commands(self, scope: str) -> list[CommandRecord]:
         mark = self._mark(scope)
         return self.command_records if mark is None else mark.commands_after(self.command_records)
 
     def images(self) -> set[str] | None:
         if self._images is None:
-            lister = getattr(self.engine, "images", None)
-            if not callable(lister):
+            if not isinstance(self.engine, ListsImages):  # a view of containers and history only
                 return None
-            self._images = {normalize_ref(str(i.get("ref", ""))) for i in lister()}
+            self._images = {normalize_ref(str(i.get("ref", ""))) for i in self.engine.images()}
         return self._images
 
 
@@ -447,7 +453,7 @@ class EventCheck(Check):
     at_least: int = 1
     kind = "event"
 
-    def _matches(self, e: Any) -> bool:
+    def _matches(self, e: Event) -> bool:
         if e.type != self.type:
             return False
         if e.action != self.action and _base_action(e.action) != self.action:
@@ -513,7 +519,7 @@ class RanCheck(Check):
     at_least: int = 1
     kind = "ran"
 
-    def _matches(self, r: Any) -> bool:
+    def _matches(self, r: CommandRecord) -> bool:
         if self.command and r.command not in self.command:
             return False
         for key, want in self.options.items():
@@ -910,7 +916,7 @@ def compile_check(data: Any, path: str = "check") -> Check:
 # -- the public entry points -------------------------------------------------------------------------------
 
 
-def evaluate(check: Check | dict[str, Any], engine: Any, since: Mark | None = None,
+def evaluate(check: Check | dict[str, Any], engine: EngineView, since: Mark | None = None,
              lesson_since: Mark | None = None) -> bool:
     """Whether `check` holds on `engine` now.
 
@@ -920,7 +926,7 @@ def evaluate(check: Check | dict[str, Any], engine: Any, since: Mark | None = No
     return compile_check(check).holds(Context(engine, since, lesson_since))
 
 
-def explain(check: Check | dict[str, Any], engine: Any, since: Mark | None = None,
+def explain(check: Check | dict[str, Any], engine: EngineView, since: Mark | None = None,
             lesson_since: Mark | None = None, locale: str = "en") -> list[str]:
     """What is still missing for `check` to hold, as sentences for a hint (empty when it holds)."""
     return compile_check(check).missing(Context(engine, since, lesson_since), locale)

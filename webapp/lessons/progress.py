@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
+from ..engine.base import Engine
 from .checks import Context, Mark
 from .model import DEFAULT_LOCALE, Entry, Lesson
 
@@ -31,9 +32,8 @@ HINT_AFTER_FAILED = 2  # failed commands in the active step before a hint is off
 HINT_AFTER_ATTEMPTS = 5  # or commands of any outcome
 
 
-def _now(engine: Any) -> float:
-    clock = getattr(engine, "clock", None)
-    return float(clock.now()) if clock is not None else time.time()
+def _now(engine: Engine) -> float:
+    return float(engine.clock.now())
 
 
 class LessonProgress:
@@ -53,7 +53,7 @@ class LessonProgress:
     # -- state ---------------------------------------------------------------------------------------
 
     @classmethod
-    def begin(cls, lesson: Lesson, engine: Any) -> LessonProgress:
+    def begin(cls, lesson: Lesson, engine: Engine) -> LessonProgress:
         """Start now: both windows open at the engine's current point (after any set-up)."""
         return cls(lesson, lesson_mark=Mark.take(engine), step_mark=Mark.take(engine))
 
@@ -68,7 +68,7 @@ class LessonProgress:
     def completed(self) -> bool:
         return self.active is None
 
-    def update(self, engine: Any) -> bool:
+    def update(self, engine: Engine) -> bool:
         """Evaluate the active step (and the next ones while they hold); True if any got done."""
         changed = False
         while (active := self.active) is not None:
@@ -85,7 +85,7 @@ class LessonProgress:
         return changed
 
     def merge(self, done: dict[str, float], hints: int = 0, result: dict[str, Any] | None = None,
-              engine: Any | None = None) -> bool:
+              engine: Engine | None = None) -> bool:
         """Fold in progress made elsewhere (an imported file); True if the active step moved.
 
         A step done on either side stays done, at the earlier of its two times (the first time the
@@ -109,7 +109,7 @@ class LessonProgress:
             self.result = _better_result(self.result, result) or {"finished": max(self.done.values())}
         return moved
 
-    def missing(self, engine: Any, locale: str = DEFAULT_LOCALE) -> list[str]:
+    def missing(self, engine: Engine, locale: str = DEFAULT_LOCALE) -> list[str]:
         """What the active step still needs, in words (for hints)."""
         active = self.active
         if active is None:
@@ -120,14 +120,14 @@ class LessonProgress:
 
     # -- counters ------------------------------------------------------------------------------------
 
-    def attempts(self, engine: Any | None) -> tuple[int, int]:
+    def attempts(self, engine: Engine | None) -> tuple[int, int]:
         """(commands, failed commands) since the active step began."""
         if engine is None:
             return 0, 0
         records = self.step_mark.commands_after(engine.commands)
         return len(records), sum(1 for r in records if r.exit_code not in (0, -1))
 
-    def commands_used(self, engine: Any | None) -> int:
+    def commands_used(self, engine: Engine | None) -> int:
         if self.result is not None:
             return int(self.result.get("commands", 0))
         return 0 if engine is None else len(self.lesson_mark.commands_after(engine.commands))
@@ -138,7 +138,7 @@ class LessonProgress:
             return 0
         return len(self.lesson.t(DEFAULT_LOCALE).steps[active].hints)
 
-    def hint_ready(self, engine: Any | None) -> bool:
+    def hint_ready(self, engine: Engine | None) -> bool:
         attempts, failed = self.attempts(engine)
         return self.active is not None and (failed >= HINT_AFTER_FAILED or attempts >= HINT_AFTER_ATTEMPTS)
 
@@ -149,7 +149,7 @@ class LessonProgress:
 
     # -- the page's view -----------------------------------------------------------------------------
 
-    def payload(self, engine: Any | None = None) -> dict[str, Any]:
+    def payload(self, engine: Engine | None = None) -> dict[str, Any]:
         """The `progress` message: `{lesson, steps: [{id, done}], done, active, ...}`."""
         attempts, failed = self.attempts(engine)
         out: dict[str, Any] = {
@@ -181,7 +181,7 @@ class LessonProgress:
         return data
 
     @classmethod
-    def from_data(cls, lesson: Lesson, data: dict[str, Any], engine: Any | None = None) -> LessonProgress:
+    def from_data(cls, lesson: Lesson, data: dict[str, Any], engine: Engine | None = None) -> LessonProgress:
         done = data.get("done") or {}
         return cls(lesson, done={str(k): float(v) for k, v in done.items()} if isinstance(done, dict)
                    else {},
@@ -190,7 +190,7 @@ class LessonProgress:
                    hints=int(data.get("hints") or 0), result=data.get("result"),
                    pending=bool(data.get("pending")))
 
-    def rebase(self, engine: Any) -> None:
+    def rebase(self, engine: Engine) -> None:
         """The engine was replaced (sandbox reset): windows restart on it; done steps stay done."""
         self.lesson_mark = Mark.take(engine)
         self.step_mark = Mark.take(engine)
@@ -224,7 +224,7 @@ class LessonTracker:
     """Every lesson one learner (sandbox) has started, persisted in the store."""
 
     def __init__(self, learner: str, lessons: Iterable[Lesson], store: ProgressStore | None = None,
-                 engine: Any | None = None, stamp: Any = None):
+                 engine: Engine | None = None, stamp: Any = None):
         """`stamp` identifies the engine's history (e.g. the sandbox's seed): progress stored under
         another stamp was made on an engine that is gone, so its windows restart on this one."""
         self.learner = learner
@@ -248,7 +248,7 @@ class LessonTracker:
     def completed(self) -> set[str]:
         return {i for i, p in self.progress.items() if p.completed}
 
-    def open(self, lesson_id: str, engine: Any, run_setup: SetupRunner) -> LessonProgress:
+    def open(self, lesson_id: str, engine: Engine, run_setup: SetupRunner) -> LessonProgress:
         """The learner's progress in a lesson, starting it (set-up included) the first time."""
         found = self.progress.get(lesson_id)
         if found is None:
@@ -262,7 +262,7 @@ class LessonTracker:
             self.save(found)
         return found
 
-    def restart(self, lesson_id: str, engine: Any, run_setup: SetupRunner) -> LessonProgress:
+    def restart(self, lesson_id: str, engine: Engine, run_setup: SetupRunner) -> LessonProgress:
         """Start (again) from the first step: run the set-up, open both windows now."""
         lesson = self.lessons[lesson_id]
         if lesson.setup:
@@ -272,7 +272,7 @@ class LessonTracker:
         self.save(progress)
         return progress
 
-    def update(self, engine: Any, lesson_ids: Iterable[str]) -> list[LessonProgress]:
+    def update(self, engine: Engine, lesson_ids: Iterable[str]) -> list[LessonProgress]:
         """Evaluate the given (open) lessons; returns those whose steps changed (and saves them)."""
         changed = []
         for lesson_id in lesson_ids:
@@ -282,7 +282,7 @@ class LessonTracker:
                 changed.append(progress)
         return changed
 
-    def rebase(self, engine: Any, run_setup: SetupRunner, open_ids: Iterable[str],
+    def rebase(self, engine: Engine, run_setup: SetupRunner, open_ids: Iterable[str],
                stamp: Any = None) -> None:
         """After a sandbox reset: set-up again for the open lessons, then new windows for all."""
         self.stamp = stamp

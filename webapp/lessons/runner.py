@@ -26,17 +26,16 @@ The same runner drives the real-daemon engine (`--engine docker`), on real time:
 an interactive entry is waited for (up to `INTERACTIVE_TIMEOUT` seconds), and after every command the
 engine's `settle()` lets the daemon's events arrive before a check reads them. Lessons are
 independent sandboxes, so `check_lessons(..., parallel=N)` runs N at once (real stops take real
-seconds), and closes each engine that has a `close()` afterwards.
+seconds), and closes each engine afterwards.
 """
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
+from ..engine.base import Engine
 from ..engine.clock import VirtualClock
 from .checks import Context
 from .markdown import commands_in
@@ -109,7 +108,7 @@ def text_problems(lesson: Lesson, locale: str) -> list[str]:
     return problems
 
 
-def _advance(engine: Any, seconds: float) -> None:
+def _advance(engine: Engine, seconds: float) -> None:
     clock = engine.clock
     if isinstance(clock, VirtualClock):
         with engine.lock:
@@ -118,14 +117,13 @@ def _advance(engine: Any, seconds: float) -> None:
         time.sleep(seconds)
 
 
-def _settle(engine: Any) -> None:
+def _settle(engine: Engine) -> None:
     """On a real engine, let the events of what just happened reach its history."""
-    settle = getattr(engine, "settle", None)
-    if settle is not None and not isinstance(engine.clock, VirtualClock):
-        settle()
+    if not isinstance(engine.clock, VirtualClock):
+        engine.settle()
 
 
-def drive(engine: Any, entry: Entry) -> tuple[int | None, str | None]:
+def drive(engine: Engine, entry: Entry) -> tuple[int | None, str | None]:
     """Do one solution/set-up entry; returns (exit code or None for a sleep, problem or None)."""
     if entry.line is None:
         _advance(engine, entry.sleep or 0.0)
@@ -143,17 +141,7 @@ def drive(engine: Any, entry: Entry) -> tuple[int | None, str | None]:
         with engine.lock:
             job.send(keys)
         _advance(engine, KEY_GAP)
-    clock = engine.clock
-    if isinstance(clock, VirtualClock):
-        with engine.lock:
-            clock.run_until(lambda: job.done, INTERACTIVE_TIMEOUT)
-    else:
-        finished = threading.Event()
-        with engine.lock:
-            job.done_listeners.append(lambda _: finished.set())
-            if job.done:
-                finished.set()
-        finished.wait(INTERACTIVE_TIMEOUT)
+    engine.wait(job, INTERACTIVE_TIMEOUT)
     if not job.done:
         with engine.lock:
             job.cancel()
@@ -162,10 +150,10 @@ def drive(engine: Any, entry: Entry) -> tuple[int | None, str | None]:
     return job.exit_code, None
 
 
-def _eventually_done(engine: Any, progress: LessonProgress, step_id: str) -> None:
-    """On a real engine a container may end a moment after the command that made it end: as the
+def _eventually_done(engine: Engine, progress: LessonProgress, step_id: str) -> None:
+    """On real time a container may end a moment after the command that made it end: as the
     web layer re-evaluates on every event, keep looking a little while for the step to be done."""
-    if isinstance(engine.clock, VirtualClock) or getattr(engine, "settle", None) is None:
+    if isinstance(engine.clock, VirtualClock):
         return
     deadline = time.monotonic() + EVENTUAL
     while step_id not in progress.done and time.monotonic() < deadline:
@@ -173,7 +161,7 @@ def _eventually_done(engine: Any, progress: LessonProgress, step_id: str) -> Non
         progress.update(engine)
 
 
-def run_setup(engine: Any, entries: Iterable[Entry]) -> list[str]:
+def run_setup(engine: Engine, entries: Iterable[Entry]) -> list[str]:
     """Run a lesson's hidden set-up (kept out of the command history); returns problems."""
     problems = []
     for entry in entries:
@@ -193,7 +181,7 @@ def run_setup(engine: Any, entries: Iterable[Entry]) -> list[str]:
     return problems
 
 
-def check_lesson(lesson: Lesson, make_engine: Callable[[], Any]) -> LessonResult:
+def check_lesson(lesson: Lesson, make_engine: Callable[[], Engine]) -> LessonResult:
     result = LessonResult(lesson.id, texts={loc: text_problems(lesson, loc) for loc in LOCALES})
     engine = make_engine()
     result.problems += run_setup(engine, lesson.setup)
@@ -248,13 +236,13 @@ def check_lesson(lesson: Lesson, make_engine: Callable[[], Any]) -> LessonResult
     return result
 
 
-def check_lessons(lessons: Iterable[Lesson], make_engine: Callable[[], Any], *,
+def check_lessons(lessons: Iterable[Lesson], make_engine: Callable[[], Engine], *,
                   parallel: int = 1) -> list[LessonResult]:
-    """Check every lesson, each on a fresh engine (closed afterwards when it has `close()`)."""
+    """Check every lesson, each on a fresh engine (closed afterwards)."""
     def one(lesson: Lesson) -> LessonResult:
-        engines: list[Any] = []
+        engines: list[Engine] = []
 
-        def make() -> Any:
+        def make() -> Engine:
             engine = make_engine()
             engines.append(engine)
             return engine
@@ -263,9 +251,7 @@ def check_lessons(lessons: Iterable[Lesson], make_engine: Callable[[], Any], *,
             return check_lesson(lesson, make)
         finally:
             for engine in engines:
-                close = getattr(engine, "close", None)
-                if close is not None:
-                    close()
+                engine.close()
 
     lessons = list(lessons)
     if parallel <= 1:
@@ -280,7 +266,7 @@ def _word(value: bool | None) -> str:
     return "-" if value is None else ("true" if value else "false")
 
 
-def _table(rows: list[tuple[str, ...]], gap: str = "  ") -> list[str]:
+def _table(rows: Sequence[tuple[str, ...]], gap: str = "  ") -> list[str]:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     return [gap.join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
 

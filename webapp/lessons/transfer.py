@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from ..engine.base import Engine
 from .model import Lesson
 from .progress import LessonProgress, LessonTracker, ProgressStore
 
@@ -146,7 +147,7 @@ def _unknown_steps(lesson: Lesson, item: ImportedLesson) -> list[str]:
 
 
 def merge_live(tracker: LessonTracker, imported: Mapping[str, ImportedLesson],
-               engine: Any) -> ImportReport:
+               engine: Engine) -> ImportReport:
     """Merge into a sandbox that is in memory (hold its lock): windows move on its engine now."""
     report = ImportReport()
     for lesson_id, item in imported.items():

@@ -25,15 +25,15 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from ..base import EngineBase
+from ..cli import ParsedCommand
 from ..clock import Clock, RealClock, VirtualClock
-from ..console_line import parse_console_line
-from ..events import Event, EventLog
-from ..job import CommandRecord, Job, Result
+from ..events import Event
+from ..job import Job
 from .connection import ApiError, Connection, DaemonUnavailable
 from .events import DaemonMonitor, EventFeed
 from .images import ImageView
@@ -41,7 +41,6 @@ from .policy import Guard, Policy, Scope, session_label
 
 log = logging.getLogger(__name__)
 
-HISTORY = 10_000
 SETTLE = 0.3  # seconds a runner lets pass after a command before reading events (as the CLI runner)
 
 STATE_IDS = {"created": "created", "running": "running", "paused": "paused",
@@ -81,7 +80,7 @@ class Writer:
         return self.job.done
 
 
-class DockerEngine:
+class DockerEngine(EngineBase):
     """One learner's sandbox on a real Docker daemon."""
 
     name = "docker"
@@ -89,15 +88,12 @@ class DockerEngine:
     def __init__(self, session: str, *, clock: Clock | None = None,
                  lock: threading.RLock | None = None, connection: Connection | None = None,
                  policy: Policy | None = None, watch_health: bool = True):
-        self.lock = lock or threading.RLock()
-        self.clock = clock or RealClock(self.lock)
-        if isinstance(self.clock, VirtualClock):
+        lock = lock or threading.RLock()
+        clock = clock or RealClock(lock)
+        if isinstance(clock, VirtualClock):
             raise TypeError("the docker engine runs on real time (a RealClock or a live HybridClock)")
+        super().__init__(clock, lock)
         self.session = session
-        self.events = EventLog(HISTORY)
-        self.history: deque[Event] = self.events.history
-        self.commands: deque[CommandRecord] = deque(maxlen=HISTORY)
-        self._notice_listeners: list[Callable[[str], None]] = []
         self.conn = connection or Connection()
         self.policy = policy or Policy()
         self.scope = Scope(session_label(session))
@@ -145,30 +141,9 @@ class DockerEngine:
         return event
 
     def _publish(self, event: Event) -> None:
+        """Events come from the feed's thread and from commands' workers: publish under the lock."""
         with self.lock:
             self.events.publish(event)
-
-    def subscribe(self, callback: Callable[[Event], None]) -> Callable[[], None]:
-        """Call `callback` for every event from now on; returns the function that unsubscribes."""
-        return self.events.subscribe(callback)
-
-    def subscribe_notices(self, callback: Callable[[str], None]) -> Callable[[], None]:
-        """Call `callback(text)` with messages for the learner's console that no command printed
-        (the daemon went away, came back)."""
-        self._notice_listeners.append(callback)
-
-        def unsubscribe() -> None:
-            if callback in self._notice_listeners:
-                self._notice_listeners.remove(callback)
-
-        return unsubscribe
-
-    def _notice(self, text: str) -> None:
-        for listener in list(self._notice_listeners):
-            try:
-                listener(text)
-            except Exception:
-                log.exception("notice listener failed")
 
     def _stream_broken(self) -> None:
         if self.monitor is not None:
@@ -201,7 +176,8 @@ class DockerEngine:
 
     def settle(self, seconds: float = SETTLE) -> None:
         """Let `seconds` pass, then make sure every event up to now is in `history` (runners and
-        lesson checks call this after a command; never with the lock held)."""
+        lesson checks call this after a command, never with the lock held; `execute()` calls it
+        with 0 under the lock after a set-up line)."""
         if seconds > 0:
             time.sleep(seconds)
         if self.available:
@@ -209,66 +185,15 @@ class DockerEngine:
 
     # -- commands ------------------------------------------------------------------------------------
 
-    def execute(self, line: str, *, tty: bool = True,
-                on_output: Callable[[str, str], None] | None = None, record: bool = True) -> Job:
-        """Start a console line; the returned job may finish now or later.
+    def _track(self, job: Job) -> None:
+        """Kept until it finishes, so a lost daemon or a shutdown can end it."""
+        self._jobs.add(job)
+        job.done_listeners.append(self._jobs.discard)
 
-        `record=False` keeps the line out of `commands` and runs it to completion here, stdin
-        closed (a lesson's hidden set-up).
-        """
-        job = Job(line, tty=tty)
-        if on_output is not None:
-            job.output_listeners.append(on_output)
-        started = self.clock.now()
-        if record:
-            job.done_listeners.append(lambda finished: self._record(finished, started))
-        with self.lock:
-            self._jobs.add(job)
-            job.done_listeners.append(self._jobs.discard)
-            try:
-                self._dispatch(job, line, inline=not record)
-            except Exception as err:  # nothing a learner types may crash the engine
-                log.exception("internal error running %r", line[:200])
-                if not job.done:
-                    job.write_err(f"lifecycle-lab: internal error: {type(err).__name__}; the sandbox "
-                                  "is unharmed, please report this command\n")
-                    job.finish(1)
-            if not record and self.available:  # a set-up line: its events before anything else
-                self.feed.catch_up()
-        return job
-
-    def _record(self, job: Job, started: float) -> None:
-        self.commands.append(CommandRecord.of(job, started, self.clock.now()))
-
-    def _dispatch(self, job: Job, line: str, *, inline: bool) -> None:
-        cmd = parse_console_line(job, line)
-        if cmd is not None:
-            self.cli.dispatch(job, cmd, inline=inline)
-
-    def run(self, line: str, *, stdin: str | None = None, tty: bool = False,
-            timeout: float = 600.0) -> Result:
-        """Run a line to completion and return its result (stdin, if given, is fed then closed).
-
-        After `timeout` seconds the client gives up (exit -1); containers keep running.
-        """
-        job = self.execute(line, tty=tty)
-        with self.lock:
-            if stdin:
-                job.send(stdin)
-            if not tty:
-                job.close_stdin()
-        finished = threading.Event()
-        with self.lock:
-            job.done_listeners.append(lambda _: finished.set())
-            if job.done:
-                finished.set()
-        finished.wait(timeout)
-        with self.lock:
-            if not job.done:
-                out, err = job.stdout, job.stderr
-                job.cancel()
-                return Result(-1, out, err)
-            return job.result()
+    def _dispatch(self, job: Job, cmd: ParsedCommand, *, inline: bool) -> None:
+        """Quick commands here, under the lock; those that wait on the daemon on a worker thread,
+        unless `inline` (a set-up line: finished, stdin closed, before `execute()` returns)."""
+        self.cli.dispatch(job, cmd, inline=inline)
 
     # -- state -----------------------------------------------------------------------------------------
 
@@ -324,13 +249,6 @@ class DockerEngine:
                 return self.image_view.refs()
             except (DaemonUnavailable, ApiError):
                 return []
-
-    def container_state(self, name: str) -> str | None:
-        """The lifecycle state of the container with this name, or None if it is gone."""
-        for c in self.containers():
-            if c["name"] == name:
-                return c["state"]
-        return None
 
     def inspect_all(self) -> list[dict[str, Any]]:
         """Every container of the learner as `docker inspect` shows it, oldest first (replay)."""
