@@ -77,3 +77,16 @@ def test_version_flag_prints_the_clients_line_not_the_version_block(engine):
     block = engine.run("docker version").stdout
     assert block.startswith("Client:\n Version:           28.2.2\n")
     assert "Server: Lifecycle Lab simulator\n Engine:\n  Version:          29.1.0\n" in block
+
+
+def test_waiting_for_removal_ends_when_a_failed_start_removes_the_container(engine):
+    engine.run("docker pull ubuntu:20.04")
+    result = engine.run("docker run --rm --name temp3 ubuntu:20.04 nosuchcmd")
+    assert result.exit_code == 127 and "executable file not found" in result.stderr
+    assert engine.container_state("temp3") is None
+    engine.run("docker create --name kept ubuntu:20.04 true")
+    removed = spawn(engine.api.container_wait("kept", condition="removed")).future.result()
+    engine.run("docker start kept")
+    assert not removed.done()  # it exited, but it is still there
+    engine.run("docker rm kept")
+    assert removed.result() == {"StatusCode": 0}

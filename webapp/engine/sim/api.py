@@ -182,7 +182,9 @@ class SimApi:
 
         if condition == "not-running":
             self.daemon.when_exited(container, settle)
-        else:  # next-exit, removed: the daemon removes an auto-remove container at that exit
+        elif condition == "removed":  # also a container removed without ever running
+            self.daemon.removal_waiters.setdefault(container.id, []).append(settle)
+        else:
             self.daemon.exit_waiters.setdefault(container.id, []).append(settle)
         return exited
 

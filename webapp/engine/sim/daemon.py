@@ -123,6 +123,7 @@ class Daemon:
         self.names: dict[str, str] = {}
         self.restart_managers: dict[str, RestartManager] = {}
         self.exit_waiters: dict[str, list[Callable[[Container], None]]] = {}
+        self.removal_waiters: dict[str, list[Callable[[Container], None]]] = {}
         self._last_nano = 0
         self._seq = 0
         self._host_pid = 2000 + rng.randrange(1000)
@@ -575,6 +576,8 @@ class Daemon:
         if self.names.get(container.name) == container.id:
             del self.names[container.name]
         self.restart_managers.pop(container.id, None)
+        for waiter in self.removal_waiters.pop(container.id, []):
+            waiter(container)
 
     def rename(self, container: Container, new_name: str) -> None:
         if not NAME_RE.match(new_name):
