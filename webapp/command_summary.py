@@ -1,10 +1,11 @@
-"""What a console line asked for, as the page needs it: the `parsed` field of the `run` ack.
+"""What a console line asked for, as the page needs it: the `command` message and the `parsed`
+field of the `run` ack.
 
 The page animates the lifecycle graph along the edge a command asks for, names the containers it
 touches and explains a refusal ("pause needs a running container; web is exited"). It used to guess
 all that by re-parsing the line with its own copy of docker's flag tables and by matching English
-error text; the server's parse (`job.parsed`, a `ParsedCommand`) and the lifecycle table know better.
-Pure functions: no Flask, no engine.
+error text; the server's parse (a `ParsedCommand`) and the lifecycle table know better.
+Pure functions: no Flask, no running engine.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .engine import lifecycle
+from .engine.cli import CliError, parse_argv, split_line
+from .engine.console_line import MAX_LINE
 
 # Edges a learner's command can ask for (the graph's command edges), from the one lifecycle table.
 COMMAND_EDGES = frozenset(t.edge for t in lifecycle.TRANSITIONS if t.trigger == "command")
@@ -58,14 +61,15 @@ def _number(value: Any) -> float | None:
 
 
 def summarize(parsed: Any) -> dict[str, Any] | None:
-    """The summary of a parsed docker command (None when the line was not one, or did not parse).
+    """The summary of a parsed docker command (None when the line was not one, did not parse, or
+    asked for a help page: then it runs nothing).
 
     `command`: the subcommand as docker files it (`ps` for `container ls`); `targets`: the containers
     it names; `edge`: the lifecycle edge it asks for (None: it moves nothing); `attach`: the terminal
     it holds, if any; `new_container`, `name`, `image`, `restart`, `timeout` (the stop grace period it
     sets, in seconds); `refused` is added once the command has run (see `with_outcome`).
     """
-    if parsed is None:
+    if parsed is None or getattr(parsed, "help", False):
         return None
     command = str(parsed.command)
     options: Mapping[str, Any] = parsed.options or {}
@@ -100,6 +104,24 @@ def summarize(parsed: Any) -> dict[str, Any] | None:
         "restart": restart if isinstance(restart, str) else None,
         "timeout": timeout,
     }
+
+
+def summarize_line(line: str) -> dict[str, Any] | None:
+    """The summary of a console line before it runs, parsed as the engines parse it.
+
+    The same pure steps as `engine/console_line.py` (bash-like splitting, then docker's parser), so
+    it equals `summarize(job.parsed)` once the line has run; None where that would be None (not a
+    docker command, a usage error, a help page, a line too long).
+    """
+    if len(line) > MAX_LINE:
+        return None
+    try:
+        argv = split_line(line)
+        if not argv or argv[0] != "docker":
+            return None
+        return summarize(parse_argv(argv[1:]))
+    except CliError:
+        return None
 
 
 def _find(containers: Iterable[Mapping[str, Any]], target: str) -> Mapping[str, Any] | None:

@@ -4,8 +4,10 @@ Protocol (DESIGN.md): client -> server `run {"line"}` (acked with `{"exit_code",
 "parsed"}` when the command returns; `parsed` summarizes the command, see `webapp.command_summary`;
 `run {"line", "streamed": true}` is acked with empty stdout/stderr and `"streamed": true`, for a
 client that shows the `output` messages), `input {"data"}`, `complete {"line", "cursor"}` (acked with
-`{"candidates", "replace_from"}`), `reset {}`; server -> client `hello`, `output {"data", "stream"}`,
-`engine_event` (a Docker event object), `state {"containers"}` and `error {"message"}`.
+`{"candidates", "replace_from"}`), `reset {}`; server -> client `hello`, `command {"line", "parsed"}`
+(to the console that ran the line, once it is accepted and before any of its output or events),
+`output {"data", "stream"}`, `engine_event` (a Docker event object), `state {"containers"}` and
+`error {"message"}`.
 Lessons (`webapp.lesson_live`): client -> server `lesson {"id", "restart", "lang"}` and `hint {}`;
 server -> client `progress` after each command and event while a lesson page is open.
 
@@ -29,7 +31,7 @@ from flask.ctx import RequestContext
 from socketio.exceptions import ConnectionRefusedError as ConnectionRefused
 
 from . import signals
-from .command_summary import summarize, with_outcome
+from .command_summary import summarize_line, with_outcome
 from .completion import complete
 from .engine import lifecycle
 from .engine.base import Unsubscribe
@@ -285,10 +287,17 @@ class LabNamespace(GuardedNamespace[Connection]):
             signals.notify(signals.command_output, self, sid=sid, sandbox=sandbox, text=text,
                            stream=stream)
 
+        # The page reads events and output in the light of the command that caused them: the summary
+        # goes out first, from this thread, before the engine starts (so before any of its events).
+        summary = summarize_line(line)
+
+        def announce() -> None:
+            self._send("command", {"line": line, "parsed": summary}, sid)
+
         signals.notify(signals.command_started, self, sid=sid, sandbox=sandbox, line=line)
         broadcaster = self._broadcaster(sandbox)
         with broadcaster.holding():
-            job = sandbox.run(line, owner=sid, on_output=output)
+            job = sandbox.run(line, owner=sid, on_output=output, on_start=announce)
             if self._connection(sid) is None:  # the console closed while the command was starting
                 sandbox.hang_up(owner=sid)
         finished = threading.Event()
@@ -303,7 +312,7 @@ class LabNamespace(GuardedNamespace[Connection]):
         with sandbox.lock:
             result = job.result().as_dict()
             failed = result["exit_code"] != 0
-            parsed = with_outcome(summarize(job.parsed), result["exit_code"],
+            parsed = with_outcome(summary, result["exit_code"],
                                   sandbox.snapshot() if failed else None, result["stderr"])
         signals.notify(signals.command_finished, self, sid=sid, sandbox=sandbox, line=line,
                        result=result)

@@ -177,8 +177,13 @@ class Sandbox:
     # -- what a learner does -----------------------------------------------------------------------
 
     def run(self, line: str, *, owner: str | None = None,
-            on_output: OutputListener | None = None) -> Job:
-        """Log and start a console line; `on_output` sees everything it prints, now and later."""
+            on_output: OutputListener | None = None,
+            on_start: Callable[[], None] | None = None) -> Job:
+        """Log and start a console line; `on_output` sees everything it prints, now and later.
+
+        `on_start` is called once the line is accepted, just before it starts (under the lock, in
+        this thread): whatever it sends goes out before the command's first output or event.
+        """
         with self.lock:
             if self.busy:
                 raise SandboxBusy("a command is still running: wait for it, press Ctrl-C, or detach "
@@ -186,6 +191,8 @@ class Sandbox:
             if not self.commands.take(self.clock.now()):
                 raise SandboxError(f"too many commands: at most {self.commands.rate:g} per second")
             self._check_room()
+            if on_start is not None:
+                on_start()
             entry = self._record("run", line)
             job = self._apply(entry, owner=owner, on_output=on_output)
             assert job is not None

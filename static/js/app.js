@@ -2,7 +2,7 @@
 // Socket.IO namespace (protocol in DESIGN.md). Third-party modules come from our own origin; their
 // URLs are in data-* attributes of the page (no inline scripts: the CSP forbids them).
 
-import { parseCommand, mentions } from './command.js';
+import { commandContext, mentions } from './command.js';
 import { LabConsole } from './console.js';
 import { h, replaceChildren, store } from './dom.js';
 import { eventContainerName, eventTime } from './format.js';
@@ -209,6 +209,7 @@ class Lab {
     });
     s.on('connect_error', () => this.setStatus('offline', t('offline_retrying')));
     s.on('hello', (data) => this.onHello(data || {}));
+    s.on('command', (data) => this.onCommand(data));
     s.on('engine_event', (event) => this.onEvent(event));
     s.on('state', (data) => this.onState(data));
     s.on('output', (data) => this.console.output(data && data.data));
@@ -290,16 +291,23 @@ class Lab {
   // -- the console -----------------------------------------------------------------------------------
 
   onCommandStart(line) {
-    const info = parseCommand(line);
-    this.cmd = info;
-    this.showBusy(info);
+    // Nothing is known of the line until the server's `command` message (it precedes the events).
+    this.cmd = commandContext(line);
+    this.showBusy(this.cmd);
+  }
+
+  /** The server's summary of the line that is running, sent before any of its output or events. */
+  onCommand(data) {
+    if (!data || !this.cmd || data.line !== this.cmd.line) return;
+    this.cmd = commandContext(data.line, data.parsed);
+    this.showBusy(this.cmd);
   }
 
   showBusy(info) {
     const a = info.attach;
     if (a && a.stdin) {
       const who = a.container || t('the_container');
-      this.setStatus('attached', t(a.kind === 'exec' ? 'exec_status' : 'attached_status', { name: who }));
+      this.setStatus('attached', t(info.command === 'exec' ? 'exec_status' : 'attached_status', { name: who }));
     } else if (a) {
       this.setStatus('busy', t('watching_status', { name: a.container || t('the_container') }));
     } else {
@@ -310,7 +318,8 @@ class Lab {
   }
 
   onCommandEnd(line, result) {
-    const info = this.cmd || parseCommand(line);
+    // The ack repeats the summary: enough when the `command` message did not come (an older server).
+    const info = this.cmd && this.cmd.command ? this.cmd : commandContext(line, result && result.parsed);
     this.cmd = null;
     this.recent = info;
     setTimeout(() => { if (this.recent === info) this.recent = null; }, 2500);

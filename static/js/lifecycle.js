@@ -200,7 +200,7 @@ export class Director {
   }
 
   relevant(ctx, c, action) {
-    if (!ctx || !ctx.verb) return null;
+    if (!ctx || !ctx.command) return null;
     if (ctx.created && ctx.created.has(c.id)) return ctx;
     if (ctx.newContainer && action === 'create' && !c.seenBefore) {
       ctx.created = ctx.created || new Set();
@@ -279,7 +279,7 @@ export class Director {
       const signal = String(attrs.signal ?? '');
       notes.push({ type: 'badge', id: c.id, text: `signal=${signal} (${signalName(signal)})`, tone: signal === KILL ? 'bad' : 'warn' });
       if (signal === KILL) steps.push({ type: 'grace-end', id: c.id, killed: true });
-      else if (rel && (rel.verb === 'stop' || rel.verb === 'restart')) {
+      else if (rel && (rel.command === 'stop' || rel.command === 'restart')) {
         notes.push({ type: 'grace', id: c.id, seconds: stopTimeout(rel, c), signal, at: Date.now() });
       }
     } else if (action === 'oom') {
@@ -334,7 +334,7 @@ export class Director {
       } else {
         const others = dsts.filter((d) => d !== lc.policyState);
         const policy = lc.policyState && dsts.includes(lc.policyState)
-          && !(rel && ['stop', 'kill', 'rm'].includes(rel.verb))
+          && !(rel && ['stop', 'kill', 'rm'].includes(rel.command))
           && policyApplies(c.restart, attrs.exitCode, c.restarts);
         to = policy ? lc.policyState : (others[0] || dsts[0]);
       }

@@ -7,9 +7,12 @@ import shlex
 
 import pytest
 
-from webapp.command_summary import COMMAND_EDGES, need, summarize, with_outcome
+from webapp.command_summary import COMMAND_EDGES, need, summarize, summarize_line, with_outcome
 from webapp.engine import lifecycle
 from webapp.engine.cli import parse_argv
+from webapp.engine.clock import VirtualClock
+from webapp.engine.console_line import MAX_LINE
+from webapp.engine.sim.engine import SimEngine
 
 
 def summary(line: str) -> dict:
@@ -80,3 +83,34 @@ def test_a_failed_command_is_refused_when_its_target_state_lacks_the_edge(line, 
 def test_a_command_that_succeeded_is_never_refused():
     assert with_outcome(summary("docker pause web"), 0, CONTAINERS)["refused"] is False
     assert need("pause") == ["running"] and need("run") == [] and need(None) == []
+
+
+@pytest.mark.parametrize("line, parses", [
+    ("docker run -d --name web2 --restart=on-failure:3 --stop-timeout 2 nginx", True),
+    ("docker container stop -t 1 web", True),
+    ("docker rm -f web", True),
+    ("docker create -it --name box ubuntu bash", True),
+    ("docker exec web ls", True),
+    ("  docker   ps  -a  # a comment", True),
+    ("docker pause 'web'", True),
+    ("docker stop", False),  # a usage error
+    ("docker run --help", False),  # the help page
+    ("docker run --bogus ubuntu", False),  # an unknown flag
+    ("docker 'unbalanced", False),  # bash's quoting error
+    ("ls -l", False),  # not docker
+    ("", False),
+])
+def test_a_line_is_summarized_before_it_runs_as_it_is_after(line, parses):
+    # The `command` message (before the line runs) and the ack (after) must tell the same story.
+    engine = SimEngine(VirtualClock(), seed=3)
+    engine.run("docker run -d --name web nginx")
+    before = summarize_line(line)
+    job = engine.execute(line, tty=False)
+    assert before == summarize(job.parsed)
+    assert (before is not None) is parses
+
+
+def test_a_line_the_engine_refuses_as_too_long_has_no_summary():
+    line = "docker ps " + "a" * MAX_LINE
+    assert summarize_line(line) is None
+    assert summarize(SimEngine(VirtualClock(), seed=3).execute(line, tty=False).parsed) is None

@@ -58,6 +58,30 @@ def test_the_ack_summarizes_the_parsed_command(lab):
     assert lab.run("ls")["parsed"] is None  # not a docker command
 
 
+def test_the_command_message_comes_before_the_commands_output_and_events(lab):
+    ack = lab.run("docker run --name web2 --stop-timeout 3 ubuntu echo hi")
+    names = [r["name"] for r in lab.received()]
+    first = names.index("command")
+    assert names.count("command") == 1
+    assert first < names.index("engine_event") and first < names.index("output")
+    message = lab.seen[-len(names) + first]["args"][0]
+    assert message["line"] == "docker run --name web2 --stop-timeout 3 ubuntu echo hi"
+    assert message["parsed"]["targets"] == ["web2"] and message["parsed"]["timeout"] == 3
+    assert ack["parsed"] == {**message["parsed"], "refused": False}  # the ack adds the outcome
+    assert lab.run("ls")["exit_code"] == 127
+    assert lab.events("command") == [{"line": "ls", "parsed": None}]
+
+
+def test_a_line_that_is_not_accepted_gets_no_command_message(lab):
+    future = lab.run_in_thread("docker run -it --name box ubuntu bash")
+    lab.wait_for("output", lambda o: o["data"].endswith("# "))
+    lab.received()
+    assert "still running" in lab.run("docker ps")["error"]
+    assert [r["name"] for r in lab.received()] == ["error"]
+    lab.keys("exit\r")
+    assert future.result(timeout=5)["exit_code"] == 0
+
+
 def test_a_refused_command_names_the_state_and_the_edge_it_needs(lab):
     lab.run("docker create --name box nginx")
     ack = lab.run("docker pause box")

@@ -12,6 +12,8 @@ import time
 import pytest
 import requests
 import socketio
+import websocket
+from socketio import packet
 
 from webapp.devserver import AppServer
 
@@ -62,6 +64,47 @@ class Console:
         self.sio.on("disconnect", lambda *args: gone.set(), namespace=NS)
         threading.Thread(target=self.sio.disconnect, daemon=True).start()
         assert gone.wait(TIMEOUT)
+
+
+class Wire:
+    """A Socket.IO client on one websocket that keeps messages in the order they arrive.
+
+    python-socketio's client runs each message's handler in a thread of its own, so handlers may
+    see two messages out of order; a browser (one JavaScript thread) never does. Ordering promises
+    are checked here, on the wire.
+    """
+
+    def __init__(self, url: str):
+        self.ws = websocket.create_connection(
+            url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket", timeout=TIMEOUT)
+        assert self.ws.recv().startswith("0")  # Engine.IO's open packet
+        self.ws.send("4" + packet.Packet(packet.CONNECT, namespace=NS).encode())
+        self.ids = iter(range(1, 1000))
+
+    def receive(self) -> packet.Packet:
+        """The next Socket.IO packet (answering the server's pings on the way)."""
+        while True:
+            frame = self.ws.recv()
+            if frame == "2":
+                self.ws.send("3")
+            elif frame.startswith("4"):
+                return packet.Packet(encoded_packet=frame[1:])
+
+    def run(self, line: str) -> tuple[dict, list[tuple[str, object]]]:
+        """Run `line`: its ack, and every (event, payload) that arrived before the ack, in order."""
+        ack_id = next(self.ids)
+        pkt = packet.Packet(packet.EVENT, data=["run", {"line": line}], namespace=NS, id=ack_id)
+        self.ws.send("4" + pkt.encode())
+        arrived = []
+        while True:
+            got = self.receive()
+            if got.packet_type == packet.ACK and got.id == ack_id:
+                return got.data[0], arrived
+            if got.packet_type == packet.EVENT:
+                arrived.append((got.data[0], got.data[1] if len(got.data) > 1 else None))
+
+    def close(self) -> None:
+        self.ws.close()
 
 
 @pytest.fixture
@@ -155,5 +198,25 @@ def test_malformed_payloads_get_an_error_and_the_connection_stays_up(server):
         console.sio.emit("teleport", {}, namespace=NS)
         assert "unknown event" in console.wait_for("error")["message"]
         assert console.run("docker ps -q")["exit_code"] == 0
+    finally:
+        console.close()
+
+
+def test_the_command_message_precedes_the_commands_own_output_and_events(server):
+    console = Wire(server)
+    try:
+        for attempt in range(3):  # quick commands: their events are out before the ack
+            line = f"docker run --name quick{attempt} busybox echo hi"
+            ack, arrived = console.run(line)
+            assert ack["exit_code"] == 0, ack
+            names = [name for name, _ in arrived]
+            assert "engine_event" in names and "output" in names, names
+            first = names.index("command")  # after the connection's hello and state
+            assert names.count("command") == 1
+            assert "engine_event" not in names[:first] and "output" not in names[:first], names
+            message = arrived[first][1]
+            assert message["line"] == line
+            assert message["parsed"]["targets"] == [f"quick{attempt}"]
+            assert ack["parsed"] == {**message["parsed"], "refused": False}
     finally:
         console.close()
