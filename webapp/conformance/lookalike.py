@@ -187,9 +187,11 @@ def _print_lines(lines: Iterable[str], stream: str = "stdout", *, indent: str = 
 
 HELPERS = r"""
 # {now:FMT}: strftime-like in UTC, plus %f (microseconds) and %L (milliseconds): busybox date has no
-# sub-second clock, adjtimex (read-only) has.
+# sub-second clock, adjtimex (read-only) has. Its tv_usec is in nanoseconds when the kernel's clock
+# runs in STA_NANO mode (status bit 0x2000).
 _now() {
-  _t=$("$BB" adjtimex 2>/dev/null | "$BB" awk '/tv_sec/ {s=$2} /tv_usec/ {u=$2} END {printf "%s %06d", s, u}')
+  _t=$("$BB" adjtimex 2>/dev/null | "$BB" awk '/status/ {st=$2} /tv_sec/ {s=$2} /tv_usec/ {u=$2}
+    END {if (int(st / 8192) % 2) u = int(u / 1000); printf "%s %06d", s, u}')
   [ -n "${_t% *}" ] || _t="$("$BB" date +%s) 000000"
   _us=${_t#* }; _fmt=$1; _fmt=${_fmt//%f/$_us}; _fmt=${_fmt//%L/${_us:0:3}}
   "$BB" date -u -d "@${_t% *}" "+$_fmt"
