@@ -60,10 +60,8 @@ async def start_attached(cli: Cli, cmd: ParsedCommand) -> int:
     if len(cmd.args) > 1:
         cli.err("you cannot start and attach multiple containers at once\n")
         return 1
-    try:
-        inspect = await cli.api.container_inspect(cmd.args[0])
-    except ApiError as err:
-        cli.daemon_error(err.message)
+    inspect = await _inspected(cli, cmd.args[0])
+    if inspect is None:
         return 1
     state, config = inspect.get("State") or {}, inspect.get("Config") or {}
     if state.get("Paused"):
@@ -81,10 +79,8 @@ async def start_attached(cli: Cli, cmd: ParsedCommand) -> int:
 
 
 async def attach(cli: Cli, cmd: ParsedCommand) -> int:
-    try:
-        inspect = await cli.api.container_inspect(cmd.args[0])
-    except ApiError as err:
-        cli.daemon_error(err.message)
+    inspect = await _inspected(cli, cmd.args[0])
+    if inspect is None:
         return 1
     state, config = inspect.get("State") or {}, inspect.get("Config") or {}
     if not state.get("Running"):
@@ -104,6 +100,15 @@ async def attach(cli: Cli, cmd: ParsedCommand) -> int:
     terminal = Terminal(cli, tty=tty, stdin=stdin,
                         sig_proxy=cmd.get("sig-proxy", True) is not False)
     return await attach_and_wait(cli, inspect, terminal, mode="attach", start=False, keys=keys)
+
+
+async def _inspected(cli: Cli, ref: str) -> JSON | None:
+    """The container as the daemon describes it, or None once its error is printed."""
+    try:
+        return await cli.api.container_inspect(ref)
+    except ApiError as err:
+        cli.daemon_error(err.message)
+        return None
 
 
 async def attach_and_wait(cli: Cli, inspect: JSON, terminal: Terminal, *, mode: str, start: bool,
