@@ -37,10 +37,14 @@ class EscapeProxy:
 
 
 class _Connection:
-    """Output kept until the client connects; the end reported once."""
+    """Output kept until the client connects, keystrokes to the process (through the detach
+    keys' watch on a TTY), and the end reported once."""
 
-    def __init__(self) -> None:
+    def __init__(self, target: Container | ExecInstance, *, stdin: bool, tty: bool, keys: str):
         self.ended: Future[str] = Future()
+        self._target = target  # whose line discipline or stdin gets the keys
+        self._stdin = stdin
+        self._escape = EscapeProxy(keys, self._forward, self._detach) if stdin and tty else None
         self._sink: Output | None = None
         self._held: list[tuple[str, str]] = []
 
@@ -58,6 +62,26 @@ class _Connection:
         for stream, text in held:
             on_output(stream, text)
 
+    def write(self, data: str) -> None:
+        if not self._stdin or self.ended.done():
+            return
+        (self._escape.feed if self._escape is not None else self._forward)(data)
+
+    def _forward(self, data: str) -> None:
+        if self._target.ldisc is not None:
+            self._target.ldisc.input(data)
+        elif self._target.stdin is not None:
+            self._target.stdin.feed(data)
+
+    def _detach(self) -> None:
+        if self.ended.done():
+            return
+        self._detach_event()
+        self._end("detached")
+
+    def _detach_event(self) -> None:
+        """The daemon's event for a detach."""
+
     def _end(self, reason: str) -> None:
         self._unhook()
         self.ended.set_result(reason)
@@ -74,13 +98,10 @@ class ContainerAttach(_Connection):
 
     def __init__(self, daemon: Daemon, container: Container, *, stdin: bool, stdout: bool,
                  stderr: bool, keys: str):
-        super().__init__()
+        super().__init__(container, stdin=stdin, tty=container.config.tty, keys=keys)
         self.daemon = daemon
         self.container = container
-        self.stdin = stdin
         self.wanted = {"stdout": stdout, "stderr": stderr}
-        self.escape = EscapeProxy(keys, self._forward, self._detach) \
-            if stdin and container.config.tty else None
         container.attachments.append(self._output)
         daemon.exit_waiters.setdefault(container.id, []).append(lambda _: self._end("eof"))
         daemon.emit(container, "attach")
@@ -93,22 +114,8 @@ class ContainerAttach(_Connection):
         if self._output in self.container.attachments:
             self.container.attachments.remove(self._output)
 
-    def _forward(self, data: str) -> None:
-        if self.container.ldisc is not None:
-            self.container.ldisc.input(data)
-        elif self.container.stdin is not None:
-            self.container.stdin.feed(data)
-
-    def _detach(self) -> None:
-        if self.ended.done():
-            return
+    def _detach_event(self) -> None:
         self.daemon.emit(self.container, "detach")
-        self._end("detached")
-
-    def write(self, data: str) -> None:
-        if not self.stdin or self.ended.done():
-            return
-        (self.escape.feed if self.escape is not None else self._forward)(data)
 
     def close_stdin(self) -> None:
         """The daemon closes the container's stdin with the attach's only with StdinOnce."""
@@ -120,11 +127,9 @@ class ExecAttach(_Connection):
     """`POST /exec/{id}/start` (attached) on a simulated container: starts the process."""
 
     def __init__(self, daemon: Daemon, instance: ExecInstance, *, keys: str):
-        super().__init__()
+        super().__init__(instance, stdin=instance.interactive, tty=instance.tty, keys=keys)
         self.daemon = daemon
         self.instance = instance
-        self.escape = EscapeProxy(keys, self._forward, self._detach) \
-            if instance.interactive and instance.tty else None
         instance.listeners.append(self._output)
         daemon.exec_start(instance)
 
@@ -138,22 +143,8 @@ class ExecAttach(_Connection):
         if self._output in self.instance.listeners:
             self.instance.listeners.remove(self._output)
 
-    def _forward(self, data: str) -> None:
-        if self.instance.ldisc is not None:
-            self.instance.ldisc.input(data)
-        elif self.instance.stdin is not None:
-            self.instance.stdin.feed(data)
-
-    def _detach(self) -> None:
-        if self.ended.done():
-            return
+    def _detach_event(self) -> None:
         self.daemon.emit(self.instance.container, "exec_detach", {"execID": self.instance.id})
-        self._end("detached")
-
-    def write(self, data: str) -> None:
-        if not self.instance.interactive or self.ended.done():
-            return
-        (self.escape.feed if self.escape is not None else self._forward)(data)
 
     def close_stdin(self) -> None:
         if self.instance.stdin is not None and not self.instance.tty:
