@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .engine import lifecycle
-from .engine.cli import CliError, parse_argv, split_line
-from .engine.console_line import MAX_LINE
+from .engine.cli import CliError, parse_argv
+from .engine.console_line import plain_docker_argv
 
 # Edges a learner's command can ask for (the graph's command edges), from the one lifecycle table.
 COMMAND_EDGES = frozenset(t.edge for t in lifecycle.TRANSITIONS if t.trigger == "command")
@@ -107,18 +107,15 @@ def summarize(parsed: Any) -> dict[str, Any] | None:
 
 
 def summarize_line(line: str) -> dict[str, Any] | None:
-    """The summary of a console line before it runs, parsed as the engines parse it.
-
-    The same pure steps as `engine/console_line.py` (bash-like splitting, then docker's parser), so
-    it equals `summarize(job.parsed)` once the line has run; None where that would be None (not a
-    docker command, a usage error, a help page, a line too long).
+    """The summary of a console line before it runs, when the line is one docker command as typed
+    (`console_line.plain_docker_argv`), parsed as the engines parse it; None otherwise (a line that
+    is not a docker command, a list or a pipe whose docker commands are announced one by one as
+    they start, a usage error, a help page, a line too long).
     """
-    if len(line) > MAX_LINE:
+    argv = plain_docker_argv(line)
+    if argv is None:
         return None
     try:
-        argv = split_line(line)
-        if not argv or argv[0] != "docker":
-            return None
         return summarize(parse_argv(argv[1:]))
     except CliError:
         return None

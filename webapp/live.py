@@ -31,7 +31,7 @@ from flask.ctx import RequestContext
 from socketio.exceptions import ConnectionRefusedError as ConnectionRefused
 
 from . import signals
-from .command_summary import summarize_line, with_outcome
+from .command_summary import summarize, summarize_line, with_outcome
 from .completion import complete
 from .engine import lifecycle
 from .engine.base import Unsubscribe
@@ -290,14 +290,24 @@ class LabNamespace(GuardedNamespace[Connection]):
         # The page reads events and output in the light of the command that caused them: the summary
         # goes out first, from this thread, before the engine starts (so before any of its events).
         summary = summarize_line(line)
+        last = {"summary": summary}
 
         def announce() -> None:
             self._send("command", {"line": line, "parsed": summary}, sid)
 
+        def announce_each(text: str, parsed: Any, plain: bool) -> None:
+            # A list or a pipe: each docker command is announced as it starts (before its events),
+            # in the light of the console line the page is showing.
+            if plain:
+                return  # the line itself, already announced
+            last["summary"] = summarize(parsed)
+            self._send("command", {"line": line, "parsed": last["summary"], "invocation": text}, sid)
+
         signals.notify(signals.command_started, self, sid=sid, sandbox=sandbox, line=line)
         broadcaster = self._broadcaster(sandbox)
         with broadcaster.holding():
-            job = sandbox.run(line, owner=sid, on_output=output, on_start=announce)
+            job = sandbox.run(line, owner=sid, on_output=output, on_start=announce,
+                              on_command=announce_each)
             if self._connection(sid) is None:  # the console closed while the command was starting
                 sandbox.hang_up(owner=sid)
         finished = threading.Event()
@@ -312,7 +322,7 @@ class LabNamespace(GuardedNamespace[Connection]):
         with sandbox.lock:
             result = job.result().as_dict()
             failed = result["exit_code"] != 0
-            parsed = with_outcome(summary, result["exit_code"],
+            parsed = with_outcome(last["summary"], result["exit_code"],
                                   sandbox.snapshot() if failed else None, result["stderr"])
         signals.notify(signals.command_finished, self, sid=sid, sandbox=sandbox, line=line,
                        result=result)

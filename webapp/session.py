@@ -29,6 +29,7 @@ from .store import LogEntry, SandboxRecord, Store
 log = logging.getLogger(__name__)
 
 OutputListener = Callable[[str, str], None]
+CommandListener = Callable[[str, Any, bool], None]  # a docker command of the line starts
 PROGRESS_DAYS = 31  # lesson progress outlives sandboxes (it follows the 30-day cookie), then goes
 
 
@@ -178,11 +179,13 @@ class Sandbox:
 
     def run(self, line: str, *, owner: str | None = None,
             on_output: OutputListener | None = None,
-            on_start: Callable[[], None] | None = None) -> Job:
+            on_start: Callable[[], None] | None = None,
+            on_command: CommandListener | None = None) -> Job:
         """Log and start a console line; `on_output` sees everything it prints, now and later.
 
         `on_start` is called once the line is accepted, just before it starts (under the lock, in
         this thread): whatever it sends goes out before the command's first output or event.
+        `on_command(text, parsed, plain)` is called as each docker command of the line starts.
         """
         with self.lock:
             if self.busy:
@@ -194,7 +197,7 @@ class Sandbox:
             if on_start is not None:
                 on_start()
             entry = self._record("run", line)
-            job = self._apply(entry, owner=owner, on_output=on_output)
+            job = self._apply(entry, owner=owner, on_output=on_output, on_command=on_command)
             assert job is not None
             return job
 
@@ -241,7 +244,8 @@ class Sandbox:
         return entry
 
     def _apply(self, entry: LogEntry, owner: str | None = None,
-               on_output: OutputListener | None = None) -> Job | None:
+               on_output: OutputListener | None = None,
+               on_command: CommandListener | None = None) -> Job | None:
         if entry.kind == "setup":  # returns at once by design; never becomes the foreground job
             setup = self.engine.execute(entry.data, tty=False, record=False)
             setup.close_stdin()
@@ -249,7 +253,7 @@ class Sandbox:
                 setup.cancel()
             return None
         if entry.kind == "run":
-            job = self.engine.execute(entry.data, tty=True, on_output=on_output)
+            job = self.engine.execute(entry.data, tty=True, on_output=on_output, on_command=on_command)
             if not job.done:
                 self.job, self.owner = job, owner
                 job.done_listeners.append(self._job_finished)

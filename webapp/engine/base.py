@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 from .cli import ParsedCommand
 from .clock import Clock, VirtualClock
-from .console_line import parse_console_line
+from .console_line import run_console_line
+from .console_shell import ConsoleState
 from .events import Event, EventLog
 from .job import CommandRecord, Job, Result
 
@@ -67,7 +68,8 @@ class Engine(EngineView, Protocol):
 
     def execute(self, line: str, *, tty: bool = True,
                 on_output: Callable[[str, str], None] | None = None,
-                record: bool = True) -> Job: ...
+                record: bool = True,
+                on_command: Callable[[str, Any, bool], None] | None = None) -> Job: ...
 
     def run(self, line: str, *, stdin: str | None = None, tty: bool = False,
             timeout: float = RUN_TIMEOUT) -> Result: ...
@@ -101,6 +103,7 @@ class EngineBase(ABC):
         self.history: deque[Event] = self.events.history
         self.commands: deque[CommandRecord] = deque(maxlen=HISTORY)
         self._notice_listeners: list[Callable[[str], None]] = []
+        self.console = ConsoleState()  # the console shell's variables, `$?` and history
 
     # -- events -----------------------------------------------------------------------------------
 
@@ -144,25 +147,33 @@ class EngineBase(ABC):
     # -- commands ---------------------------------------------------------------------------------
 
     def execute(self, line: str, *, tty: bool = True,
-                on_output: Callable[[str, str], None] | None = None, record: bool = True) -> Job:
+                on_output: Callable[[str, str], None] | None = None, record: bool = True,
+                on_command: Callable[[str, Any, bool], None] | None = None) -> Job:
         """Start a console line; the returned job may finish now or later.
 
-        `on_output` sees every piece of output in the order it is printed, from the first one.
-        `record=False` keeps the line out of `commands` and runs it inline, its events in `history`
-        before `execute()` returns (a lesson's hidden set-up).
+        The console shell runs the line (`console_line.py`); each docker command in it is a job of
+        its own, announced to `on_command(text, parsed, plain)` just before it starts (`plain`: it
+        is the whole typed line) and kept in `commands` when it ends. A line that ran no docker
+        command is kept as itself. `on_output` sees every piece of output in the order it is
+        printed, from the first one. `record=False` keeps the line out of `commands` and runs it
+        inline, its events in `history` before `execute()` returns (a lesson's hidden set-up).
         """
         job = Job(line, tty=tty)
         if on_output is not None:
             job.output_listeners.append(on_output)
+        if on_command is not None:
+            job.command_listeners.append(on_command)
         started = self.clock.now()
         if record:
-            job.done_listeners.append(lambda finished: self._record(finished, started))
+            job.done_listeners.append(
+                lambda finished: None if finished.invocations else self._record(finished, started))
         with self.lock:
             self._track(job)
             try:
-                cmd = parse_console_line(job, line)
-                if cmd is not None:
-                    self._dispatch(job, cmd, inline=not record)
+                run_console_line(job, line, clock=self.clock, state=self.console,
+                                 dispatch=lambda child, cmd: self._dispatch(child, cmd,
+                                                                            inline=not record),
+                                 record=self._record if record else None)
             except Exception as err:  # nothing a learner types may crash the engine
                 log.exception("internal error running %r", line[:200])
                 if not job.done:

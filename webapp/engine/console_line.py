@@ -1,41 +1,77 @@
-"""What happens to a console line before an engine sees a docker command, the same for both engines.
+"""What happens to a console line, the same for both engines: the console shell runs it.
 
-The console is not a shell: a line is split the way bash would split it, anything that is not
-`docker …` gets bash's `command not found`, and usage errors get the docker CLI's own text and exit
-code. Only a well-formed docker command reaches the engine.
+The console is a small bash whose one program is `docker` (`console_shell.py`): lists, pipes,
+substitutions and variables work as in bash, each `docker …` in the line is a docker command of its
+own, anything else gets bash's `command not found`. A line longer than `MAX_LINE` is refused.
+`plain_docker_argv` recognizes the common case, a line that is one docker command as typed: its
+words need no shell at all, and the page can summarize it before it runs.
 """
 
 from __future__ import annotations
 
-from .cli import CliError, ParsedCommand, parse_argv, split_line
+from .cli import CliError, split_line
+from .clock import Clock
+from .console_shell import ConsoleState, Dispatch, Record, run_line
 from .job import Job
+from .sim.shell_parse import ShellSyntaxError, Simple, parse
 
 MAX_LINE = 4096
 
 
-def parse_console_line(job: Job, line: str) -> ParsedCommand | None:
-    """The docker command on `line`, or None once the job has been answered (and finished)."""
+def _expands(word: str) -> bool:
+    """Whether the shell would expand something in `word` (a `$` or backquote not in '...')."""
+    i, double = 0, False
+    while i < len(word):
+        ch = word[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == '"':
+            double = not double
+        elif ch == "'" and not double:
+            i = word.find("'", i + 1) + 1 or len(word)
+            continue
+        elif ch in "$`":
+            return True
+        i += 1
+    return False
+
+
+def plain_docker_argv(line: str) -> list[str] | None:
+    """The words of `line` if it is one docker command needing no expansion (`docker ps -a`,
+    `docker run -e "A=b c" alpine`), else None (a list, a pipe, `$VAR`, not docker, too long)."""
+    if len(line) > MAX_LINE:
+        return None
+    try:
+        tree = parse(line)
+        argv = split_line(line)
+    except (ShellSyntaxError, CliError):
+        return None
+    if len(tree.items) != 1 or tree.items[0][1]:
+        return None
+    and_or = tree.items[0][0]
+    if and_or.rest or and_or.first.negate or len(and_or.first.commands) != 1:
+        return None
+    simple = and_or.first.commands[0]
+    if not isinstance(simple, Simple) or simple.assigns or simple.redirects:
+        return None
+    if any(_expands(word) for word in simple.words):
+        return None  # a variable or a command to substitute: only the shell knows the words
+    if not argv or argv[0] != "docker" or len(argv) != len(simple.words):
+        return None
+    return argv
+
+
+def run_console_line(job: Job, line: str, *, clock: Clock, state: ConsoleState,
+                     dispatch: Dispatch, record: Record | None) -> None:
+    """Run `line` on `job` (under the engine lock); every input gets an answer and an exit code."""
     if len(line) > MAX_LINE:
         job.write_err(f"bash: input line too long ({len(line)} characters; at most {MAX_LINE})\n")
         job.finish(2)
-        return None
+        return
     if not line.strip():
         job.finish(0)
-        return None
-    try:
-        argv = split_line(line)
-        if argv and argv[0] == "docker":
-            cmd = parse_argv(argv[1:])
-            job.parsed = cmd
-            return cmd
-    except CliError as err:
-        job.write_out(err.stdout)
-        job.write_err(err.stderr)
-        job.finish(err.exit_code)
-        return None
-    if argv:
-        job.write_err(f"bash: {argv[0]}: command not found\n")
-        job.finish(127)
-    else:
-        job.finish(0)
-    return None
+        return
+    state.remember(line)
+    run_line(job, line, clock=clock, state=state, dispatch=dispatch, record=record,
+             plain=plain_docker_argv(line) is not None)

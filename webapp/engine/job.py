@@ -73,6 +73,10 @@ class Job:
         self.tty_size: tuple[int, int] | None = None  # (rows, columns), once the console said
         self.attached: str | None = None  # the container (name) whose terminal we are attached to
         self.parsed: Any = None  # the parsed docker command, once the line parsed
+        # A console line may run several docker commands: each is announced here (its own line,
+        # its parse, and whether it is the whole typed line) just before it starts.
+        self.command_listeners: list[Callable[[str, Any, bool], None]] = []
+        self.invocations = 0  # docker commands the line has started
         self._interrupts = 0
         self.prompt: str | None = None
 

@@ -174,6 +174,10 @@ class Shell:
 
     # -- helpers ----------------------------------------------------------------------------------
 
+    def builtins(self) -> dict[str, Callable[[Shell, list[str], IO], Gen]]:
+        """The builtins of this shell (a subclass may offer others)."""
+        return BUILTINS
+
     def default_io(self) -> IO:
         return IO(self.proc.write, self.proc.stdin)
 
@@ -385,7 +389,7 @@ class Shell:
             for name, value in assigns.items():
                 self.set_var(name, value)
             return 0
-        builtin = BUILTINS.get(words[0])
+        builtin = self.builtins().get(words[0])
         if builtin is not None:
             saved = {k: self.proc.env.get(k) for k in assigns}
             self.proc.env.update(assigns)
@@ -509,15 +513,16 @@ class Shell:
                     if word[i] == "\\" and i + 1 < n and word[i + 1] in '"\\$`':
                         current.append(word[i + 1])
                         i += 2
-                    elif word[i] == "$":
-                        value, i = yield from self.dollar(word, i, io)
+                    elif word[i] in "$`":
+                        value, i = yield from (self.dollar(word, i, io) if word[i] == "$"
+                                               else self.backquote(word, i, io))
                         current.append(value)
                     else:
                         current.append(word[i])
                         i += 1
                 i += 1
-            elif ch == "$":
-                value, i = yield from self.dollar(word, i, io)
+            elif ch in "$`":
+                value, i = yield from (self.dollar(word, i, io) if ch == "$" else self.backquote(word, i, io))
                 if split:
                     parts = value.split()
                     if parts and value[:1].isspace() and (current or have):
@@ -543,6 +548,28 @@ class Shell:
             fields.append("".join(current))
         return fields
 
+    def substitute(self, inner: str, io: IO) -> Generator[Any, Any, str]:
+        """Command substitution: what `inner` prints, less its trailing newlines (bounded). An
+        `exit` in it ends the substitution only, as in the subshell bash runs it in."""
+        capture = Capture(passthrough=io.write)
+        try:
+            yield from self.run_seq(parse(inner), IO(capture.write, io.stdin))
+        except ShellSyntaxError as err:
+            self.syntax_error(err, None)
+        except ShellExit as done:
+            self.status = done.code
+        return capture.text.rstrip("\n")
+
+    def backquote(self, word: str, i: int, io: IO) -> Generator[Any, Any, tuple[str, int]]:
+        """`...`: the old form of $(...); inside it a backslash escapes only $, ` and \\."""
+        j, n, inner = i + 1, len(word), []
+        while j < n and word[j] != "`":
+            if word[j] == "\\" and j + 1 < n and word[j + 1] in "$`\\":
+                j += 1
+            inner.append(word[j])
+            j += 1
+        return (yield from self.substitute("".join(inner), io)), j + 1
+
     def dollar(self, word: str, i: int, io: IO) -> Generator[Any, Any, tuple[str, int]]:
         n = len(word)
         if word.startswith("$(", i):
@@ -553,16 +580,7 @@ class Shell:
                 elif word[j] == ")":
                     depth -= 1
                 j += 1
-            inner = word[i + 2:j - 1]
-            capture = Capture(passthrough=io.write)
-            try:
-                tree = parse(inner)
-                saved = self.status
-                yield from self.run_seq(tree, IO(capture.write, io.stdin))
-                self.status = saved if False else self.status
-            except ShellSyntaxError as err:
-                self.syntax_error(err, None)
-            return capture.text.rstrip("\n"), j
+            return (yield from self.substitute(word[i + 2:j - 1], io)), j
         if word.startswith("${", i):
             end = word.find("}", i)
             if end < 0:

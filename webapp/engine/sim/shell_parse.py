@@ -2,7 +2,7 @@
 
 Enough for what learners type and lessons use: simple commands with assignments and redirections,
 `;`, `&`, `&&`, `||`, `|`, `!`, `{ }`, `( )`, `if`, `while`, `until`, `for`, and words with quotes,
-`$VAR`, `${VAR}`, `$?`, `$$`, `$(...)`. Words stay raw here and are expanded when they run.
+`$VAR`, `${VAR}`, `$?`, `$$`, `$(...)` and backquotes. Words stay raw here and are expanded when they run.
 """
 
 from __future__ import annotations
@@ -133,6 +133,9 @@ def tokenize(text: str) -> list[Tok]:
             if text.startswith("$(", i):
                 i = _skip_subst(text, i + 2)
                 continue
+            if ch == "`":
+                i = _skip_backquote(text, i + 1)
+                continue
             i += 1
         toks.append(Tok("word", text[start:i], quoted))
     return toks
@@ -149,8 +152,24 @@ def _skip_double(text: str, i: int) -> int:
         if text.startswith("$(", i):
             i = _skip_subst(text, i + 2)
             continue
+        if text[i] == "`":
+            i = _skip_backquote(text, i + 1)
+            continue
         i += 1
     raise ShellSyntaxError("unexpected EOF while looking for matching `\"'", True)
+
+
+def _skip_backquote(text: str, i: int) -> int:
+    """The index past the backquote that closes the one before `i` (a backslash escapes)."""
+    n = len(text)
+    while i < n:
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == "`":
+            return i + 1
+        i += 1
+    raise ShellSyntaxError("unexpected EOF while looking for matching ``'", True)
 
 
 def _skip_subst(text: str, i: int) -> int:

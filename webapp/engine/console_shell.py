@@ -1,0 +1,419 @@
+"""The console's shell: a small bash whose one program is `docker`, the same on both engines.
+
+A console line is a script in the simulator's own shell language (`sim/shell_parse.py`), run by the
+simulator's interpreter (`sim/shell.py`) as a process of a `ConsoleBox`: a box with no files and no
+programs but `docker`, a few text tools and the console's builtins. So `;`, `&&`, `||`, pipes,
+`$(…)`, backquotes, quoting, `$VAR`, `export`, `if`/`while`/`for` behave as bash's, and anything
+else gets bash's own `command not found` (exit 127). The console never reaches a host shell.
+
+Each `docker …` the script runs is a job of its own (`Job`), dispatched to the engine as a typed
+line would be: announced (`Job.command_listeners`), recorded for lesson checks, fed the pipe as its
+stdin when it reads one, its output going where the script sends it. While one runs in the
+foreground it gets the console's keystrokes, so `docker run -it`, Ctrl-P Ctrl-Q and Ctrl-C keep
+working; a docker command that Ctrl-C ends (exit 130) ends the whole line, as bash ends a list whose
+foreground job died of SIGINT. A docker job that waits (on the clock or a worker thread) suspends
+the script, which resumes when that job finishes.
+
+Everything is bounded per line (`Bounds`): docker commands, simple commands, the pause the script
+gives the clock now and then so a `while :` loop never holds the sandbox, and the console's history.
+"""
+
+from __future__ import annotations
+
+import logging
+import shlex
+from collections import deque
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from .cli import CliError, ParsedCommand, parse_argv
+from .clock import Clock
+from .job import Job
+from .sim.process import NullStream, Proc, Program, Sleep, Stream
+from .sim.shell import IO, Shell
+from .sim.shell_parse import Command, For, Group, If, Loop, Seq, ShellSyntaxError, parse
+from .sim.signals import SIGINT, SIGKILL
+
+log = logging.getLogger(__name__)
+
+Gen = Generator[Any, Any, int]
+Dispatch = Callable[[Job, ParsedCommand], None]
+Record = Callable[[Job, float], None]
+
+NO_FILES = ("lifecycle-lab: the console has no files: `{op} {target}` is not supported "
+            "(pipe into grep, head, wc … instead)\n")
+NO_BACKGROUND = ("lifecycle-lab: the console runs one command at a time: `&` (a background job) is "
+                 "not supported; `docker run -d` runs a container in the background\n")
+NO_EXIT = ("lifecycle-lab: this console cannot be exited: it is the lab's own shell (close the page "
+           "to leave). `exit` leaves a container's shell, after `docker run -it … bash`.\n")
+INTERNAL_ERROR = ("lifecycle-lab: internal error: {kind}; the sandbox is unharmed, please report "
+                  "this command\n")
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """What one console line may cost; `docker_commands` and `steps` end a runaway loop."""
+
+    docker_commands: int = 1000  # docker invocations in one line
+    steps: int = 20_000  # simple commands (builtins, tools, docker) in one line
+    pause_every: int = 100  # simple commands between two pauses that let the clock and keys in
+    pause: float = 0.001  # seconds each pause lasts (virtual on a virtual clock)
+    history: int = 1000  # lines `history` keeps
+    variable: int = 64 << 10  # characters in one variable's value
+    typeahead: int = 64 << 10  # characters typed ahead while no docker command reads them
+
+
+BOUNDS = Bounds()
+
+
+@dataclass
+class ConsoleState:
+    """What outlives a line: the shell's variables, `$?` and the history, per sandbox."""
+
+    env: dict[str, str] = field(default_factory=lambda: {"HOME": "/root", "PATH": "/usr/bin:/bin"})
+    vars: dict[str, str] = field(default_factory=dict)
+    status: int = 0
+    history: deque[str] = field(default_factory=lambda: deque(maxlen=BOUNDS.history))
+    history_count: int = 0  # lines added since the history was last cleared (bash's numbering)
+    bounds: Bounds = BOUNDS
+
+    def remember(self, line: str) -> None:
+        """Add a typed line to the history, as bash does before running it."""
+        if line.strip():
+            self.history.append(line.rstrip("\n"))
+            self.history_count += 1
+
+
+class LineStopped(Exception):
+    """A bound ended the line (the message is printed on stderr)."""
+
+
+class ConsoleBox:
+    """The box console processes live in: a clock and PIDs, programs by name, no files at all."""
+
+    hostname = "lifecycle-lab"
+    ip = ""
+    flavour = "gnu"
+
+    def __init__(self, clock: Clock, programs: dict[str, Program]):
+        self.clock = clock
+        self.procs: dict[int, Proc] = {}
+        self._next_pid = 1
+        self.programs = programs
+
+    def allocate_pid(self) -> int:
+        pid, self._next_pid = self._next_pid, self._next_pid + 1
+        return pid
+
+    def resolve(self, proc: Proc | None, argv: list[str], path_env: str | None = None,
+                cwd: str | None = None) -> tuple[Program | None, int, str]:
+        program = self.programs.get(argv[0]) if argv else None
+        if program is not None:
+            return program, 0, ""
+        return None, 127, "no such file" if "/" in (argv[0] if argv else "") else "not found"
+
+    def path_kind(self, proc: Proc | None, path: str) -> str | None:
+        return None
+
+    def list_dir(self, proc: Proc | None, path: str) -> list[str]:
+        return []
+
+    def read_file(self, proc: Proc | None, path: str) -> str | None:
+        return None
+
+    def write_file(self, proc: Proc | None, path: str, text: str, append: bool = False) -> bool:
+        return False
+
+    def process_table(self, proc: Proc | None) -> list[dict[str, object]]:
+        return []
+
+    def on_exit(self, proc: Proc) -> None:
+        """Nothing to tidy: the box goes with its line."""
+
+
+class ConsoleShell(Shell):
+    """The simulator's bash with the console's builtins, bounds and refusals."""
+
+    def __init__(self, proc: Proc, line: ConsoleLine):
+        super().__init__(proc, "bash", [])
+        self.line = line
+        self.steps = 0
+
+    def builtins(self) -> dict[str, Callable[[Shell, list[str], IO], Gen]]:
+        from .console_tools import CONSOLE_BUILTINS
+
+        return CONSOLE_BUILTINS
+
+    def run_simple(self, cmd: Any, io: IO) -> Gen:
+        self.steps += 1
+        bounds = self.line.state.bounds
+        if self.steps > bounds.steps:
+            raise LineStopped(f"lifecycle-lab: the console stopped this line after {bounds.steps} "
+                              "commands (a loop that does not end?)\n")
+        if self.steps % bounds.pause_every == 0:
+            yield Sleep(bounds.pause)  # the clock, Ctrl-C and other learners get their turn
+        return (yield from super().run_simple(cmd, io))
+
+    def redirected(self, io: IO, cmd: Any, words: list[str]) -> IO | None:
+        for redirect in cmd.redirects:
+            if redirect.op in (">", ">>", "&>", "2>", "<") and redirect.target != "/dev/null":
+                io.write(NO_FILES.format(op=redirect.op, target=redirect.target), "stderr")
+                return None
+        return super().redirected(io, cmd, words)
+
+    def set_var(self, name: str, value: str) -> None:
+        super().set_var(name, self.line.bounded(name, value))
+
+
+def _background(seq: Seq) -> bool:
+    """Whether the script puts anything in the background (`&`), anywhere."""
+
+    def command(cmd: Command) -> bool:
+        if isinstance(cmd, Group):
+            return _background(cmd.body)
+        if isinstance(cmd, If):
+            return any(_background(c) or _background(b) for c, b in cmd.branches) or (
+                cmd.otherwise is not None and _background(cmd.otherwise))
+        if isinstance(cmd, Loop):
+            return _background(cmd.cond) or _background(cmd.body)
+        if isinstance(cmd, For):
+            return _background(cmd.body)
+        return False
+
+    for and_or, background in seq.items:
+        if background:
+            return True
+        for pipeline in [and_or.first] + [p for _, p in and_or.rest]:
+            if any(command(c) for c in pipeline.commands):
+                return True
+    return False
+
+
+class ConsoleLine:
+    """One console line in flight: its shell process, its docker jobs, the keys it is typed."""
+
+    def __init__(self, job: Job, text: str, *, clock: Clock, state: ConsoleState, dispatch: Dispatch,
+                 record: Record | None, plain: bool):
+        self.job = job
+        self.text = text
+        self.clock = clock
+        self.state = state
+        self.dispatch = dispatch
+        self.record = record
+        self.plain = plain  # the line is one docker command as typed: its record keeps the line
+        self.docker_jobs = 0
+        self.foreground: Job | None = None  # the docker command that reads the console's keys
+        self.interrupted = False  # Ctrl-C reached the foreground docker command
+        self.running: set[Job] = set()  # docker jobs not finished yet (xargs' too)
+        self.cancelled = False
+        self.terminal = Stream()  # the console's keys while no docker command reads them
+        from .console_tools import TOOLS
+
+        programs: dict[str, Program] = dict(TOOLS)
+        programs["docker"] = self._docker
+        self.box = ConsoleBox(clock, programs)
+        env = dict(state.env)
+        self.root = Proc(cast(Any, self.box), ["bash"], env=env, cwd="/root", out=self._write,
+                         stdin=self.terminal, tty=job.tty)
+        self.shell = ConsoleShell(self.root, self)
+        self.shell.vars = dict(state.vars)
+        self.shell.status = state.status
+
+    # -- the line's job ---------------------------------------------------------------------------
+
+    def start(self, tree: Seq) -> None:
+        job = self.job
+        job.input_handler = self._keys
+        job.eof_handler = self._eof
+        job.cancel_handler = self._cancel
+        job.resize_handler = self._resize
+        self.root.listeners.append(self._ended)
+        self.root.start(self._main(tree))
+
+    def _main(self, tree: Seq) -> Callable[[Proc], Gen]:
+        def program(proc: Proc) -> Gen:
+            try:
+                return (yield from self.shell.run_seq(tree, self.shell.default_io()))
+            except LineStopped as stop:
+                proc.write(str(stop), "stderr")
+                return 1
+            except Exception as err:  # nothing a learner types may crash the engine
+                from .sim.shell import LoopControl, ShellExit
+
+                if isinstance(err, ShellExit):
+                    return err.code
+                if isinstance(err, LoopControl):
+                    return self.shell.status
+                log.exception("internal error in the console shell running %r", self.text[:200])
+                proc.write(INTERNAL_ERROR.format(kind=type(err).__name__), "stderr")
+                return 1
+
+        return program
+
+    def _write(self, text: str, stream: str) -> None:
+        if stream == "stdout":
+            self.job.write_out(text)
+        else:
+            self.job.write_err(text)
+
+    def _ended(self, root: Proc) -> None:
+        """The shell is done (or was stopped): keep its state, end every process, finish the job."""
+        code = 130 if self.cancelled else root.exit_code if root.exit_code is not None else 0
+        self.state.env = dict(root.env)
+        self.state.vars = dict(self.shell.vars)
+        self.state.status = code
+        for proc in list(self.box.procs.values()):
+            proc.signal(SIGKILL)
+        self.foreground = None
+        for job in list(self.running):
+            job.cancel()  # the docker client goes away; its containers keep running
+        self.job.finish(code)
+
+    def _keys(self, data: str) -> None:
+        fg = self.foreground
+        if fg is not None and not fg.done:
+            if "\x03" in data:
+                self.interrupted = True
+            fg.send(data)
+            return
+        if "\x03" in data:  # no docker command holds the terminal: SIGINT to the shell's job
+            self.root.signal(SIGINT)
+            return
+        if len(self.terminal.pending()) + len(data) <= self.state.bounds.typeahead:
+            self.terminal.feed(data)
+
+    def _eof(self) -> None:
+        fg = self.foreground
+        self.terminal.close()
+        if fg is not None and not fg.done:
+            fg.close_stdin()
+
+    def _cancel(self) -> None:
+        """The console went away: stop the line (containers keep running)."""
+        self.cancelled = True
+        self.root.signal(SIGKILL)
+
+    def _resize(self, rows: int, cols: int) -> None:
+        fg = self.foreground
+        if fg is not None and not fg.done:
+            fg.resize(rows, cols)
+
+    def bounded(self, name: str, value: str) -> str:
+        limit = self.state.bounds.variable
+        if len(value) > limit:
+            raise LineStopped(f"lifecycle-lab: the console keeps variables of at most {limit} "
+                              f"characters; ${name} would hold {len(value)}\n")
+        return value
+
+    # -- docker -------------------------------------------------------------------------------------
+
+    def _docker(self, proc: Proc) -> Gen:
+        """The `docker` program: one docker CLI invocation as a job of its own."""
+        argv = proc.argv
+        try:
+            cmd = parse_argv(argv[1:])
+        except CliError as err:
+            proc.write(err.stdout)
+            proc.write(err.stderr, "stderr")
+            return err.exit_code
+        bounds = self.state.bounds
+        self.docker_jobs += 1
+        if self.docker_jobs > bounds.docker_commands:
+            raise LineStopped(f"lifecycle-lab: the console stopped this line after "
+                              f"{bounds.docker_commands} docker commands (a loop that does not end?)\n")
+        outer = self.job
+        text = self.text if self.plain else shlex.join(argv)
+        child = Job(text, tty=outer.tty)
+        child.parsed = cmd
+        child.tty_size = outer.tty_size
+        child.output_listeners.append(lambda out, stream: proc.write(out, stream))
+        outer.invocations += 1
+        if outer.invocations == 1 and self.plain:
+            outer.parsed = cmd
+        for listener in list(outer.command_listeners):
+            listener(text, cmd, self.plain)
+        if self.record is not None:
+            record, started = self.record, self.clock.now()
+            child.done_listeners.append(lambda done: record(done, started))
+        from_terminal = proc.stdin is self.terminal
+        if from_terminal:
+            self.foreground, self.interrupted = child, False
+        try:
+            self.dispatch(child, cmd)
+        except Exception as err:  # nothing a learner types may crash the engine
+            log.exception("internal error running %r", text[:200])
+            if not child.done:
+                child.write_err(INTERNAL_ERROR.format(kind=type(err).__name__))
+                child.finish(1)
+        if from_terminal:
+            self._hand_terminal(child)
+        else:
+            self._hand_pipe(child, proc.stdin)
+        if not child.done:
+            self.running.add(child)
+            child.done_listeners.append(self.running.discard)
+            child.done_listeners.append(lambda done: proc._resume(done.exit_code))
+            yield _AwaitJob(child)
+        if self.foreground is child:
+            self.foreground = None
+        code = child.exit_code if child.exit_code is not None else 1
+        if from_terminal and self.interrupted and code == 130 and self.root.alive:
+            self.root.signal(SIGINT)  # the foreground job died of Ctrl-C: so does the list
+        return code
+
+    def _hand_terminal(self, child: Job) -> None:
+        """What was typed ahead, then the end of input if the console closed it."""
+        pending = []
+        while True:
+            ready, chunk = self.terminal.take_chunk()
+            if not ready or chunk is None:
+                break
+            pending.append(chunk)
+        if pending and not child.done:
+            self._keys("".join(pending))
+        if self.terminal.closed and not child.done:
+            child.close_stdin()
+
+    @staticmethod
+    def _hand_pipe(child: Job, stdin: Stream) -> None:
+        """A docker command in a pipeline reads the pipe (it is complete: stages run in turn)."""
+        if child.done or isinstance(stdin, NullStream):
+            if not child.done:
+                child.close_stdin()
+            return
+        data = stdin.pending()
+        if data and child.input_handler is not None:
+            child.send(data)
+        if not child.done:
+            child.close_stdin()
+
+
+@dataclass
+class _AwaitJob:
+    """A console process waits for a docker job (resumed by the job's end, never by the clock)."""
+
+    job: Job
+
+
+def run_line(job: Job, text: str, *, clock: Clock, state: ConsoleState, dispatch: Dispatch,
+             record: Record | None, plain: bool) -> None:
+    """Run a parsed-to-be console line on `job` (under the engine's lock); the job finishes now or
+    when its last docker command does."""
+    try:
+        tree = parse(text)
+    except ShellSyntaxError as err:
+        job.write_err(f"bash: {err}\n")
+        state.status = 2
+        job.finish(2)
+        return
+    if _background(tree):
+        job.write_err(NO_BACKGROUND)
+        state.status = 1
+        job.finish(1)
+        return
+    ConsoleLine(job, text, clock=clock, state=state, dispatch=dispatch, record=record,
+                plain=plain).start(tree)
+
+
+__all__ = ["BOUNDS", "Bounds", "ConsoleState", "run_line"]
