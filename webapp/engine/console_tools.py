@@ -457,10 +457,16 @@ class Awk:
                             lambda o, a, b: 1.0 if _truth(a()) and _truth(b()) else 0.0)
 
     def _match(self, no_gt: bool) -> Callable[[], Any]:
-        def apply(o: str, a: Callable[[], Any], b: Callable[[], Any]) -> float:
-            found = re.search(_str(b()), _str(a())) is not None
-            return 1.0 if found == (o == "~") else 0.0
-        return self._binary(("~", "!~"), self._compare, no_gt, apply)
+        left = self._compare(no_gt)
+        while self.peek()[1] in ("~", "!~"):
+            op = self.take()[1]
+            if self.peek()[0] == "re":  # `x ~ /re/`: the regex itself, not its match on $0
+                literal = _ere(self.take()[1])
+                right: Callable[[], Any] = lambda literal=literal: literal
+            else:
+                right = self._compare(no_gt)
+            left = _bind(_regex_match, op, left, right)
+        return left
 
     def _compare(self, no_gt: bool) -> Callable[[], Any]:
         def apply(o: str, a: Callable[[], Any], b: Callable[[], Any]) -> float:
@@ -618,6 +624,14 @@ def _bind(apply: Callable[[str, Any, Any], Any], op: str, left: Callable[[], Any
     return lambda: apply(op, left, right)
 
 
+def _regex_match(op: str, text: Callable[[], Any], pattern: Callable[[], Any]) -> float:
+    try:
+        found = re.search(_ere(_str(pattern())), _str(text())) is not None
+    except re.error as err:
+        raise AwkError(f"regular expression compile failed ({err})") from None
+    return 1.0 if found == (op == "~") else 0.0
+
+
 def _truth(value: Any) -> bool:
     if isinstance(value, float):
         return value != 0
@@ -702,4 +716,5 @@ def awk(proc: Proc) -> Gen:
 TOOLS: dict[str, Program] = {
     "grep": applets.grep, "head": applets.head, "tail": tail, "wc": applets.wc,
     "sort": applets.sort, "cat": applets.cat, "sleep": applets.sleep, "awk": awk, "xargs": xargs,
+    "echo": applets.echo, "true": applets.true, "false": applets.false,
 }
