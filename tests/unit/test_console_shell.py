@@ -52,6 +52,8 @@ def test_and_stops_at_a_failure_or_runs_on(engine: SimEngine) -> None:
     assert (result.exit_code, result.stdout) == (0, "fallback\n")
     result = run(engine, "docker start nope; echo $?")
     assert (result.exit_code, result.stdout) == (0, "1\n")
+    result = run(engine, "docker start nope || echo $?")
+    assert (result.exit_code, result.stdout) == (0, "1\n")
 
 
 def test_the_status_of_a_line_is_its_last_command_and_dollar_question_lasts(engine: SimEngine) -> None:

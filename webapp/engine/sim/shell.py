@@ -261,11 +261,10 @@ class Shell:
         return self.status
 
     def run_and_or(self, node: AndOr, io: IO) -> Gen:
-        status = yield from self.run_pipeline(node.first, io)
+        status = self.status = yield from self.run_pipeline(node.first, io)
         for op, pipeline in node.rest:
             if (op == "&&" and status == 0) or (op == "||" and status != 0):
-                status = yield from self.run_pipeline(pipeline, io)
-        self.status = status
+                status = self.status = yield from self.run_pipeline(pipeline, io)  # `a || echo $?`
         return status
 
     def run_pipeline(self, pipe: Pipeline, io: IO) -> Gen:
