@@ -193,3 +193,12 @@ def test_broken_lessons_stop_the_app_from_starting(make_app, tmp_path):
     write_lesson(root, ko=None)
     with pytest.raises(ConfigError, match="missing ko.md"):
         make_app(LAB_LESSONS=str(root))
+
+
+def test_a_step_ticks_for_its_command_inside_a_list(app, http):
+    lab = console(app, http, "/lessons/why-exit")
+    ack = lab.run("docker run ubuntu:20.04 && docker ps -a")
+    assert ack["exit_code"] == 0
+    pushed = lab.events("progress")[-1]
+    assert pushed["done"][0] == "run-default"
+    assert pushed["steps"][0] == {"id": "run-default", "done": True}
