@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .engine.base import Engine
 
+# What the console's shell offers after a `|`, `;` or `&&` besides docker (console_tools.py).
+CONSOLE_TOOLS = ("awk", "echo", "grep", "head", "sort", "tail", "wc", "xargs")
 MANAGEMENT = ("container", "image")  # the management commands whose sub-commands we complete
 RESTART_POLICIES = ("no", "always", "on-failure", "unless-stopped")
 SIGNALS = ("SIGTERM", "SIGKILL", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGWINCH")
@@ -129,6 +131,27 @@ def split_words(text: str) -> list[Word]:
     return words
 
 
+def command_start(text: str) -> int:
+    """Where the command under the cursor begins: after the last `;`, `&&`, `||`, `|`, `(`, `$(` or
+    backquote outside quotes (the console is a shell: `docker ps -q && docker st` completes `st`)."""
+    start, quote, i = 0, "", 0
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == quote:
+                quote = ""
+            elif ch == "\\" and quote == '"':
+                i += 1
+        elif ch == "\\":
+            i += 1
+        elif ch in "'\"":
+            quote = ch
+        elif ch in ";&|(`":
+            start = i + 1
+        i += 1
+    return start
+
+
 def container_names(engine: Engine, states: tuple[str, ...] | None) -> list[str]:
     return [c["name"] for c in engine.containers() if states is None or c["state"] in states]
 
@@ -175,13 +198,14 @@ def complete(line: str, cursor: int, engine: Engine) -> tuple[list[str], int]:
     """Candidates for the word under the cursor, and where in `line` that word starts."""
     cursor = max(0, min(cursor, len(line)))
     text = line[:cursor]
-    words = split_words(text)
-    if not words or text[-1:].isspace():
+    offset = command_start(text)
+    words = [Word(w.text, w.start + offset) for w in split_words(text[offset:])]
+    if not words or text[-1:].isspace() or offset == len(text):
         words.append(Word("", cursor))
     current, before = words[-1], words[:-1]
     prefix, start = current.text, current.start
     if not before:
-        return _matching(["docker"], prefix), start
+        return _matching(["docker"] if offset == 0 else ["docker", *CONSOLE_TOOLS], prefix), start
     if before[0].text != "docker":
         return [], start
 

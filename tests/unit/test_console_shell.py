@@ -310,3 +310,16 @@ def test_a_line_without_docker_is_recorded_as_itself(engine: SimEngine) -> None:
 ])
 def test_plain_docker_lines(line: str, argv: list[str] | None) -> None:
     assert plain_docker_argv(line) == argv
+
+
+def test_completion_starts_after_the_shell_s_operators(engine: SimEngine) -> None:
+    from webapp.completion import complete
+
+    run(engine, "docker run -d --name web nginx")
+    line = "docker ps -q && docker st"
+    assert complete(line, len(line), engine) == (["start", "stop"], 23)
+    line = "docker stop $(docker ps -q); docker rm w"
+    assert complete(line, len(line), engine) == (["web"], len(line) - 1)
+    assert complete("docker ps | g", 13, engine) == (["grep"], 12)
+    assert complete("docker ps '|' st", 16, engine) == ([], 14)  # quoted: no operator
+    assert complete("dock", 4, engine) == (["docker"], 0)
