@@ -5,7 +5,8 @@ Protocol (DESIGN.md): client -> server `run {"line"}` (acked with `{"exit_code",
 `run {"line", "streamed": true}` is acked with empty stdout/stderr and `"streamed": true`, for a
 client that shows the `output` messages), `input {"data"}`, `complete {"line", "cursor"}` (acked with
 `{"candidates", "replace_from"}`), `reset {}`; server -> client `hello`, `command {"line", "parsed"}`
-(to the console that ran the line, once it is accepted and before any of its output or events),
+(to the console that ran the line, once it is accepted and before any of its output or events; a
+list or a pipe adds one `command {"line", "parsed", "invocation"}` per docker command it starts),
 `output {"data", "stream"}`, `engine_event` (a Docker event object), `state {"containers"}` and
 `error {"message"}`.
 Lessons (`webapp.lesson_live`): client -> server `lesson {"id", "restart", "lang"}` and `hint {}`;

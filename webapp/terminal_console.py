@@ -1,5 +1,8 @@
 """A docker console on the simulator in the local terminal (what `make run` offers before the web app).
 
+The same console shell as the web page's (`engine/console_shell.py`): lists, pipes, `$(…)`,
+variables, `history`, `clear` and `help` are answered by the engine, not by this terminal.
+
 Lines are read with readline; while a command is attached to a container's terminal (`run -it`,
 `attach`, `exec -it`) the terminal goes raw so every keystroke, Ctrl-P Ctrl-Q included, reaches it.
 """

@@ -546,7 +546,9 @@ UI: dict[str, tuple[str, str]] = {
             "Keys: Tab completes, Up/Down walk the history, Ctrl-C abandons a line (or interrupts a\n"
             "command), Ctrl-L clears, Ctrl-A/Ctrl-E start/end, Ctrl-U/Ctrl-K/Ctrl-W delete.\n"
             "Esc then Tab moves the focus out of the console (Shift-Tab moves it back).\n"
-            "Console-only commands: help, clear."
+            "The console is a small shell: ;  &&  ||  $(...)  $VAR  and pipes into grep, head, tail,\n"
+            "wc, sort, awk and xargs work (docker stop $(docker ps -q)); files do not.\n"
+            "Console-only commands: help, clear, history, echo, export."
         ),
         (
             "docker 명령을 입력하세요. 시뮬레이터가 Docker와 똑같이 답합니다. 이렇게 해 보세요:\n"
@@ -557,7 +559,9 @@ UI: dict[str, tuple[str, str]] = {
             "키: Tab 자동 완성, ↑/↓ 명령 기록, Ctrl-C 입력 중인 줄 버리기(실행 중인 명령은 중단),\n"
             "Ctrl-L 화면 지우기, Ctrl-A/Ctrl-E 줄의 처음/끝, Ctrl-U/Ctrl-K/Ctrl-W 지우기.\n"
             "Esc 다음 Tab을 누르면 포커스가 콘솔 밖으로 나갑니다(Shift-Tab은 앞으로 나감).\n"
-            "콘솔 전용 명령: help, clear."
+            "콘솔은 작은 셸입니다: ;  &&  ||  $(...)  $VAR 와 grep, head, tail, wc, sort, awk,\n"
+            "xargs로의 파이프를 쓸 수 있습니다(docker stop $(docker ps -q)). 파일은 없습니다.\n"
+            "콘솔 전용 명령: help, clear, history, echo, export."
         ),
     ),
     "console_input_label": (

@@ -1,10 +1,12 @@
-"""Split a console line into words the way bash does for a simple command.
+"""Split a line into words the way bash does for a simple command (a lesson's solution line, a
+plain docker line the page summarizes before it runs).
 
 Quotes and backslashes follow bash: '...' is literal, "..." keeps backslash only before
 $ ` " \\ and newline, a backslash outside quotes escapes the next character (a trailing one
-stays), and `#` at the start of a word begins a comment.  Nothing is expanded or executed:
-`$VAR`, globs, `|`, `;` and `>` stay literal characters of their word (the console has no shell
-behind it), and backquoted text is kept as typed.  Unbalanced quotes give bash's own error.
+stays), and `#` at the start of a word begins a comment.  Nothing is expanded or executed here:
+`$VAR`, globs, `|`, `;` and `>` stay literal characters of their word, and backquoted text is kept
+as typed; the console's shell (`engine/console_shell.py`) is what runs a line.  Unbalanced quotes
+give bash's own error.
 """
 
 from __future__ import annotations
