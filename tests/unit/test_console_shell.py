@@ -243,6 +243,29 @@ def test_ctrl_c_ends_a_busy_loop(engine: SimEngine) -> None:
     assert job.exit_code == 130
 
 
+def test_ctrl_c_ends_a_loop_of_docker_commands_between_two_of_them(engine: SimEngine) -> None:
+    job = engine.execute("while :; do docker ps -q; done; docker run -d --name after nginx", tty=True)
+    engine.settle(0.003)  # a pause every 100 commands lets time pass: some hundreds have run
+    assert not job.done
+    ran = sum(1 for c in engine.commands if c.command == "ps")
+    assert 0 < ran < BOUNDS.docker_commands
+    with engine.lock:
+        job.send("\x03")
+    assert job.exit_code == 130
+    assert "after" not in names(engine)
+
+
+def test_ctrl_c_in_a_container_s_terminal_goes_to_the_container(engine: SimEngine) -> None:
+    job = engine.execute("docker run -it --name box ubuntu:20.04 bash; echo after", tty=True)
+    engine.settle(0.5)
+    with engine.lock:
+        job.send("\x03")  # the container's bash gets ^C and stays
+        job.send("exit\r")
+    engine.wait(job, 5)
+    assert job.exit_code == 0
+    assert job.stdout.endswith("after\n")
+
+
 def test_an_interactive_docker_run_in_a_list_gets_the_keys(engine: SimEngine) -> None:
     job = engine.execute("docker run -it --name box ubuntu:20.04 bash && docker ps -a --format "
                          "'{{.Names}} {{.Status}}'", tty=True)

@@ -9,11 +9,13 @@ words need no shell at all, and the page can summarize it before it runs.
 
 from __future__ import annotations
 
+import re
+
 from .cli import CliError, split_line
 from .clock import Clock
 from .console_shell import ConsoleState, Dispatch, Record, run_line
 from .job import Job
-from .sim.shell_parse import ShellSyntaxError, Simple, parse
+from .sim.shell_parse import Seq, ShellSyntaxError, Simple, parse
 
 MAX_LINE = 4096
 
@@ -37,16 +39,36 @@ def _expands(word: str) -> bool:
     return False
 
 
+# A line with none of these characters is plain words for sure (the common case, parsed at once).
+_SPECIAL = re.compile(r"[$`;&|<>()\\\n]")
+
+
 def plain_docker_argv(line: str) -> list[str] | None:
     """The words of `line` if it is one docker command needing no expansion (`docker ps -a`,
     `docker run -e "A=b c" alpine`), else None (a list, a pipe, `$VAR`, not docker, too long)."""
+    return _classify(line)[0]
+
+
+def _classify(line: str) -> tuple[list[str] | None, Seq | None]:
+    """(argv of a plain docker line, or None; the parsed script when it was parsed)."""
     if len(line) > MAX_LINE:
-        return None
+        return None, None
+    if not _SPECIAL.search(line):
+        try:
+            argv = split_line(line)
+        except CliError:
+            return None, None
+        if argv and argv[0] == "docker":
+            return argv, None
     try:
         tree = parse(line)
         argv = split_line(line)
     except (ShellSyntaxError, CliError):
-        return None
+        return None, None
+    return _plain(tree, argv), tree
+
+
+def _plain(tree: Seq, argv: list[str]) -> list[str] | None:
     if len(tree.items) != 1 or tree.items[0][1]:
         return None
     and_or = tree.items[0][0]
@@ -73,5 +95,6 @@ def run_console_line(job: Job, line: str, *, clock: Clock, state: ConsoleState,
         job.finish(0)
         return
     state.remember(line)
-    run_line(job, line, clock=clock, state=state, dispatch=dispatch, record=record,
-             plain=plain_docker_argv(line) is not None)
+    argv, tree = _classify(line)
+    run_line(job, line, clock=clock, state=state, dispatch=dispatch, record=record, argv=argv,
+             tree=tree)

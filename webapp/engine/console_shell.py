@@ -29,6 +29,7 @@ from typing import Any, cast
 
 from .cli import CliError, ParsedCommand, parse_argv
 from .clock import Clock
+from .console_tools import CONSOLE_BUILTINS, TOOLS
 from .job import Job
 from .sim.process import NullStream, Proc, Program, Sleep, Stream
 from .sim.shell import IO, Shell
@@ -141,8 +142,6 @@ class ConsoleShell(Shell):
         self.steps = 0
 
     def builtins(self) -> dict[str, Callable[[Shell, list[str], IO], Gen]]:
-        from .console_tools import CONSOLE_BUILTINS
-
         return CONSOLE_BUILTINS
 
     def run_simple(self, cmd: Any, io: IO) -> Gen:
@@ -208,8 +207,6 @@ class ConsoleLine:
         self.running: set[Job] = set()  # docker jobs not finished yet (xargs' too)
         self.cancelled = False
         self.terminal = Stream()  # the console's keys while no docker command reads them
-        from .console_tools import TOOLS
-
         programs: dict[str, Program] = dict(TOOLS)
         programs["docker"] = self._docker
         self.box = ConsoleBox(clock, programs)
@@ -223,13 +220,23 @@ class ConsoleLine:
     # -- the line's job ---------------------------------------------------------------------------
 
     def start(self, tree: Seq) -> None:
+        """Run the script on the shell's process."""
+        self._hook()
+        self.root.start(self._main(tree))
+
+    def start_plain(self, argv: list[str]) -> None:
+        """Run one plain docker command: the shell would only fork it, so the process is docker."""
+        self._hook()
+        self.root.argv = list(argv)
+        self.root.start(self._docker)
+
+    def _hook(self) -> None:
         job = self.job
         job.input_handler = self._keys
         job.eof_handler = self._eof
         job.cancel_handler = self._cancel
         job.resize_handler = self._resize
         self.root.listeners.append(self._ended)
-        self.root.start(self._main(tree))
 
     def _main(self, tree: Seq) -> Callable[[Proc], Gen]:
         def program(proc: Proc) -> Gen:
@@ -397,11 +404,17 @@ class _AwaitJob:
 
 
 def run_line(job: Job, text: str, *, clock: Clock, state: ConsoleState, dispatch: Dispatch,
-             record: Record | None, plain: bool) -> None:
-    """Run a parsed-to-be console line on `job` (under the engine's lock); the job finishes now or
-    when its last docker command does."""
+             record: Record | None, argv: list[str] | None = None, tree: Seq | None = None) -> None:
+    """Run a console line on `job` (under the engine's lock); the job finishes now or when its
+    last docker command does. `argv`: the line is one plain docker command with these words (it
+    runs without the interpreter, as the shell would run it); `tree`: the line already parsed."""
+    line = ConsoleLine(job, text, clock=clock, state=state, dispatch=dispatch, record=record,
+                       plain=argv is not None)
+    if argv is not None:
+        line.start_plain(argv)
+        return
     try:
-        tree = parse(text)
+        tree = tree if tree is not None else parse(text)
     except ShellSyntaxError as err:
         job.write_err(f"bash: {err}\n")
         state.status = 2
@@ -412,8 +425,7 @@ def run_line(job: Job, text: str, *, clock: Clock, state: ConsoleState, dispatch
         state.status = 1
         job.finish(1)
         return
-    ConsoleLine(job, text, clock=clock, state=state, dispatch=dispatch, record=record,
-                plain=plain).start(tree)
+    line.start(tree)
 
 
 __all__ = ["BOUNDS", "Bounds", "ConsoleState", "run_line"]
