@@ -346,3 +346,43 @@ def test_completion_starts_after_the_shell_s_operators(engine: SimEngine) -> Non
     assert complete("docker ps | g", 13, engine) == (["grep"], 12)
     assert complete("docker ps '|' st", 16, engine) == ([], 14)  # quoted: no operator
     assert complete("dock", 4, engine) == (["docker"], 0)
+
+
+AWK = [
+    ("{print $1}", "a b\nc d\n", "a\nc\n"),
+    ("{print $NF, NF}", "a b c\n", "c 3\n"),
+    ("NR > 1", "h\nx\ny\n", "x\ny\n"),
+    ("/web/ {print $2}", "1 web\n2 db\n", "web\n"),
+    ('$2 ~ /^d/ {print "db:" $1}', "1 web\n2 db\n", "db:2\n"),
+    ("{n += $1} END {print n}", "1\n2\n3\n", "6\n"),
+    ('BEGIN {print "start"} {print toupper($0)}', "x\n", "start\nX\n"),
+    ('{printf "%-4s|%3d\\n", $1, $2}', "ab 7\n", "ab  |  7\n"),
+    ("{ if ($1 > 1) print $1; else print \"small\" }", "1\n5\n", "small\n5\n"),
+    ("{print length($1), substr($1, 2, 2)}", "hello\n", "5 el\n"),
+]
+
+
+@pytest.mark.parametrize(("program", "text", "out"), AWK, ids=[a[0] for a in AWK])
+def test_awk(engine: SimEngine, program: str, text: str, out: str) -> None:
+    import shlex
+
+    lines = " ".join(shlex.quote(line) for line in text.splitlines())
+    result = run(engine, f"for l in {lines}; do echo \"$l\"; done | awk {shlex.quote(program)}")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, out, "")
+
+
+def test_awk_field_separator_and_its_refusals(engine: SimEngine) -> None:
+    assert run(engine, "echo a:b:c | awk -F: '{print $2}'").stdout == "b\n"
+    result = run(engine, "echo x | awk '{ while (1) print }'")
+    assert result.exit_code == 2 and "`while` is not supported" in result.stderr
+    result = run(engine, "echo x | awk '{print $1'")
+    assert result.exit_code == 2 and result.stderr.startswith("awk: line 1: syntax error")
+    result = run(engine, "echo x | awk '{print > \"f\"}'")
+    assert result.exit_code == 2 and "no files" in result.stderr
+
+
+def test_xargs_replace(engine: SimEngine) -> None:
+    run(engine, "docker create --name one nginx; docker create --name two nginx")
+    result = run(engine, "docker ps -a --format '{{.Names}}' | sort | xargs -I X docker rename X X-old")
+    assert result.exit_code == 0, result.stderr
+    assert sorted(names(engine)) == ["one-old", "two-old"]

@@ -350,7 +350,7 @@ class Awk:
         if kind == "name" and text in ("print", "printf"):
             self.i += 1
             args: list[Callable[[], Any]] = []
-            if self.peek()[1] not in (";", "\n", "}", "eof", ""):
+            if self.peek()[1] not in (";", "\n", "}", "", ">", "|"):
                 args.append(self._expr(no_gt=True))
                 while self.peek()[1] == ",":
                     self.i += 1
@@ -461,8 +461,7 @@ class Awk:
         while self.peek()[1] in ("~", "!~"):
             op = self.take()[1]
             if self.peek()[0] == "re":  # `x ~ /re/`: the regex itself, not its match on $0
-                literal = _ere(self.take()[1])
-                right: Callable[[], Any] = lambda literal=literal: literal
+                right = _constant(_ere(self.take()[1]))
             else:
                 right = self._compare(no_gt)
             left = _bind(_regex_match, op, left, right)
@@ -617,6 +616,10 @@ class Awk:
 
 class _Next(Exception):
     """awk's `next`: on to the next record."""
+
+
+def _constant(value: str) -> Callable[[], Any]:
+    return lambda: value
 
 
 def _bind(apply: Callable[[str, Any, Any], Any], op: str, left: Callable[[], Any],
