@@ -386,3 +386,16 @@ def test_xargs_replace(engine: SimEngine) -> None:
     result = run(engine, "docker ps -a --format '{{.Names}}' | sort | xargs -I X docker rename X X-old")
     assert result.exit_code == 0, result.stderr
     assert sorted(names(engine)) == ["one-old", "two-old"]
+
+
+def test_a_bound_reached_inside_xargs_after_a_waiting_docker_command_ends_the_line(
+        engine: SimEngine) -> None:
+    from dataclasses import replace
+
+    run(engine, "for n in s1 s2 s3; do docker run -d --name $n ubuntu:20.04 sleep 1000; done")
+    engine.console.bounds = replace(BOUNDS, docker_commands=2)
+    result = run(engine, "echo s1 s2 s3 | xargs -n 1 docker stop -t 5")  # each waits 5 s
+    assert result.exit_code == 1
+    assert result.stdout == "s1\ns2\n"  # the third stop is past the bound: never sent
+    assert "after 2 docker commands" in result.stderr
+    assert names(engine) == {"s1": "exited", "s2": "exited", "s3": "running"}

@@ -32,7 +32,7 @@ from .clock import Clock
 from .console_tools import CONSOLE_BUILTINS, TOOLS
 from .job import Job
 from .sim.process import NullStream, Proc, Program, Sleep, Stream
-from .sim.shell import IO, Shell
+from .sim.shell import IO, LoopControl, Shell, ShellExit
 from .sim.shell_parse import Command, For, Group, If, Loop, Seq, ShellSyntaxError, parse
 from .sim.signals import SIGINT, SIGKILL
 
@@ -207,9 +207,10 @@ class ConsoleLine:
         self.running: set[Job] = set()  # docker jobs not finished yet (xargs' too)
         self.cancelled = False
         self.terminal = Stream()  # the console's keys while no docker command reads them
-        programs: dict[str, Program] = dict(TOOLS)
-        programs["docker"] = self._docker
+        programs: dict[str, Program] = {name: self._guarded(tool) for name, tool in TOOLS.items()}
+        programs["docker"] = self._guarded(self._docker)
         self.box = ConsoleBox(clock, programs)
+        self.stopped: int | None = None  # the exit code a bound or an internal error ended it with
         env = dict(state.env)
         self.root = Proc(cast(Any, self.box), ["bash"], env=env, cwd="/root", out=self._write,
                          stdin=self.terminal, tty=job.tty)
@@ -239,24 +240,38 @@ class ConsoleLine:
         self.root.listeners.append(self._ended)
 
     def _main(self, tree: Seq) -> Callable[[Proc], Gen]:
-        def program(proc: Proc) -> Gen:
+        def script(proc: Proc) -> Gen:
             try:
                 return (yield from self.shell.run_seq(tree, self.shell.default_io()))
+            except ShellExit as done:
+                return done.code
+            except LoopControl:
+                return self.shell.status
+
+        return self._guarded(script)
+
+    def _guarded(self, program: Program) -> Program:
+        """`program`, whose bound or internal error stops the whole line with a message, from
+        whichever process and callback it runs in (a tool resumed by a docker job's end too)."""
+
+        def guarded(proc: Proc) -> Gen:
+            try:
+                return (yield from program(proc))
             except LineStopped as stop:
-                proc.write(str(stop), "stderr")
-                return 1
+                self.stop(str(stop))
             except Exception as err:  # nothing a learner types may crash the engine
-                from .sim.shell import LoopControl, ShellExit
-
-                if isinstance(err, ShellExit):
-                    return err.code
-                if isinstance(err, LoopControl):
-                    return self.shell.status
                 log.exception("internal error in the console shell running %r", self.text[:200])
-                proc.write(INTERNAL_ERROR.format(kind=type(err).__name__), "stderr")
-                return 1
+                self.stop(INTERNAL_ERROR.format(kind=type(err).__name__))
+            return 1
 
-        return program
+        return guarded
+
+    def stop(self, message: str) -> None:
+        """End the line now with `message` on stderr and exit status 1."""
+        if self.stopped is None and self.root.alive:
+            self.job.write_err(message)
+            self.stopped = 1
+            self.root.signal(SIGKILL)
 
     def _write(self, text: str, stream: str) -> None:
         if stream == "stdout":
@@ -266,7 +281,8 @@ class ConsoleLine:
 
     def _ended(self, root: Proc) -> None:
         """The shell is done (or was stopped): keep its state, end every process, finish the job."""
-        code = 130 if self.cancelled else root.exit_code if root.exit_code is not None else 0
+        code = 130 if self.cancelled else self.stopped if self.stopped is not None else \
+            root.exit_code if root.exit_code is not None else 0
         self.state.env = dict(root.env)
         self.state.vars = dict(self.shell.vars)
         self.state.status = code
