@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from webapp.engine.console_line import MAX_LINE, plain_docker_argv
-from webapp.engine.console_shell import BOUNDS
+from webapp.engine.console_shell import BOUNDS, Bounds
 from webapp.engine.console_tools import CLEAR, HELP
 from webapp.engine.job import Result
 from webapp.engine.sim.engine import SimEngine
@@ -399,3 +399,19 @@ def test_a_bound_reached_inside_xargs_after_a_waiting_docker_command_ends_the_li
     assert result.stdout == "s1\ns2\n"  # the third stop is past the bound: never sent
     assert "after 2 docker commands" in result.stderr
     assert names(engine) == {"s1": "exited", "s2": "exited", "s3": "running"}
+
+
+def test_all_variables_together_are_bounded(engine: SimEngine) -> None:
+    engine.console.bounds = Bounds(variables=3 * 1000, variable=1200)
+    result = run(engine, "a=$(echo " + "y" * 1000 + "); b=$a; c=$a; d=$a")
+    assert result.exit_code == 1
+    assert "at most 3000 characters of variables" in result.stderr
+    result = run(engine, "export E=" + "z" * 1300)
+    assert result.exit_code == 1 and "at most 1200 characters" in result.stderr
+
+
+def test_the_history_is_bounded_in_characters_too(engine: SimEngine) -> None:
+    engine.console.bounds = Bounds(history_chars=100)
+    for i in range(10):
+        run(engine, f"echo {i:020d}")  # 25 characters each
+    assert len(engine.console.history) == 4

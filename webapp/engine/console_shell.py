@@ -62,6 +62,8 @@ class Bounds:
     pause: float = 0.001  # seconds each pause lasts (virtual on a virtual clock)
     history: int = 1000  # lines `history` keeps
     variable: int = 64 << 10  # characters in one variable's value
+    variables: int = 256 << 10  # characters in all variables (names and values) together
+    history_chars: int = 256 << 10  # characters in all the lines `history` keeps
     typeahead: int = 64 << 10  # characters typed ahead while no docker command reads them
 
 
@@ -77,6 +79,7 @@ class ConsoleState:
     status: int = 0
     history: deque[str] = field(default_factory=lambda: deque(maxlen=BOUNDS.history))
     history_count: int = 0  # lines added since the history was last cleared (bash's numbering)
+    history_size: int = 0  # characters the history holds
     bounds: Bounds = BOUNDS
 
     def remember(self, line: str) -> None:
@@ -84,6 +87,9 @@ class ConsoleState:
         if line.strip():
             self.history.append(line.rstrip("\n"))
             self.history_count += 1
+            self.history_size = sum(len(kept) for kept in self.history)
+            while self.history_size > self.bounds.history_chars and len(self.history) > 1:
+                self.history_size -= len(self.history.popleft())
 
 
 class LineStopped(Exception):
@@ -163,6 +169,7 @@ class ConsoleShell(Shell):
 
     def set_var(self, name: str, value: str) -> None:
         super().set_var(name, self.line.bounded(name, value))
+        self.line.check_variables()
 
 
 def _background(seq: Seq) -> bool:
@@ -328,6 +335,15 @@ class ConsoleLine:
             raise LineStopped(f"lifecycle-lab: the console keeps variables of at most {limit} "
                               f"characters; ${name} would hold {len(value)}\n")
         return value
+
+    def check_variables(self) -> None:
+        """All the variables together stay within their bound (`export` sets them too)."""
+        limit = self.state.bounds.variables
+        total = sum(len(k) + len(v) for k, v in self.shell.vars.items()) + \
+            sum(len(k) + len(v) for k, v in self.root.env.items())
+        if total > limit:
+            raise LineStopped(f"lifecycle-lab: the console keeps at most {limit} characters of "
+                              "variables; `unset` some\n")
 
     # -- docker -------------------------------------------------------------------------------------
 

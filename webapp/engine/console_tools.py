@@ -87,6 +87,17 @@ def b_cd(sh: Shell, argv: list[str], io: IO) -> Gen:
     yield  # pragma: no cover
 
 
+def b_export(sh: Shell, argv: list[str], io: IO) -> Gen:
+    """bash's `export`, within the console's bounds on variables."""
+    line = _console(sh).line
+    for arg in argv[1:]:
+        name, _, value = arg.partition("=")
+        line.bounded(name, value)
+    status = yield from BUILTINS["export"](sh, argv, io)
+    line.check_variables()
+    return status
+
+
 def b_exit(sh: Shell, argv: list[str], io: IO) -> Gen:
     from .console_shell import NO_EXIT
 
@@ -95,11 +106,11 @@ def b_exit(sh: Shell, argv: list[str], io: IO) -> Gen:
     yield  # pragma: no cover
 
 
-KEPT = ("echo", "export", "unset", "true", "false", ":", "test", "[", "read", "break", "continue")
+KEPT = ("echo", "unset", "true", "false", ":", "test", "[", "read", "break", "continue")
 CONSOLE_BUILTINS: dict[str, Callable[[Shell, list[str], IO], Gen]] = {
     **{name: BUILTINS[name] for name in KEPT},
     "history": b_history, "help": b_help, "clear": b_clear, "exit": b_exit, "logout": b_exit,
-    "cd": b_cd,
+    "cd": b_cd, "export": b_export,
 }
 
 
