@@ -85,9 +85,12 @@ class ConsoleState:
     def remember(self, line: str) -> None:
         """Add a typed line to the history, as bash does before running it."""
         if line.strip():
-            self.history.append(line.rstrip("\n"))
+            if len(self.history) == self.history.maxlen:
+                self.history_size -= len(self.history[0])  # the deque drops it
+            kept = line.rstrip("\n")
+            self.history.append(kept)
+            self.history_size += len(kept)
             self.history_count += 1
-            self.history_size = sum(len(kept) for kept in self.history)
             while self.history_size > self.bounds.history_chars and len(self.history) > 1:
                 self.history_size -= len(self.history.popleft())
 
@@ -103,7 +106,7 @@ class ConsoleBox:
     ip = ""
     flavour = "gnu"
 
-    def __init__(self, clock: Clock, programs: dict[str, Program]):
+    def __init__(self, clock: Clock, programs: Callable[[str], Program | None]):
         self.clock = clock
         self.procs: dict[int, Proc] = {}
         self._next_pid = 1
@@ -115,7 +118,7 @@ class ConsoleBox:
 
     def resolve(self, proc: Proc | None, argv: list[str], path_env: str | None = None,
                 cwd: str | None = None) -> tuple[Program | None, int, str]:
-        program = self.programs.get(argv[0]) if argv else None
+        program = self.programs(argv[0]) if argv else None
         if program is not None:
             return program, 0, ""
         return None, 127, "no such file" if "/" in (argv[0] if argv else "") else "not found"
@@ -214,16 +217,25 @@ class ConsoleLine:
         self.running: set[Job] = set()  # docker jobs not finished yet (xargs' too)
         self.cancelled = False
         self.terminal = Stream()  # the console's keys while no docker command reads them
-        programs: dict[str, Program] = {name: self._guarded(tool) for name, tool in TOOLS.items()}
-        programs["docker"] = self._guarded(self._docker)
-        self.box = ConsoleBox(clock, programs)
+        self.box = ConsoleBox(clock, self._program)
         self.stopped: int | None = None  # the exit code a bound or an internal error ended it with
-        env = dict(state.env)
-        self.root = Proc(cast(Any, self.box), ["bash"], env=env, cwd="/root", out=self._write,
+        self.root = Proc(cast(Any, self.box), ["bash"], env=state.env, cwd="/root", out=self._write,
                          stdin=self.terminal, tty=job.tty)
-        self.shell = ConsoleShell(self.root, self)
-        self.shell.vars = dict(state.vars)
-        self.shell.status = state.status
+        self._shell: ConsoleShell | None = None
+
+    @property
+    def shell(self) -> ConsoleShell:
+        """The interpreter, made for a script (a plain docker line needs none)."""
+        if self._shell is None:
+            self._shell = ConsoleShell(self.root, self)
+            self._shell.vars = dict(self.state.vars)
+            self._shell.status = self.state.status
+        return self._shell
+
+    def _program(self, name: str) -> Program | None:
+        """What runs for a command word: docker, or one of the console's tools."""
+        program = self._docker if name == "docker" else TOOLS.get(name)
+        return self._guarded(program) if program is not None else None
 
     # -- the line's job ---------------------------------------------------------------------------
 
@@ -236,7 +248,7 @@ class ConsoleLine:
         """Run one plain docker command: the shell would only fork it, so the process is docker."""
         self._hook()
         self.root.argv = list(argv)
-        self.root.start(self._docker)
+        self.root.start(self._guarded(self._docker))
 
     def _hook(self) -> None:
         job = self.job
@@ -290,8 +302,9 @@ class ConsoleLine:
         """The shell is done (or was stopped): keep its state, end every process, finish the job."""
         code = 130 if self.cancelled else self.stopped if self.stopped is not None else \
             root.exit_code if root.exit_code is not None else 0
-        self.state.env = dict(root.env)
-        self.state.vars = dict(self.shell.vars)
+        if self._shell is not None:
+            self.state.env = dict(root.env)
+            self.state.vars = dict(self._shell.vars)
         self.state.status = code
         for proc in list(self.box.procs.values()):
             proc.signal(SIGKILL)

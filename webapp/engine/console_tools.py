@@ -52,7 +52,7 @@ def b_history(sh: Shell, argv: list[str], io: IO) -> Gen:
     args = argv[1:]
     if args[:1] == ["-c"]:
         history.clear()
-        _console(sh).line.state.history_count = 0
+        _console(sh).line.state.history_count = _console(sh).line.state.history_size = 0
         return 0
     entries = list(history)
     first = _console(sh).line.state.history_count - len(entries) + 1
