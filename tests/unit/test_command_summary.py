@@ -114,3 +114,13 @@ def test_a_line_the_engine_refuses_as_too_long_has_no_summary():
     line = "docker ps " + "a" * MAX_LINE
     assert summarize_line(line) is None
     assert summarize(SimEngine(VirtualClock(), seed=3).execute(line, tty=False).parsed) is None
+
+
+def test_a_list_or_a_pipe_is_no_one_command_its_docker_commands_are_announced_one_by_one() -> None:
+    from webapp.command_summary import summarize_line
+
+    assert summarize_line("docker run -d --name web nginx && docker ps") is None
+    assert summarize_line("docker ps | grep web") is None
+    assert summarize_line("docker stop $(docker ps -q)") is None
+    assert summarize_line("docker run -d --name web nginx")["targets"] == ["web"]
+    assert summarize_line("docker ps --format '{{.Names}} | x'")["command"] == "ps"
