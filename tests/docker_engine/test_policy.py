@@ -39,7 +39,7 @@ REFUSED = [
     ("docker run --env-file /etc/environment ubuntu:20.04 true", "file on the server"),
     ("docker run -m 1g ubuntu:20.04 true", "fixes every container's resources"),
     ("docker run --pids-limit -1 ubuntu:20.04 true", "fixes every container's resources"),
-    ("docker run --read-only ubuntu:20.04 true", "not allowed in this sandbox"),
+    ("docker run --read-only ubuntu:20.04 true", "does not model read-only file systems"),
     ("docker run -l lifecycle-lab.session=someone ubuntu:20.04 true", "reserved"),
     ("docker create --privileged ubuntu:20.04", "every capability"),
     ("docker run nosuchimage", "not available in this sandbox"),
