@@ -105,6 +105,8 @@ CLI_UNMODELLED: dict[str, dict[str, str]] = {
     },
     "image prune": {
         "filter": "docker image prune --filter is not available in this sandbox",
+        "all": "docker image prune -a is not available in this sandbox: remove images one by "
+               "one with docker rmi",
     },
 }
 

@@ -102,6 +102,7 @@ class SimApi:
             attach_stdout=bool(body.get("AttachStdout")),
             attach_stderr=bool(body.get("AttachStderr")),
             workdir=str(body.get("WorkingDir") or ""), hostname=str(body.get("Hostname") or ""),
+            domainname=str(body.get("Domainname") or ""),
             user=str(body.get("User") or ""), labels=dict(body.get("Labels") or {}),
             stop_signal=body.get("StopSignal"), stop_timeout=body.get("StopTimeout"),
             exposed_ports=list(body.get("ExposedPorts") or {}))
@@ -224,7 +225,8 @@ class SimApi:
                              tail: str = "all", since: float | None = None,
                              until: float | None = None) -> SimLogStream:
         container = self.daemon.get(ref)
-        entries = list(container.logs)
+        entries = [e for e in container.logs if (since is None or e.time >= since)
+                   and (until is None or e.time <= until)]
         if tail != "all":
             try:
                 count = int(tail)

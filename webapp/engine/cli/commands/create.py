@@ -14,7 +14,8 @@ from .pull import pull_image
 def create_body(cmd: ParsedCommand, options: RunOptions) -> JSON:
     """`POST /containers/create`'s body, as the docker CLI fills it from the options."""
     body: JSON = {
-        "Hostname": cmd.text("hostname") or "", "User": cmd.text("user") or "",
+        "Hostname": cmd.text("hostname") or "", "Domainname": cmd.text("domainname") or "",
+        "User": cmd.text("user") or "",
         "AttachStdin": options.attach_stdin, "AttachStdout": options.attach_stdout,
         "AttachStderr": options.attach_stderr, "Tty": options.tty,
         "OpenStdin": options.interactive, "StdinOnce": options.stdin_once, "Env": options.env,
