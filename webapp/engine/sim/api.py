@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..api import JSON, ApiError
-from ..cli.client_side import STATES, regex_match
+from ..cli.client_side import STATES, parse_time, regex_match
 from ..events import EventLog
 from ..futures import Future
 from .attach import ContainerAttach, ExecAttach
@@ -112,7 +112,8 @@ class SimApi:
             restart_policy=str(restart.get("Name") or "no"),
             restart_max=int(restart.get("MaximumRetryCount") or 0),
             auto_remove=bool(host.get("AutoRemove")), init=host.get("Init"),
-            port_bindings=bindings, publish_all=bool(host.get("PublishAllPorts")))
+            port_bindings=bindings, publish_all=bool(host.get("PublishAllPorts")),
+            network_mode=str(host.get("NetworkMode") or ""))
         container = self.daemon.create(config, host_config, name)
         return {"Id": container.id, "Warnings": []}
 
@@ -237,11 +238,26 @@ class SimApi:
         return SimLogStream(self, container, entries, follow=follow, timestamps=timestamps)
 
     async def containers_prune(self, *, filters: dict[str, list[str]] | None = None) -> JSON:
+        filters = filters or {}
+        for key in filters:
+            if key not in ("label", "label!", "until"):
+                raise ApiError(400, f"invalid filter '{key}'")
+        until = [parse_time(v, self.clock.now()) for v in filters.get("until", [])]
         removed = []
         for c in self.daemon.listing():
-            if not c.running:
-                self.daemon.remove(c, c.name, False)
-                removed.append(c.id)
+            if c.running:
+                continue
+            labels = dict(c.image.labels) | c.config.labels
+            if "label" in filters and not _labels_match(labels, filters["label"]):
+                continue
+            if any(_labels_match(labels, [v]) for v in filters.get("label!", [])):
+                continue
+            if any(u is not None and c.created > u for u in until):
+                continue
+            self.daemon.remove(c, c.name, False)
+            removed.append(c.id)
+        # moby daemon/prune.go ContainersPrune: one `prune` event, whatever was removed
+        self.daemon.emit(None, "prune", {"reclaimed": "0"})
         return {"ContainersDeleted": removed, "SpaceReclaimed": 0}
 
     async def exec_create(self, ref: str, body: JSON) -> JSON:
@@ -306,6 +322,9 @@ class SimApi:
         return removed
 
     async def images_prune(self) -> JSON:
+        # moby daemon/images/image_prune.go ImagesPrune logs an image `prune` event (the image
+        # store of Docker 20.10 and of graph drivers; the containerd store logs none)
+        self.daemon.emit(None, "prune", {"reclaimed": "0"}, type_="image")
         return {"ImagesDeleted": None, "SpaceReclaimed": 0}
 
     # -- system --------------------------------------------------------------------------------------

@@ -53,6 +53,7 @@ class HostConfig:
     init: bool | None = None
     port_bindings: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     publish_all: bool = False
+    network_mode: str = ""
 
 
 @dataclass

@@ -64,10 +64,6 @@ GLOBAL_MODELLED = frozenset({"version"})
 GLOBAL_INERT = {"debug": "the client's debug log shows nothing more for these commands",
                 "log-level": "the client's log level shows nothing more for these commands"}
 
-#: `--network` values the simulator has: its default bridge, and no network at all.
-NETWORKS = frozenset({"bridge", "default", "none"})
-
-
 def accepted(command: str) -> frozenset[str]:
     """Every flag of `command` the simulator takes (modelled, elsewhere or inert)."""
     return (MODELLED.get(command, frozenset()) | MODELLED_ELSEWHERE.get(command, frozenset())
