@@ -220,8 +220,10 @@ class Proc:
         self.pid1 = pid1
         self.parent = parent
         # A child runs as its parent (the user of `run -u` / `exec -u`) unless told otherwise.
-        self.user = user if user is not None else (parent.user if parent is not None else "root")
-        self.ident = ident if ident is not None else (parent.ident if parent is not None else ROOT)
+        self.user: str = user if user is not None else (
+            parent.user if parent is not None else "root")
+        self.ident: Identity = ident if ident is not None else (
+            parent.ident if parent is not None else ROOT)
         self.started = box.clock.now()
         self.handlers: dict[int, SignalHandler] = {}
         self.ignored: set[int] = set()

@@ -110,6 +110,7 @@ async def run_detached(cli: Cli, cmd: ParsedCommand) -> int:
     created = await create_container(cli, cmd, "run")
     if isinstance(created, int):
         return created
+    cli.out(created + "\n")  # docker/cli prints the ID before it starts the container
     try:
         await cli.api.container_start(created)
     except ApiError as err:
@@ -120,7 +121,6 @@ async def run_detached(cli: Cli, cmd: ParsedCommand) -> int:
             except ApiError:
                 pass
         return status_for_start_error(err.message)
-    cli.out(created + "\n")
     return 0
 
 
