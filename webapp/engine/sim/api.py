@@ -124,7 +124,21 @@ class SimApi:
             return
 
     async def container_inspect(self, ref: str, *, size: bool = False) -> JSON:
-        return container_inspect(self.daemon, self.daemon.get(ref))
+        container = self.daemon.get(ref)
+        data = container_inspect(self.daemon, container)
+        if not size:
+            return data
+        # `?size=1`: SizeRw and SizeRootFs, after GraphDriver as in moby's ContainerJSONBase
+        sized: JSON = {}
+        for key, value in data.items():
+            sized[key] = value
+            if key == "GraphDriver":
+                sized["SizeRw"] = sum(len(v) for v in container.written.values())
+                sized["SizeRootFs"] = container.image.size + sized["SizeRw"]
+        if "SizeRw" not in sized:
+            sized["SizeRw"] = sum(len(v) for v in container.written.values())
+            sized["SizeRootFs"] = container.image.size + sized["SizeRw"]
+        return sized
 
     async def container_stop(self, ref: str, *, timeout: int | None = None,
                              signal: str | None = None) -> None:

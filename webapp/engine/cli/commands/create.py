@@ -72,6 +72,11 @@ async def create_container(cli: Cli, cmd: ParsedCommand, command: str) -> str | 
     name = cmd.text("name")
     quiet = cmd.flag("quiet")
     try:
+        if cmd.text("pull") == "always":  # docker/cli pullAndTagImage, before the create
+            problem = await pull_image(cli, options.image, implicit=True, quiet=quiet,
+                                       stream="stderr")
+            if problem is not None:
+                return create_failed(cli, command, problem)
         try:
             created = await cli.api.container_create(body, name=name)
         except ApiError as err:

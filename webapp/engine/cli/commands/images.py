@@ -49,6 +49,8 @@ async def rmi(cli: Cli, cmd: ParsedCommand) -> int:
 
 
 async def image_prune(cli: Cli, cmd: ParsedCommand) -> int:
+    if not cmd.get("force") and not await cli.confirm("This will remove all dangling images."):
+        return 0
     answer = await cli.api.images_prune()
     deleted = answer.get("ImagesDeleted") or []
     if deleted:
