@@ -89,8 +89,6 @@ GLOBAL_WHY = "the global option --{name} is not allowed: this console always tal
 # ignored. Keyed by canonical command, then long flag name.
 CLI_UNMODELLED: dict[str, dict[str, str]] = {
     "images": {
-        "filter": "docker images --filter is not available in this sandbox yet: list them all, "
-                  "or name a repository (docker images ubuntu)",
         "tree": "docker images --tree is not available in this sandbox: use docker images",
     },
     "version": {

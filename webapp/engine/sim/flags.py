@@ -32,7 +32,7 @@ MODELLED: dict[str, frozenset[str]] = {
     "rm": frozenset({"force"}),
     "ps": frozenset({"all", "filter", "format", "last", "latest", "no-trunc", "quiet", "size"}),
     "logs": frozenset({"follow", "since", "tail", "timestamps", "until"}),
-    "images": frozenset({"digests", "format", "no-trunc", "quiet"}),
+    "images": frozenset({"digests", "filter", "format", "no-trunc", "quiet"}),
     "rmi": frozenset({"force"}),
     "pull": frozenset({"quiet"}),
     "inspect": frozenset({"format", "size", "type"}),
