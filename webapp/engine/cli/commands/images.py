@@ -8,13 +8,13 @@ from ...api import JSON, ApiError
 from ...formats.images import format_images
 from ...formats.sizes import human_size
 from ..client import Cli
-from ..client_side import parse_filters, print_listing
+from ..client_side import parse_filters, parse_time, print_listing
 from ..parsed import ParsedCommand
 
 IMAGE_FILTERS = ("dangling", "label", "before", "since", "reference", "until")
 
 
-def filter_images(listing: list[JSON], filters: dict[str, list[str]]) -> list[JSON]:
+def filter_images(listing: list[JSON], filters: dict[str, list[str]], now: float) -> list[JSON]:
     """The daemon's image filters (moby daemon/images/images.go Images): `reference` keeps the
     matching tags only (path.Match on the familiar name, with or without the tag), `dangling`,
     `label`, and `before`/`since` another image; ApiError in the daemon's words."""
@@ -33,6 +33,12 @@ def filter_images(listing: list[JSON], filters: dict[str, list[str]]) -> list[JS
                 return int(image.get("Created") or 0)
         raise ApiError(404, f"No such image: {ref}")
 
+    until = []
+    for value in filters.get("until", []):
+        moment = parse_time(value, now)
+        if moment is None:
+            raise ApiError(400, f'failed to parse value as time or duration: "{value}"')
+        until.append(moment)
     before = [created_of(ref) for ref in filters.get("before", [])]
     since = [created_of(ref) for ref in filters.get("since", [])]
     out = []
@@ -42,7 +48,8 @@ def filter_images(listing: list[JSON], filters: dict[str, list[str]]) -> list[JS
         dangling = not tags
         if any((v.lower() in ("true", "1")) != dangling for v in filters.get("dangling", [])):
             continue
-        if any(created >= b for b in before) or any(created <= s for s in since):
+        if any(created >= b for b in before) or any(created <= s for s in since) or any(
+                created >= u for u in until):
             continue
         labels = image.get("Labels") or {}
         if not all(k in labels and (not eq or labels[k] == v) for k, eq, v in
@@ -65,7 +72,7 @@ async def images(cli: Cli, cmd: ParsedCommand) -> int:
     filters = parse_filters(cmd)
     if filters:
         try:
-            listing = filter_images(listing, filters)
+            listing = filter_images(listing, filters, cli.now())
         except ApiError as err:
             cli.daemon_error(err.message)
             return 1
