@@ -433,6 +433,11 @@ def mkdir(proc: Proc) -> Gen:
                        else f"mkdir: can't create directory '{name}': File exists\n", "stderr")
             status = 1
             continue
+        if proc.box.write_denied(proc, path.rstrip("/") + "/.keep"):
+            proc.write(f"mkdir: cannot create directory '{name}': Permission denied\n" if _gnu(proc)
+                       else f"mkdir: can't create directory '{name}': Permission denied\n", "stderr")
+            status = 1
+            continue
         if not proc.box.write_file(proc, path.rstrip("/") + "/.keep", ""):
             proc.write(f"mkdir: cannot create directory '{name}': No such file or directory\n" if _gnu(proc)
                        else f"mkdir: can't create directory '{name}': No such file or directory\n", "stderr")
@@ -445,6 +450,11 @@ def touch(proc: Proc) -> Gen:
     status = 0
     for name in (a for a in proc.argv[1:] if not a.startswith("-")):
         path = name if name.startswith("/") else f"{proc.cwd.rstrip('/')}/{name}"
+        if proc.box.write_denied(proc, path):
+            proc.write(f"touch: cannot touch '{name}': Permission denied\n" if _gnu(proc)
+                       else f"touch: {name}: Permission denied\n", "stderr")
+            status = 1
+            continue
         if proc.box.read_file(proc, path) is None and not proc.box.write_file(proc, path, ""):
             proc.write(f"touch: cannot touch '{name}': No such file or directory\n" if _gnu(proc)
                        else f"touch: {name}: No such file or directory\n", "stderr")

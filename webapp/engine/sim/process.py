@@ -183,6 +183,10 @@ class Box:
         """False when the file cannot be created (no such directory)."""
         raise NotImplementedError
 
+    def write_denied(self, proc: Proc | None, path: str) -> bool:
+        """True when the process's user may not write there (permission denied)."""
+        return False
+
     def process_table(self, proc: Proc | None) -> list[dict[str, object]]:
         """One row per process, with the columns `ps` prints."""
         raise NotImplementedError

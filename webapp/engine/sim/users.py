@@ -23,12 +23,25 @@ class Identity:
     groups: tuple[int, ...]  # the primary gid first, then supplementary groups
     name: str | None  # the passwd name of uid, None when it has none
     names: dict[int, str]  # group names by gid, for `id`
+    home: str = "/"
+
+    def may_write(self, path: str, owner: int | None) -> bool:
+        """Whether this user may create or change `path` in an image's root-owned tree: root
+        anywhere; anyone in the world-writable temporary folders, their home, and their own
+        files."""
+        if self.uid == 0 or owner == self.uid:
+            return True
+        if path.startswith(WORLD_WRITABLE):
+            return True
+        return self.home not in ("/", "") and (path == self.home or
+                                               path.startswith(self.home.rstrip("/") + "/"))
 
     def group_name(self, gid: int) -> str | None:
         return self.names.get(gid)
 
 
-ROOT = Identity(0, 0, (0,), "root", {0: "root"})
+WORLD_WRITABLE = ("/tmp/", "/var/tmp/", "/dev/shm/")
+ROOT = Identity(0, 0, (0,), "root", {0: "root"}, "/root")
 
 
 def _numeric(text: str) -> int | None:
@@ -57,9 +70,10 @@ def resolve(spec: str, passwd: str | None, group: str | None) -> Identity:
     else:
         match = [r for r in users if r[0] == user_arg]
     name: str | None = None
-    uid, gid = 0, 0
+    uid, gid, home = 0, 0, "/"
     if match:
         name, uid, gid = match[0][0], int(match[0][2]), int(match[0][3])
+        home = match[0][5] if len(match[0]) > 5 else "/"
     elif user_arg:
         if uid_arg is None:
             raise UnknownUser(f"unable to find user {user_arg}: no matching entries in passwd file")
@@ -77,7 +91,7 @@ def resolve(spec: str, passwd: str | None, group: str | None) -> Identity:
             gid = gid_arg
     elif name is not None:
         extra = [int(r[2]) for r in groups if len(r) >= 4 and name in r[3].split(",")]
-    return Identity(uid, gid, (gid, *extra), name, group_names)
+    return Identity(uid, gid, (gid, *extra), name, group_names, home)
 
 
 def id_line(ident: Identity) -> str:
