@@ -80,7 +80,7 @@ RUN_FLAGS = frozenset({
 EXEC_FLAGS = frozenset({"detach", "detach-keys", "env", "interactive", "tty", "user", "workdir"})
 #: Global options that are harmless; the rest (-H, --context, --config, --tls...) would pick another
 #: daemon or read the server's files.
-GLOBAL_OPTIONS = frozenset({"debug", "log-level"})
+GLOBAL_OPTIONS = frozenset({"debug", "log-level", "version"})
 
 NAME_RE = re.compile(r"^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
 INVALID_NAME = "Invalid container name ({}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
