@@ -504,9 +504,23 @@ class Guard:
         self.conn.delete("/containers/{0}", owned.id, params={"force": force, "v": True})
 
     def prune(self, filters: dict[str, list[str]] | None = None) -> dict[str, Any]:
-        """`docker container prune`, limited by the learner's label."""
-        return self.conn.post("/containers/prune",
-                              params={"filters": self.scope.filters(filters)}) or {}
+        """`docker container prune`, limited by the learner's label.
+
+        The daemon runs one prune at a time and answers another learner's meanwhile with 409 "a
+        prune operation is already running": on a shared daemon that is not this learner's doing,
+        so wait for the other prune (a few seconds at most) and prune then."""
+        import time
+
+        deadline = time.monotonic() + 10.0
+        while True:
+            try:
+                return self.conn.post("/containers/prune",
+                                      params={"filters": self.scope.filters(filters)}) or {}
+            except ApiError as err:
+                if err.status != 409 or "prune operation is already running" not in err.message \
+                        or time.monotonic() > deadline:
+                    raise
+            time.sleep(0.05)
 
     def attach(self, owned: Owned, params: dict[str, Any]) -> Any:
         return self.conn.hijack("/containers/{0}/attach", owned.id, params=params)
