@@ -21,6 +21,7 @@ Refused, with the reason (`check_*` return a `Refusal`):
     (`--env-file`, `--cidfile`), resource flags (the limits are fixed), reserved `lifecycle-lab.*`
     labels, global options that pick another daemon (`-H`, `--context`, ...), and every flag not on
     the allow-lists below. Images come from an allow-list only (default: the image catalogue).
+    The words are shared with the simulator's refusals (engine/refusals.py).
 
 Limits on every container (`host_config`):
     64 MiB of memory (no swap), 64 processes, half a CPU, every capability dropped except
