@@ -223,6 +223,9 @@ def run_scenario_real(scenario: dict, *, docker: str = "docker", settle: float =
                 if event.get("Type") != "container":
                     continue
                 cid = (event.get("Actor") or {}).get("ID", "")
+                if cid == "" and event.get("Action") == "prune":  # the daemon's, of no container
+                    events.append(_event_record(event))
+                    continue
                 if event.get("Action") == "create" and cid not in created:
                     if creates:
                         created.append(cid)

@@ -300,6 +300,10 @@ def run_options(cmd: ParsedCommand, command: str) -> RunOptions:
                              "syntax") from None
         if retries < 0:
             raise UsageError("invalid restart policy: maximum retry count cannot be negative")
+    pull = cmd.text("pull")
+    if pull is not None and pull not in ("always", "missing", "never"):
+        raise UsageError(f"invalid pull option: '{pull}': must be one of \"always\", \"missing\" "
+                         "or \"never\"")
     if cmd.get("rm") and name != "no":
         raise UsageError("conflicting options: cannot specify both --restart and --rm")
     attach = [a.lower() for a in cmd.values("attach")]
@@ -320,12 +324,10 @@ def run_options(cmd: ParsedCommand, command: str) -> RunOptions:
     except InvalidSignal as err:
         raise UsageError(str(err)) from None
     interactive = bool(cmd.get("interactive"))
-    if command == "run" and not cmd.get("detach"):
+    if command == "create" or not cmd.get("detach"):  # docker/cli parse(): -a, else out+err
         attach_stdin = interactive or "stdin" in attach
         attach_stdout = not attach or "stdout" in attach
         attach_stderr = not attach or "stderr" in attach
-    elif command == "create":
-        attach_stdin, attach_stdout, attach_stderr = interactive, True, True
     else:
         attach_stdin = attach_stdout = attach_stderr = False
     labels = {}

@@ -87,7 +87,10 @@ class Terminal:
                 job.input_handler = cooked.feed if cooked is not None else self._send
                 if not tty:
                     job.eof_handler = self.close_stdin
-            if (not tty or not stdin) and sig_proxy:
+            # docker/cli forwards signals only to a container without a TTY (run.go: "Disable
+            # sigProxy when in TTY mode"; attach.go: `opts.proxy && !c.Config.Tty`): with a TTY
+            # and no stdin, Ctrl-C ends the client and the container keeps running.
+            if not tty and sig_proxy:
                 job.interrupt_handler = self.interrupt
             job.cancel_handler = self.close
             if early is not None:

@@ -270,7 +270,11 @@ class DockerApi:
 
     @learner_words
     async def containers_prune(self, *, filters: dict[str, list[str]] | None = None) -> JSON:
-        return dict(self.guard.prune(filters))
+        report = dict(self.guard.prune(filters))
+        # the daemon's own `prune` event carries no label, so the learner's feed never sees it
+        self.engine.publish_local("container", "prune", "",
+                                  {"reclaimed": str(report.get("SpaceReclaimed") or 0)})
+        return report
 
     @learner_words
     async def exec_create(self, ref: str, body: JSON) -> JSON:
@@ -380,6 +384,7 @@ class DockerApi:
 
     async def images_prune(self) -> JSON:
         # Images are shared by every learner: none of them is this learner's to prune.
+        self.engine.publish_local("image", "prune", "", {"reclaimed": "0"})
         return {"ImagesDeleted": None, "SpaceReclaimed": 0}
 
     # -- system --------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from ..cli.commands import command_for
 from ..cli.commands.system import client_block
 from ..futures import block_on
 from ..job import Job
+from ..refusals import cli_unmodelled
 from . import policy
 from .policy import Refusal
 
@@ -76,6 +77,9 @@ class DockerCli:
         refusal = policy.check_global(cmd)
         if refusal is not None:
             return refusal, None, 1
+        unmodelled = cli_unmodelled(cmd.command, cmd.options)  # the one CLI does not carry it out
+        if unmodelled is not None:
+            return Refusal(unmodelled), None, 1
         if cmd.command in ("run", "create", "exec"):
             refusal = policy.check_exec(cmd) if cmd.command == "exec" else policy.check_run(cmd)
             return (refusal, cmd.command, 125) if refusal is not None else None

@@ -21,6 +21,7 @@ Refused, with the reason (`check_*` return a `Refusal`):
     (`--env-file`, `--cidfile`), resource flags (the limits are fixed), reserved `lifecycle-lab.*`
     labels, global options that pick another daemon (`-H`, `--context`, ...), and every flag not on
     the allow-lists below. Images come from an allow-list only (default: the image catalogue).
+    The words are shared with the simulator's refusals (engine/refusals.py).
 
 Limits on every container (`host_config`):
     64 MiB of memory (no swap), 64 processes, half a CPU, every capability dropped except
@@ -51,6 +52,16 @@ from typing import Any
 
 from ..cli import ParsedCommand
 from ..images import CATALOGUE, normalize_ref
+from ..refusals import (
+    BIND_WHY,
+    GLOBAL_WHY,
+    NAMESPACE_FLAGS,
+    RESOURCE_FLAGS,
+    SOCKET_WHY,
+    VOLUME_WHY,
+    WHY,
+    flag_refusal,
+)
 from .connection import ApiError, Connection, DaemonUnavailable
 
 LABEL = "lifecycle-lab.session"
@@ -70,56 +81,7 @@ RUN_FLAGS = frozenset({
 EXEC_FLAGS = frozenset({"detach", "detach-keys", "env", "interactive", "tty", "user", "workdir"})
 #: Global options that are harmless; the rest (-H, --context, --config, --tls...) would pick another
 #: daemon or read the server's files.
-GLOBAL_OPTIONS = frozenset({"debug", "log-level"})
-
-# Why each dangerous flag is refused, in the learner's words.
-WHY = {
-    "privileged": "--privileged would give the container every capability and the server's devices",
-    "cap-add": "--cap-add is not allowed: containers run with a fixed, minimal set of capabilities",
-    "device": "--device would hand a device of the server to the container",
-    "security-opt": "--security-opt is not allowed: the sandbox fixes the security options "
-                    "(no-new-privileges)",
-    "env-file": "--env-file would read a file on the server; pass variables with -e NAME=value",
-    "cidfile": "--cidfile would write a file on the server",
-    "publish": "publishing ports (-p) is not allowed: containers run on an isolated network of their "
-               "own, with no way in from outside",
-    "publish-all": "publishing ports (-P) is not allowed: containers run on an isolated network of "
-                   "their own, with no way in from outside",
-    "volumes-from": "--volumes-from is not allowed: volumes are not available in this sandbox",
-    "volume-driver": "volumes are not available in this sandbox",
-    "tmpfs": "--tmpfs is not allowed in this sandbox",
-    "link": "--link is not allowed: containers only see each other on your own network",
-    "add-host": "--add-host is not allowed in this sandbox",
-    "dns": "DNS settings are fixed by the sandbox",
-    "runtime": "--runtime is not allowed: the sandbox picks the container runtime",
-    "cgroup-parent": "--cgroup-parent is not allowed: the sandbox places containers itself",
-    "group-add": "--group-add is not allowed in this sandbox",
-    "sysctl": "--sysctl is not allowed in this sandbox",
-    "ulimit": "--ulimit is not allowed: the sandbox fixes the limits",
-    "log-driver": "logging settings are fixed by the sandbox",
-    "log-opt": "logging settings are fixed by the sandbox",
-    "platform": "--platform is not allowed: the sandbox serves its own images",
-}
-RESOURCE_FLAGS = frozenset({
-    "memory", "memory-swap", "memory-reservation", "memory-swappiness", "kernel-memory", "cpus",
-    "cpu-shares", "cpu-period", "cpu-quota", "cpu-rt-period", "cpu-rt-runtime", "cpuset-cpus",
-    "cpuset-mems", "pids-limit", "blkio-weight", "blkio-weight-device", "device-read-bps",
-    "device-write-bps", "device-read-iops", "device-write-iops", "oom-kill-disable", "oom-score-adj",
-    "shm-size", "storage-opt", "gpus", "device-cgroup-rule",
-})
-NAMESPACE_FLAGS = {
-    "network": "--network host would put the container on the server's own network",
-    "pid": "--pid host would let the container see and signal the server's processes",
-    "ipc": "--ipc host would share the server's inter-process communication",
-    "uts": "--uts host would let the container change the server's host name",
-    "userns": "--userns host would turn off user-namespace remapping",
-    "cgroupns": "--cgroupns host would show the container the server's control groups",
-}
-SOCKET_WHY = ("the Docker socket would give the container control of the whole Docker daemon, and "
-              "with it of the server")
-BIND_WHY = ("bind mounts of the server's files and folders are not allowed: the container could "
-            "read or change them")
-VOLUME_WHY = "volumes are not available in this sandbox (they live on the server's disk)"
+GLOBAL_OPTIONS = frozenset({"debug", "log-level", "version"})
 
 NAME_RE = re.compile(r"^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
 INVALID_NAME = "Invalid container name ({}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
@@ -177,8 +139,7 @@ class Policy:
 def check_global(cmd: ParsedCommand) -> Refusal | None:
     for name in cmd.global_options:
         if name not in GLOBAL_OPTIONS:
-            return Refusal(f"the global option --{name} is not allowed: this console always talks to "
-                           "its own sandbox")
+            return Refusal(GLOBAL_WHY.format(name=name))
     return None
 
 
@@ -219,7 +180,7 @@ def check_exec(cmd: ParsedCommand) -> Refusal | None:
 def check_options(cmd: ParsedCommand, allowed: Iterable[str] | None = None) -> Refusal | None:
     """Other commands: every flag is harmless unless listed as refused (e.g. `pull --all-tags`)."""
     if cmd.command == "pull" and cmd.get("all-tags"):
-        return Refusal("pull --all-tags is not allowed: only the sandbox's listed images can be pulled")
+        return Refusal(WHY["all-tags"])
     if allowed is not None:
         for name, value in cmd.options.items():
             if name not in allowed:
@@ -230,39 +191,8 @@ def check_options(cmd: ParsedCommand, allowed: Iterable[str] | None = None) -> R
 
 
 def _flag_refusal(name: str, value: object) -> Refusal:
-    values = [str(v) for v in (value if isinstance(value, list) else [value])]
-    if name == "volume":
-        for spec in values:
-            if "docker.sock" in spec:
-                return Refusal(SOCKET_WHY)
-        for spec in values:
-            source = spec.split(":", 1)[0] if ":" in spec else ""
-            if source.startswith(("/", ".")):
-                return Refusal(BIND_WHY)
-        return Refusal(VOLUME_WHY)
-    if name == "mount":
-        for spec in values:
-            if "docker.sock" in spec:
-                return Refusal(SOCKET_WHY)
-        for spec in values:
-            fields: dict[str, str] = {}
-            for part in spec.split(","):  # key=value pairs; a bare key has an empty value
-                key, _, value = part.partition("=")
-                fields[key] = value
-            if fields.get("type", "volume") == "bind":
-                return Refusal(BIND_WHY)
-        return Refusal(VOLUME_WHY)
-    if name in NAMESPACE_FLAGS:
-        if "host" in values:
-            return Refusal(NAMESPACE_FLAGS[name])
-        return Refusal(f"--{name} is not allowed in this sandbox: the sandbox sets up the container's "
-                       "namespaces itself")
-    if name in WHY:
-        return Refusal(WHY[name])
-    if name in RESOURCE_FLAGS:
-        return Refusal(f"--{name} is not allowed: the sandbox fixes every container's resources "
-                       f"({Policy().limits_text()})")
-    return Refusal(f"the flag --{name} is not allowed in this sandbox")
+    """The shared words (engine/refusals.py) for a flag this engine does not allow."""
+    return Refusal(flag_refusal(name, value))
 
 
 def check_image(policy: Policy, ref: str) -> Refusal | None:
@@ -575,9 +505,23 @@ class Guard:
         self.conn.delete("/containers/{0}", owned.id, params={"force": force, "v": True})
 
     def prune(self, filters: dict[str, list[str]] | None = None) -> dict[str, Any]:
-        """`docker container prune`, limited by the learner's label."""
-        return self.conn.post("/containers/prune",
-                              params={"filters": self.scope.filters(filters)}) or {}
+        """`docker container prune`, limited by the learner's label.
+
+        The daemon runs one prune at a time and answers another learner's meanwhile with 409 "a
+        prune operation is already running": on a shared daemon that is not this learner's doing,
+        so wait for the other prune (a few seconds at most) and prune then."""
+        import time
+
+        deadline = time.monotonic() + 10.0
+        while True:
+            try:
+                return self.conn.post("/containers/prune",
+                                      params={"filters": self.scope.filters(filters)}) or {}
+            except ApiError as err:
+                if err.status != 409 or "prune operation is already running" not in err.message \
+                        or time.monotonic() > deadline:
+                    raise
+            time.sleep(0.05)
 
     def attach(self, owned: Owned, params: dict[str, Any]) -> Any:
         return self.conn.hijack("/containers/{0}/attach", owned.id, params=params)
@@ -677,7 +621,29 @@ def sweep_orphans(conn: Connection, live: set[str]) -> list[str]:
 
 
 __all__ = [
-    "CAPABILITIES", "LABEL", "DaemonUnavailable", "Guard", "LimitReached", "NotFound", "Owned",
-    "Policy", "Refusal", "Scope", "check_exec", "check_global", "check_image", "check_options",
-    "check_run", "host_config", "session_label", "sweep_orphans", "validate_name",
+    "BIND_WHY",
+    "CAPABILITIES",
+    "LABEL",
+    "NAMESPACE_FLAGS",
+    "RESOURCE_FLAGS",
+    "SOCKET_WHY",
+    "VOLUME_WHY",
+    "WHY",
+    "DaemonUnavailable",
+    "Guard",
+    "LimitReached",
+    "NotFound",
+    "Owned",
+    "Policy",
+    "Refusal",
+    "Scope",
+    "check_exec",
+    "check_global",
+    "check_image",
+    "check_options",
+    "check_run",
+    "host_config",
+    "session_label",
+    "sweep_orphans",
+    "validate_name",
 ]

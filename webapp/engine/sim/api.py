@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..api import JSON, ApiError
-from ..cli.client_side import STATES, regex_match
+from ..cli.client_side import STATES, parse_time, regex_match
 from ..events import EventLog
 from ..futures import Future
 from .attach import ContainerAttach, ExecAttach
@@ -102,6 +102,7 @@ class SimApi:
             attach_stdout=bool(body.get("AttachStdout")),
             attach_stderr=bool(body.get("AttachStderr")),
             workdir=str(body.get("WorkingDir") or ""), hostname=str(body.get("Hostname") or ""),
+            domainname=str(body.get("Domainname") or ""),
             user=str(body.get("User") or ""), labels=dict(body.get("Labels") or {}),
             stop_signal=body.get("StopSignal"), stop_timeout=body.get("StopTimeout"),
             exposed_ports=list(body.get("ExposedPorts") or {}))
@@ -111,7 +112,8 @@ class SimApi:
             restart_policy=str(restart.get("Name") or "no"),
             restart_max=int(restart.get("MaximumRetryCount") or 0),
             auto_remove=bool(host.get("AutoRemove")), init=host.get("Init"),
-            port_bindings=bindings, publish_all=bool(host.get("PublishAllPorts")))
+            port_bindings=bindings, publish_all=bool(host.get("PublishAllPorts")),
+            network_mode=str(host.get("NetworkMode") or ""))
         container = self.daemon.create(config, host_config, name)
         return {"Id": container.id, "Warnings": []}
 
@@ -122,7 +124,21 @@ class SimApi:
             return
 
     async def container_inspect(self, ref: str, *, size: bool = False) -> JSON:
-        return container_inspect(self.daemon, self.daemon.get(ref))
+        container = self.daemon.get(ref)
+        data = container_inspect(self.daemon, container)
+        if not size:
+            return data
+        # `?size=1`: SizeRw and SizeRootFs, after GraphDriver as in moby's ContainerJSONBase
+        sized: JSON = {}
+        for key, value in data.items():
+            sized[key] = value
+            if key == "GraphDriver":
+                sized["SizeRw"] = sum(len(v) for v in container.written.values())
+                sized["SizeRootFs"] = container.image.size + sized["SizeRw"]
+        if "SizeRw" not in sized:
+            sized["SizeRw"] = sum(len(v) for v in container.written.values())
+            sized["SizeRootFs"] = container.image.size + sized["SizeRw"]
+        return sized
 
     async def container_stop(self, ref: str, *, timeout: int | None = None,
                              signal: str | None = None) -> None:
@@ -224,7 +240,8 @@ class SimApi:
                              tail: str = "all", since: float | None = None,
                              until: float | None = None) -> SimLogStream:
         container = self.daemon.get(ref)
-        entries = list(container.logs)
+        entries = [e for e in container.logs if (since is None or e.time >= since)
+                   and (until is None or e.time <= until)]
         if tail != "all":
             try:
                 count = int(tail)
@@ -235,11 +252,26 @@ class SimApi:
         return SimLogStream(self, container, entries, follow=follow, timestamps=timestamps)
 
     async def containers_prune(self, *, filters: dict[str, list[str]] | None = None) -> JSON:
+        filters = filters or {}
+        for key in filters:
+            if key not in ("label", "label!", "until"):
+                raise ApiError(400, f"invalid filter '{key}'")
+        until = [parse_time(v, self.clock.now()) for v in filters.get("until", [])]
         removed = []
         for c in self.daemon.listing():
-            if not c.running:
-                self.daemon.remove(c, c.name, False)
-                removed.append(c.id)
+            if c.running:
+                continue
+            labels = dict(c.image.labels) | c.config.labels
+            if "label" in filters and not _labels_match(labels, filters["label"]):
+                continue
+            if any(_labels_match(labels, [v]) for v in filters.get("label!", [])):
+                continue
+            if any(u is not None and c.created > u for u in until):
+                continue
+            self.daemon.remove(c, c.name, False)
+            removed.append(c.id)
+        # moby daemon/prune.go ContainersPrune: one `prune` event, whatever was removed
+        self.daemon.emit(None, "prune", {"reclaimed": "0"})
         return {"ContainersDeleted": removed, "SpaceReclaimed": 0}
 
     async def exec_create(self, ref: str, body: JSON) -> JSON:
@@ -304,6 +336,9 @@ class SimApi:
         return removed
 
     async def images_prune(self) -> JSON:
+        # moby daemon/images/image_prune.go ImagesPrune logs an image `prune` event (the image
+        # store of Docker 20.10 and of graph drivers; the containerd store logs none)
+        self.daemon.emit(None, "prune", {"reclaimed": "0"}, type_="image")
         return {"ImagesDeleted": None, "SpaceReclaimed": 0}
 
     # -- system --------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from collections.abc import Callable, Generator
 from typing import Any
 
 from .process import INTERRUPTED, Forever, Proc, ReadChunk, Sleep
+from .users import id_line
 
 Gen = Generator[Any, Any, int]
 
@@ -165,7 +166,12 @@ def hostname(proc: Proc) -> Gen:
 
 
 def whoami(proc: Proc) -> Gen:
-    proc.write(proc.user + "\n")
+    name = proc.ident.name
+    if name is None:  # a uid with no passwd entry
+        proc.write(f"whoami: cannot find name for user ID {proc.ident.uid}\n" if _gnu(proc) else
+                   f"whoami: unknown uid {proc.ident.uid}\n", "stderr")
+        return 1
+    proc.write(name + "\n")
     return 0
     yield  # pragma: no cover
 
@@ -198,9 +204,7 @@ def date(proc: Proc) -> Gen:
 
 
 def id_(proc: Proc) -> Gen:
-    proc.write("uid=0(root) gid=0(root) groups=0(root)\n" if _gnu(proc) else
-               "uid=0(root) gid=0(root) groups=0(root),1(bin),2(daemon),3(sys),4(adm),6(disk),10(wheel),"
-               "11(floppy),20(dialout),26(tape),27(video)\n")
+    proc.write(id_line(proc.ident))
     return 0
     yield  # pragma: no cover
 
@@ -429,6 +433,11 @@ def mkdir(proc: Proc) -> Gen:
                        else f"mkdir: can't create directory '{name}': File exists\n", "stderr")
             status = 1
             continue
+        if proc.box.write_denied(proc, path.rstrip("/") + "/.keep"):
+            proc.write(f"mkdir: cannot create directory '{name}': Permission denied\n" if _gnu(proc)
+                       else f"mkdir: can't create directory '{name}': Permission denied\n", "stderr")
+            status = 1
+            continue
         if not proc.box.write_file(proc, path.rstrip("/") + "/.keep", ""):
             proc.write(f"mkdir: cannot create directory '{name}': No such file or directory\n" if _gnu(proc)
                        else f"mkdir: can't create directory '{name}': No such file or directory\n", "stderr")
@@ -441,6 +450,11 @@ def touch(proc: Proc) -> Gen:
     status = 0
     for name in (a for a in proc.argv[1:] if not a.startswith("-")):
         path = name if name.startswith("/") else f"{proc.cwd.rstrip('/')}/{name}"
+        if proc.box.write_denied(proc, path):
+            proc.write(f"touch: cannot touch '{name}': Permission denied\n" if _gnu(proc)
+                       else f"touch: {name}: Permission denied\n", "stderr")
+            status = 1
+            continue
         if proc.box.read_file(proc, path) is None and not proc.box.write_file(proc, path, ""):
             proc.write(f"touch: cannot touch '{name}': No such file or directory\n" if _gnu(proc)
                        else f"touch: {name}: No such file or directory\n", "stderr")

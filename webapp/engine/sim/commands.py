@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..cli import ParsedCommand
-from ..cli.client import Cli, run_command
+from ..cli.client import Cli, refusal_text, run_command
 from ..cli.client_side import JobPrinter
 from ..cli.commands import command_for
 from ..job import Job
+from . import flags
 
 if TYPE_CHECKING:
     from .engine import SimEngine
@@ -32,6 +33,12 @@ class SimCli:
     def dispatch(self, job: Job, cmd: ParsedCommand) -> None:
         command = command_for(job, cmd, covers=COVERS)
         if command is None:
+            return
+        refused = flags.refusal(cmd)
+        if refused is not None:  # what the simulator does not model, it refuses by name
+            hint, code = flags.usage_exit(cmd.command)
+            job.write_err(refusal_text(refused, hint))
+            job.finish(code)
             return
         cli = Cli(self.engine.api, JobPrinter(job), now=self.clock.now,
                   call_later=self.clock.call_later)

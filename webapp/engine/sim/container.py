@@ -53,6 +53,7 @@ class HostConfig:
     init: bool | None = None
     port_bindings: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     publish_all: bool = False
+    network_mode: str = ""
 
 
 @dataclass
@@ -124,6 +125,7 @@ class Container(Box):
         self.restart_delay = 0.0
         self.execs: dict[str, ExecInstance] = {}
         self.written: dict[str, str] = {}
+        self.owners: dict[str, int] = {}  # uid of each file a process created
         self.host_ports: dict[str, list[tuple[str, str]]] = {}
         self.pid_on_host = 0
         self._on_main_exit = on_main_exit
@@ -261,6 +263,13 @@ class Container(Box):
                 return "\x7fELF\x02\x01\x01"
         return None
 
+    def write_denied(self, proc: Proc | None, path: str) -> bool:
+        """Whether the process's user may not write `path` (`-u`: only root writes everywhere)."""
+        if proc is None:
+            return False
+        path = _normpath(path)
+        return not proc.ident.may_write(path, self.owners.get(path))
+
     def write_file(self, proc: Proc | None, path: str, text: str, append: bool = False) -> bool:
         path = _normpath(path)
         parent = path.rsplit("/", 1)[0] or "/"
@@ -268,6 +277,8 @@ class Container(Box):
             return False
         if sum(len(v) for v in self.written.values()) + len(text) > LOG_LIMIT:
             return True
+        if path not in self.written and proc is not None:
+            self.owners[path] = proc.ident.uid  # the file belongs to whoever created it
         self.written[path] = (self.written.get(path, "") if append else "") + text
         return True
 

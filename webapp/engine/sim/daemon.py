@@ -24,6 +24,11 @@ from .process import Proc, Stream
 from .programs import init_program
 from .signals import SIGKILL, SIGTERM, InvalidSignal, parse_signal
 from .tty import LineDiscipline
+from .users import UnknownUser
+from .users import resolve as resolve_user
+
+#: The networks of the simulated host (`--network` names anything else: "network X not found").
+NETWORKS = frozenset({"bridge", "default", "none"})
 
 NAME_RE = re.compile(r"^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
 RESTART_MIN, RESTART_MAX = 0.1, 60.0
@@ -261,10 +266,27 @@ class Daemon:
                 container.host_config.restart_policy, container.host_config.restart_max)
             container.restart_count = 0
             container.manually_stopped = False
+        # moby's containerStart: networking first (a missing network, a taken host port), then
+        # the OCI spec (the user); each failure leaves the container as it was, with exit code 128
+        # (exitUnknown) and the error in its State, and no start/die event.
+        network = container.host_config.network_mode or "default"
+        if network not in NETWORKS:
+            self._setup_failed(container, f"network {network} not found", 404)
+        try:
+            self._publish_ports(container)
+        except DaemonError as err:
+            self._setup_failed(container, err.message, err.status)
+        try:
+            ident = resolve_user(container.config.user, container.read_file(None, "/etc/passwd"),
+                                 container.read_file(None, "/etc/group"))
+        except UnknownUser as err:
+            container.host_ports = {}
+            self._setup_failed(container, str(err), 500)
         if not container.host_config.init:
             program, code, reason = container.resolve(None, argv, env.get("PATH", ""),
                                                       container.config.workdir or "/")
             if program is None:
+                container.host_ports = {}
                 self._start_failed(container, argv[0], code, reason)
         else:
             program = init_program
@@ -273,7 +295,9 @@ class Daemon:
         container.procs.clear()
         container._next_pid = 1
         stdin: Stream
-        if container.config.open_stdin:
+        if container.config.open_stdin or container.config.tty:
+            # A TTY's input never ends by itself, even with nobody attached (`run -dt ubuntu`
+            # keeps bash waiting, Up); without one, no -i means stdin is at its end at once.
             stdin = Stream()
         else:
             from .process import NullStream
@@ -282,7 +306,7 @@ class Daemon:
         container.stdin = stdin
         main = Proc(container, argv, env=env, cwd=container.config.workdir or "/",
                     out=container.output, stdin=stdin, tty=container.config.tty, pid1=True,
-                    user=container.config.user or "root")
+                    user=ident.name or str(ident.uid), ident=ident)
         container.main = main
         if container.config.tty:
             container.ldisc = LineDiscipline(stdin, lambda text: container.output(text, "stdout"),
@@ -295,10 +319,9 @@ class Daemon:
         container.error = ""
         container.started_at = self.clock.now()
         container.has_been_started = True
-        container.ip = self._allocate_ip()
+        container.ip = self._allocate_ip() if network != "none" else ""
         self._host_pid += self.rng.randrange(3, 40)
         container.pid_on_host = self._host_pid
-        self._publish_ports(container)
         self.emit(container, "start")
         main.start(program)
 
@@ -319,6 +342,14 @@ class Daemon:
         if container.host_config.auto_remove:
             self._destroy(container)
         raise DaemonError(message, 400, exit_code=code)
+
+    def _setup_failed(self, container: Container, message: str, status: int) -> NoReturn:
+        """A start that fails before any process exists: the state stays, State.Error tells."""
+        container.exit_code = 128
+        container.error = message
+        if container.host_config.auto_remove:
+            self._destroy(container)
+        raise DaemonError(message, status)
 
     def _allocate_ip(self) -> str:
         used = {c.ip for c in self.containers.values() if c.ip}
@@ -352,11 +383,10 @@ class Daemon:
                         continue
                     for obindings in other.host_ports.values():
                         if (host_port, host_ip) in {(p, i) for i, p in obindings}:
-                            container.state = "created" if not container.has_been_started or \
-                                container.started_at is None else container.state
+                            endpoint = self.new_id()  # libnetwork's endpoint, new at each try
                             raise DaemonError(
                                 f"driver failed programming external connectivity on endpoint "
-                                f"{container.name} ({container.id}): Bind for {host_ip}:{host_port} "
+                                f"{container.name} ({endpoint}): Bind for {host_ip}:{host_port} "
                                 "failed: port is already allocated", 500)
         container.host_ports = ports
 
@@ -474,13 +504,29 @@ class Daemon:
         if not explicit or sig == SIGKILL or sig == parse_signal(explicit):
             self._cancel_restart(container)
 
+    def _resumes(self, container: Container, sig: int) -> bool:
+        """Whether a signal to a paused container also unpauses it, as moby's killWithSignal
+        (daemon/kill.go) decides: `unpause = container.State.Paused` when the container has no
+        StopSignal, or the signal is its StopSignal, or it is SIGKILL; then task.Kill, then
+        task.Resume, then the `kill` event is logged. The `unpause` event comes from containerd's
+        TaskResumed through daemon/monitor.go (EventResumed), so it follows the `kill` event. For
+        SIGKILL the resume finds the task already stopped ("cannot resume a stopped container",
+        logged as a warning): no `unpause` event, and the container dies 137. Recorded on Docker
+        20.10: stop of a paused sleep is kill 15, unpause, kill 9, die 137, stop; `kill -s TERM`
+        of a paused ubuntu is kill 15, unpause; `kill` of a paused one is kill 9, die 137."""
+        if not container.paused or sig == SIGKILL:
+            return False
+        explicit = container.config.stop_signal
+        return not explicit or parse_signal(explicit) == sig
+
     def _signal(self, container: Container, sig: int) -> None:
-        """Deliver a signal to PID 1 with its `kill` event, thawing a paused container as stop does."""
+        """Deliver a signal to PID 1 with its `kill` event, thawing a paused container as the
+        daemon does (see `_resumes`)."""
         main = container.main
         self.emit(container, "kill", {"signal": str(sig)})
         if main is None:
             return
-        if container.paused and sig != SIGKILL:
+        if self._resumes(container, sig):
             self.move(container, "unpause", "running")
             self.emit(container, "unpause")
             for proc in list(container.procs.values()):
@@ -499,11 +545,6 @@ class Daemon:
         if container.restarting:
             self._cancel_restart(container)
             self.move(container, "kill", "exited")
-            return
-        if container.paused and sig != SIGKILL:
-            self.emit(container, "kill", {"signal": str(sig)})
-            if container.main is not None:
-                container.main.signal(sig)
             return
         self._signal(container, sig)
 
@@ -609,6 +650,12 @@ class Daemon:
                 f"Container {container.id} is restarting, wait until the container is running", 409)
         if not container.running:
             raise DaemonError(f"container {container.id} is not running", 409)
+        if user:  # moby's ContainerExecCreate looks the user up before creating the exec
+            try:
+                resolve_user(user, container.read_file(None, "/etc/passwd"),
+                             container.read_file(None, "/etc/group"))
+            except UnknownUser as err:
+                raise DaemonError(str(err), 400) from None
         exec_id = self.new_id()
         instance = ExecInstance(exec_id, container, argv, tty, interactive, detach, env, workdir, user)
         container.execs[exec_id] = instance
@@ -642,8 +689,11 @@ class Daemon:
                             f"{detail}: unknown\n", "stdout")
             self._exec_finished(instance, code)
             return
+        ident = resolve_user(instance.user or container.config.user,
+                             container.read_file(None, "/etc/passwd"),
+                             container.read_file(None, "/etc/group"))
         proc = Proc(container, instance.argv, env=env, cwd=cwd, out=instance.output, stdin=stdin,
-                    tty=instance.tty, user=instance.user or container.config.user or "root")
+                    tty=instance.tty, user=ident.name or str(ident.uid), ident=ident)
         instance.proc = proc
         if instance.tty:
             instance.ldisc = LineDiscipline(stdin, lambda text: instance.output(text, "stdout"),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .signals import DEFAULT_IGNORED, SIGINT, SIGKILL, SIGQUIT
+from .users import ROOT, Identity
 
 if TYPE_CHECKING:
     from ..clock import Clock, Timer
@@ -182,6 +183,10 @@ class Box:
         """False when the file cannot be created (no such directory)."""
         raise NotImplementedError
 
+    def write_denied(self, proc: Proc | None, path: str) -> bool:
+        """True when the process's user may not write there (permission denied)."""
+        return False
+
     def process_table(self, proc: Proc | None) -> list[dict[str, object]]:
         """One row per process, with the columns `ps` prints."""
         raise NotImplementedError
@@ -205,7 +210,8 @@ class Proc:
         tty: bool = False,
         pid1: bool = False,
         parent: Proc | None = None,
-        user: str = "root",
+        user: str | None = None,
+        ident: Identity | None = None,
     ) -> None:
         self.box = box
         self.pid = box.allocate_pid()
@@ -217,7 +223,11 @@ class Proc:
         self.tty = tty
         self.pid1 = pid1
         self.parent = parent
-        self.user = user
+        # A child runs as its parent (the user of `run -u` / `exec -u`) unless told otherwise.
+        self.user: str = user if user is not None else (
+            parent.user if parent is not None else "root")
+        self.ident: Identity = ident if ident is not None else (
+            parent.ident if parent is not None else ROOT)
         self.started = box.clock.now()
         self.handlers: dict[int, SignalHandler] = {}
         self.ignored: set[int] = set()

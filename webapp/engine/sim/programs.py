@@ -170,7 +170,7 @@ def init_program(proc: Proc) -> Gen:
                    f"{'No such file or directory' if code == 127 else 'Permission denied'}\n", "stderr")
         return code
     child = Proc(proc.box, argv, env=proc.env, cwd=proc.cwd, out=proc.out, stdin=proc.stdin,
-                 tty=proc.tty, parent=proc, user=proc.user)
+                 tty=proc.tty, parent=proc, user=proc.user, ident=proc.ident)
 
     def forward(p: Proc, sig: int) -> None:
         child.signal(sig)

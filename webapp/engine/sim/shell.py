@@ -435,6 +435,13 @@ class Shell:
                     sink: Callable[[str, str], None] = _discard
                 else:
                     path = target if target.startswith("/") else _join(self.proc.cwd, target)
+                    if box.write_denied(self.proc, path):  # bash, busybox sh, dash
+                        flavour = getattr(box, "flavour", "gnu")
+                        io.write(f"bash: {target}: Permission denied\n" if self.name == "bash" else
+                                 f"sh: can't create {target}: Permission denied\n"
+                                 if flavour == "busybox" else
+                                 f"sh: 1: cannot create {target}: Permission denied\n", "stderr")
+                        return None
                     if not box.write_file(self.proc, path, "", append=redirect.op == ">>"):
                         io.write(f"{self.name}: {target}: No such file or directory\n", "stderr")
                         return None

@@ -198,7 +198,7 @@ def container_inspect(daemon: Daemon, c: Container) -> dict[str, Any]:
             "Binds": None,
             "ContainerIDFile": "",
             "LogConfig": {"Type": "json-file", "Config": {}},
-            "NetworkMode": "bridge",
+            "NetworkMode": c.host_config.network_mode or "bridge",
             "PortBindings": {p: [{"HostIp": ip, "HostPort": hp} for ip, hp in b]
                              for p, b in hc.port_bindings.items()},
             "RestartPolicy": {"Name": hc.restart_policy, "MaximumRetryCount": hc.restart_max},

@@ -14,7 +14,8 @@ from .pull import pull_image
 def create_body(cmd: ParsedCommand, options: RunOptions) -> JSON:
     """`POST /containers/create`'s body, as the docker CLI fills it from the options."""
     body: JSON = {
-        "Hostname": cmd.text("hostname") or "", "User": cmd.text("user") or "",
+        "Hostname": cmd.text("hostname") or "", "Domainname": cmd.text("domainname") or "",
+        "User": cmd.text("user") or "",
         "AttachStdin": options.attach_stdin, "AttachStdout": options.attach_stdout,
         "AttachStderr": options.attach_stderr, "Tty": options.tty,
         "OpenStdin": options.interactive, "StdinOnce": options.stdin_once, "Env": options.env,
@@ -71,6 +72,11 @@ async def create_container(cli: Cli, cmd: ParsedCommand, command: str) -> str | 
     name = cmd.text("name")
     quiet = cmd.flag("quiet")
     try:
+        if cmd.text("pull") == "always":  # docker/cli pullAndTagImage, before the create
+            problem = await pull_image(cli, options.image, implicit=True, quiet=quiet,
+                                       stream="stderr")
+            if problem is not None:
+                return create_failed(cli, command, problem)
         try:
             created = await cli.api.container_create(body, name=name)
         except ApiError as err:
@@ -109,6 +115,7 @@ async def run_detached(cli: Cli, cmd: ParsedCommand) -> int:
     created = await create_container(cli, cmd, "run")
     if isinstance(created, int):
         return created
+    cli.out(created + "\n")  # docker/cli prints the ID before it starts the container
     try:
         await cli.api.container_start(created)
     except ApiError as err:
@@ -119,7 +126,6 @@ async def run_detached(cli: Cli, cmd: ParsedCommand) -> int:
             except ApiError:
                 pass
         return status_for_start_error(err.message)
-    cli.out(created + "\n")
     return 0
 
 
