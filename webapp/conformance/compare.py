@@ -16,7 +16,8 @@ Normalisation (applied to both sides before comparing):
 Per step, compared: the exit status; stdout (exactly, after normalisation); stderr loosely (both empty
 or both non-empty: error wordings differ between Docker versions); each container's event sequence
 as (action, exitCode, signal), with a `stop` directly before its `die` reordered to `die, stop`
-(the engine does not order them); the states (every key of every container). Steps marked
+(the engine does not order them) and a `health_status` directly before an `exec_die` reordered
+to `exec_die, health_status` (the daemon races a timed-out probe's end with its verdict); the states (every key of every container). Steps marked
 `"timing": true` compare their states only.
 
 The allow-list is data: entries `{"scenario": glob, "step": index or "*", "field": glob,
@@ -188,6 +189,8 @@ def event_sequences(events: list[dict]) -> dict[str, list[tuple[str, str | None,
     for seq in seqs.values():
         for i in range(len(seq) - 1):
             if seq[i][0] == "stop" and seq[i + 1][0] == "die":
+                seq[i], seq[i + 1] = seq[i + 1], seq[i]
+            elif seq[i][0].startswith("health_status") and seq[i + 1][0] == "exec_die":
                 seq[i], seq[i + 1] = seq[i + 1], seq[i]
     return seqs
 
