@@ -49,6 +49,7 @@ class Lab {
         this.narration.say(t('narrate_grace', { name, signal: signalName(signal), s: seconds }), 'wait');
       },
       onVanish: (id) => { if (this.mode === 'live' && this.director) this.director.prune(id); },
+      onHealth: (step) => this.onHealth(step),
     });
     this.graph.autoVanish = true;
     this.timeline = new Timeline({
@@ -375,6 +376,14 @@ class Lab {
     const sentence = describeMove(step, this.lc);
     this.narration.say(this.mode === 'replay' ? t('narrate_replay', { sentence }) : sentence);
     this.updateContainers();
+  }
+
+  /** A health check's verdict changed (or a start reset it): one sentence, toned by the verdict. */
+  onHealth(step) {
+    if (this.mode === 'past') return;
+    const sentence = t(`narrate_health_${step.health}`, { name: step.name });
+    const tone = step.health === 'unhealthy' ? 'refused' : 'move';
+    this.narration.say(this.mode === 'replay' ? t('narrate_replay', { sentence }) : sentence, tone);
   }
 
   onSelect(name) {

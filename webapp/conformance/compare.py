@@ -188,9 +188,8 @@ def event_sequences(events: list[dict]) -> dict[str, list[tuple[str, str | None,
             (event.get("action", ""), attrs.get("exitCode"), attrs.get("signal")))
     for seq in seqs.values():
         for i in range(len(seq) - 1):
-            if seq[i][0] == "stop" and seq[i + 1][0] == "die":
-                seq[i], seq[i + 1] = seq[i + 1], seq[i]
-            elif seq[i][0].startswith("health_status") and seq[i + 1][0] == "exec_die":
+            pair = (seq[i][0].split(":")[0], seq[i + 1][0])
+            if pair in (("stop", "die"), ("health_status", "exec_die")):
                 seq[i], seq[i + 1] = seq[i + 1], seq[i]
     return seqs
 
