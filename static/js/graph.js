@@ -544,6 +544,11 @@ export class Graph {
     if (token.healthBadge) token.healthBadge.setAttribute('transform', `translate(${w - 16},${-CHIP_H / 2})`);
   }
 
+  /** The health badge shows on the lifecycle table's health state only (Running). */
+  showHealth(token) {
+    token.g.classList.toggle('token--health-off', !this.lc || token.state !== this.lc.healthState);
+  }
+
   /**
    * The container's health check (`starting`, `healthy`, `unhealthy`, or null without one): the
    * token's `data-health` (a page hook) and a badge on its chip, shown while it is Running.
@@ -557,6 +562,7 @@ export class Graph {
       return;
     }
     token.g.setAttribute('data-health', health);
+    this.showHealth(token);
     if (!token.healthBadge) {
       token.healthBadge = svg('g', { class: 'token-health' }, token.g);
       svg('circle', { r: 7.5 }, token.healthBadge);
@@ -895,6 +901,7 @@ export class Graph {
     token.g.classList.remove('token--moving');
     token.g.setAttribute('data-state', to);
     token.g.classList.toggle('token--gone', to === this.lc.gone);
+    this.showHealth(token);
     this.updateTokenAria(token);
     this.relayout(to, true);
     this.flashNode(to);

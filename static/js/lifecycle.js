@@ -74,6 +74,8 @@ export class Lifecycle {
     // The state a restart policy waits in: the source of an event-triggered `start`.
     const policy = this.visible.find((t) => t.trigger === 'event' && t.events.includes('start'));
     this.policyState = policy ? policy.src : null;
+    // Where a health check's verdict shows: Docker reports it on running containers only.
+    this.healthState = (json.health && json.health.state) || null;
   }
 
   label(id) {

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..healthcheck import NANOS, go_duration, probe_command
+from ..lifecycle import HEALTH_IDS
 from .signals import SIGKILL
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ DEFAULT_START_PERIOD = 0
 DEFAULT_START_INTERVAL = 5 * NANOS  # since Docker 29 (before: the interval)
 DEFAULT_RETRIES = 3
 
-STARTING, HEALTHY, UNHEALTHY = "starting", "healthy", "unhealthy"
+STARTING, HEALTHY, UNHEALTHY = HEALTH_IDS  # the lifecycle table's health statuses
 
 
 @dataclass
