@@ -817,6 +817,7 @@ UI: dict[str, tuple[str, str]] = {
     "check_restart_count": ("restart count", "재시작 횟수"),
     "check_min_restart_count": ("restarted at least", "최소 재시작 횟수"),
     "check_status_matches": ("status matching", "STATUS 패턴"),
+    "check_health": ("health", "상태 검사 결과"),
     "check_had_events": ("with events", "받은 이벤트"),
     "check_container": ("container", "컨테이너"),
     "check_type": ("type", "종류"),
