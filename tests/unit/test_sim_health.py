@@ -246,3 +246,33 @@ def test_sandbox_refuses_probes_more_often_than_once_a_second(engine):
     result = engine.run("docker create --health-start-interval 1ms ubuntu:20.04")
     assert result.exit_code == 1 and "--health-start-interval 1ms is too short" in result.stderr
     assert engine.run("docker ps -aq").stdout == ""
+
+
+def test_a_rebuild_does_not_replay_hours_of_a_steady_probe():
+    """While a rebuilt sandbox's clock catches up, a steady monitor pauses until something happens
+    in the container or the clock goes live (see sim/health.py)."""
+    import threading
+    import time
+
+    from webapp.engine.clock import HybridClock
+
+    lock = threading.RLock()
+    clock = HybridClock(lock, start=time.time() - 7200)
+    engine = SimEngine(clock, seed=5, lock=lock)
+    try:
+        with lock:
+            out(engine, PROBE + " ubuntu:20.04 sleep infinity")
+            clock.advance_to(clock.now() + 3600)  # an hour of catch-up: 1200 probes if replayed
+            probes = [a for a, _ in actions(engine, "doc") if a == "exec_die"]
+            assert 10 <= len(probes) <= 14
+            assert health(engine) == "unhealthy 13 5"  # the verdict is the same
+            out(engine, "docker exec doc touch /tmp/ok")  # the container did something: probe again
+            clock.advance_to(clock.now() + 3.5)
+            assert health(engine).startswith("healthy 0")
+            clock.go_live()
+            container = engine.daemon.containers[engine.daemon.names["doc"]]
+            monitor = container.health.monitor
+            assert monitor is not None and not monitor.suspended and monitor.timer is not None
+            assert monitor.timer.when > time.time()  # probing on real time again
+    finally:
+        clock.close()

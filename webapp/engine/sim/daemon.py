@@ -145,6 +145,8 @@ class Daemon:
         self._last_nano = nano
         attrs: dict[str, str] = {}
         if isinstance(actor, Container):
+            if actor.health is not None and actor.health.monitor is not None:
+                actor.health.monitor.resume()  # a rebuild's suspended probing has work again
             attrs.update(actor.image.labels)
             attrs.update(actor.config.labels)
             attrs["image"] = actor.config.image

@@ -9,6 +9,12 @@ while it is still `starting`), and a probe that outlives its timeout fails with 
 change of status emits `health_status: <status>`. Pausing or stopping closes the monitor, which
 leaves the status `unhealthy` (Docker does that for compatibility); unpausing opens a new one.
 No real timer is involved: every wait is a timer of the daemon's clock.
+
+A sandbox rebuilt from its log replays its probes too, but not hours of them: while the clock
+replays (a `HybridClock` before it goes live), a monitor whose status has not changed for
+`STEADY_REPLAY` probes in a row stops probing until the container does something (an event) or the
+clock goes live, and then carries on from there. The verdict is the same; only the repeats of a
+steady state are left out of the rebuilt history.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ DEFAULT_START_INTERVAL = 5 * NANOS  # since Docker 29 (before: the interval)
 DEFAULT_RETRIES = 3
 
 STARTING, HEALTHY, UNHEALTHY = HEALTH_IDS  # the lifecycle table's health statuses
+STEADY_REPLAY = 10  # unchanged results after which a replaying clock stops probing until needed
 
 
 @dataclass
@@ -76,6 +83,8 @@ class Monitor:
         self.retries = int(config.get("Retries") or 0) or DEFAULT_RETRIES
         self.started = container.started_at or daemon.clock.now()
         self.stopped = False
+        self.suspended = False  # waiting out a rebuild's catch-up (see the module docstring)
+        self.steady = 0  # results in a row that left the status as it was
         self.probe: ExecInstance | None = None
         self.timer: Timer | None = daemon.clock.call_later(self.next_interval(), self.run_probe)
         self.deadline: Timer | None = None
@@ -196,14 +205,30 @@ class Monitor:
                 health.failing_streak += 1
                 if health.failing_streak >= self.retries:
                     health.status = UNHEALTHY
+        self.steady = self.steady + 1 if health.status == old else 0
         if health.status != old:
             self.daemon.emit(self.container, f"health_status: {health.status}")
         if schedule:
             self.schedule()
 
     def schedule(self) -> None:
-        if not self.stopped:
-            self.timer = self.daemon.clock.call_later(self.next_interval(), self.run_probe)
+        if self.stopped:
+            return
+        clock = self.daemon.clock
+        when_live = getattr(clock, "when_live", None)
+        if self.steady >= STEADY_REPLAY and when_live is not None and not getattr(clock, "live", True):
+            self.suspended = True
+            when_live(self.resume)
+            return
+        self.timer = clock.call_later(self.next_interval(), self.run_probe)
+
+    def resume(self) -> None:
+        """Probe again after a suspension (the container did something, or the clock is live)."""
+        if self.stopped or not self.suspended:
+            return
+        self.suspended = False
+        self.steady = 0
+        self.timer = self.daemon.clock.call_later(self.next_interval(), self.run_probe)
 
     def stop(self) -> None:
         """Close the monitor: no more probes; one under way is killed and its result dropped."""
