@@ -452,6 +452,7 @@ class Lab {
           h('span', { class: 'info-docker' }, ` · ${c.image || t('info_image_unknown')} · ${c.shapeName}`)),
         h('p', {}, c.status ? t('info_token_status', { state: this.lc.fullLabel(c.state), status: c.status })
           : t('info_token_state', { state: this.lc.fullLabel(c.state) })),
+        c.health ? h('p', {}, t(`health_${c.health}`)) : '',
         h('p', { class: 'info-meta' }, t('info_token_hint')));
       return;
     }
