@@ -481,6 +481,9 @@ UI: dict[str, tuple[str, str]] = {
     "grace_countdown": ("SIGKILL in {s} s", "{s}초 뒤 SIGKILL"),
     "grace_sending": ("sending SIGKILL…", "SIGKILL 보내는 중…"),
     "badge_oom": ("out of memory", "메모리 부족"),
+    "health_starting": ("health: starting (no verdict yet)", "상태 검사: 시작 중 (아직 판정 전)"),
+    "health_healthy": ("healthy: its health check passes", "정상: 상태 검사를 통과합니다"),
+    "health_unhealthy": ("unhealthy: its health check keeps failing", "비정상: 상태 검사가 계속 실패합니다"),
     "signal_n": ("signal {n}", "시그널 {n}"),
     "shape_circle": ("circle", "원"),
     "shape_square": ("square", "사각형"),
@@ -496,6 +499,20 @@ UI: dict[str, tuple[str, str]] = {
         "{name}: {from} → {to} 상태로 다시 돌아왔습니다 ({cause})",
     ),
     "narrate_reported": ("as Docker reports it", "Docker가 알려 온 대로"),
+    "narrate_health_starting": (
+        "{name}: health check starting — Running, but not yet judged healthy",
+        "{name}: 상태 검사 시작 — 실행 중이지만 아직 정상으로 판정되지 않았습니다",
+    ),
+    "narrate_health_healthy": (
+        "{name}: healthy — its health check passed (health_status: healthy)",
+        "{name}: 정상 — 상태 검사를 통과했습니다 (health_status: healthy)",
+    ),
+    "narrate_health_unhealthy": (
+        ("{name}: unhealthy — its health check failed too many times in a row "
+         "(health_status: unhealthy); it keeps running"),
+        ("{name}: 비정상 — 상태 검사가 연속으로 너무 많이 실패했습니다 (health_status: unhealthy). "
+         "컨테이너는 계속 실행됩니다"),
+    ),
     "narrate_replay": ("Replay — {sentence}", "다시 보기 — {sentence}"),
     "narrate_grace": (
         "{name}: {signal} sent, still running — SIGKILL in {s} s unless it exits first",
@@ -804,6 +821,7 @@ UI: dict[str, tuple[str, str]] = {
     "check_restart_count": ("restart count", "재시작 횟수"),
     "check_min_restart_count": ("restarted at least", "최소 재시작 횟수"),
     "check_status_matches": ("status matching", "STATUS 패턴"),
+    "check_health": ("health", "상태 검사 결과"),
     "check_had_events": ("with events", "받은 이벤트"),
     "check_container": ("container", "컨테이너"),
     "check_type": ("type", "종류"),

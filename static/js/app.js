@@ -49,6 +49,7 @@ class Lab {
         this.narration.say(t('narrate_grace', { name, signal: signalName(signal), s: seconds }), 'wait');
       },
       onVanish: (id) => { if (this.mode === 'live' && this.director) this.director.prune(id); },
+      onHealth: (step) => this.onHealth(step),
     });
     this.graph.autoVanish = true;
     this.timeline = new Timeline({
@@ -377,6 +378,14 @@ class Lab {
     this.updateContainers();
   }
 
+  /** A health check's verdict changed (or a start reset it): one sentence, toned by the verdict. */
+  onHealth(step) {
+    if (this.mode === 'past') return;
+    const sentence = t(`narrate_health_${step.health}`, { name: step.name });
+    const tone = step.health === 'unhealthy' ? 'refused' : 'move';
+    this.narration.say(this.mode === 'replay' ? t('narrate_replay', { sentence }) : sentence, tone);
+  }
+
   onSelect(name) {
     const select = $('container-select');
     if (select) select.value = name || '';
@@ -443,6 +452,7 @@ class Lab {
           h('span', { class: 'info-docker' }, ` · ${c.image || t('info_image_unknown')} · ${c.shapeName}`)),
         h('p', {}, c.status ? t('info_token_status', { state: this.lc.fullLabel(c.state), status: c.status })
           : t('info_token_state', { state: this.lc.fullLabel(c.state) })),
+        c.health ? h('p', {}, t(`health_${c.health}`)) : '',
         h('p', { class: 'info-meta' }, t('info_token_hint')));
       return;
     }

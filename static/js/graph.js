@@ -47,6 +47,8 @@ const LAYOUT = {
 const TOKEN_COLORS = ['#5fb0ff', '#f77fc3', '#f5cf3a', '#3fd69a', '#ff9a52', '#b197fc', '#3dd8ef', '#ff8080'];
 const SHAPES = ['circle', 'square', 'triangle', 'diamond', 'hexagon', 'star', 'pentagon'];
 const shapeName = (shape) => tr(`shape_${shape}`);
+// The health badge's glyph per Docker health status (its words are in the badge's title).
+const HEALTH_GLYPHS = { starting: '…', healthy: '✓', unhealthy: '✕' };
 
 function polygon(n, r, rotate = -Math.PI / 2, inner = null) {
   const pts = [];
@@ -481,7 +483,7 @@ export class Graph {
       .sort((a, b) => a.arrival - b.arrival);
   }
 
-  createToken({ id, name, image, state, status }) {
+  createToken({ id, name, image, state, status, health }) {
     const look = this.look(id);
     const g = svg('g', {
       class: 'token',
@@ -501,6 +503,7 @@ export class Graph {
     };
     this.tokens.set(id, token);
     this.setTokenName(token, name);
+    this.setHealth(token, health || null);
     this.updateTokenAria(token);
     g.addEventListener('click', () => this.select(id, true));
     g.addEventListener('keydown', (e) => {
@@ -538,11 +541,43 @@ export class Graph {
     token.chip.setAttribute('width', String(w));
     token.ring.setAttribute('width', String(w + 8));
     token.width = w;
+    if (token.healthBadge) token.healthBadge.setAttribute('transform', `translate(${w - 16},${-CHIP_H / 2})`);
+  }
+
+  /** The health badge shows on the lifecycle table's health state only (Running). */
+  showHealth(token) {
+    token.g.classList.toggle('token--health-off', !this.lc || token.state !== this.lc.healthState);
+  }
+
+  /**
+   * The container's health check (`starting`, `healthy`, `unhealthy`, or null without one): the
+   * token's `data-health` (a page hook) and a badge on its chip, shown while it is Running.
+   */
+  setHealth(token, health) {
+    token.health = health;
+    if (!health) {
+      token.g.removeAttribute('data-health');
+      if (token.healthBadge) token.healthBadge.remove();
+      token.healthBadge = null;
+      return;
+    }
+    token.g.setAttribute('data-health', health);
+    this.showHealth(token);
+    if (!token.healthBadge) {
+      token.healthBadge = svg('g', { class: 'token-health' }, token.g);
+      svg('circle', { r: 7.5 }, token.healthBadge);
+      svg('text', { 'text-anchor': 'middle', y: 3.8 }, token.healthBadge);
+      svg('title', {}, token.healthBadge);
+      token.healthBadge.setAttribute('transform', `translate(${(token.width || CHIP_W) - 16},${-CHIP_H / 2})`);
+    }
+    token.healthBadge.setAttribute('class', `token-health token-health--${health}`);
+    token.healthBadge.querySelector('text').textContent = HEALTH_GLYPHS[health] || '?';
+    token.healthBadge.querySelector('title').textContent = tr(`health_${health}`);
   }
 
   tokenInfo(token) {
     return {
-      name: token.name, image: token.image, state: token.state, status: token.status,
+      name: token.name, image: token.image, state: token.state, status: token.status, health: token.health,
       shape: token.look.shape, shapeName: shapeName(token.look.shape), color: token.look.color,
     };
   }
@@ -803,6 +838,10 @@ export class Graph {
         token.status = step.status || '';
         this.updateTokenAria(token);
         break;
+      case 'health':
+        this.setHealth(token, step.health);
+        if (!step.quiet && this.opts.onHealth) this.opts.onHealth(step);
+        break;
       default: break;
     }
   }
@@ -862,6 +901,7 @@ export class Graph {
     token.g.classList.remove('token--moving');
     token.g.setAttribute('data-state', to);
     token.g.classList.toggle('token--gone', to === this.lc.gone);
+    this.showHealth(token);
     this.updateTokenAria(token);
     this.relayout(to, true);
     this.flashNode(to);

@@ -74,6 +74,8 @@ export class Lifecycle {
     // The state a restart policy waits in: the source of an event-triggered `start`.
     const policy = this.visible.find((t) => t.trigger === 'event' && t.events.includes('start'));
     this.policyState = policy ? policy.src : null;
+    // Where a health check's verdict shows: Docker reports it on running containers only.
+    this.healthState = (json.health && json.health.state) || null;
   }
 
   label(id) {
@@ -196,6 +198,7 @@ export class Director {
   tokens() {
     return [...this.model.values()].map((c) => ({
       id: c.id, name: c.name, image: c.image, state: c.state, status: c.status, removedAt: c.removedAt,
+      health: c.health || null,
     }));
   }
 
@@ -253,7 +256,7 @@ export class Director {
       c = {
         id, name: attrs.name || id.slice(0, 12), image: attrs.image || '', state: lc.entry,
         truth: lc.entry, pending: null, restart: null, restarts: 0, stopTimeout: null, removedAt: null,
-        status: '', seenBefore: false,
+        status: '', seenBefore: false, health: null,
       };
       this.model.set(id, c);
       steps.push({ type: 'spawn', id, name: c.name, image: c.image, state: c.state });
@@ -286,9 +289,8 @@ export class Director {
       notes.push({ type: 'badge', id: c.id, text: tr('badge_oom'), tone: 'bad' });
     } else if (action === 'destroy' || action === 'stop') {
       steps.push({ type: 'grace-end', id: c.id });
-    } else if (action.startsWith('health_status')) {
-      notes.push({ type: 'badge', id: c.id, text: action.replace('health_status: ', ''), tone: 'warn' });
     }
+    notes.push(...this.health(c, action, event));
 
     const done = () => steps.concat(notes);
     const prefer = rel ? rel.prefer : [];
@@ -349,6 +351,25 @@ export class Director {
     return done();
   }
 
+  /**
+   * A container's health check, from its events: `health_status: X` is Docker's verdict; a start
+   * (re)sets a checked container to `starting`; pausing or dying leaves Docker reading `unhealthy`
+   * (said quietly: the token has left Running, where the badge shows).
+   */
+  health(c, action, event) {
+    let health = null;
+    let quiet = false;
+    if (action.startsWith('health_status: ')) health = action.slice('health_status: '.length);
+    else if (action === 'start' && c.health) health = 'starting';
+    else if ((action === 'die' || action === 'pause') && c.health) {
+      health = 'unhealthy';
+      quiet = true;
+    }
+    if (!health || health === c.health) return [];
+    c.health = health;
+    return [{ type: 'health', id: c.id, name: c.name, health, quiet, event }];
+  }
+
   /** Bring the model in line with a `state` snapshot (authoritative); returns the steps. */
   reconcile(snapshot, ctx = null) {
     const steps = [];
@@ -361,7 +382,7 @@ export class Director {
         c = {
           id: s.id || s.name, name: s.name, image: s.image || '', state: s.state, truth: s.state,
           pending: null, restart: null, restarts: 0, stopTimeout: null, removedAt: null,
-          status: s.status || '', seenBefore: true,
+          status: s.status || '', seenBefore: true, health: s.health || null,
         };
         this.model.set(c.id, c);
         seen.add(c.id);
@@ -385,6 +406,10 @@ export class Director {
         c.status = s.status || '';
         c.exitCode = s.exit_code;
         steps.push({ type: 'status', id: c.id, status: c.status, exitCode: s.exit_code });
+      }
+      if ((s.health || null) !== (c.health || null)) {
+        c.health = s.health || null;
+        steps.push({ type: 'health', id: c.id, name: c.name, health: c.health, quiet: true });
       }
       if (c.pending && c.truth === s.state) this.flush(c, steps);
       if (c.pending) c.pending = null;

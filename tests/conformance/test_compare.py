@@ -144,6 +144,16 @@ def test_event_sequences_ignore_network_events_and_order_stop_after_die() -> Non
     }
 
 
+def test_a_timed_out_probe_s_exec_die_and_verdict_compare_in_either_order() -> None:
+    probe = "exec_start: /bin/sh -c sleep 5"
+    racing = [ev(probe, "slow"), ev("health_status: unhealthy", "slow"), ev("exec_die", "slow",
+                                                                            exitCode="127")]
+    settled = [ev(probe, "slow"), ev("exec_die", "slow", exitCode="127"),
+               ev("health_status: unhealthy", "slow")]
+    assert event_sequences(racing) == event_sequences(settled) == {"slow": [
+        (probe, None, None), ("exec_die", "127", None), ("health_status: unhealthy", None, None)]}
+
+
 # --------------------------------------------------------------------------------------------------
 # Per-step comparison
 # --------------------------------------------------------------------------------------------------

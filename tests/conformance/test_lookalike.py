@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from webapp.conformance import lookalike
-from webapp.engine.images import CATALOGUE, Program
+from webapp.engine.images import CATALOGUE, Healthcheck, Program
 
 BUSYBOX = shutil.which("busybox")
 needs_busybox = pytest.mark.skipif(BUSYBOX is None, reason="no busybox on this machine")
@@ -67,6 +67,17 @@ def test_import_changes_and_fingerprint() -> None:
     assert fp == lookalike.fingerprint(nginx, b"bb")
     assert fp != lookalike.fingerprint(nginx, b"other busybox")
     assert fp != lookalike.fingerprint(dataclasses.replace(nginx, stop_signal="SIGTERM"), b"bb")
+
+
+def test_settings_import_refuses_come_from_a_build() -> None:
+    image = dataclasses.replace(CATALOGUE["ubuntu:20.04"], stop_signal="SIGQUIT", healthcheck=Healthcheck(
+        test=("CMD-SHELL", "test -e /tmp/ok"), interval="5s", retries=2))
+    assert lookalike.build_instructions(image) == [
+        "STOPSIGNAL SIGQUIT", "HEALTHCHECK --interval=5s --retries=2 CMD test -e /tmp/ok"]
+    exec_form = dataclasses.replace(image, stop_signal="", healthcheck=Healthcheck(test=("CMD", "true")))
+    assert lookalike.build_instructions(exec_form) == ['HEALTHCHECK CMD ["true"]']
+    assert lookalike.build_instructions(CATALOGUE["ubuntu:20.04"]) == []
+    assert lookalike.fingerprint(image, b"bb") != lookalike.fingerprint(exec_form, b"bb")
 
 
 def test_builds_follow_the_catalogue_creation_order() -> None:

@@ -41,6 +41,7 @@ REFUSED = [
     ("docker run --pids-limit -1 ubuntu:20.04 true", "fixes every container's resources"),
     ("docker run --read-only ubuntu:20.04 true", "does not model read-only file systems"),
     ("docker run -l lifecycle-lab.session=someone ubuntu:20.04 true", "reserved"),
+    ("docker run --health-cmd true --health-interval 10ms ubuntu:20.04 true", "at most once every 1s"),
     ("docker create --privileged ubuntu:20.04", "every capability"),
     ("docker run nosuchimage", "not available in this sandbox"),
     ("docker run ubuntu@sha256:" + "0" * 64 + " true", "by digest"),

@@ -316,3 +316,21 @@ def test_malformed_checks_are_refused_with_their_place(data, message):
 def test_every_kind_is_covered():
     assert set(KINDS) == {"all", "any", "not", "container", "no_container", "count", "event", "ran",
                           "image_present", "goal"}
+
+
+def test_container_health(engine):
+    check = {"container": {"name": "doc", "health": "healthy"}}
+    run(engine, 'docker run -d --name doc --health-cmd "test -e /tmp/ok" --health-interval 2s '
+                "ubuntu:20.04 sleep 100")
+    assert holds({"container": {"name": "doc", "health": "starting"}}, engine)
+    assert not holds(check, engine)
+    run(engine, "docker exec doc touch /tmp/ok")
+    with engine.lock:
+        engine.clock.advance(2.5)
+    assert holds(check, engine)
+    run(engine, "docker run -d --name plain ubuntu:20.04 sleep 100")
+    assert not holds({"container": {"name": "plain", "health": ["starting", "healthy", "unhealthy"]}},
+                     engine)
+    with pytest.raises(CheckError) as caught:
+        compile_check({"container": {"health": "fine"}})
+    assert caught.value.path == "check.container.health"

@@ -80,3 +80,17 @@ def test_a_wrong_field_is_named(tmp_path: Path, key: str, value: str | None, mes
     with pytest.raises(CatalogueError) as info:
         load(tmp_path, "  -" + entry[3:] + "\n")
     assert str(info.value).endswith(message)
+
+
+def test_an_image_healthcheck_is_read_and_becomes_the_engine_api_s_config(tmp_path: Path) -> None:
+    fields = MINIMAL | {"healthcheck": '{test: [CMD-SHELL, "curl -f http://localhost/"], '
+                                       "interval: 1m30s, timeout: 3s, retries: 2}"}
+    entry = "\n".join(f"    {k}: {v}" for k, v in fields.items())
+    (image,) = load(tmp_path, "  -" + entry[3:] + "\n").values()
+    assert image.healthcheck is not None
+    assert image.healthcheck.to_json() == {
+        "Test": ["CMD-SHELL", "curl -f http://localhost/"], "Interval": 90_000_000_000,
+        "Timeout": 3_000_000_000, "Retries": 2}
+    with pytest.raises(CatalogueError) as info:
+        load(tmp_path, "  -" + entry[3:].replace("retries: 2", "every: 2") + "\n")
+    assert str(info.value).endswith("healthcheck: unknown field(s) every")

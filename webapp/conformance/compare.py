@@ -16,7 +16,8 @@ Normalisation (applied to both sides before comparing):
 Per step, compared: the exit status; stdout (exactly, after normalisation); stderr loosely (both empty
 or both non-empty: error wordings differ between Docker versions); each container's event sequence
 as (action, exitCode, signal), with a `stop` directly before its `die` reordered to `die, stop`
-(the engine does not order them); the states (every key of every container). Steps marked
+(the engine does not order them) and a `health_status` directly before an `exec_die` reordered
+to `exec_die, health_status` (the daemon races a timed-out probe's end with its verdict); the states (every key of every container). Steps marked
 `"timing": true` compare their states only.
 
 The allow-list is data: entries `{"scenario": glob, "step": index or "*", "field": glob,
@@ -187,7 +188,8 @@ def event_sequences(events: list[dict]) -> dict[str, list[tuple[str, str | None,
             (event.get("action", ""), attrs.get("exitCode"), attrs.get("signal")))
     for seq in seqs.values():
         for i in range(len(seq) - 1):
-            if seq[i][0] == "stop" and seq[i + 1][0] == "die":
+            pair = (seq[i][0].split(":")[0], seq[i + 1][0])
+            if pair in (("stop", "die"), ("health_status", "exec_die")):
                 seq[i], seq[i + 1] = seq[i + 1], seq[i]
     return seqs
 

@@ -407,6 +407,26 @@ def fingerprint(image: Image, busybox: bytes) -> str:
     return digest.hexdigest()[:16]
 
 
+def build_instructions(image: Image) -> list[str]:
+    """Dockerfile instructions for what `docker import` refuses: STOPSIGNAL and HEALTHCHECK."""
+    lines = []
+    if image.stop_signal:
+        lines.append(f"STOPSIGNAL {image.stop_signal}")
+    check = image.healthcheck
+    if check is not None:
+        if not check.test or check.test[0] == "NONE":
+            lines.append("HEALTHCHECK NONE")
+        else:
+            options = "".join(f" --{flag}={value}" for flag, value in (
+                ("interval", check.interval), ("timeout", check.timeout),
+                ("start-period", check.start_period), ("start-interval", check.start_interval),
+                ("retries", str(check.retries) if check.retries else "")) if value)
+            kind, *rest = check.test
+            command = " ".join(rest) if kind == "CMD-SHELL" else json.dumps(rest)
+            lines.append(f"HEALTHCHECK{options} CMD {command}")
+    return lines
+
+
 def import_changes(image: Image, fp: str) -> list[str]:
     """`docker import -c` instructions for everything import accepts."""
     changes: list[str] = []
@@ -478,8 +498,9 @@ def build_image(image: Image, *, docker: str = "docker", busybox: bytes | None =
         argv += ["-c", change]
     argv += ["-m", f"Lifecycle Lab look-alike of {image.ref}", "-", image.ref]
     _run(argv, data=tar)
-    if image.stop_signal:
-        dockerfile = f"FROM {image.ref}\nSTOPSIGNAL {image.stop_signal}\n"
+    extra = build_instructions(image)
+    if extra:
+        dockerfile = f"FROM {image.ref}\n" + "".join(line + "\n" for line in extra)
         env = os.environ | {"DOCKER_BUILDKIT": "0"}
         proc = subprocess.run([docker, "build", "-q", "-t", image.ref, "-"],
                               input=dockerfile.encode(), capture_output=True, timeout=120,

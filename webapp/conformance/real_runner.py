@@ -128,6 +128,7 @@ def _state_record(data: dict) -> dict:
         "cmd": config.get("Cmd"),
         "tty": config.get("Tty"),
         "open_stdin": config.get("OpenStdin"),
+        "health": (state.get("Health") or {}).get("Status"),
     }
 
 

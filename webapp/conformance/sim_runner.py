@@ -33,6 +33,7 @@ def state_record(data: dict) -> dict:
         "paused": state["Paused"], "restarting": state["Restarting"],
         "restart_count": data["RestartCount"], "image": config["Image"], "cmd": config["Cmd"],
         "tty": config["Tty"], "open_stdin": config["OpenStdin"],
+        "health": (state.get("Health") or {}).get("Status"),
     }
 
 

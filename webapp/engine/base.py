@@ -233,7 +233,8 @@ class EngineBase(ABC):
 
     @abstractmethod
     def containers(self) -> list[dict[str, Any]]:
-        """A snapshot of every container for the page: name, id, image, state, exit code, status."""
+        """A snapshot of every container for the page: name, id, image, state, exit code, status,
+        health (`starting`, `healthy`, `unhealthy`; None without a health check)."""
 
     @abstractmethod
     def images(self) -> list[dict[str, Any]]:

@@ -258,6 +258,15 @@ class HybridClock(RealClock):
                  scheduler: Scheduler | None = None) -> None:
         super().__init__(lock, scheduler)
         self._virtual_now = start
+        self._on_live: list[Callable[[], None]] = []
+
+    def when_live(self, fn: Callable[[], None]) -> None:
+        """Call `fn` once the clock runs on real time (at once if it already does); for work that
+        waits out a rebuild's catch-up rather than replaying every tick of it."""
+        if self._virtual_now is None:
+            fn()
+        else:
+            self._on_live.append(fn)
 
     @property
     def live(self) -> bool:
@@ -295,6 +304,12 @@ class HybridClock(RealClock):
         if self._virtual_now is None:
             return
         self.advance_to(time.time())
+        self._switch_live()
+        waiting, self._on_live = self._on_live, []
+        for fn in waiting:
+            fn()
+
+    def _switch_live(self) -> None:
         if self._scheduler is not None:
             with self._cond:
                 self._virtual_now = None

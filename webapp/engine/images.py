@@ -70,6 +70,34 @@ class Program:
 
 
 @dataclass(frozen=True)
+class Healthcheck:
+    """An image's HEALTHCHECK, as the catalogue writes it: `test` as Docker stores it
+    (`[CMD-SHELL, "curl -f http://localhost/"]`, `[CMD, ...]`, `[NONE]`) and Go durations
+    (`30s`, `1m30s`; empty: the daemon's default)."""
+
+    test: tuple[str, ...]
+    interval: str = ""
+    timeout: str = ""
+    start_period: str = ""
+    start_interval: str = ""
+    retries: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The Engine API's `HealthConfig` (durations in nanoseconds, empty fields left out)."""
+        from .cli.gostrconv import parse_duration
+
+        config: dict[str, Any] = {"Test": list(self.test)}
+        for key, text in (("Interval", self.interval), ("Timeout", self.timeout),
+                          ("StartPeriod", self.start_period),
+                          ("StartInterval", self.start_interval)):
+            if text:
+                config[key] = parse_duration(text)
+        if self.retries:
+            config["Retries"] = self.retries
+        return config
+
+
+@dataclass(frozen=True)
 class Image:
     """One image as `docker image inspect` and the registry would describe it."""
 
@@ -96,6 +124,7 @@ class Image:
     # Symbolic links: absolute path -> target as `ls -l` shows it (relative to the link's folder),
     # e.g. {"/bin": "usr/bin"} on /usr-merged distributions: /bin/sleep is then /usr/bin/sleep.
     symlinks: dict[str, str] = field(default_factory=dict)
+    healthcheck: Healthcheck | None = None  # its HEALTHCHECK (None: the image has none)
 
     @property
     def ref(self) -> str:
@@ -163,6 +192,8 @@ def _convert(hint: Any, value: Any, where: str) -> Any:
         return _text(value, where)
     if hint is Program:
         return Program(kind=value) if isinstance(value, str) else _record(Program, value, where)
+    if hint is Healthcheck:
+        return _record(Healthcheck, value, where)
     if get_origin(hint) is tuple:
         return tuple(_text(item, where) for item in _flatten(value, where))
     if get_origin(hint) is dict:

@@ -114,6 +114,26 @@ TRANSITIONS: tuple[Transition, ...] = (
                "The daemon could not finish deleting the container's files."),
 )
 
+@dataclass(frozen=True)
+class HealthStatus:
+    """A verdict of a container's health check (`.State.Health.Status`). Health is not a state of
+    its own: Docker reports it on a running container (`docker ps` shows it only on `Up`), so the
+    graph shows it on `HEALTH_STATE`; events `health_status: <id>` announce a change."""
+
+    id: str
+    summary: str
+
+
+HEALTH_STATE = "running"
+HEALTH: tuple[HealthStatus, ...] = (
+    HealthStatus("starting", "Every start resets the check: no verdict until a probe passes or "
+                             "enough fail in a row."),
+    HealthStatus("healthy", "The last probe passed (exit code 0)."),
+    HealthStatus("unhealthy", "The probe failed `retries` times in a row; the container keeps "
+                              "running. Stopping or pausing it also leaves it unhealthy."),
+)
+HEALTH_IDS: tuple[str, ...] = tuple(h.id for h in HEALTH)
+
 _INDEX: dict[tuple[str, str | None], Transition] = {}
 for _t in TRANSITIONS:
     if _t.trigger != "internal":
@@ -146,4 +166,5 @@ def as_json() -> dict:
     return {
         "states": [asdict(s) for s in STATES],
         "transitions": [asdict(t) | {"events": list(t.events)} for t in TRANSITIONS],
+        "health": {"state": HEALTH_STATE, "statuses": [asdict(h) for h in HEALTH]},
     }

@@ -5,7 +5,7 @@ files), compiled once by `compile_check` into small objects that `evaluate` runs
 exposing the three things both engines provide (`webapp.engine.base.EngineView`):
 
 * `containers()`: a list of dicts with `name`, `id`, `image`, `state` (a `lifecycle.STATE_IDS` id),
-  `exit_code`, `status` and `restart_count`;
+  `exit_code`, `status`, `restart_count` and `health` (a `lifecycle.HEALTH_IDS` id or None);
 * `history`: the Docker events it emitted (`.type`, `.action`, `.actor_id`, `.attributes` with
   `name`, `image`, `exitCode`, `signal`, ...), oldest first;
 * `commands`: the learner's command records (`line`, `command`, `options`, `args`, `exit_code`).
@@ -23,7 +23,8 @@ Kinds (lessons/README.md has the author's version, with examples):
     image_present: REF
     goal: {containers: [FILTER + had_events], only, new}      (a challenge's target state)
 
-FILTER keys: name, image, state, exit_code, restart_count, min_restart_count, status_matches.
+FILTER keys: name, image, state, exit_code, restart_count, min_restart_count, status_matches,
+health.
 `since` is `step` (the default: since the step became active), `lesson` (since the lesson started,
 after its set-up) or `ever` (the whole history).
 """
@@ -39,7 +40,7 @@ from ..engine.base import EngineView, ListsImages
 from ..engine.events import Event
 from ..engine.images import normalize_ref
 from ..engine.job import CommandRecord
-from ..engine.lifecycle import STATE_IDS
+from ..engine.lifecycle import HEALTH_IDS, STATE_IDS
 from ..engine.sim.signals import InvalidSignal, parse_signal
 from ..ui_text import translate
 
@@ -274,7 +275,7 @@ class Not(Check):
 # -- containers ------------------------------------------------------------------------------------
 
 FILTER_KEYS = ("name", "image", "state", "exit_code", "restart_count", "min_restart_count",
-               "status_matches")
+               "status_matches", "health")
 
 
 @dataclass
@@ -288,6 +289,7 @@ class ContainerFilter:
     restart_count: int | None = None
     min_restart_count: int | None = None
     status_matches: re.Pattern[str] | None = None
+    health: tuple[str, ...] = ()  # the health check's verdict (lifecycle.HEALTH_IDS)
     had_events: tuple[str, ...] = ()  # goals only: actions the container received since the lesson
 
     def matches(self, c: dict[str, Any], ctx: Context | None = None) -> bool:
@@ -305,6 +307,8 @@ class ContainerFilter:
             return False
         if self.status_matches is not None and not self.status_matches.search(str(c.get("status", ""))):
             return False
+        if self.health and c.get("health") not in self.health:
+            return False
         if self.had_events and ctx is not None:
             seen = {_base_action(e.action) for e in ctx.events("lesson")
                     if e.type == "container" and e.actor_id == c.get("id")}
@@ -314,7 +318,7 @@ class ContainerFilter:
 
     def describe(self, locale: str) -> str:
         parts = []
-        for key in ("name", "image", "state", "exit_code"):
+        for key in ("name", "image", "state", "exit_code", "health"):
             value = getattr(self, key)
             if value:
                 parts.append(f"{_w(locale, key)}: {_listing(value)}")
@@ -333,7 +337,7 @@ class ContainerFilter:
     def view(self) -> dict[str, Any]:
         """JSON-friendly form (for the page's target graph)."""
         out: dict[str, Any] = {}
-        for key in ("name", "image", "state", "exit_code"):
+        for key in ("name", "image", "state", "exit_code", "health"):
             value = getattr(self, key)
             if value:
                 out[key] = value[0] if len(value) == 1 else list(value)
@@ -760,6 +764,12 @@ def compile_filter(data: Any, path: str, *, goal: bool = False) -> ContainerFilt
         flt.min_restart_count = _count(data["min_restart_count"], f"{path}.min_restart_count")
     if "status_matches" in data:
         flt.status_matches = _regex(data["status_matches"], f"{path}.status_matches")
+    if "health" in data:
+        flt.health = _strings(data["health"], f"{path}.health")
+        for value in flt.health:
+            if value not in HEALTH_IDS:
+                raise CheckError(f"{path}.health", f"unknown health {value!r}; expected one of: "
+                                 f"{', '.join(HEALTH_IDS)}")
     if "had_events" in data:
         flt.had_events = _strings(data["had_events"], f"{path}.had_events")
     return flt

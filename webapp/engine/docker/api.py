@@ -24,6 +24,7 @@ from ..api import JSON, ApiError, Refused
 from ..cli.jsonmessage import PullDisplay
 from ..events import EventLog
 from ..futures import Future, in_thread, resolved
+from ..healthcheck import probe_rate_refusal
 from ..images import normalize_ref
 from . import policy
 from .attach import DaemonAttach, exec_settled
@@ -126,6 +127,9 @@ class DockerApi:
         """Only an image this learner sees (by ID, so exactly that one), with the sandbox's label,
         limits and network; the learner's own choices are read from the HostConfig."""
         config = {key: value for key, value in body.items() if key != "HostConfig"}
+        refusal = probe_rate_refusal(config.get("Healthcheck"))
+        if refusal is not None:
+            raise Refused(refusal)
         image = str(config.get("Image") or "")
         found = self.images.find(image)
         if found is None:

@@ -218,7 +218,8 @@ class DockerEngine(EngineBase):
         return data
 
     def containers(self) -> list[dict[str, Any]]:
-        """A snapshot of every container for the page: name, id, image, state, exit code, status."""
+        """A snapshot of every container for the page: name, id, image, state, exit code, status,
+        health (`starting`, `healthy`, `unhealthy`; None without a health check)."""
         with self.lock:
             listing = self._listing()
             if listing is None:
@@ -234,6 +235,7 @@ class DockerEngine(EngineBase):
                     "exit_code": int(state.get("ExitCode") or 0), "status": c.get("Status", ""),
                     "restart_count": int(data.get("RestartCount") or 0),
                     "created": _timestamp(data.get("Created")) or float(c.get("Created") or 0),
+                    "health": (state.get("Health") or {}).get("Status"),
                 })
             live = {c["Id"] for c in listing}
             for cid in list(self._inspect_cache):

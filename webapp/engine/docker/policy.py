@@ -19,9 +19,10 @@ Refused, with the reason (`check_*` return a `Refusal`):
     `--privileged`, `--cap-add`, `--device`, `--security-opt`, host namespaces (`--network`, `--pid`,
     `--ipc`, `--uts`, `--userns host`, `--cgroupns host`), published ports, files of the server
     (`--env-file`, `--cidfile`), resource flags (the limits are fixed), reserved `lifecycle-lab.*`
-    labels, global options that pick another daemon (`-H`, `--context`, ...), and every flag not on
-    the allow-lists below. Images come from an allow-list only (default: the image catalogue).
-    The words are shared with the simulator's refusals (engine/refusals.py).
+    labels, global options that pick another daemon (`-H`, `--context`, ...), health checks that
+    would probe more often than once a second, and every flag not on the allow-lists below. Images
+    come from an allow-list only (default: the image catalogue). The words are shared with the
+    simulator's refusals (engine/refusals.py).
 
 Limits on every container (`host_config`):
     64 MiB of memory (no swap), 64 processes, half a CPU, every capability dropped except
@@ -72,12 +73,18 @@ NETWORK_PREFIX = "lifecycle-lab-"
 CAPABILITIES = ("CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "NET_BIND_SERVICE", "SETGID",
                 "SETUID")
 
+#: Health checks run in the container, as the learner's own execs; the one sandbox rule on them
+#: (at most one probe a second) is `healthcheck.probe_rate_refusal`, applied to the create request.
+HEALTH_FLAGS = frozenset({
+    "health-cmd", "health-interval", "health-timeout", "health-retries", "health-start-period",
+    "health-start-interval", "no-healthcheck",
+})
 #: `docker run`/`create` flags a learner may use (long names, as the parser files them).
 RUN_FLAGS = frozenset({
     "attach", "detach", "detach-keys", "entrypoint", "env", "expose", "hostname", "init",
     "interactive", "label", "name", "network", "pull", "quiet", "restart", "rm", "sig-proxy",
     "stop-signal", "stop-timeout", "tty", "user", "workdir",
-})
+} | HEALTH_FLAGS)
 EXEC_FLAGS = frozenset({"detach", "detach-keys", "env", "interactive", "tty", "user", "workdir"})
 #: Global options that are harmless; the rest (-H, --context, --config, --tls...) would pick another
 #: daemon or read the server's files.

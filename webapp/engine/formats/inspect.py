@@ -91,7 +91,7 @@ STRUCTS: _S = {
         ("StopTimeout", "*int", "omitempty"), ("Shell", "strslice.StrSlice", "omitempty"),
     ],
     "container.HealthConfig": [
-        ("Test", "[]string", ""), ("Interval", "time.Duration", "omitempty"),
+        ("Test", "[]string", "omitempty"), ("Interval", "time.Duration", "omitempty"),
         ("Timeout", "time.Duration", "omitempty"), ("StartPeriod", "time.Duration", "omitempty"),
         ("StartInterval", "time.Duration", "omitempty"), ("Retries", "int", "omitempty"),
     ],

@@ -11,19 +11,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..api import JSON, ApiError
+from ..api import JSON, ApiError, Refused
 from ..cli.client_side import STATES, parse_time, regex_match
 from ..events import EventLog
 from ..futures import Future
+from ..healthcheck import probe_rate_refusal
 from .attach import ContainerAttach, ExecAttach
 from .container import Config, Container, ExecInstance, HostConfig, LogEntry
 from .daemon import Daemon, DaemonError, NotModified
+from .health import filter_value as health_of
 from .pull import pull
 from .views import container_inspect, container_summary, image_inspect, image_summary, rfc3339nano
 
 if TYPE_CHECKING:
     from ..clock import Clock
 
+HEALTH_STATES = ("none", "starting", "healthy", "unhealthy")
 FILTERS = {"ancestor", "before", "exited", "id", "name", "label", "status", "health", "since",
            "volume", "network", "isolation", "is-task", "publish", "expose"}
 
@@ -62,6 +65,10 @@ class SimApi:
                 raise ApiError(400, f"invalid filter 'status={value}': invalid value for state "
                                     f"({value}): must be one of created, running, paused, "
                                     "restarting, removing, exited, dead")
+        for value in by_key.get("health", []):
+            if value not in HEALTH_STATES:
+                raise ApiError(400, f"invalid filter 'health={value}': invalid value for health "
+                                    f"({value}): must be one of {', '.join(HEALTH_STATES)}")
         exited_codes = []
         for value in by_key.get("exited", []):
             try:
@@ -82,6 +89,8 @@ class SimApi:
                 continue
             if "ancestor" in by_key and c.image.id not in ancestors:
                 continue
+            if "health" in by_key and health_of(c) not in by_key["health"]:
+                continue
             if exited_codes and (c.running or not c.has_been_started
                                  or c.exit_code not in exited_codes):
                 continue
@@ -92,6 +101,10 @@ class SimApi:
         return out
 
     async def container_create(self, body: JSON, *, name: str | None = None) -> JSON:
+        refusal = probe_rate_refusal(body.get("Healthcheck"))
+        if refusal is not None:
+            raise Refused(refusal)
+        healthcheck = validated_healthcheck(body.get("Healthcheck"))
         host = body.get("HostConfig") or {}
         restart = host.get("RestartPolicy") or {}
         config = Config(
@@ -105,7 +118,7 @@ class SimApi:
             domainname=str(body.get("Domainname") or ""),
             user=str(body.get("User") or ""), labels=dict(body.get("Labels") or {}),
             stop_signal=body.get("StopSignal"), stop_timeout=body.get("StopTimeout"),
-            exposed_ports=list(body.get("ExposedPorts") or {}))
+            exposed_ports=list(body.get("ExposedPorts") or {}), healthcheck=healthcheck)
         bindings = {port: [(b.get("HostIp", ""), b.get("HostPort", "")) for b in spec or []]
                     for port, spec in (host.get("PortBindings") or {}).items()}
         host_config = HostConfig(
@@ -392,6 +405,20 @@ class SimLogStream:
         if self._live is not None and self._live in self._container.attachments:
             self._container.attachments.remove(self._live)
         self._ended.set_result(None)
+
+
+def validated_healthcheck(config: object) -> JSON | None:
+    """The create request's health check, checked as the daemon checks it
+    (moby validateHealthCheck; durations under 1ms are refused)."""
+    if not isinstance(config, dict):
+        return None
+    for key in ("Interval", "Timeout", "StartPeriod", "StartInterval"):
+        value = config.get(key) or 0
+        if not isinstance(value, int) or (value != 0 and value < 1_000_000):
+            raise DaemonError(f"{key} in Healthcheck cannot be less than 1ms", 400)
+    if int(config.get("Retries") or 0) < 0:
+        raise DaemonError("Retries in Healthcheck cannot be negative", 400)
+    return dict(config)
 
 
 def _prefixed(prefix: str, err: ApiError) -> ApiError:

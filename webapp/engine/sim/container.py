@@ -15,6 +15,7 @@ from .tty import LineDiscipline, onlcr
 if TYPE_CHECKING:
     from ..clock import Clock, Timer
     from ..formats.ps_times import Relative
+    from .health import Health
 
 LOG_LIMIT = 1 << 20  # bytes of `docker logs` kept per container
 
@@ -41,6 +42,7 @@ class Config:
     stop_signal: str | None = None
     stop_timeout: int | None = None
     exposed_ports: list[str] = field(default_factory=list)
+    healthcheck: dict[str, Any] | None = None  # Docker's HealthConfig (the image's merged in)
 
 
 @dataclass
@@ -80,6 +82,7 @@ class ExecInstance:
     stdin: Stream | None = None
     ldisc: LineDiscipline | None = None
     listeners: list[Callable[[str, str], None]] = field(default_factory=list)
+    probe: bool = False  # a health-check probe (the daemon forgets it once it has ended)
 
     def output(self, text: str, stream: str) -> None:
         if self.tty:
@@ -114,6 +117,7 @@ class Container(Box):
         self.has_been_started = False
         self.oom_killed = False
         self.removal_in_progress = False
+        self.health: Health | None = None  # .State.Health, from the first start with a probe
         self.logs: list[LogEntry] = []
         self._log_bytes = 0
         self.main: Proc | None = None

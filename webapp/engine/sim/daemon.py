@@ -17,7 +17,9 @@ from .. import lifecycle
 from ..api import ApiError
 from ..clock import Clock
 from ..events import Event
+from ..healthcheck import merge_with_image
 from ..images import CATALOGUE, Image, normalize_ref
+from . import health
 from .container import Config, Container, ExecInstance, HostConfig
 from .names import generate as generate_name
 from .process import Proc, Stream
@@ -148,6 +150,8 @@ class Daemon:
         self._last_nano = nano
         attrs: dict[str, str] = {}
         if isinstance(actor, Container):
+            if actor.health is not None and actor.health.monitor is not None:
+                actor.health.monitor.resume()  # a rebuild's suspended probing has work again
             attrs.update(actor.image.labels)
             attrs.update(actor.config.labels)
             attrs["image"] = actor.config.image
@@ -227,6 +231,8 @@ class Daemon:
             config.stop_signal = image.stop_signal
         config.exposed_ports = sorted(set(image.exposed_ports) | set(config.exposed_ports),
                                       key=_port_key)
+        config.healthcheck = merge_with_image(
+            config.healthcheck, image.healthcheck.to_json() if image.healthcheck else None)
         container = Container(self.clock, id=cid, name=name, image=image, config=config,
                               host_config=host_config, created=self.clock.now(),
                               on_main_exit=self._on_main_exit)
@@ -322,6 +328,7 @@ class Daemon:
         container.ip = self._allocate_ip() if network != "none" else ""
         self._host_pid += self.rng.randrange(3, 40)
         container.pid_on_host = self._host_pid
+        health.init_monitor(self, container)
         self.emit(container, "start")
         main.start(program)
 
@@ -400,11 +407,12 @@ class Daemon:
     # -- exit, restart policy ---------------------------------------------------------------------
 
     def _on_main_exit(self, container: Container) -> None:
+        health.stop_monitor(container)  # restarted with the container, if ever
         main = container.main
         code = main.exit_code if main is not None and main.exit_code is not None else 0
         for proc in list(container.procs.values()):
             proc.exit(128 + SIGKILL)
-        for instance in container.execs.values():
+        for instance in list(container.execs.values()):
             if instance.running:
                 self._exec_finished(instance, 137)
         container.main = None
@@ -528,6 +536,7 @@ class Daemon:
             return
         if self._resumes(container, sig):
             self.move(container, "unpause", "running")
+            health.update_monitor(self, container)
             self.emit(container, "unpause")
             for proc in list(container.procs.values()):
                 proc.thaw()
@@ -558,12 +567,14 @@ class Daemon:
         for proc in list(container.procs.values()):
             proc.freeze()
         self.move(container, "pause")
+        health.update_monitor(self, container)
         self.emit(container, "pause")
 
     def unpause(self, container: Container) -> None:
         if not container.paused:
             raise DaemonError(f"Container {container.id} is not paused", 409)
         self.move(container, "unpause", "running")
+        health.update_monitor(self, container)
         self.emit(container, "unpause")
         for proc in list(container.procs.values()):
             proc.thaw()
@@ -613,6 +624,7 @@ class Daemon:
         self.emit(container, "destroy")
 
     def _forget(self, container: Container) -> None:
+        health.stop_monitor(container)
         self.containers.pop(container.id, None)
         if self.names.get(container.name) == container.id:
             del self.names[container.name]
@@ -700,6 +712,15 @@ class Daemon:
                                             lambda sig: proc.interrupt_foreground(sig))
         proc.listeners.append(lambda p: self._exec_finished(instance, p.exit_code or 0))
         proc.start(program)
+
+    def exec_finished(self, instance: ExecInstance, code: int) -> None:
+        """The exec has ended with `code` (its `exec_die`), whether or not its process has."""
+        self._exec_finished(instance, code)
+
+    def forget_exec(self, instance: ExecInstance) -> None:
+        """Drop an ended health-check probe: the daemon does not keep one exec per probe."""
+        if instance.probe and not instance.running:
+            instance.container.execs.pop(instance.id, None)
 
     def _exec_finished(self, instance: ExecInstance, code: int) -> None:
         if not instance.running:

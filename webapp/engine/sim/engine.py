@@ -44,7 +44,8 @@ class SimEngine(EngineBase):
     # -- state ------------------------------------------------------------------------------------
 
     def containers(self) -> list[dict[str, Any]]:
-        """A snapshot of every container for the page: name, id, image, state, exit code, status."""
+        """A snapshot of every container for the page: name, id, image, state, exit code, status,
+        health (`starting`, `healthy`, `unhealthy`; None without a health check)."""
         with self.lock:
             now = self.clock.now()
             out = []
@@ -54,6 +55,7 @@ class SimEngine(EngineBase):
                     "name": c.name, "id": c.id, "image": c.config.image, "state": c.state,
                     "exit_code": c.exit_code, "status": summary["Status"],
                     "restart_count": c.restart_count, "created": c.created,
+                    "health": c.health.status if c.health is not None else None,
                 })
             return out
 

@@ -13,6 +13,7 @@ from ..formats.containers import command_string
 from ..formats.ps_times import relative
 from .container import Container
 from .daemon import Daemon
+from .health import filter_value, status_suffix
 
 ZERO_TIME = "0001-01-01T00:00:00Z"
 
@@ -42,6 +43,8 @@ def status_string(c: Container, now: float) -> str:
     if state in _UP:
         since = c.started_at or now
         head, tail = _UP[state]
+        if state == "running" and c.health is not None:  # no health suffix while paused
+            tail = status_suffix(c)
     elif state == "restarting":
         since = c.finished_at or now
         head, tail = f"Restarting ({c.exit_code}) ", " ago"
@@ -91,7 +94,8 @@ def container_summary(daemon: Daemon, c: Container, now: float) -> dict[str, Any
     """
     ports = _ports(c) if c.host_ports or c.config.exposed_ports else _NO_PORTS
     size_rw = sum(len(v) for v in c.written.values()) if c.written else 0
-    key = (c.name, ports, size_rw, c.docker_state, status_string(c, now), c.ip)
+    key = (c.name, ports, size_rw, c.docker_state, status_string(c, now), c.ip, filter_value(c),
+           c.health.failing_streak if c.health is not None else 0)
     last = c.summary_cache
     if last is not None:
         if last[0] == key:
@@ -116,6 +120,7 @@ def container_summary(daemon: Daemon, c: Container, now: float) -> dict[str, Any
         "HostConfig": _HOST_CONFIG,
         "NetworkSettings": {"Networks": {"bridge": {"IPAddress": c.ip}}},
         "Mounts": _NO_MOUNTS,
+        "Health": {"Status": key[6], "FailingStreak": key[7]},  # API 1.52
     }
     c.summary_cache = (key, summary)
     return summary
@@ -151,6 +156,10 @@ def container_inspect(daemon: Daemon, c: Container) -> dict[str, Any]:
         "StdinOnce": cfg.stdin_once,
         "Env": list(cfg.env),
         "Cmd": cfg.cmd,
+    })
+    if cfg.healthcheck is not None:
+        config["Healthcheck"] = dict(cfg.healthcheck)
+    config.update({
         "Image": cfg.image,
         "Volumes": None,
         "WorkingDir": cfg.workdir,
@@ -175,6 +184,12 @@ def container_inspect(daemon: Daemon, c: Container) -> dict[str, Any]:
         "StartedAt": rfc3339nano(c.started_at),
         "FinishedAt": rfc3339nano(c.finished_at),
     }
+    if c.health is not None:
+        state["Health"] = {
+            "Status": c.health.status, "FailingStreak": c.health.failing_streak,
+            "Log": [{"Start": rfc3339nano(r.start), "End": rfc3339nano(r.end),
+                     "ExitCode": r.exit_code, "Output": r.output} for r in c.health.log],
+        }
     return {
         "Id": c.id,
         "Created": rfc3339nano(c.created),
@@ -255,7 +270,12 @@ def image_inspect(image: Any, tags: list[str]) -> dict[str, Any]:
         config["ExposedPorts"] = {p: {} for p in image.exposed_ports}
     config.update({
         "Tty": False, "OpenStdin": False, "StdinOnce": False, "Env": list(image.env),
-        "Cmd": list(image.cmd) if image.cmd else None, "Image": "", "Volumes": None,
+        "Cmd": list(image.cmd) if image.cmd else None,
+    })
+    if image.healthcheck is not None:
+        config["Healthcheck"] = image.healthcheck.to_json()
+    config.update({
+        "Image": "", "Volumes": None,
         "WorkingDir": image.workdir, "Entrypoint": list(image.entrypoint) if image.entrypoint else None,
         "OnBuild": None, "Labels": dict(image.labels) or None,
     })

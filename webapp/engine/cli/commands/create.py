@@ -7,6 +7,7 @@ from ...api import JSON, ApiError, Refused
 from ...images import normalize_ref
 from ..client import Cli, refusal_text
 from ..client_side import RunOptions, RunRefused, UsageError, run_options, status_for_start_error
+from ..healthcheck import MIN_API, api_version_problem, health_config
 from ..parsed import ParsedCommand
 from .pull import pull_image
 
@@ -60,8 +61,18 @@ def wrapped(cli: Cli, command: str, message: str) -> None:
 async def create_container(cli: Cli, cmd: ParsedCommand, command: str) -> str | int:
     """Create the container, pulling its image first when the daemon lacks it, as the CLI does:
     the new container's ID, or the exit code once the failure is printed."""
+    if any(cmd.given(flag) for flag in MIN_API):  # checked before the command runs at all
+        try:
+            version = str((await cli.api.version()).get("ApiVersion") or "")
+        except ApiError:
+            version = ""
+        problem = api_version_problem(cmd, version)
+        if problem is not None:
+            cli.err(problem + "\n")
+            return 1
     try:
         options = run_options(cmd, command)
+        health = health_config(cmd)
     except UsageError as err:
         wrapped(cli, command, str(err))
         return 125
@@ -69,6 +80,8 @@ async def create_container(cli: Cli, cmd: ParsedCommand, command: str) -> str | 
         cli.err(f"{err}\n")
         return 1
     body = create_body(cmd, options)
+    if health is not None:
+        body["Healthcheck"] = health
     name = cmd.text("name")
     quiet = cmd.flag("quiet")
     try:
