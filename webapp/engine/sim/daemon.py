@@ -477,16 +477,15 @@ class Daemon:
             main.signal(SIGKILL)
             return
         self._signal(container, sig)
-        if container.running and not container.restarting:
-            if timeout > 0:
-                def escalate() -> None:
-                    # only the process this stop signalled: after `docker restart` (or a start
-                    # once it ended) a new main process runs, which this timer must leave alone
-                    if (container.running and not container.restarting and main is not None
-                            and container.main is main):
-                        self._signal(container, SIGKILL)
+        if container.running and not container.restarting and timeout > 0:
+            def escalate() -> None:
+                # only the process this stop signalled: after `docker restart` (or a start once
+                # it ended) a new main process runs, which this timer must leave alone
+                if (container.running and not container.restarting and main is not None
+                        and container.main is main):
+                    self._signal(container, SIGKILL)
 
-                self.clock.call_later(timeout, escalate)
+            self.clock.call_later(timeout, escalate)
 
     def _cancel_for_signal(self, container: Container, sig: int) -> None:
         explicit = container.config.stop_signal
@@ -559,10 +558,13 @@ class Daemon:
         # ends at once dies.
         auto_remove = container.host_config.auto_remove
 
+        def restarted() -> None:
+            self.emit(container, "restart")
+
         def start_again() -> None:
             container.host_config.auto_remove = auto_remove
             try:
-                self.start(container, on_started=lambda: self.emit(container, "restart"))
+                self.start(container, on_started=restarted)
             except (DaemonError, NotModified) as err:
                 done(err if isinstance(err, DaemonError) else None)
                 return
