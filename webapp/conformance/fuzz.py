@@ -495,6 +495,7 @@ def run_sequence_real(scenario: dict, hub: EventHub, *, docker: str = "docker",
             "remove them yourself, or point DOCKER_HOST at a daemon of your own")
     hub.open(prefix)
     ids: list[str] = []
+    destroyed: set[str] = set()
     results = []
     try:
         time.sleep(0.1)
@@ -508,15 +509,19 @@ def run_sequence_real(scenario: dict, hub: EventHub, *, docker: str = "docker",
                     actor = event.get("Actor") or {}
                     if event.get("Action") == "create" and actor.get("ID") not in ids:
                         ids.append(actor.get("ID", ""))
+                    elif event.get("Action") == "destroy":
+                        destroyed.add(actor.get("ID", ""))
                     attributes = actor.get("Attributes") or {}
                     events.append({"type": "container", "action": event.get("Action", ""),
                                    "name": attributes.get("name", ""),
                                    "attrs": {k: attributes[k] for k in KEPT_ATTRS if k in attributes}})
                 found = _inspect(docker, ids)
                 # --rm removes an ended container in the background, which under load can take
-                # longer than the settle time: wait for it (the simulator removes at once)
-                if (all((d.get("State") or {}).get("Status") != "removing" for d in found)
-                        or time.monotonic() > deadline):
+                # longer than the settle time: wait for it, and for its `destroy` event (the
+                # simulator removes at once)
+                gone = set(ids) - {d.get("Id") for d in found}
+                removing = any((d.get("State") or {}).get("Status") == "removing" for d in found)
+                if (not removing and gone <= destroyed) or time.monotonic() > deadline:
                     break
                 time.sleep(0.1)
             states = {data.get("Name", "").lstrip("/"): _state_record(data) for data in found}
