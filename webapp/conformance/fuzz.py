@@ -164,6 +164,10 @@ class Walk:
         name = rng.choice(sorted(self.boxes)) if conflict else self.fresh_name()
         create = rng.random() < 0.3
         long = rng.random() < 0.65
+        if long:
+            kind, image, command = rng.choice(LONG)
+        else:
+            kind, (image, command) = "short", rng.choice(SHORT)
         flags: list[str] = []
         init = rng.random() < 0.2
         if init:
@@ -171,7 +175,9 @@ class Walk:
         if rng.random() < 0.1:
             flags += ["-m", rng.choice(("512m", "1g"))]
         stop_signal = ""
-        if rng.random() < 0.15:
+        if kind != "server" and rng.random() < 0.15:
+            # (not for servers: how nginx or httpd take another signal is the programs' business,
+            # and the look-alikes only mimic their own stop signals)
             stop_signal = rng.choice(STOP_SIGNALS)
             flags += ["--stop-signal", stop_signal]
         rm = rng.random() < 0.2
@@ -184,7 +190,6 @@ class Walk:
         if rm:
             flags.append("--rm")
         if long:
-            kind, image, command = rng.choice(LONG)
             if kind == "shell":  # a shell waits on its open stdin
                 modes = ["-i", "-it"] if create else ["-di", "-d -i", "-dit"]
                 if TTY_WITHOUT_STDIN:
@@ -195,8 +200,6 @@ class Walk:
             words = ["docker", "create" if create else "run", *flags, "--name", name, image]
             state = "created" if create else "running"
         else:
-            kind = "short"
-            image, command = rng.choice(SHORT)
             if not create and rng.random() < 0.15:
                 flags.append("-i")  # a foreground shell-less command with stdin: same result
             words = ["docker", "create" if create else "run", *flags, "--name", name, image]
