@@ -84,6 +84,11 @@ PS_FORMATS = (
     "table {{.Names}}\\t{{.Status}}",
 )
 
+#: `docker VERB` -> `docker container VERB2` (the management-command spelling, now and then)
+MANAGEMENT = {verb: verb for verb in ("run", "create", "start", "stop", "kill", "pause", "unpause",
+                                      "restart", "rm", "exec", "wait", "rename", "logs", "inspect")}
+MANAGEMENT["ps"] = "ls"
+
 # (image, command) of containers that run until signalled; the first word says how they take
 # signals as PID 1: "sleep" ignores every signal but SIGKILL (no handlers), "shell" waits on stdin,
 # "server" has handlers of its own.
@@ -148,7 +153,19 @@ class Walk:
             return self.rng.choice(self.removed)
         return self.prefix + "nosuch"
 
+    def targets(self) -> list[str]:
+        """One container to act on, sometimes two (the CLI acts on each; one error fails all)."""
+        first = self.target()
+        if self.rng.random() < 0.12:
+            second = self.target()
+            if second != first:
+                return [first, second]
+        return [first]
+
     def add(self, cmd: str, stdin: str | None = None) -> None:
+        verb = cmd.split()[1]
+        if verb in MANAGEMENT and self.rng.random() < 0.08:  # `docker container stop`, `… ls`
+            cmd = cmd.replace(f"docker {verb}", f"docker container {MANAGEMENT[verb]}", 1)
         self.steps.append({"cmd": cmd, "stdin": stdin} if stdin is not None else cmd)
 
     def remove(self, name: str) -> None:
@@ -240,20 +257,23 @@ class Walk:
             self.remove(box.name)
 
     def stop(self) -> None:
-        name = self.target()
+        names = self.targets()
         verb = self.rng.choice(("stop", "stop", "restart"))
-        box = self.boxes.get(name)
+        boxes = [self.boxes[n] for n in names if n in self.boxes]
         timeout = self.rng.choice((0, 1))
-        if box is not None and (box.state == "paused" or box.kind == "server"
-                                or box.stop_signal == "SIGKILL"):
+        if any(box.state == "paused" or box.kind == "server" or box.stop_signal == "SIGKILL"
+               for box in boxes):
             # -t 0 races on the real daemon: the thaw of a paused container against the SIGKILL
             # (`unpause` logged before or after `kill 9`), a server's quick graceful stop against
             # the SIGKILL (exit 0 or 137), a SIGKILL stop signal against the second SIGKILL (one
             # `kill` event or two)
             timeout = 1
-        self.add(f"docker {verb} -t {timeout} {name}")
-        if box is None:
-            return
+        self.add(f"docker {verb} -t {timeout} {' '.join(names)}")
+        for box in boxes:
+            self.stopped(box, verb)
+
+    def stopped(self, box: Box, verb: str) -> None:
+        name = box.name
         if verb == "restart":
             if box.kind == "short":
                 box.state = "exited"
@@ -267,13 +287,17 @@ class Walk:
             self.ended(box)
 
     def kill(self) -> None:
-        name = self.target()
-        box = self.boxes.get(name)
+        names = self.targets()
+        boxes = [self.boxes[n] for n in names if n in self.boxes]
         signal = ""
-        if self.rng.random() < 0.6 and (box is None or box.kind != "server"):
+        if self.rng.random() < 0.6 and all(box.kind != "server" for box in boxes):
             signal = self.rng.choice(SIGNALS)
-        self.add(f"docker kill {'-s ' + signal + ' ' if signal else ''}{name}")
-        if box is None or box.state not in ("running", "paused", "unknown"):
+        self.add(f"docker kill {'-s ' + signal + ' ' if signal else ''}{' '.join(names)}")
+        for box in boxes:
+            self.signalled(box, signal)
+
+    def signalled(self, box: Box, signal: str) -> None:
+        if box.state not in ("running", "paused", "unknown"):
             return
         fatal = signal in ("", "KILL", "SIGKILL", "9")
         if box.state == "paused" and not fatal:
@@ -293,24 +317,22 @@ class Walk:
             box.state = "unknown"
 
     def pause(self) -> None:
-        name = self.target()
+        names = self.targets()
         verb = "pause" if self.rng.random() < 0.55 else "unpause"
-        self.add(f"docker {verb} {name}")
-        box = self.boxes.get(name)
-        if box is None:
-            return
-        if verb == "pause" and box.state == "running":
-            box.state = "paused"
-        elif verb == "unpause" and box.state == "paused":
-            box.state = "running"
+        self.add(f"docker {verb} {' '.join(names)}")
+        for box in [self.boxes[n] for n in names if n in self.boxes]:
+            if verb == "pause" and box.state == "running":
+                box.state = "paused"
+            elif verb == "unpause" and box.state == "paused":
+                box.state = "running"
 
     def rm(self) -> None:
-        name = self.target()
+        names = self.targets()
         force = self.rng.random() < 0.5
-        self.add(f"docker rm {'-f ' if force else ''}{name}")
-        box = self.boxes.get(name)
-        if box is not None and (force or box.state in ("created", "exited")):
-            self.remove(name)
+        self.add(f"docker rm {'-f ' if force else ''}{' '.join(names)}")
+        for box in [self.boxes[n] for n in names if n in self.boxes]:
+            if force or box.state in ("created", "exited"):
+                self.remove(box.name)
 
     def exec_(self) -> None:
         name = self.target()
