@@ -56,6 +56,7 @@ TTY_WITHOUT_STDIN = False
 DEFAULT_SEQUENCES = 100
 DEFAULT_JOBS = 6
 SETTLE = 0.3
+QUICK_END = 1.0  # extra seconds after starting a program that ends at once
 REMOVAL_WAIT = 5.0
 
 SIGNALS = ("KILL", "TERM", "INT", "HUP", "USR1", "SIGKILL", "9", "15")
@@ -168,6 +169,13 @@ class Walk:
             cmd = cmd.replace(f"docker {verb}", f"docker container {MANAGEMENT[verb]}", 1)
         self.steps.append({"cmd": cmd, "stdin": stdin} if stdin is not None else cmd)
 
+    def let_end(self) -> None:
+        """The last step started a program that ends at once, without waiting for it: give it a
+        moment more (a loaded daemon may take longer than the settle time to see it end)."""
+        step = self.steps[-1]
+        self.steps[-1] = {**step, "sleep": QUICK_END} if isinstance(step, dict) else {
+            "cmd": step, "sleep": QUICK_END}
+
     def remove(self, name: str) -> None:
         self.boxes.pop(name, None)
         if name not in self.removed:
@@ -243,6 +251,8 @@ class Walk:
         self.add(f"docker start {'-a ' if attach else ''}{name}")
         if box is None or box.state in ("paused", "running", "unknown"):
             return
+        if box.kind == "short" and not attach:
+            self.let_end()
         if box.kind == "short":
             box.state = "exited"
             if box.rm:
@@ -269,6 +279,8 @@ class Walk:
             # `kill` event or two)
             timeout = 1
         self.add(f"docker {verb} -t {timeout} {' '.join(names)}")
+        if verb == "restart" and any(box.kind == "short" for box in boxes):
+            self.let_end()
         for box in boxes:
             self.stopped(box, verb)
 
