@@ -13,7 +13,8 @@ conformance rules (`compare.py`) and the fuzz allow-list.
 
 Sequences run concurrently on one daemon: every container a sequence makes is named with the
 sequence's own prefix (`fz007-…`), every `docker ps` filters on that prefix, and the events and
-states recorded for a sequence are those of its own containers. A sequence refuses to start when a
+states recorded for a sequence are those of its own containers (events are read per step as the
+span `docker events --since --until` of the step, which a loaded daemon answers completely). A sequence refuses to start when a
 container with its prefix exists already (a leftover, or somebody else's), rather than touching it.
 
 Generated containers either run until they are signalled (sleep, a shell waiting on stdin, httpd,
@@ -28,8 +29,6 @@ import json
 import os
 import random
 import secrets
-import subprocess
-import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -465,56 +464,32 @@ def scenario_prefix(scenario: dict) -> str:
 # --------------------------------------------------------------------------------------------------
 
 
-class EventHub:
-    """One `docker events` stream; container events are handed to the sequence owning the name."""
+class DaemonClock:
+    """The daemon's clock, read once: events are fetched per step as `docker events --since A
+    --until B`, which answers at once with every event of that span (a live `docker events`
+    stream may deliver them later than the settle time on a loaded machine)."""
 
     def __init__(self, docker: str) -> None:
-        self.docker = docker
-        self.lock = threading.Lock()
-        self.queues: dict[str, list[dict]] = {}
-        self.proc = subprocess.Popen(
-            [docker, "events", "--since", _daemon_now(docker), "--filter", "type=container",
-             "--format", "{{json .}}"],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
-            text=True, bufsize=1)
-        self.thread = threading.Thread(target=self._read, name="fuzz-events", daemon=True)
-        self.thread.start()
+        self.offset = float(_daemon_now(docker)) + 0.05 - time.time()
 
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            try:
-                event = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            name = ((event.get("Actor") or {}).get("Attributes") or {}).get("name", "")
-            with self.lock:
-                for prefix, queue in self.queues.items():
-                    if name.startswith(prefix):
-                        queue.append(event)
-                        break
+    def now(self) -> float:
+        return time.time() + self.offset - 0.01  # never in the daemon's future: --until would wait
 
-    def open(self, prefix: str) -> None:
-        with self.lock:
-            self.queues[prefix] = []
 
-    def take(self, prefix: str) -> list[dict]:
-        with self.lock:
-            events, self.queues[prefix] = self.queues[prefix], []
-        return events
-
-    def close_queue(self, prefix: str) -> None:
-        with self.lock:
-            self.queues.pop(prefix, None)
-
-    def close(self) -> None:
-        self.proc.terminate()
+def _events_between(docker: str, since: float, until: float, prefix: str) -> list[dict]:
+    """Container events of the span whose container name starts with `prefix`, in order."""
+    proc = _docker(docker, "events", "--since", f"{since:.6f}", "--until", f"{until:.6f}",
+                   "--filter", "type=container", "--format", "{{json .}}")
+    events = []
+    for line in proc.stdout.splitlines():
         try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.thread.join(timeout=5)
+            event = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        name = ((event.get("Actor") or {}).get("Attributes") or {}).get("name", "")
+        if name.startswith(prefix):
+            events.append(event)
+    return events
 
 
 def _containers_named(docker: str, prefix: str) -> list[str]:
@@ -522,7 +497,7 @@ def _containers_named(docker: str, prefix: str) -> list[str]:
     return proc.stdout.split()
 
 
-def run_sequence_real(scenario: dict, hub: EventHub, *, docker: str = "docker",
+def run_sequence_real(scenario: dict, clock: DaemonClock, *, docker: str = "docker",
                       settle: float = SETTLE, step_timeout: float = 30) -> dict:
     """Run a generated scenario on the daemon beside others; its containers only are recorded."""
     prefix = scenario_prefix(scenario)
@@ -530,7 +505,8 @@ def run_sequence_real(scenario: dict, hub: EventHub, *, docker: str = "docker",
         raise DaemonNotEmptyError(
             f"containers named {prefix}* exist on the daemon already; the fuzzer leaves them alone: "
             "remove them yourself, or point DOCKER_HOST at a daemon of your own")
-    hub.open(prefix)
+    since = clock.now()
+    seen: set[tuple[str, str, int]] = set()
     ids: list[str] = []
     destroyed: set[str] = set()
     results = []
@@ -542,8 +518,13 @@ def run_sequence_real(scenario: dict, hub: EventHub, *, docker: str = "docker",
             events: list[dict] = []
             deadline = time.monotonic() + REMOVAL_WAIT
             while True:
-                for event in hub.take(prefix):
+                until = clock.now()
+                for event in _events_between(docker, since, until, prefix):
                     actor = event.get("Actor") or {}
+                    key = (actor.get("ID", ""), event.get("Action", ""), event.get("timeNano", 0))
+                    if key in seen:  # on the boundary of two spans
+                        continue
+                    seen.add(key)
                     if event.get("Action") == "create" and actor.get("ID") not in ids:
                         ids.append(actor.get("ID", ""))
                     elif event.get("Action") == "destroy":
@@ -552,6 +533,7 @@ def run_sequence_real(scenario: dict, hub: EventHub, *, docker: str = "docker",
                     events.append({"type": "container", "action": event.get("Action", ""),
                                    "name": attributes.get("name", ""),
                                    "attrs": {k: attributes[k] for k in KEPT_ATTRS if k in attributes}})
+                since = until
                 found = _inspect(docker, ids)
                 # --rm removes an ended container in the background, which under load can take
                 # longer than the settle time: wait for it, and for its `destroy` event (the
@@ -568,7 +550,6 @@ def run_sequence_real(scenario: dict, hub: EventHub, *, docker: str = "docker",
                 result["note"] = note
             results.append(result)
     finally:
-        hub.close_queue(prefix)
         leftovers = _containers_named(docker, prefix)
         if leftovers:
             _docker(docker, "rm", "-f", *leftovers, timeout=120)
@@ -592,21 +573,18 @@ def fuzz_scenarios(scenarios: list[dict], *, docker: str = "docker", jobs: int =
                    allow: list[dict] | None = None,
                    progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Run generated sequences on the daemon (`jobs` at once) and on the simulator; compare."""
-    hub = EventHub(docker)
+    clock = DaemonClock(docker)
 
     def one(scenario: dict) -> Outcome:
-        real = run_sequence_real(scenario, hub, docker=docker)
+        real = run_sequence_real(scenario, clock, docker=docker)
         sim = run_scenario_sim(scenario)
         outcome = Outcome(scenario, real, sim, compare(real, sim, allow))
         if progress:
             progress(outcome)
         return outcome
 
-    try:
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            return list(pool.map(one, scenarios))
-    finally:
-        hub.close()
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        return list(pool.map(one, scenarios))
 
 
 def seed_from_env() -> int:
