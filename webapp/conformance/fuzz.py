@@ -277,6 +277,10 @@ class Walk:
             # the SIGKILL (exit 0 or 137), a SIGKILL stop signal against the second SIGKILL (one
             # `kill` event or two)
             timeout = 1
+        if any(box.kind == "server" for box in boxes):
+            # a server ends on its stop signal: a longer grace costs nothing, and on a loaded
+            # machine its look-alike may need more than a second for its graceful exit
+            timeout = 3
         self.add(f"docker {verb} -t {timeout} {' '.join(names)}")
         if verb == "restart" and any(box.kind == "short" for box in boxes):
             self.let_end()
