@@ -106,7 +106,9 @@ SHORT = (
     ("busybox:latest", "sh -c 'exit 3'"),
     ("alpine:latest", "true"),
     ("ubuntu:20.04", "false"),
-    ("ubuntu:20.04", "sh -c 'echo out; echo err >&2; exit 2'"),
+    # (a moment between the streams: the daemon copies stdout and stderr to the log separately,
+    # so lines written at once may reach `logs --tail` in either order)
+    ("ubuntu:20.04", "sh -c 'echo out; sleep 0.2; echo err >&2; exit 2'"),
     ("busybox:latest", "echo a b c"),
 )
 
