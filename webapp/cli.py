@@ -251,7 +251,8 @@ def build_parser() -> argparse.ArgumentParser:
     fuzz.add_argument("--show", action="store_true",
                       help="print the generated scenarios instead of running them")
     fuzz.add_argument("--allowlist", type=Path,
-                      default=Path("tests/conformance/fuzz_allowlist.json"),
+                      default=Path(__file__).resolve().parent.parent / "tests" / "conformance"
+                      / "fuzz_allowlist.json",
                       help="tolerated differences (default tests/conformance/fuzz_allowlist.json)")
     fuzz.add_argument("--out", type=Path, default=None,
                       help="write each failing sequence and its two transcripts to this folder")
