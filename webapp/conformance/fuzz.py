@@ -273,11 +273,11 @@ class Walk:
         boxes = [self.boxes[n] for n in names if n in self.boxes]
         timeout = self.rng.choice((0, 1))
         if any(box.state == "paused" or box.kind == "server" or box.stop_signal == "SIGKILL"
-               for box in boxes):
+               or box.init for box in boxes):
             # -t 0 races on the real daemon: the thaw of a paused container against the SIGKILL
             # (`unpause` logged before or after `kill 9`), a server's quick graceful stop against
-            # the SIGKILL (exit 0 or 137), a SIGKILL stop signal against the second SIGKILL (one
-            # `kill` event or two)
+            # the SIGKILL (exit 0 or 137), a SIGKILL stop signal, or a process tini lets die of
+            # the stop signal, against the daemon's SIGKILL (one `kill` event or two)
             timeout = 1
         if any(box.kind == "server" for box in boxes):
             # a server ends on its stop signal: a longer grace costs nothing, and on a loaded
