@@ -1,4 +1,4 @@
-"""The `lifecycle-lab` command: `serve` (the web app), `console`, `replay`, `lessons check`,
+"""The `lifecycle-lab` command: `serve` (the web app), `console`, `replay`, `fuzz`, `lessons check`,
 `images build|pull`."""
 
 from __future__ import annotations
@@ -45,6 +45,39 @@ def cmd_replay(args: argparse.Namespace) -> int:
     json.dump(transcript, sys.stdout, indent=2 if args.pretty else None, ensure_ascii=False)
     sys.stdout.write("\n")
     return 0
+
+
+def cmd_fuzz(args: argparse.Namespace) -> int:
+    """Differential fuzzing: generated sequences on the daemon (docker CLI) and on the simulator."""
+    from .conformance import fuzz
+    from .conformance.compare import load_allowlist
+
+    seed = args.seed if args.seed is not None else fuzz.seed_from_env()
+    count = args.sequences if args.sequences is not None else fuzz.sequences_from_env()
+    scenarios = fuzz.generate_all(seed, count)
+    if args.only is not None:
+        scenarios = [s for s in scenarios if s["name"].endswith(f"-{args.only:03d}")]
+    print(f"lifecycle-lab fuzz: seed {seed}, {len(scenarios)} sequence(s) "
+          f"(replay with `lifecycle-lab fuzz --seed {seed} --sequences {count}`)", flush=True)
+    if args.show:
+        for scenario in scenarios:
+            print(json.dumps(scenario, indent=2))
+        return 0
+    allow = load_allowlist(args.allowlist) if args.allowlist and args.allowlist.exists() else []
+    try:
+        outcomes = fuzz.fuzz_scenarios(scenarios, jobs=args.jobs, allow=allow)
+    except (OSError, RuntimeError) as err:  # the daemon is outside our control
+        print(f"lifecycle-lab fuzz: {err}", file=sys.stderr)
+        return 1
+    failing = [o for o in outcomes if not o.report.ok]
+    for outcome in failing:
+        print(fuzz.replay_hint(outcome))
+    if args.out:
+        fuzz.write_artifacts(outcomes, args.out)
+    tolerated = sum(len(o.report.tolerated) for o in outcomes)
+    print(f"lifecycle-lab fuzz: seed {seed}: {len(outcomes) - len(failing)} of {len(outcomes)} "
+          f"sequence(s) match ({tolerated} allowed difference(s))")
+    return 1 if failing else 0
 
 
 def cmd_images(args: argparse.Namespace) -> int:
@@ -207,6 +240,23 @@ def build_parser() -> argparse.ArgumentParser:
                              "daemon (the conformance reference)")
     replay.add_argument("--pretty", action="store_true", help="indent the JSON")
     replay.set_defaults(func=cmd_replay)
+    fuzz = sub.add_parser("fuzz", help="differential fuzzing: generated command sequences on the "
+                                       "Docker daemon and on the simulator, compared")
+    fuzz.add_argument("--seed", type=int, default=None, help="default: $FUZZ_SEED, else random")
+    fuzz.add_argument("--sequences", type=int, default=None,
+                      help="how many sequences (default: $FUZZ_SEQUENCES, else 100)")
+    fuzz.add_argument("--only", type=int, default=None, metavar="INDEX",
+                      help="run only sequence INDEX of the seed")
+    fuzz.add_argument("--jobs", type=int, default=6, help="sequences run at once (default 6)")
+    fuzz.add_argument("--show", action="store_true",
+                      help="print the generated scenarios instead of running them")
+    fuzz.add_argument("--allowlist", type=Path,
+                      default=Path(__file__).resolve().parent.parent / "tests" / "conformance"
+                      / "fuzz_allowlist.json",
+                      help="tolerated differences (default tests/conformance/fuzz_allowlist.json)")
+    fuzz.add_argument("--out", type=Path, default=None,
+                      help="write each failing sequence and its two transcripts to this folder")
+    fuzz.set_defaults(func=cmd_fuzz)
     lessons = sub.add_parser("lessons", help="lesson tools")
     lessons_sub = lessons.add_subparsers(dest="action", required=True)
     check = lessons_sub.add_parser(

@@ -22,8 +22,10 @@ to `exec_die, health_status` (the daemon races a timed-out probe's end with its 
 
 The allow-list is data: entries `{"scenario": glob, "step": index or "*", "field": glob,
 "reason": "..."}` where field is `stdout`, `stderr`, `exit`, `events`, `states.<name>.<key>` (or
-`events.<name>`, `states.<name>` for a container present on one side only). A difference is tolerated
-only when an entry matches it; every entry must give a reason.
+`events.<name>`, `states.<name>` for a container present on one side only), and optionally
+`"cmd": glob`, matched against the step's command line (generated scenarios, whose step indexes mean
+nothing, are allow-listed by command). A difference is tolerated only when an entry matches it; every
+entry must give a reason.
 """
 
 from __future__ import annotations
@@ -205,11 +207,14 @@ class Allowance:
     step: int | str
     field: str
     reason: str
+    cmd: str = "*"
 
-    def matches(self, scenario: str, step: int, field_name: str) -> bool:
+    def matches(self, scenario: str, step: int, field_name: str, cmd: str = "") -> bool:
         if not fnmatch.fnmatchcase(scenario, self.scenario):
             return False
         if self.step != "*" and self.step != step:
+            return False
+        if self.cmd != "*" and not fnmatch.fnmatchcase(cmd, self.cmd):
             return False
         return fnmatch.fnmatchcase(field_name, self.field)
 
@@ -225,7 +230,8 @@ def parse_allowlist(entries: list[dict]) -> list[Allowance]:
         step = entry["step"]
         if step != "*" and not isinstance(step, int):
             raise ValueError(f"allow-list entry {index}: step is an index or \"*\": {entry}")
-        out.append(Allowance(entry["scenario"], step, entry["field"], entry["reason"]))
+        out.append(Allowance(entry["scenario"], step, entry["field"], entry["reason"],
+                             str(entry.get("cmd", "*"))))
     return out
 
 
@@ -310,7 +316,8 @@ def compare(expected: dict, actual: dict, allow: list[dict] | None = None) -> Re
         report.compared += 1
         if e == a:
             return
-        reason = next((al.reason for al in allowances if al.matches(name, index, field_name)), None)
+        reason = next((al.reason for al in allowances if al.matches(name, index, field_name, cmd)),
+                      None)
         report.raw.append(Difference(name, index, cmd, field_name, e, a, reason))
 
     exp_steps, act_steps = exp["steps"], act["steps"]

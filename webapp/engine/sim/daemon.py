@@ -252,7 +252,10 @@ class Daemon:
 
     # -- start ------------------------------------------------------------------------------------
 
-    def start(self, container: Container, *, manual: bool = True) -> None:
+    def start(self, container: Container, *, manual: bool = True,
+              on_started: Callable[[], None] | None = None) -> None:
+        """Start the main process; `on_started` runs right after the `start` event, before the
+        process runs (a program that ends at once dies after it, as on the daemon)."""
         if container.paused:
             raise DaemonError("cannot start a paused container, try unpause instead", 409)
         if container.running and not container.restarting:
@@ -330,6 +333,8 @@ class Daemon:
         container.pid_on_host = self._host_pid
         health.init_monitor(self, container)
         self.emit(container, "start")
+        if on_started is not None:
+            on_started()
         main.start(program)
 
     def _start_failed(self, container: Container, exe: str, code: int, reason: str) -> NoReturn:
@@ -439,9 +444,10 @@ class Daemon:
             self.emit(container, "die", extra)
             for proc in list(container.procs.values()):
                 proc.thaw()
+        auto_remove = not restart and container.host_config.auto_remove
         for waiter in self.exit_waiters.pop(container.id, []):
-            waiter(container)
-        if not restart and container.host_config.auto_remove and container.id in self.containers:
+            waiter(container)  # (may start it again: `docker restart`)
+        if auto_remove and container.id in self.containers:
             self._destroy(container)
 
     def _policy_restart(self, container: Container) -> None:
@@ -496,16 +502,28 @@ class Daemon:
             done()
 
         self.when_exited(container, finished)
+        main = container.main
+        if timeout == 0 and main is not None:
+            # No grace period: the daemon sends SIGKILL right after the stop signal, before it
+            # learns of any exit, so both `kill` events are logged. A program that handles the
+            # signal (nginx's graceful quit, a shell trap) is killed before it is done (137); one
+            # the kernel ends on it (sleep under tini) dies of the signal itself (143).
+            self._signal(container, sig, deliver=False)
+            self.emit(container, "kill", {"signal": str(SIGKILL)})
+            if not main.handles_slowly(sig):
+                main.signal(sig)
+            main.signal(SIGKILL)
+            return
         self._signal(container, sig)
-        if container.running and not container.restarting:
-            if timeout == 0:
-                self._signal(container, SIGKILL)
-            elif timeout > 0:
-                def escalate() -> None:
-                    if container.running and not container.restarting and container.main is not None:
-                        self._signal(container, SIGKILL)
+        if container.running and not container.restarting and timeout > 0:
+            def escalate() -> None:
+                # only the process this stop signalled: after `docker restart` (or a start once
+                # it ended) a new main process runs, which this timer must leave alone
+                if (container.running and not container.restarting and main is not None
+                        and container.main is main):
+                    self._signal(container, SIGKILL)
 
-                self.clock.call_later(timeout, escalate)
+            self.clock.call_later(timeout, escalate)
 
     def _cancel_for_signal(self, container: Container, sig: int) -> None:
         explicit = container.config.stop_signal
@@ -527,9 +545,9 @@ class Daemon:
         explicit = container.config.stop_signal
         return not explicit or parse_signal(explicit) == sig
 
-    def _signal(self, container: Container, sig: int) -> None:
-        """Deliver a signal to PID 1 with its `kill` event, thawing a paused container as the
-        daemon does (see `_resumes`)."""
+    def _signal(self, container: Container, sig: int, *, deliver: bool = True) -> None:
+        """Deliver a signal to PID 1 with its `kill` event, thawing a paused container as stop does
+        (`deliver` False: the signal is sent, but a SIGKILL overtakes it before the program acts)."""
         main = container.main
         self.emit(container, "kill", {"signal": str(sig)})
         if main is None:
@@ -540,7 +558,8 @@ class Daemon:
             self.emit(container, "unpause")
             for proc in list(container.procs.values()):
                 proc.thaw()
-        main.signal(sig)
+        if deliver:
+            main.signal(sig)
 
     def kill(self, container: Container, signal: str | None) -> None:
         try:
@@ -581,17 +600,30 @@ class Daemon:
 
     def restart(self, container: Container, timeout: int | None, signal: str | None,
                 done: Callable[[BaseException | None], None]) -> None:
+        # Like moby's containerRestart: --rm is switched off while the container is stopped (it is
+        # not removed on the way), and the `restart` event follows `start` before a program that
+        # ends at once dies.
+        auto_remove = container.host_config.auto_remove
+
+        def restarted() -> None:
+            self.emit(container, "restart")
+
         def start_again() -> None:
+            container.host_config.auto_remove = auto_remove
             try:
-                self.start(container)
+                self.start(container, on_started=restarted)
             except (DaemonError, NotModified) as err:
                 done(err if isinstance(err, DaemonError) else None)
                 return
-            self.emit(container, "restart")
             done(None)
 
         if container.running:
-            self.stop(container, timeout, signal, start_again)
+            container.host_config.auto_remove = False
+            try:
+                self.stop(container, timeout, signal, start_again)
+            except BaseException:
+                container.host_config.auto_remove = auto_remove
+                raise
         else:
             start_again()
 

@@ -231,6 +231,7 @@ class Proc:
         self.started = box.clock.now()
         self.handlers: dict[int, SignalHandler] = {}
         self.ignored: set[int] = set()
+        self.forwards_to: Proc | None = None  # an init (tini) that passes its signals on to this child
         self.exit_code: int | None = None
         self.killed_by: int | None = None
         self.frozen = False
@@ -396,6 +397,16 @@ class Proc:
             return
         self.killed_by = sig
         self.exit(128 + sig)
+
+    def handles_slowly(self, sig: int) -> bool:
+        """True when `sig` reaches a handler that does work before the process ends (a server's
+        graceful shutdown, a shell trap), so a SIGKILL sent right after it lands first; False when
+        the kernel acts on it at once (its default action, or ignoring it), also through tini."""
+        if sig == SIGKILL or sig not in self.handlers:
+            return False
+        if self.forwards_to is not None:
+            return self.forwards_to.alive and self.forwards_to.handles_slowly(sig)
+        return True
 
     def interrupt_foreground(self, sig: int = SIGINT) -> None:
         """^C / ^\\ on the terminal: the signal goes to the foreground job."""

@@ -178,6 +178,7 @@ def init_program(proc: Proc) -> Gen:
     for sig in range(1, 32):
         if sig != SIGKILL and sig not in SIGCHLD_LIKE:
             proc.handlers[sig] = forward
+    proc.forwards_to = child
     proc.foreground = child
     child.start(program)
     result = yield WaitPid(child)
