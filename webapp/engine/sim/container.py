@@ -271,6 +271,9 @@ class Container(Box):
         self.written[path] = (self.written.get(path, "") if append else "") + text
         return True
 
+    def remove_file(self, proc: Proc | None, path: str) -> bool:
+        return self.written.pop(_normpath(path), None) is not None
+
     def resolve(self, proc: Proc | None, argv: list[str], path_env: str | None = None,
                 cwd: str | None = None) -> tuple[Program | None, int, str]:
         """Find argv[0] as the kernel and a shell would: (program, 0, "") or (None, code, reason)."""

@@ -182,6 +182,10 @@ class Box:
         """False when the file cannot be created (no such directory)."""
         raise NotImplementedError
 
+    def remove_file(self, proc: Proc | None, path: str) -> bool:
+        """Remove a file the container's processes wrote (a pid file); False when there was none."""
+        return False
+
     def process_table(self, proc: Proc | None) -> list[dict[str, object]]:
         """One row per process, with the columns `ps` prints."""
         raise NotImplementedError
@@ -225,6 +229,9 @@ class Proc:
         self.killed_by: int | None = None
         self.frozen = False
         self.foreground: Proc | None = None
+        # The PID that sent the signal being handled, when it came from inside the container
+        # (nginx logs "received from N"); None for `docker kill`, which comes from outside.
+        self.signal_from: int | None = None
         self.listeners: list[Callable[[Proc], None]] = []
         self._gen: ProgramGen | None = None
         self._wait: Wait | None = None
