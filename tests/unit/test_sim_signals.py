@@ -169,3 +169,75 @@ def test_python_script_on_stdin_dies_of_keyboard_interrupt_with_130(engine: SimE
     assert job.done and job.exit_code == 130
     assert job.stderr.endswith("Traceback (most recent call last):\n"
                                '  File "<stdin>", line 0, in <module>\nKeyboardInterrupt\n')
+
+
+def test_postgres_stops_fast_on_its_stopsignal_and_needs_a_password(engine: SimEngine) -> None:
+    refused = engine.run("docker run --name pg0 postgres")
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith("Error: Database is uninitialized and superuser password is "
+                                     "not specified.\n")
+    engine.run("docker run -d --name pg -e POSTGRES_HOST_AUTH_METHOD=trust postgres:16")
+    engine.run("docker stop pg")
+    assert actions(engine, "pg")[-3:] == [("kill", None, "2"), ("die", "0", None), ("stop", None, None)]
+    logs = engine.run("docker logs pg").stderr
+    assert "LOG:  received fast shutdown request" in logs
+    assert logs.rstrip().endswith("LOG:  database system is shut down")
+
+
+def test_postgres_quit_is_an_immediate_shutdown(engine: SimEngine) -> None:
+    engine.run("docker run -d --name pg -e POSTGRES_PASSWORD=pw postgres")
+    engine.run("docker kill -s QUIT pg")
+    assert exit_code(engine, "pg") == "0"
+    assert "received immediate shutdown request" in engine.run("docker logs pg").stderr
+
+
+def test_new_images_carry_their_real_configuration(engine: SimEngine) -> None:
+    fmt = "{{json .Config.Entrypoint}} {{json .Config.Cmd}} {{json .Config.ExposedPorts}}"
+    cases = {
+        "postgres": '["docker-entrypoint.sh"] ["postgres"] {"5432/tcp":{}}',
+        "mysql:8": '["docker-entrypoint.sh"] ["mysqld"] {"3306/tcp":{},"33060/tcp":{}}',
+        "nginx:alpine": '["/docker-entrypoint.sh"] ["nginx","-g","daemon off;"] {"80/tcp":{}}',
+    }
+    for ref, expected in cases.items():
+        engine.run(f"docker pull {ref}")
+        assert engine.run(f"docker image inspect -f '{fmt}' {ref}").stdout.strip() == expected, ref
+    for ref, cmd in (("python:3.12", '["python3"]'), ("ubuntu:18.04", '["/bin/bash"]')):
+        engine.run(f"docker pull {ref}")
+        assert engine.run(f"docker image inspect -f '{{{{json .Config.Cmd}}}}' {ref}"
+                          ).stdout.strip() == cmd
+    for ref, signal in (("postgres:16", "SIGINT"), ("nginx:alpine", "SIGQUIT")):
+        engine.run(f"docker pull {ref}")
+        assert engine.run(f"docker image inspect -f '{{{{.Config.StopSignal}}}}' {ref}"
+                          ).stdout.strip() == signal
+
+
+def test_apt_get_installs_offline_what_the_simulator_has(engine: SimEngine) -> None:
+    engine.run("docker run -dit --name box ubuntu:24.04")
+    missing = engine.run("docker exec box bash -c ps")
+    assert missing.exit_code == 127 and "ps: command not found" in missing.stderr
+    early = engine.run("docker exec box apt-get install -y procps")
+    assert early.exit_code == 100 and "E: Unable to locate package procps" in early.stderr
+    update = engine.run("docker exec box apt-get update")
+    assert update.exit_code == 0 and "procps" in update.stdout and "no network" in update.stdout
+    assert engine.run("docker exec box apt-get install -y procps curl").exit_code == 0
+    assert "PID" in engine.run("docker exec box ps").stdout
+    unknown = engine.run("docker exec box apt-get install -y emacs")
+    assert unknown.exit_code == 100 and "E: Unable to locate package emacs" in unknown.stderr
+    far = engine.run("docker exec box curl http://172.17.0.9/")
+    assert far.exit_code == 7 and "only a server in this same container" in far.stderr
+
+
+def test_curl_reaches_the_nginx_of_its_own_container(engine: SimEngine) -> None:
+    engine.run("docker run -d --name web nginx")
+    engine.run("docker exec web apt-get update")
+    engine.run("docker exec web apt-get install -y curl")
+    assert "<h1>Welcome to nginx!</h1>" in engine.run("docker exec web curl -s localhost").stdout
+
+
+def test_apk_add_in_alpine(engine: SimEngine) -> None:
+    engine.run("docker run -dit --name al alpine")
+    assert engine.run("docker exec al apk add curl").exit_code == 0
+    assert "curl: try 'curl --help'" in engine.run("docker exec al curl").stderr
+    bad = engine.run("docker exec al apk add nosuchpkg")
+    assert bad.exit_code == 1 and "nosuchpkg (no such package)" in bad.stderr
+    assert engine.run("docker exec al apt-get update").exit_code == 127

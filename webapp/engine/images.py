@@ -250,6 +250,13 @@ def lookup(ref: str) -> Image | None:
     return CATALOGUE.get(normalize_ref(ref))
 
 
+def unavailable_image(familiar: str, refs: list[str] | None = None) -> str:
+    """What the sandbox says of an image its registry does not have, in the words the real-daemon
+    engine's policy uses (policy.check_image), instead of Docker Hub's "manifest unknown"."""
+    listed = ", ".join(sorted(r.removesuffix(":latest") for r in (refs or list(CATALOGUE))))
+    return f"image '{familiar}' is not available in this sandbox; its images are: {listed}"
+
+
 def normalize_ref(ref: str) -> str:
     """Familiar `repository:tag` form of a reference, with `latest` as the default tag."""
     for prefix in ("docker.io/library/", "index.docker.io/library/", "library/", "docker.io/"):

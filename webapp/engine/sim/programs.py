@@ -10,6 +10,7 @@ from typing import Any
 from ..images import Program as ProgramSpec
 from ..images import Reaction
 from .applets import APPLETS, true
+from .packages import PROGRAMS as PACKAGE_PROGRAMS
 from .process import INTERRUPTED, Exec, Forever, Proc, ReadLine, WaitPid
 from .shell import shell_program
 from .signals import SIGCHLD_LIKE, SIGINT, SIGKILL, parse_signal, signal_name
@@ -216,6 +217,8 @@ def program_for(path: str, spec: ProgramSpec, shell_name: str = "bash") -> Progr
         return shell_program("bash" if base == "bash" else "sh")
     if spec.kind == "applet":
         return applet_program(path)
+    if spec.kind == "packages":
+        return PACKAGE_PROGRAMS[base]
     builder = {
         "message": message_program, "server": server_program, "repl": repl_program,
         "entrypoint": entrypoint_program, "daemonize": daemonize_program,
