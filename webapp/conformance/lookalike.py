@@ -377,8 +377,8 @@ def _package_lines(tool: str) -> list[str]:
         "  install) ;;",
         "  upgrade|remove|purge) printf 'Reading package lists... Done\\nBuilding dependency tree... Done"
         "\\nReading state information... Done\\n';"
-        f' echo "E: {packages.NOTE}: \`{tool} $_cmd\` is not available in the simulator." >&2; exit 100 ;;',
-        f'  *) echo "E: {packages.NOTE}: \`{tool} $_cmd\` is not available in the simulator; use update or'
+        f' echo "E: {packages.NOTE}: \\`{tool} $_cmd\\` is not available in the simulator." >&2; exit 100 ;;',
+        f'  *) echo "E: {packages.NOTE}: \\`{tool} $_cmd\\` is not available in the simulator; use update or'
         ' install." >&2; exit 100 ;;',
         "esac",
         "printf 'Reading package lists... Done\\nBuilding dependency tree... Done\\n"
@@ -392,7 +392,7 @@ def _package_lines(tool: str) -> list[str]:
         '    for _q in $_names; do :; done; set -- $_names; shift $((_n-1))',
         '    echo "E: Unable to locate package $1" >&2',
         "    if [ -e /tmp/.lookalike-apt-updated ]; then " + f"printf '%s\\n' {_squote(note)} >&2; else",
-        f'      echo "{packages.NOTE}: run \`{tool} update\` first, as on a real fresh image." >&2; fi',
+        f'      echo "{packages.NOTE}: run \\`{tool} update\\` first, as on a real fresh image." >&2; fi',
         "    exit 100",
         "  fi",
         "done",
