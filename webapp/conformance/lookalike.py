@@ -352,12 +352,12 @@ def _package_lines(tool: str) -> list[str]:
             "esac",
             '_bad=0; _n=0; for _p in "$@"; do case "$_p" in -*) ;; ' + known + ") ;; *)",
             '  [ "$_bad" = 0 ] && echo "ERROR: unable to select packages:" >&2',
-            '  printf \'  %s (no such package):\\n    required by: world[%s]\\n\' "$_p" "$_p" >&2;'
-            ' _bad=$((_bad+1)) ;; esac; done',
+            ('  printf \'  %s (no such package):\\n    required by: world[%s]\\n\' "$_p" "$_p" >&2;'
+             ' _bad=$((_bad+1)) ;; esac; done'),
             f'if [ "$_bad" -gt 0 ]; then printf \'%s\\n\' {_squote(note)} >&2; exit "$_bad"; fi',
             '_t=0; for _p in "$@"; do case "$_p" in -*) ;; *) _t=$((_t+1)) ;; esac; done',
-            'for _p in "$@"; do case "$_p" in -*) ;; *) _n=$((_n+1));'
-            ' echo "($_n/$_t) Installing $_p (offline, from the simulator)" ;; esac; done',
+            ('for _p in "$@"; do case "$_p" in -*) ;; *) _n=$((_n+1));'
+             ' echo "($_n/$_t) Installing $_p (offline, from the simulator)" ;; esac; done'),
             "echo OK",
         ]
     note = (f"{packages.NOTE}; {tool} installs only what the simulator implements: "
@@ -368,23 +368,23 @@ def _package_lines(tool: str) -> list[str]:
         lines.append("[ -t 0 ] || printf '\\nWARNING: apt does not have a stable CLI interface. "
                      "Use with caution in scripts.\\n\\n' >&2")
     lines += [
-        '_cmd=; _names=; for _a in "$@"; do case "$_a" in -*) ;; *) if [ -z "$_cmd" ]; then _cmd=$_a;'
-        ' else _names="$_names $_a"; fi ;; esac; done',
+        ('_cmd=; _names=; for _a in "$@"; do case "$_a" in -*) ;; *) if [ -z "$_cmd" ]; then _cmd=$_a;'
+         ' else _names="$_names $_a"; fi ;; esac; done'),
         f'[ -n "$_cmd" ] || {{ printf \'Usage: {tool} [options] command\\n%s\\n\' {_squote(note)} >&2; exit 1; }}',
         'case "$_cmd" in',
-        f"  update) printf '%s\\n' {_squote(note)} 'Reading package lists... Done';"
-        " : > /tmp/.lookalike-apt-updated; exit 0 ;;",
+        (f"  update) printf '%s\\n' {_squote(note)} 'Reading package lists... Done';"
+         " : > /tmp/.lookalike-apt-updated; exit 0 ;;"),
         "  install) ;;",
-        "  upgrade|remove|purge) printf 'Reading package lists... Done\\nBuilding dependency tree... Done"
-        "\\nReading state information... Done\\n';"
-        f' echo "E: {packages.NOTE}: \\`{tool} $_cmd\\` is not available in the simulator." >&2; exit 100 ;;',
-        f'  *) echo "E: {packages.NOTE}: \\`{tool} $_cmd\\` is not available in the simulator; use update or'
-        ' install." >&2; exit 100 ;;',
+        ("  upgrade|remove|purge) printf 'Reading package lists... Done\\nBuilding dependency tree... Done"
+         "\\nReading state information... Done\\n';"
+         f' echo "E: {packages.NOTE}: \\`{tool} $_cmd\\` is not available in the simulator." >&2; exit 100 ;;'),
+        (f'  *) echo "E: {packages.NOTE}: \\`{tool} $_cmd\\` is not available in the simulator; use update or'
+         ' install." >&2; exit 100 ;;'),
         "esac",
-        "printf 'Reading package lists... Done\\nBuilding dependency tree... Done\\n"
-        "Reading state information... Done\\n'",
-        '[ -n "$_names" ] || { echo "0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.";'
-        " exit 0; }",
+        ("printf 'Reading package lists... Done\\nBuilding dependency tree... Done\\n"
+         "Reading state information... Done\\n'"),
+        ('[ -n "$_names" ] || { echo "0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.";'
+         " exit 0; }"),
         "_n=0; for _p in $_names; do",
         "  _n=$((_n+1))",
         '  case "$_p" in ' + known + ") ;; *) _p=; ;; esac",
@@ -417,7 +417,7 @@ def _control_lines(program: Program) -> list[str]:
         '  case "$_s" in',
     ]
     for action, signal in program.control.items():
-        lines.append(f"    {_squote(action)}) _sig={signal[3:] if signal.startswith('SIG') else signal} ;;")
+        lines.append(f"    {_squote(action)}) _sig={signal.removeprefix('SIG')} ;;")
     lines += [
         """    '') echo 'nginx: option "-s" requires parameter' >&2; exit 1 ;;""",
         '    *) printf \'nginx: invalid option: "-s %s"\\n\' "$_s" >&2; exit 1 ;;',

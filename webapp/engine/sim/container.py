@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..images import Image
-from .process import Box, Proc, Program, Stream
 from .packages import installed_program
+from .process import Box, Proc, Program, Stream
 from .programs import program_for
 from .tty import LineDiscipline, onlcr
 

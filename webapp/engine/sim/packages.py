@@ -152,7 +152,7 @@ def ping(proc: Proc) -> Gen:
 
 
 def vim(proc: Proc) -> Gen:
-    proc.write(f"vim: Lifecycle Lab: the console has no full-screen editor; write files with "
+    proc.write("vim: Lifecycle Lab: the console has no full-screen editor; write files with "
                "echo 'text' > file\n", "stderr")
     return 1
     yield  # pragma: no cover
