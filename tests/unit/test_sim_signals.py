@@ -241,3 +241,10 @@ def test_apk_add_in_alpine(engine: SimEngine) -> None:
     bad = engine.run("docker exec al apk add nosuchpkg")
     assert bad.exit_code == 1 and "nosuchpkg (no such package)" in bad.stderr
     assert engine.run("docker exec al apt-get update").exit_code == 127
+
+
+def test_interpreters_print_their_version_and_refuse_code(engine: SimEngine) -> None:
+    assert engine.run("docker run --rm python:3.12 python3 --version").stdout == "Python 3.12.7\n"
+    assert engine.run("docker run --rm node:20 node --version").stdout == "v20.18.1\n"
+    refused = engine.run("docker run --rm python:3.11 python -c 'print(1)'")
+    assert refused.exit_code == 2 and "cannot run code or scripts" in refused.stderr

@@ -255,6 +255,14 @@ def program_script(image: Image, path: str, program: Program) -> str:
             lines += ["      ;;", "  esac", "fi"]
         lines.append('exec "$@"')
     elif kind == "repl":
+        if program.version:
+            lines.append(f'case "${{1:-}}" in --version|-V) printf \'%s\\n\' {_squote(program.version)};'
+                         " exit 0 ;; esac")
+        name = posixpath.basename(path)
+        refusal = (f"{name}: Lifecycle Lab: the simulator runs this interpreter only interactively "
+                   f"(docker run -it IMAGE {name}); it cannot run code or scripts")
+        lines.append(f'case "${{1:-}}" in ""|-i|-q) ;; *) printf \'%s\\n\' {_squote(refusal)} >&2;'
+                     " exit 2 ;; esac")
         lines.append("if [ -t 1 ]; then")
         lines += _print_lines(program.banner, indent="  ") or ["  :"]
         if program.prompt:

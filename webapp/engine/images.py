@@ -68,6 +68,8 @@ class Program:
                   until end-of-file and exits 0. On SIGINT with a TTY it prints `interrupt` and a new
                   prompt (`interrupt_twice_exits`: a second ^C in a row ends it, as node's REPL);
                   without a TTY, a SIGINT reaction in `signals` applies (python's KeyboardInterrupt).
+                  `--version` / `-V` prints `version`; any other argument (code, a script) is
+                  refused by name: the simulator runs no Python or JavaScript.
       "entrypoint" a docker-entrypoint.sh: when its first argument is in `triggers`, prints its
                   `stdout`/`stderr` lines first; then it execs its arguments (a program name or path).
       "daemonize" a launcher script (Spark's start-master.sh): prints `stdout`, leaves `spawns`
@@ -96,6 +98,7 @@ class Program:
     control_no_pid: tuple[str, ...] = ()
     interrupt: tuple[str, ...] = ()
     interrupt_twice_exits: bool = False
+    version: str = ""  # repl: what `--version` prints (`-V` too); other arguments are refused
 
     def reactions(self) -> dict[str, Reaction]:
         """Every signal the program handles, by name ("SIGTERM"): `graceful` ones, then `signals`."""

@@ -140,8 +140,22 @@ def control(spec: ProgramSpec, proc: Proc, args: list[str]) -> int:
     return 0
 
 
+def refuse_code(proc: Proc) -> str:
+    """What an interpreter given code or a script says: the simulator cannot run it."""
+    name = proc.argv[0].rsplit("/", 1)[-1]
+    return (f"{name}: Lifecycle Lab: the simulator runs this interpreter only interactively "
+            f"(docker run -it IMAGE {name}); it cannot run code or scripts\n")
+
+
 def repl_program(spec: ProgramSpec) -> Program:
     def program(proc: Proc) -> Gen:
+        args = proc.argv[1:]
+        if args and args[0] in ("--version", "-V") and spec.version:
+            proc.write(spec.version + "\n")
+            return 0
+        if args and args[0] not in ("-i", "-q"):
+            proc.write(refuse_code(proc), "stderr")
+            return 2
         pressed = [False]  # the last key was ^C (node's REPL ends on a second one)
         if proc.tty:
             _write_lines(proc, spec.banner, "stdout")
