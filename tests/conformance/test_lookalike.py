@@ -145,6 +145,15 @@ def test_server_refuses_to_start_without_its_environment(tmp_path: Path) -> None
     assert proc.stdout == ""
 
 
+def _serving(pid: int) -> bool:
+    """Whether a server script is in its final wait: its child is the `sleep` it waits on."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        return any(b"sleep" in Path(f"/proc/{child}/cmdline").read_bytes() for child in children)
+    except OSError:
+        return False
+
+
 def _catches(pid: int, signum: int) -> bool:
     """Whether process `pid` handles `signum` (a shell's `trap` installs a handler), from /proc."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -160,9 +169,9 @@ def test_server_stops_gracefully_on_its_signal(tmp_path: Path) -> None:
                             stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 10
-        while not _catches(proc.pid, signal.SIGQUIT):  # until its trap is set (sh ignores QUIT)
+        while not _serving(proc.pid):  # its traps are set and its start-up lines out
             assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline, "the script never trapped SIGQUIT"
+            assert time.monotonic() < deadline, "the script never reached its wait"
             time.sleep(0.01)
         proc.send_signal(signal.SIGQUIT)
         _out, err = proc.communicate(timeout=10)
@@ -207,7 +216,7 @@ def _start_server(script: Path, signum: int, *args: str) -> subprocess.Popen[str
     proc = subprocess.Popen([BUSYBOX, "sh", str(script), *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 10
-    while not _catches(proc.pid, signum):
+    while not (_catches(proc.pid, signum) and _serving(proc.pid)):
         assert proc.poll() is None, proc.communicate()
         assert time.monotonic() < deadline, f"the script never trapped signal {signum}"
         time.sleep(0.01)

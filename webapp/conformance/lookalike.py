@@ -231,12 +231,15 @@ def program_script(image: Image, path: str, program: Program) -> str:
             lines.append(f"if {test}; then")
             lines += _print_lines(program.missing_env, "stderr", indent="  ")
             lines += ["  exit 1", "fi"]
+        # The handlers first, as the real servers install theirs before they log: a signal that
+        # arrives while the start-up lines print (busybox forks for each timestamp, which takes a
+        # while on a busy machine) runs its trap once the current line is out.
+        lines.append("_child=")
+        lines += _reaction_lines(image, path, program)
         lines += _print_lines(program.stdout)
         lines += _print_lines(program.stderr, "stderr")
         if program.pid_file:
             lines.append(f'echo "$$" > {_squote(program.pid_file)}')
-        lines.append("_child=")
-        lines += _reaction_lines(image, path, program)
         lines += [
             "# Run in the foreground until a signal ends it; as PID 1 every other signal is ignored.",
             "while :; do",
