@@ -105,6 +105,8 @@ def _script(tmp_path: Path, ref: str, path: str) -> Path:
     image = CATALOGUE[ref]
     text = lookalike.program_script(image, path, image.executables[path])
     text = text.replace(f"BB={lookalike.busybox_path(image)}", f"BB={BUSYBOX}")
+    text = text.replace("'/run/nginx.pid", f"'{tmp_path}/nginx.pid")  # not the host's /run
+    text = text.replace("/tmp/.lookalike-apt-updated", f"{tmp_path}/apt-updated")
     script = tmp_path / "program.sh"
     script.write_text(text)
     return script
@@ -154,6 +156,15 @@ def test_server_refuses_to_start_without_its_environment(tmp_path: Path) -> None
     assert proc.stdout == ""
 
 
+def _serving(pid: int) -> bool:
+    """Whether a server script is in its final wait: its child is the `sleep` it waits on."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        return any(b"sleep" in Path(f"/proc/{child}/cmdline").read_bytes() for child in children)
+    except OSError:
+        return False
+
+
 def _catches(pid: int, signum: int) -> bool:
     """Whether process `pid` handles `signum` (a shell's `trap` installs a handler), from /proc."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -169,9 +180,9 @@ def test_server_stops_gracefully_on_its_signal(tmp_path: Path) -> None:
                             stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 10
-        while not _catches(proc.pid, signal.SIGQUIT):  # until its trap is set (sh ignores QUIT)
+        while not _serving(proc.pid):  # its traps are set and its start-up lines out
             assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline, "the script never trapped SIGQUIT"
+            assert time.monotonic() < deadline, "the script never reached its wait"
             time.sleep(0.01)
         proc.send_signal(signal.SIGQUIT)
         _out, err = proc.communicate(timeout=10)
@@ -210,3 +221,76 @@ def test_every_program_gets_a_script() -> None:
                 assert script.startswith(f"#!{lookalike.busybox_path(image)} sh\n")
     with pytest.raises(lookalike.LookalikeError):
         lookalike.program_script(CATALOGUE["ubuntu:20.04"], "/x", Program("nonsense"))
+
+
+def _start_server(script: Path, signum: int, *args: str) -> subprocess.Popen[str]:
+    proc = subprocess.Popen([BUSYBOX, "sh", str(script), *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 10
+    while not (_catches(proc.pid, signum) and _serving(proc.pid)):
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, f"the script never trapped signal {signum}"
+        time.sleep(0.01)
+    return proc
+
+
+@needs_busybox
+def test_nginx_lookalike_reloads_on_nginx_s_and_stops_on_sigint(tmp_path: Path) -> None:
+    script = _script(tmp_path, "nginx:latest", "/usr/sbin/nginx")
+    missing = _run(script, "-s", "reload")
+    assert missing.returncode == 1
+    assert missing.stderr.endswith('nginx: [error] open() "/run/nginx.pid" failed '
+                                   "(2: No such file or directory)\n")
+    proc = _start_server(script, signal.SIGUSR1)  # its traps are set in order, USR1 late
+    try:
+        assert (tmp_path / "nginx.pid").read_text().strip() == str(proc.pid)
+        reload = _run(script, "-s", "reload")
+        assert reload.returncode == 0 and reload.stderr.endswith("signal process started\n")
+        deadline = time.monotonic() + 10
+        while (tmp_path / "nginx.pid.from").exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert proc.poll() is None, "a reload keeps nginx running"
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0
+    assert "signal 1 (SIGHUP) received from " in err and ", reconfiguring" in err
+    assert "signal 2 (SIGINT) received, exiting" in err
+    assert not (tmp_path / "nginx.pid").exists()
+
+
+@needs_busybox
+def test_python_lookalike_dies_of_keyboard_interrupt(tmp_path: Path) -> None:
+    script = _script(tmp_path, "python:3.12", "/usr/local/bin/python3")
+    proc = subprocess.Popen([BUSYBOX, "sh", str(script)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 10
+        while not _catches(proc.pid, signal.SIGINT):
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130
+    assert err.endswith('  File "<stdin>", line 0, in <module>\nKeyboardInterrupt\n')
+
+
+@needs_busybox
+def test_apt_get_lookalike_says_what_the_simulator_says(tmp_path: Path) -> None:
+    script = _script(tmp_path, "ubuntu:24.04", "/usr/bin/apt-get")
+    early = _run(script, "install", "-y", "curl")
+    assert early.returncode == 100 and "E: Unable to locate package curl" in early.stderr
+    assert "run `apt-get update` first" in early.stderr
+    update = _run(script, "update")
+    assert update.returncode == 0 and "curl, iputils-ping, procps, vim" in update.stdout
+    ok = _run(script, "install", "-y", "curl", "procps")
+    assert ok.returncode == 0 and "2 newly installed" in ok.stdout
+    assert _run(script, "install", "emacs").returncode == 100
+    apk = _script(tmp_path, "alpine:latest", "/sbin/apk")
+    assert _run(apk, "add", "curl").stdout == "(1/1) Installing curl (offline, from the simulator)\nOK\n"
+    assert _run(apk, "add", "nosuch").returncode == 1

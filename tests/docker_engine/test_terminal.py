@@ -157,6 +157,30 @@ def test_ctrl_c_is_forwarded_as_sigint(make_engine) -> None:
     assert ("kill", "2") in [(e.action, e.attributes.get("signal")) for e in engine.history]
 
 
+@pytest.mark.parametrize("image", ["nginx", "httpd", "redis"])
+def test_ctrl_c_ends_a_foreground_server_that_stops_on_sigint(make_engine, image: str) -> None:
+    """No TTY: the CLI's sig-proxy forwards SIGINT to PID 1, which nginx, httpd and redis handle."""
+    engine = make_engine()
+    console = Console(engine, f"docker run --name fg {image}")
+    console.expect({"nginx": "start worker process", "httpd": "AH00094",
+                    "redis": "Ready to accept connections"}[image])
+    console.type("\x03")
+    assert console.finished() == 0
+    console.expect({"nginx": "signal 2 (SIGINT) received, exiting",
+                    "httpd": "AH00491: caught SIGTERM, shutting down",
+                    "redis": "Received SIGINT scheduling shutdown..."}[image])
+
+
+def test_ctrl_c_on_nginx_with_a_terminal(make_engine) -> None:
+    """-it: the container's terminal turns ^C into SIGINT for nginx, its foreground process."""
+    engine = make_engine()
+    console = Console(engine, "docker run -it --name fgt nginx")
+    console.expect("start worker process")
+    console.type("\x03")
+    assert console.finished() == 0
+    console.expect("signal 2 (SIGINT) received, exiting")
+
+
 def test_hanging_up_leaves_the_container_running(make_engine) -> None:
     engine = make_engine()
     console = Console(engine, "docker run --name stays ubuntu:20.04 sleep 100")

@@ -12,6 +12,7 @@ from webapp.engine.images import (
     CatalogueError,
     Image,
     Program,
+    Reaction,
     load_catalogue,
 )
 
@@ -94,3 +95,48 @@ def test_an_image_healthcheck_is_read_and_becomes_the_engine_api_s_config(tmp_pa
     with pytest.raises(CatalogueError) as info:
         load(tmp_path, "  -" + entry[3:].replace("retries: 2", "every: 2") + "\n")
     assert str(info.value).endswith("healthcheck: unknown field(s) every")
+
+def test_signal_reactions_and_yaml_merge_keys(tmp_path: Path) -> None:
+    """A program's per-signal reactions, and an image entry derived from another with `<<`."""
+    images = load(tmp_path, """\
+  - &demo
+    repository: demo
+    tag: "1.0"
+    id: sha256:aa
+    digest: sha256:bb
+    created: "2024-01-01T00:00:00Z"
+    size: 1_000
+    layers: ["0123456789ab"]
+    executables:
+      /usr/sbin/serve:
+        kind: server
+        graceful: [SIGTERM]
+        ignores: [SIGHUP]
+        pid_file: /run/serve.pid
+        control: {stop: SIGTERM}
+        control_started: ["started"]
+        control_no_pid: ["no pid"]
+        signals:
+          SIGINT: {exit: 130, lines: ["bye"], stream: stdout}
+          SIGUSR1: {lines: ["reopening"]}
+      /usr/bin/repl: {kind: repl, interrupt: ["KeyboardInterrupt"], interrupt_twice_exits: true}
+  - <<: *demo
+    tag: "2.0"
+    id: sha256:cc
+""")
+    first, second = images["demo:1.0"], images["demo:2.0"]
+    serve = first.executables["/usr/sbin/serve"]
+    reactions = serve.reactions()
+    assert list(reactions) == ["SIGTERM", "SIGINT", "SIGUSR1"]
+    assert reactions["SIGINT"] == Reaction(("bye",), "stdout", 130)
+    assert reactions["SIGUSR1"].exit is None and reactions["SIGTERM"].exit == 0
+    assert serve.ignores == ("SIGHUP",) and serve.control == {"stop": "SIGTERM"}
+    assert first.executables["/usr/bin/repl"].interrupt_twice_exits is True
+    assert second.executables == first.executables and second.id == "sha256:cc"
+
+
+def test_a_flag_must_be_true_or_false(tmp_path: Path) -> None:
+    with pytest.raises(CatalogueError) as info:
+        load(tmp_path, "  -" + "\n".join(f"    {k}: {v}" for k, v in MINIMAL.items())[3:]
+             + "\n    executables: {/x: {kind: repl, interrupt_twice_exits: twice}}\n")
+    assert str(info.value).endswith("interrupt_twice_exits: expected true or false, got 'twice'")

@@ -191,11 +191,16 @@ def test_run_pulls_a_missing_image_on_stderr():
     assert "Hello from Docker!" in result.stdout
 
 
-def test_unknown_image_fails_like_docker_hub():
+def test_unknown_image_says_the_sandbox_registry_lacks_it():
     engine = SimEngine(VirtualClock(), seed=1, images=[])
     result = engine.run("docker run nosuchimage")
     assert result.exit_code == 125
-    assert "pull access denied for nosuchimage" in result.stderr
+    assert result.stderr.startswith("Unable to find image 'nosuchimage:latest' locally\n"
+                                    "docker: Error response from daemon: image 'nosuchimage:latest' "
+                                    "is not available in this sandbox; its images are: alpine, ")
+    pulled = engine.run("docker pull mysql:3")
+    assert pulled.exit_code == 1
+    assert "image 'mysql:3' is not available in this sandbox" in pulled.stderr
 
 
 def test_container_limit_is_a_clear_docker_style_error():

@@ -48,9 +48,8 @@ from .real_runner import (
 from .scenario import steps_of
 from .sim_runner import run_scenario_sim
 
-#: `-t` without `-i` (`run -dt ubuntu`): a known difference being fixed separately (issue 14, item
-#: 6: the simulator's shell exits at once where bash on a terminal waits). Generated once it is fixed.
-TTY_WITHOUT_STDIN = False
+#: `-t` without `-i` (`run -dt ubuntu`): a shell on a terminal waits for input and stays Up.
+TTY_WITHOUT_STDIN = True
 
 DEFAULT_SEQUENCES = 100
 DEFAULT_JOBS = 6

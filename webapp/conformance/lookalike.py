@@ -34,11 +34,11 @@ from pathlib import Path
 
 from webapp.engine.images import CATALOGUE, Image, Program, normalize_ref
 
-BUILDER_VERSION = "3"
+BUILDER_VERSION = "4"
 FINGERPRINT_LABEL = "lifecycle-lab.lookalike"
 #: Where the busybox binary goes in images that have no shell (hello-world): out of every PATH.
 HIDDEN_BUSYBOX = "/.lookalike/busybox"
-SCRIPT_KINDS = ("message", "server", "entrypoint", "repl", "daemonize")
+SCRIPT_KINDS = ("message", "server", "entrypoint", "repl", "daemonize", "packages")
 
 SIGNAL_NUMBERS = {
     "SIGHUP": 1, "SIGINT": 2, "SIGQUIT": 3, "SIGILL": 4, "SIGTRAP": 5, "SIGABRT": 6, "SIGBUS": 7,
@@ -136,7 +136,7 @@ def shell_path(image: Image) -> str | None:
 # Program scripts
 # --------------------------------------------------------------------------------------------------
 
-PLACEHOLDER = re.compile(r"\{(hostname|ip|pid|signal|signum|now:[^{}]*)\}")
+PLACEHOLDER = re.compile(r"\{(hostname|ip|pid|signal|signum|from|now:[^{}]*)\}")
 
 
 def _squote(text: str) -> str:
@@ -157,6 +157,8 @@ def sh_word(text: str, *, in_shutdown: bool = False) -> str:
             out.append('"$(_ip)"')
         elif name == "pid":
             out.append('"$$"')
+        elif name == "from":
+            out.append('"$_from"' if in_shutdown else _squote(match.group(0)))
         elif name in ("signal", "signum"):
             if not in_shutdown:
                 out.append(_squote(match.group(0)))
@@ -211,7 +213,9 @@ def program_script(image: Image, path: str, program: Program) -> str:
         f"BB={bb}",
     ]
     uses = " ".join(program.stdout + program.stderr + program.shutdown + program.missing_env
-                    + program.banner + (program.spawns,))
+                    + program.banner + program.control_started + program.control_no_pid
+                    + tuple(line for r in program.reactions().values() for line in r.lines)
+                    + (program.spawns,))
     if "{now:" in uses or "{ip}" in uses:
         lines += HELPERS.strip("\n").splitlines()
     kind = program.kind
@@ -220,29 +224,30 @@ def program_script(image: Image, path: str, program: Program) -> str:
         lines += _print_lines(program.stderr, "stderr")
         lines.append(f"exit {program.exit_code}")
     elif kind == "server":
+        if program.control:
+            lines += _control_lines(program)
         if program.requires_env:
-            test = " && ".join(f'[ -z "${{{v}:-}}" ]' for v in program.requires_env)
+            test = " && ".join(_env_missing_test(item) for item in program.requires_env)
             lines.append(f"if {test}; then")
             lines += _print_lines(program.missing_env, "stderr", indent="  ")
             lines += ["  exit 1", "fi"]
+        # The handlers first, as the real servers install theirs before they log: a signal that
+        # arrives while the start-up lines print (busybox forks for each timestamp, which takes a
+        # while on a busy machine) runs its trap once the current line is out.
+        lines.append("_child=")
+        lines += _reaction_lines(image, path, program)
         lines += _print_lines(program.stdout)
         lines += _print_lines(program.stderr, "stderr")
+        if program.pid_file:
+            lines.append(f'echo "$$" > {_squote(program.pid_file)}')
         lines += [
-            "_child=",
-            "_stop() {",
-            '  [ -n "$_child" ] && kill "$_child" 2>/dev/null',
-        ]
-        lines += _print_lines(program.shutdown, program.shutdown_stream, indent="  ",
-                              in_shutdown=True)
-        lines += [f"  exit {program.graceful_exit}", "}"]
-        for signal in program.graceful:
-            name = signal if signal.startswith("SIG") else "SIG" + signal
-            if name not in SIGNAL_NUMBERS:
-                raise LookalikeError(f"{image.ref} {path}: unknown signal {signal}")
-            lines.append(f"trap '_stop {name} {SIGNAL_NUMBERS[name]}' {name[3:]}")
-        lines += [
-            "# Run in the foreground until a graceful signal; as PID 1 every other signal is ignored.",
-            'while :; do "$BB" sleep 2147483647 & _child=$!; wait "$_child"; done',
+            "# Run in the foreground until a signal ends it; as PID 1 every other signal is ignored.",
+            "while :; do",
+            '  if [ -z "$_child" ] || ! kill -0 "$_child" 2>/dev/null; then',
+            '    "$BB" sleep 2147483647 & _child=$!',
+            "  fi",
+            '  wait "$_child"',
+            "done",
         ]
     elif kind == "entrypoint":
         if program.triggers and (program.stdout or program.stderr):
@@ -253,11 +258,37 @@ def program_script(image: Image, path: str, program: Program) -> str:
             lines += ["      ;;", "  esac", "fi"]
         lines.append('exec "$@"')
     elif kind == "repl":
+        if program.version:
+            lines.append(f'case "${{1:-}}" in --version|-V) printf \'%s\\n\' {_squote(program.version)};'
+                         " exit 0 ;; esac")
+        name = posixpath.basename(path)
+        refusal = (f"{name}: Lifecycle Lab: the simulator runs this interpreter only interactively "
+                   f"(docker run -it IMAGE {name}); it cannot run code or scripts")
+        lines.append(f'case "${{1:-}}" in ""|-i|-q) ;; *) printf \'%s\\n\' {_squote(refusal)} >&2;'
+                     " exit 2 ;; esac")
         lines.append("if [ -t 1 ]; then")
         lines += _print_lines(program.banner, indent="  ") or ["  :"]
         if program.prompt:
             lines.append(f"  printf '%s' {sh_word(program.prompt)}")
-        lines += ["fi", '"$BB" cat >/dev/null', "exit 0"]
+        if program.interrupt or program.interrupt_twice_exits:
+            lines += ["  _pressed=", "  _on_int() {"]
+            if program.interrupt_twice_exits:
+                lines.append('    [ -n "$_pressed" ] && { printf \'\\n\'; exit 0; }')
+            lines.append("    _pressed=1; printf '\\n'")
+            lines += _print_lines(program.interrupt, indent="    ")
+            if program.prompt:
+                lines.append(f"    printf '%s' {sh_word(program.prompt)}")
+            lines += ["  }", "  trap _on_int INT", "else"]
+        else:
+            lines.append("else")
+        lines += ["  _child="] + [f"  {line}" for line in _reaction_lines(image, path, program)]
+        lines += [
+            "fi",
+            "# Read stdin to its end in a child, so that a trapped signal interrupts the wait.",
+            'exec 3<&0; "$BB" cat <&3 >/dev/null & _child=$!',
+            'while kill -0 "$_child" 2>/dev/null; do wait "$_child"; done',
+            "exit 0",
+        ]
     elif kind == "daemonize":
         lines += _print_lines(program.stdout)
         lines += _print_lines(program.stderr, "stderr")
@@ -265,9 +296,152 @@ def program_script(image: Image, path: str, program: Program) -> str:
             words = " ".join(sh_word(w) for w in shlex.split(program.spawns))
             lines.append(f'"$BB" setsid {words} </dev/null >/dev/null 2>&1 &')
         lines.append("exit 0")
+    elif kind == "packages":
+        lines += _package_lines(posixpath.basename(path))
     else:
         raise LookalikeError(f"{image.ref} {path}: no script for program kind {kind!r}")
     return "\n".join(lines) + "\n"
+
+
+def _env_missing_test(item: str) -> str:
+    """The shell test that a `requires_env` item (`VAR` or `VAR=value`) does not hold."""
+    name, eq, value = item.partition("=")
+    return f'[ "${{{name}:-}}" != {_squote(value)} ]' if eq else f'[ -z "${{{name}:-}}" ]'
+
+
+def _signal_number(image: Image, path: str, signal: str) -> tuple[str, int]:
+    name = signal if signal.startswith("SIG") else "SIG" + signal
+    if name not in SIGNAL_NUMBERS:
+        raise LookalikeError(f"{image.ref} {path}: unknown signal {signal}")
+    return name, SIGNAL_NUMBERS[name]
+
+
+def _reaction_lines(image: Image, path: str, program: Program) -> list[str]:
+    """One shell function and trap per signal reaction, and `trap ''` for the ignored signals.
+
+    The function prints the reaction's lines ({signal}, {signum} from its arguments, {from} from
+    the file `nginx -s` leaves beside the pid file) and exits, or returns to the wait (a reload).
+    """
+    lines: list[str] = []
+    for signal in program.ignores:
+        name, _ = _signal_number(image, path, signal)
+        lines.append(f"trap '' {name[3:]}")
+    for n, (signal, reaction) in enumerate(program.reactions().items()):
+        name, number = _signal_number(image, path, signal)
+        lines.append(f"_on{n}() {{")
+        if program.pid_file:
+            sender = _squote(program.pid_file + ".from")
+            lines += [f'  _from=; [ -s {sender} ] && _from=" from $("$BB" cat {sender})"',
+                      f'  "$BB" rm -f {sender}']
+        else:
+            lines.append("  _from=")
+        lines += _print_lines(reaction.lines, reaction.stream, indent="  ", in_shutdown=True)
+        if reaction.exit is not None:
+            if program.pid_file:
+                lines.append(f'  "$BB" rm -f {_squote(program.pid_file)}')
+            lines += ['  [ -n "$_child" ] && kill "$_child" 2>/dev/null', f"  exit {reaction.exit}"]
+        else:
+            lines.append("  :")
+        lines += ["}", f"trap '_on{n} {name} {number}' {name[3:]}"]
+    return lines
+
+
+def _package_lines(tool: str) -> list[str]:
+    """apt-get / apt / apk as the simulator's (webapp.engine.sim.packages): the same offline words.
+    Installing prints what the simulator prints but adds no program (busybox's are not the same)."""
+    from webapp.engine.sim import packages
+
+    if tool == "apk":
+        note = (f"{packages.NOTE}; apk installs only what the simulator implements: "
+                f"{', '.join(packages.APK_PACKAGES)}.")
+        known = "|".join(_squote(n) for n in packages.APK_PACKAGES)
+        return [
+            'case "$1" in',
+            f"  update) printf '%s\\n' {_squote(note)} 'OK: nothing downloaded'; exit 0 ;;",
+            "  add) shift ;;",
+            f"  *) printf '%s\\n' {_squote(note)} >&2; exit 1 ;;",
+            "esac",
+            '_bad=0; _n=0; for _p in "$@"; do case "$_p" in -*) ;; ' + known + ") ;; *)",
+            '  [ "$_bad" = 0 ] && echo "ERROR: unable to select packages:" >&2',
+            ('  printf \'  %s (no such package):\\n    required by: world[%s]\\n\' "$_p" "$_p" >&2;'
+             ' _bad=$((_bad+1)) ;; esac; done'),
+            f'if [ "$_bad" -gt 0 ]; then printf \'%s\\n\' {_squote(note)} >&2; exit "$_bad"; fi',
+            '_t=0; for _p in "$@"; do case "$_p" in -*) ;; *) _t=$((_t+1)) ;; esac; done',
+            ('for _p in "$@"; do case "$_p" in -*) ;; *) _n=$((_n+1));'
+             ' echo "($_n/$_t) Installing $_p (offline, from the simulator)" ;; esac; done'),
+            "echo OK",
+        ]
+    note = (f"{packages.NOTE}; {tool} installs only what the simulator implements: "
+            f"{', '.join(packages.APT_PACKAGES)}.")
+    known = "|".join(_squote(n) for n in packages.APT_PACKAGES)
+    lines = []
+    if tool == "apt":
+        lines.append("[ -t 0 ] || printf '\\nWARNING: apt does not have a stable CLI interface. "
+                     "Use with caution in scripts.\\n\\n' >&2")
+    lines += [
+        ('_cmd=; _names=; for _a in "$@"; do case "$_a" in -*) ;; *) if [ -z "$_cmd" ]; then _cmd=$_a;'
+         ' else _names="$_names $_a"; fi ;; esac; done'),
+        f'[ -n "$_cmd" ] || {{ printf \'Usage: {tool} [options] command\\n%s\\n\' {_squote(note)} >&2; exit 1; }}',
+        'case "$_cmd" in',
+        (f"  update) printf '%s\\n' {_squote(note)} 'Reading package lists... Done';"
+         " : > /tmp/.lookalike-apt-updated; exit 0 ;;"),
+        "  install) ;;",
+        ("  upgrade|remove|purge) printf 'Reading package lists... Done\\nBuilding dependency tree... Done"
+         "\\nReading state information... Done\\n';"
+         f' echo "E: {packages.NOTE}: \\`{tool} $_cmd\\` is not available in the simulator." >&2; exit 100 ;;'),
+        (f'  *) echo "E: {packages.NOTE}: \\`{tool} $_cmd\\` is not available in the simulator; use update or'
+         ' install." >&2; exit 100 ;;'),
+        "esac",
+        ("printf 'Reading package lists... Done\\nBuilding dependency tree... Done\\n"
+         "Reading state information... Done\\n'"),
+        ('[ -n "$_names" ] || { echo "0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.";'
+         " exit 0; }"),
+        "_n=0; for _p in $_names; do",
+        "  _n=$((_n+1))",
+        '  case "$_p" in ' + known + ") ;; *) _p=; ;; esac",
+        '  if [ -z "$_p" ] || [ ! -e /tmp/.lookalike-apt-updated ]; then',
+        '    for _q in $_names; do :; done; set -- $_names; shift $((_n-1))',
+        '    echo "E: Unable to locate package $1" >&2',
+        "    if [ -e /tmp/.lookalike-apt-updated ]; then " + f"printf '%s\\n' {_squote(note)} >&2; else",
+        f'      echo "{packages.NOTE}: run \\`{tool} update\\` first, as on a real fresh image." >&2; fi',
+        "    exit 100",
+        "  fi",
+        "done",
+        'printf \'The following NEW packages will be installed:\\n \'; for _p in $_names; do printf \' %s\' "$_p"; done; echo',
+        'echo "0 upgraded, $_n newly installed, 0 to remove and 0 not upgraded."',
+        'for _p in $_names; do echo "Setting up $_p (installed offline by the Lifecycle Lab simulator) ..."; done',
+        "exit 0",
+    ]
+    return lines
+
+
+def _control_lines(program: Program) -> list[str]:
+    """`nginx -s NAME`: signal the running master through its pid file, as nginx does."""
+    pid_file = _squote(program.pid_file)
+    lines = [
+        '_s=; _has=',
+        'for _a in "$@"; do',
+        '  if [ "$_has" = 1 ]; then _s=$_a; _has=2; fi',
+        '  [ "$_a" = -s ] && [ -z "$_has" ] && _has=1',
+        "done",
+        'if [ -n "$_has" ]; then',
+        '  case "$_s" in',
+    ]
+    for action, signal in program.control.items():
+        lines.append(f"    {_squote(action)}) _sig={signal.removeprefix('SIG')} ;;")
+    lines += [
+        """    '') echo 'nginx: option "-s" requires parameter' >&2; exit 1 ;;""",
+        '    *) printf \'nginx: invalid option: "-s %s"\\n\' "$_s" >&2; exit 1 ;;',
+        "  esac",
+    ]
+    lines += _print_lines(program.control_started, "stderr", indent="  ")
+    lines.append(f"  if [ ! -e {pid_file} ]; then")
+    lines += _print_lines(program.control_no_pid, "stderr", indent="    ")
+    lines += ["    exit 1", "  fi",
+              f'  echo "$$" > {_squote(program.pid_file + ".from")}',
+              f'  kill -s "$_sig" "$("$BB" cat {pid_file})"',
+              "  exit 0", "fi"]
+    return lines
 
 
 # --------------------------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ Text placeholders in program output lines:
   {pid}       the process ID
   {signal}    (shutdown lines only) the name of the signal that stopped the server, e.g. SIGQUIT
   {signum}    (shutdown lines only) its number, e.g. 3
+  {from}      (signal reactions only) " from <pid>" when the signal came from a process of the same
+              container (`nginx -s`), "" when it came from outside (`docker kill`), as nginx logs it
 Any other brace is literal text. In {now:FMT}, FMT is a strftime format in UTC; besides the usual
 directives `%f` is the microseconds (6 digits) and `%L` the milliseconds (3 digits, not a Python
 directive: replace it before calling strftime). `%s` is the Unix time in seconds.
@@ -34,6 +36,16 @@ UBUNTU_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 
 @dataclass(frozen=True)
+class Reaction:
+    """What a program does on one signal: print `lines` on `stream`, then exit with `exit`, or keep
+    running when `exit` is absent (a reload: nginx's SIGHUP, postgres's SIGHUP)."""
+
+    lines: tuple[str, ...] = ()
+    stream: str = "stderr"
+    exit: int | None = None
+
+
+@dataclass(frozen=True)
 class Program:
     """What an executable does when run.
 
@@ -44,9 +56,20 @@ class Program:
       "message"   prints `stdout` / `stderr` lines and exits with `exit_code`.
       "server"    prints its start-up lines, then runs in the foreground until a signal in `graceful`
                   arrives (prints `shutdown` lines, exits `graceful_exit`). If `requires_env` is set and
-                  none of those variables is set, prints `missing_env` to stderr and exits 1 instead.
+                  none of those variables is set, prints `missing_env` to stderr and exits 1 instead
+                  (an item `VAR=value` asks for that value). `signals` gives a reaction per signal
+                  (it wins over `graceful`); `ignores` lists the signals it sets to SIG_IGN, so they do
+                  nothing even when it is not PID 1 (any other unhandled signal kills a process that
+                  is not PID 1, as the kernel does). With `pid_file`, it writes its PID there while it
+                  runs, and `-s NAME` (a key of `control`: nginx's reload, reopen, quit, stop) makes it
+                  the signaller instead: it prints `control_started`, sends that signal to the PID in
+                  the file and exits 0, or prints `control_no_pid` and exits 1 when there is no file.
       "repl"      an interpreter (node, python3): with a TTY prints `banner` and `prompt`; reads stdin
-                  until end-of-file and exits 0.
+                  until end-of-file and exits 0. On SIGINT with a TTY it prints `interrupt` and a new
+                  prompt (`interrupt_twice_exits`: a second ^C in a row ends it, as node's REPL);
+                  without a TTY, a SIGINT reaction in `signals` applies (python's KeyboardInterrupt).
+                  `--version` / `-V` prints `version`; any other argument (code, a script) is
+                  refused by name: the simulator runs no Python or JavaScript.
       "entrypoint" a docker-entrypoint.sh: when its first argument is in `triggers`, prints its
                   `stdout`/`stderr` lines first; then it execs its arguments (a program name or path).
       "daemonize" a launcher script (Spark's start-master.sh): prints `stdout`, leaves `spawns`
@@ -67,6 +90,23 @@ class Program:
     banner: tuple[str, ...] = ()
     prompt: str = ""
     spawns: str = ""  # daemonize: the command line it starts in the background (placeholders allowed)
+    signals: dict[str, Reaction] = field(default_factory=dict)  # "SIGINT" -> reaction
+    ignores: tuple[str, ...] = ()
+    pid_file: str = ""
+    control: dict[str, str] = field(default_factory=dict)  # `-s reload` -> "SIGHUP"
+    control_started: tuple[str, ...] = ()
+    control_no_pid: tuple[str, ...] = ()
+    interrupt: tuple[str, ...] = ()
+    interrupt_twice_exits: bool = False
+    version: str = ""  # repl: what `--version` prints (`-V` too); other arguments are refused
+
+    def reactions(self) -> dict[str, Reaction]:
+        """Every signal the program handles, by name ("SIGTERM"): `graceful` ones, then `signals`."""
+        out = {name if name.startswith("SIG") else "SIG" + name:
+               Reaction(self.shutdown, self.shutdown_stream, self.graceful_exit)
+               for name in self.graceful}
+        out.update(self.signals)
+        return out
 
 
 @dataclass(frozen=True)
@@ -184,6 +224,10 @@ def _convert(hint: Any, value: Any, where: str) -> Any:
         if value is None:
             return None
         (hint,) = [arg for arg in get_args(hint) if arg is not type(None)]
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise CatalogueError(f"{where}: expected true or false, got {value!r}")
+        return value
     if hint is int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise CatalogueError(f"{where}: expected a whole number, got {value!r}")
@@ -194,6 +238,8 @@ def _convert(hint: Any, value: Any, where: str) -> Any:
         return Program(kind=value) if isinstance(value, str) else _record(Program, value, where)
     if hint is Healthcheck:
         return _record(Healthcheck, value, where)
+    if hint is Reaction:
+        return _record(Reaction, value, where)
     if get_origin(hint) is tuple:
         return tuple(_text(item, where) for item in _flatten(value, where))
     if get_origin(hint) is dict:
@@ -236,6 +282,13 @@ def _merge(value: Any, where: str) -> dict[Any, Any]:
 def lookup(ref: str) -> Image | None:
     """Find an image by familiar reference (`ubuntu`, `ubuntu:20.04`, `docker.io/library/ubuntu`)."""
     return CATALOGUE.get(normalize_ref(ref))
+
+
+def unavailable_image(familiar: str, refs: list[str] | None = None) -> str:
+    """What the sandbox says of an image its registry does not have, in the words the real-daemon
+    engine's policy uses (policy.check_image), instead of Docker Hub's "manifest unknown"."""
+    listed = ", ".join(sorted(r.removesuffix(":latest") for r in (refs or list(CATALOGUE))))
+    return f"image '{familiar}' is not available in this sandbox; its images are: {listed}"
 
 
 def normalize_ref(ref: str) -> str:

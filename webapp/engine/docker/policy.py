@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..cli import ParsedCommand
-from ..images import CATALOGUE, normalize_ref
+from ..images import CATALOGUE, normalize_ref, unavailable_image
 from ..refusals import (
     BIND_WHY,
     GLOBAL_WHY,
@@ -209,8 +209,7 @@ def check_image(policy: Policy, ref: str) -> Refusal | None:
                        f"images ({allowed_images_text(policy)})")
     if normalize_ref(ref) in policy.images:
         return None
-    return Refusal(f"image '{normalize_ref(ref)}' is not available in this sandbox; its images are: "
-                   f"{allowed_images_text(policy)}")
+    return Refusal(unavailable_image(normalize_ref(ref), list(policy.images)))
 
 
 def allowed_images_text(policy: Policy) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..images import Image
+from .packages import installed_program
 from .process import Box, Proc, Program, Stream
 from .programs import program_for
 from .tty import LineDiscipline, onlcr
@@ -130,6 +131,8 @@ class Container(Box):
         self.execs: dict[str, ExecInstance] = {}
         self.written: dict[str, str] = {}
         self.owners: dict[str, int] = {}  # uid of each file a process created
+        self.installed: dict[str, str] = {}  # path -> program name, from apt-get/apk install
+        self.apt_updated = False
         self.host_ports: dict[str, list[tuple[str, str]]] = {}
         self.pid_on_host = 0
         self._on_main_exit = on_main_exit
@@ -223,7 +226,7 @@ class Container(Box):
         """"dir", "exec", "file" or None for a path inside the container."""
         image = self.image
         candidate = self.real_path(path)
-        if candidate in image.executables:
+        if candidate in image.executables or candidate in self.installed:
             return "exec"
         if candidate in self.written or candidate in image.files or candidate in _DYNAMIC_FILES:
             return "file"
@@ -236,7 +239,7 @@ class Container(Box):
         prefix = path.rstrip("/") + "/"
         image = self.image
         return any(p.startswith(prefix) for p in (*image.dirs, *image.files, *image.executables,
-                                                  *image.symlinks, *self.written))
+                                                  *image.symlinks, *self.written, *self.installed))
 
     def list_dir(self, proc: Proc | None, path: str) -> list[str]:
         path = self.real_path(path)
@@ -245,7 +248,7 @@ class Container(Box):
         image = self.image
         extra = _RUNTIME_DIRS | _DYNAMIC_FILES
         for candidate in (*image.dirs, *image.files, *image.executables, *image.symlinks, *self.written,
-                          *extra):
+                          *self.installed, *extra):
             if candidate.startswith(prefix) and candidate != prefix:
                 names.add(candidate[len(prefix):].split("/", 1)[0])
         return sorted(names)
@@ -286,6 +289,9 @@ class Container(Box):
         self.written[path] = (self.written.get(path, "") if append else "") + text
         return True
 
+    def remove_file(self, proc: Proc | None, path: str) -> bool:
+        return self.written.pop(_normpath(path), None) is not None
+
     def resolve(self, proc: Proc | None, argv: list[str], path_env: str | None = None,
                 cwd: str | None = None) -> tuple[Program | None, int, str]:
         """Find argv[0] as the kernel and a shell would: (program, 0, "") or (None, code, reason)."""
@@ -308,12 +314,19 @@ class Container(Box):
             if not directory:
                 continue
             candidate = f"{directory.rstrip('/')}/{name}"
-            if self.real_path(candidate) in self.image.executables:  # path_kind's "exec", sooner
+            real = self.real_path(candidate)
+            if real in self.image.executables or real in self.installed:  # path_kind's "exec"
                 return self._program(candidate), 0, ""
         return None, 127, "not found"
 
+    def install(self, path: str, program: str) -> None:
+        """A package manager put `program` (see sim.packages) at `path` in this container."""
+        self.installed[self.real_path(path)] = program
+
     def _program(self, path: str) -> Program:
         for candidate in self._candidates(path):
+            if candidate in self.installed and candidate not in self.image.executables:
+                return installed_program(self.installed[candidate])
             spec = self.image.executables.get(candidate)
             if spec is not None:
                 return program_for(candidate, spec, self.image.shell_name)

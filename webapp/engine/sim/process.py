@@ -187,6 +187,10 @@ class Box:
         """True when the process's user may not write there (permission denied)."""
         return False
 
+    def remove_file(self, proc: Proc | None, path: str) -> bool:
+        """Remove a file the container's processes wrote (a pid file); False when there was none."""
+        return False
+
     def process_table(self, proc: Proc | None) -> list[dict[str, object]]:
         """One row per process, with the columns `ps` prints."""
         raise NotImplementedError
@@ -236,6 +240,9 @@ class Proc:
         self.killed_by: int | None = None
         self.frozen = False
         self.foreground: Proc | None = None
+        # The PID that sent the signal being handled, when it came from inside the container
+        # (nginx logs "received from N"); None for `docker kill`, which comes from outside.
+        self.signal_from: int | None = None
         self.listeners: list[Callable[[Proc], None]] = []
         self._gen: ProgramGen | None = None
         self._wait: Wait | None = None

@@ -8,15 +8,17 @@ from collections.abc import Callable, Generator
 from typing import Any
 
 from ..images import Program as ProgramSpec
+from ..images import Reaction
 from .applets import APPLETS, true
+from .packages import PROGRAMS as PACKAGE_PROGRAMS
 from .process import INTERRUPTED, Exec, Forever, Proc, ReadLine, WaitPid
 from .shell import shell_program
-from .signals import SIGCHLD_LIKE, SIGKILL, parse_signal, signal_name
+from .signals import SIGCHLD_LIKE, SIGINT, SIGKILL, parse_signal, signal_name
 
 Gen = Generator[Any, Any, int]
 Program = Callable[[Proc], Gen]
 
-_PLACEHOLDER = re.compile(r"\{(hostname|ip|pid|signal|signum|now:[^}]*)\}")
+_PLACEHOLDER = re.compile(r"\{(hostname|ip|pid|signal|signum|from|now:[^}]*)\}")
 
 
 def render(line: str, proc: Proc, sig: int | None = None) -> str:
@@ -24,6 +26,8 @@ def render(line: str, proc: Proc, sig: int | None = None) -> str:
 
     def fill(match: re.Match[str]) -> str:
         key = match.group(1)
+        if key == "from":
+            return f" from {proc.signal_from}" if sig is not None and proc.signal_from else ""
         if key == "hostname":
             return proc.box.hostname
         if key == "ip":
@@ -58,20 +62,44 @@ def message_program(spec: ProgramSpec) -> Program:
     return program
 
 
+def _env_ok(env: dict[str, str], item: str) -> bool:
+    """`VAR` is set and not empty, or `VAR=value` holds (a `requires_env` item)."""
+    name, eq, value = item.partition("=")
+    return env.get(name, "") == value if eq else bool(env.get(name))
+
+
+def _reaction_handler(spec: ProgramSpec, reaction: Reaction) -> Callable[[Proc, int], int | None]:
+    def handle(p: Proc, sig: int) -> int | None:
+        _write_lines(p, reaction.lines, reaction.stream, sig)
+        p.signal_from = None
+        if reaction.exit is not None and spec.pid_file:
+            p.box.remove_file(p, spec.pid_file)
+        return reaction.exit
+
+    return handle
+
+
+def install_reactions(proc: Proc, spec: ProgramSpec) -> None:
+    """The program's signal dispositions: its handlers and the signals it sets to SIG_IGN."""
+    for name in spec.ignores:
+        proc.ignored.add(parse_signal(name))
+    for name, reaction in spec.reactions().items():
+        proc.handlers[parse_signal(name)] = _reaction_handler(spec, reaction)
+
+
 def server_program(spec: ProgramSpec) -> Program:
     def program(proc: Proc) -> Gen:
-        if spec.requires_env and not any(proc.env.get(name) for name in spec.requires_env):
+        args = proc.argv[1:]
+        if spec.control and "-s" in args:
+            return control(spec, proc, args)
+        if spec.requires_env and not any(_env_ok(proc.env, item) for item in spec.requires_env):
             _write_lines(proc, spec.missing_env, "stderr")
             return 1
         _write_lines(proc, spec.stdout, "stdout")
         _write_lines(proc, spec.stderr, "stderr")
-
-        def graceful(p: Proc, sig: int) -> int:
-            _write_lines(p, spec.shutdown, spec.shutdown_stream, sig)
-            return spec.graceful_exit
-
-        for name in spec.graceful:
-            proc.handlers[parse_signal(name)] = graceful
+        if spec.pid_file:
+            proc.box.write_file(proc, spec.pid_file, f"{proc.pid}\n")
+        install_reactions(proc, spec)
         while True:
             result = yield Forever()
             if result is not INTERRUPTED:
@@ -80,20 +108,76 @@ def server_program(spec: ProgramSpec) -> Program:
     return program
 
 
+def control(spec: ProgramSpec, proc: Proc, args: list[str]) -> int:
+    """`nginx -s reload`: signal the running master through its pid file, as nginx does."""
+    index = args.index("-s")
+    name = args[index + 1] if index + 1 < len(args) else ""
+    if name not in spec.control:
+        proc.write(f'nginx: invalid option: "-s {name}"\n' if name else
+                   'nginx: option "-s" requires parameter\n', "stderr")
+        return 1
+    _write_lines(proc, spec.control_started, "stderr")
+    text = proc.box.read_file(proc, spec.pid_file)
+    if text is None:
+        _write_lines(proc, spec.control_no_pid, "stderr")
+        return 1
+    pid_text = text.strip()
+    target = proc.box.procs.get(int(pid_text)) if pid_text.isdigit() else None
+    if target is None:
+        when = render("{now:%Y/%m/%d %H:%M:%S}", proc)
+        proc.write(f"{when} [alert] {proc.pid}#{proc.pid}: kill({pid_text}, "
+                   f"{parse_signal(spec.control[name])}) failed (3: No such process)\n", "stderr")
+        proc.write(f"nginx: [alert] kill({pid_text}, {parse_signal(spec.control[name])}) failed "
+                   "(3: No such process)\n", "stderr")
+        return 1
+    sig = parse_signal(spec.control[name])
+
+    def deliver(_: Proc) -> None:  # once this process has exited: kill() returns before the
+        target.signal_from = proc.pid  # master acts, so `nginx -s quit` itself ends with 0
+        target.signal(sig)
+
+    proc.listeners.append(deliver)
+    return 0
+
+
+def refuse_code(proc: Proc) -> str:
+    """What an interpreter given code or a script says: the simulator cannot run it."""
+    name = proc.argv[0].rsplit("/", 1)[-1]
+    return (f"{name}: Lifecycle Lab: the simulator runs this interpreter only interactively "
+            f"(docker run -it IMAGE {name}); it cannot run code or scripts\n")
+
+
 def repl_program(spec: ProgramSpec) -> Program:
     def program(proc: Proc) -> Gen:
+        args = proc.argv[1:]
+        if args and args[0] in ("--version", "-V") and spec.version:
+            proc.write(spec.version + "\n")
+            return 0
+        if args and args[0] not in ("-i", "-q"):
+            proc.write(refuse_code(proc), "stderr")
+            return 2
+        pressed = [False]  # the last key was ^C (node's REPL ends on a second one)
         if proc.tty:
             _write_lines(proc, spec.banner, "stdout")
             proc.write(spec.prompt)
 
-            def on_int(p: Proc, sig: int) -> None:
-                p.write("\n" + spec.prompt)
+            def on_int(p: Proc, sig: int) -> int | None:
+                if spec.interrupt_twice_exits and pressed[0]:
+                    p.write("\n")
+                    return 0
+                pressed[0] = True
+                p.write("\n" + "".join(line + "\n" for line in spec.interrupt) + spec.prompt)
+                return None
 
-            proc.handlers[2] = on_int
+            proc.handlers[SIGINT] = on_int
+        else:
+            install_reactions(proc, spec)
         while True:
             line = yield ReadLine()
             if line is INTERRUPTED:
                 continue
+            if proc.tty:
+                pressed[0] = False
             if line is None:
                 if proc.tty:
                     proc.write("\n")
@@ -147,6 +231,8 @@ def program_for(path: str, spec: ProgramSpec, shell_name: str = "bash") -> Progr
         return shell_program("bash" if base == "bash" else "sh")
     if spec.kind == "applet":
         return applet_program(path)
+    if spec.kind == "packages":
+        return PACKAGE_PROGRAMS[base]
     builder = {
         "message": message_program, "server": server_program, "repl": repl_program,
         "entrypoint": entrypoint_program, "daemonize": daemonize_program,

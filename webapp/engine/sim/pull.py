@@ -9,7 +9,7 @@ from typing import Any
 from ..api import ApiError
 from ..clock import Clock
 from ..futures import Future
-from ..images import CATALOGUE, normalize_ref
+from ..images import CATALOGUE, normalize_ref, unavailable_image
 from .daemon import Daemon
 
 SPEED = 40_000_000  # bytes per (virtual) second
@@ -25,12 +25,7 @@ def pull(daemon: Daemon, clock: Clock, ref: str, on_message: Message) -> Future[
     name, tag = familiar.rsplit(":", 1)
     image = CATALOGUE.get(familiar)
     if image is None:
-        if any(i.repository == name for i in CATALOGUE.values()):
-            raise ApiError(404, f"manifest for {name}:{tag} not found: manifest unknown: manifest "
-                                "unknown")
-        raise ApiError(404, f"pull access denied for {name}, repository does not exist or may "
-                            "require 'docker login': denied: requested access to the resource is "
-                            "denied")
+        raise ApiError(404, unavailable_image(familiar))
     path = f"library/{name}" if "/" not in name else name
     on_message({"status": f"Pulling from {path}", "id": tag})
 
