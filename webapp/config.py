@@ -36,6 +36,7 @@ _SETTINGS: dict[str, tuple[type, Any]] = {
     "LAB_MESSAGE_QUEUE": (str, None),  # redis://host:port/0: processes share classes and rooms
     "LAB_CLASS_STUCK_SECONDS": (float, 300.0),  # a learner in a lesson with no step done this long
     "LAB_CLASS_STUCK_ERRORS": (int, 3),  # ... or this many failed commands in a row: stuck
+    "LAB_CLASS_RATE": (str, "10/minute;30/hour"),  # classes one client address may start
 }
 
 ENGINES = ("sim", "docker")

@@ -685,6 +685,30 @@ UI: dict[str, tuple[str, str]] = {
         "가르치시나요? {link}. 학습자는 자기 샌드박스에서 작업하면서 내 콘솔을 실시간으로 따라봅니다.",
     ),
     "start_a_class": ("Start a class", "수업 시작하기"),
+    "teach_start_intro": (
+        (
+            "Start a class: you get a short code and a QR code to show. Learners who join follow "
+            "your console and lifecycle graph live while they work in their own sandboxes, and "
+            "you see their progress on a dashboard."
+        ),
+        (
+            "수업을 시작하면 보여 줄 짧은 코드와 QR 코드가 생깁니다. 참여한 학습자는 자기 샌드박스에서 "
+            "작업하면서 내 콘솔과 라이프사이클 그래프를 실시간으로 따라보고, 나는 대시보드에서 학습자들의 "
+            "진도를 봅니다."
+        ),
+    ),
+    "teach_title_label": ("Class title (optional)", "수업 제목(선택)"),
+    "teach_err_cross_site": (
+        "That request did not come from this site's own form. Press the button below to start a class.",
+        "이 사이트의 양식에서 보낸 요청이 아닙니다. 아래 버튼을 눌러 수업을 시작하세요.",
+    ),
+    "teach_err_too_many": (
+        (
+            "Too many classes were started from your network just now. Please wait a few minutes "
+            "and try again."
+        ),
+        "방금 같은 네트워크에서 너무 많은 수업이 시작되었습니다. 몇 분 뒤에 다시 시도해 주세요.",
+    ),
     "join_another": ("Join another class", "다른 수업에 참여하기"),
     "no_such_class": ("There is no class with the code {code}.", "코드가 {code}인 수업이 없습니다."),
     "not_your_class": ("Not your class", "내 수업이 아닙니다"),
@@ -706,8 +730,8 @@ UI: dict[str, tuple[str, str]] = {
     "join_err_empty": ("please choose a nickname", "닉네임을 정해 주세요"),
     "join_err_long": ("a nickname has at most {n} characters", "닉네임은 {n}자까지 쓸 수 있습니다"),
     "join_err_chars": (
-        "a nickname cannot contain < > \" ' & or `",
-        "닉네임에는 < > \" ' & ` 문자를 쓸 수 없습니다",
+        "a nickname cannot contain < or >",
+        "닉네임에는 < 나 > 문자를 쓸 수 없습니다",
     ),
     "join_err_taken": (
         "the nickname '{name}' is taken in this class; please pick another",
