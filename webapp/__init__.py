@@ -73,7 +73,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     manager = SandboxManager(
         store, clock=settings["LAB_CLOCK"], idle_seconds=settings["LAB_IDLE_SECONDS"],
         max_sandboxes=settings["LAB_MAX_SANDBOXES"], max_log=settings["LAB_MAX_LOG"],
-        rate=settings["LAB_RATE"], engines=engines)
+        rate=settings["LAB_RATE"], engines=engines, evict_seconds=settings["LAB_EVICT_SECONDS"])
     app.extensions["lab"] = manager
     app.extensions["lab.store"] = store
 

@@ -12,7 +12,8 @@ handler runs, and answers a broken request the same way:
 - a message too large for the transport arrives as its stand-in (`webapp.message_limit`) and gets
   an `error` saying so, with the event's refusal as its ack;
 - a refused request (`Refused`, or one of the namespace's `refusals`) gets an `error` event
-  `{"message"}` and an ack saying the same (`refusal`), so a client waiting on its ack never hangs;
+  `{"message"}` (and `"code"` when the refusal has one, e.g. `server_full`) and an ack saying the
+  same (`refusal`), so a client waiting on its ack never hangs;
   anything else is logged and reported as an internal error.
 
 The connection always stays up.
@@ -101,8 +102,9 @@ class GuardedNamespace(Namespace, Generic[C]):
     def _send(self, event: str, data: Any, to: str) -> None:
         self.server.emit(event, data, to=to, namespace=self.namespace)
 
-    def _error(self, sid: str, message: str) -> None:
-        self._send("error", {"message": message}, sid)
+    def _error(self, sid: str, message: str, code: str | None = None) -> None:
+        """`error {"message"}`, plus `"code"` for the refusals a page words in its own language."""
+        self._send("error", {"message": message, **({"code": code} if code else {})}, sid)
 
     # -- the guard -------------------------------------------------------------------------------------
 
@@ -141,8 +143,12 @@ class GuardedNamespace(Namespace, Generic[C]):
         try:
             return self.dispatch(event, sid, guarded.conn, args[1:])
         except self.refusals as err:
-            self._error(sid, str(err))
-            return self.refusal(event, str(err))
+            code = getattr(err, "code", None)  # a page words some refusals itself (server_full)
+            self._error(sid, str(err), code)
+            ack = self.refusal(event, str(err))
+            if code is not None and isinstance(ack, dict):
+                ack["code"] = code
+            return ack
         except Exception:
             log.exception("handler for %r on %s failed", event, self.namespace)
             self._error(sid, f"internal error while handling '{event}'")

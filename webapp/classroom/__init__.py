@@ -48,6 +48,8 @@ def init_app(app: Flask, socketio: Any, manager: SandboxManager, lab: Any, catal
 
     hub = ClassHub(store, bus, manager, lab, catalog, emit, rule)
     hub.listen(lab)
+    # A class member's console opens their sandbox as it connects, so the dashboard sees them.
+    lab.open_at_connect.append(lambda sandbox_id: store.membership(sandbox_id) is not None)
     socketio.on_namespace(ClassNamespace(hub, settings))
     app.extensions["lab.classroom"] = hub
     try:
