@@ -156,7 +156,11 @@ def test_a_server_that_is_really_full_says_so(tmp_path):
             assert late.errors[0]["code"] == "server_full"
             assert late.sio.connected  # told, not dropped
             working[0].close()  # someone leaves: their sandbox can make room
-            assert late.run("docker ps")["exit_code"] == 0
+            # (Once the server has seen the hang-up: until then the refusal stands.)
+            deadline = time.monotonic() + TIMEOUT
+            while (ack := late.run("docker ps"))["exit_code"] != 0:
+                assert ack["code"] == "server_full" and time.monotonic() < deadline, ack
+                time.sleep(0.05)
             # They come back to a full server: their sandbox cannot be brought back just now.
             refusals: list = []
             back = socketio.Client(reconnection=False)
