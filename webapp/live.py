@@ -11,6 +11,9 @@ client that shows the `output` messages), `input {"data"}`, `complete {"line", "
 Lessons (`webapp.lesson_live`): client -> server `lesson {"id", "restart", "lang"}` and `hint {}`;
 server -> client `progress` after each command and event while a lesson page is open.
 
+A console holds no sandbox until it needs one (see `LabNamespace.on_connect`): consoles that never
+run a command cost the server no sandbox, and a full server refuses with the code `server_full`.
+
 In threading mode every event runs in its own thread, so `run` may simply wait for an attached
 command while `input` events from the same console reach it. Anything malformed gets an `error`
 event (and a refusal as its ack); the connection always stays up. Other layers (classes) watch the
@@ -209,9 +212,6 @@ class LabNamespace(GuardedNamespace[Connection]):
 
     def refusal(self, event: str, message: str) -> dict[str, Any] | None:
         return refusal_ack(event, message)
-
-    def _broadcaster_of(self, conn: Connection) -> Broadcaster | None:
-        return self._broadcaster(conn.sandbox) if conn.sandbox is not None else None
 
     def _handle(self, event: str, sid: str, args: tuple[Any, ...]) -> Any:
         """Run `on_<event>` in a request context that reuses the connection's session.
