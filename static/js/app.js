@@ -39,6 +39,7 @@ class Lab {
     this.socket = null;
     this.pastNew = 0; // events that arrived while the graph shows the past
     this.fullTimer = null;
+    this.fullNoticed = false;
 
     this.narration = new Narration($('narration'));
     this.info = $('graph-info');
@@ -204,7 +205,10 @@ class Lab {
 
   wireSocket() {
     const s = this.socket;
-    s.on('connect', () => this.setStatus('idle', t('ready')));
+    s.on('connect', () => {
+      this.fullNoticed = false;
+      this.setStatus('idle', t('ready'));
+    });
     s.on('disconnect', () => {
       this.setStatus('offline', t('offline_retrying'));
       $('console').dataset.ready = 'false';
@@ -237,7 +241,8 @@ class Lab {
       return;
     }
     clearInterval(this.fullTimer);
-    if (this.console) this.console.output(`\x1b[33m${t('server_full')}\x1b[0m\n`);
+    if (this.console && !this.fullNoticed) this.console.output(`\x1b[33m${t('server_full')}\x1b[0m\n`);
+    this.fullNoticed = true; // once, not at every retry
     let left = FULL_RETRY_SECONDS;
     const tick = () => {
       if (this.socket.connected) {

@@ -120,3 +120,27 @@ def test_a_full_server_says_so_on_the_page(browser, tmp_path):
         assert "server is full" in second.page.inner_text("#console-status")
         assert "server is full" in second.page.inner_text("#toasts")
         assert second.page.get_attribute("#conn-status", "data-state") == "online"
+
+
+def test_a_learner_refused_at_connect_by_a_full_server_is_told_and_not_left_offline(browser, tmp_path):
+    env = {"LAB_ENGINE": "sim", "LAB_MAX_SANDBOXES": "1"}
+    ready = '#console-status[data-state="idle"]'
+    with AppServer(folder=tmp_path, env=env) as server, \
+            person(browser, f"{server.url}/sandbox", ready) as ada:
+        ada.wait_ready()
+        ada.run("docker run -d --name web nginx")
+        ada.token("web", "running")
+        context = ada.page.context
+        ada.page.close()  # ada leaves; her sandbox is kept (and may leave memory)
+        with person(browser, f"{server.url}/sandbox", ready) as bob:
+            bob.run("docker ps")  # takes the one place: ada's sandbox leaves memory
+            bob.wait_idle()
+            page = context.new_page()  # ada comes back while bob works
+            page.goto(f"{server.url}/sandbox")
+            page.wait_for_selector('#console-status[data-state="full"]', timeout=Lab.TIMEOUT)
+            status = page.inner_text("#console-status")
+            assert "Server full" in status and "trying again in" in status
+            page.wait_for_function(
+                "() => document.querySelector('#console .xterm-rows').textContent"
+                ".includes('The server is full right now')", timeout=Lab.TIMEOUT)
+            assert "reconnecting" not in status
