@@ -35,8 +35,8 @@ def person(browser, url: str, ready: str, *, press: str | None = None) -> Iterat
         for attempt in range(3):
             page.goto(url)
             try:
-                if press is not None:
-                    page.click(press, timeout=T)
+                if press is not None and page.locator(press).count():  # (a retry may already
+                    page.click(press, timeout=T)  # be past the form: /teach then shows the class)
                 page.wait_for_selector(ready, timeout=T)
                 break
             except PlaywrightError:
