@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import shutil
 import threading
 import time
@@ -78,10 +79,32 @@ def app_server(folder: Path, **env: str) -> AppServer:
     return AppServer(folder=folder, env=settings)
 
 
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the class start form in a page."""
+    found = CSRF_FIELD.search(html)
+    assert found is not None, html[:500]
+    return found.group(1)
+
+
+def teach(http: Any, title: str = "") -> Any:
+    """A Flask test client starts a class as a browser does: the form of /teach, then its POST."""
+    form = http.get("/teach?new=1")
+    assert form.status_code == 200, form.data[:500]
+    return http.post("/teach", data={"csrf_token": csrf_token(form.get_data(as_text=True)),
+                                     "title": title},
+                     headers={"Origin": "http://localhost"})
+
+
 def start_class(server: str) -> tuple[requests.Session, str]:
-    """A browser that opened /teach: its session (cookie) and the class code."""
+    """A browser that pressed "Start a class" on /teach: its session (cookie) and the class code."""
     http = requests.Session()
-    res = http.get(f"{server}/teach", timeout=TIMEOUT)
+    form = http.get(f"{server}/teach", timeout=TIMEOUT)
+    assert form.ok, form.text[:500]
+    res = http.post(f"{server}/teach", data={"csrf_token": csrf_token(form.text)},
+                    headers={"Origin": server}, timeout=TIMEOUT)
     assert res.ok, res.text[:500]
     code = res.url.rstrip("/").rsplit("/", 1)[1]
     assert "data-join-url" in res.text

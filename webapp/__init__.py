@@ -33,7 +33,7 @@ SECURITY_HEADERS = {
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings from `LAB_*` variables, then `config` (tests), then the sandboxes."""
-    from . import classroom
+    from . import classroom, message_limit
     from .engines import choose_engines
     from .lessons import LESSONS_DIR
     from .live import LabNamespace
@@ -73,7 +73,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     manager = SandboxManager(
         store, clock=settings["LAB_CLOCK"], idle_seconds=settings["LAB_IDLE_SECONDS"],
         max_sandboxes=settings["LAB_MAX_SANDBOXES"], max_log=settings["LAB_MAX_LOG"],
-        rate=settings["LAB_RATE"], engines=engines)
+        rate=settings["LAB_RATE"], engines=engines, evict_seconds=settings["LAB_EVICT_SECONDS"])
     app.extensions["lab"] = manager
     app.extensions["lab.store"] = store
 
@@ -90,7 +90,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # Processes share rooms (classes) through a message queue; without one, this process is alone.
     socketio.server_options.pop("client_manager", None)  # not the queue of an earlier app (tests)
     socketio.init_app(app, async_mode="threading", message_queue=settings["LAB_MESSAGE_QUEUE"],
-                      channel="lifecycle-lab")
+                      channel="lifecycle-lab", max_http_buffer_size=message_bound(settings))
+    message_limit.install(app, socketio.server)  # an oversized message gets an `error`, not a hang-up
     lab = LabNamespace(manager, app.config, lessons=catalog)
     socketio.on_namespace(lab)
     app.extensions["lab.namespace"] = lab
@@ -98,6 +99,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["lab.sio_server"] = socketio.server
     manager.start_reaper(settings["LAB_REAP_INTERVAL"])
     return app
+
+
+def message_bound(settings: dict[str, Any]) -> int:
+    """The largest Socket.IO message read whole. Anything over `LAB_MAX_PAYLOAD` is refused by the
+    namespaces anyway; a larger message is read and thrown away, and answered (message_limit)."""
+    return max(64 * 1024, 8 * int(settings["LAB_MAX_PAYLOAD"]))
 
 
 _CATALOGS: dict[tuple[str, tuple[tuple[str, int], ...]], Any] = {}

@@ -20,6 +20,8 @@ _SETTINGS: dict[str, tuple[type, Any]] = {
     "LAB_INSTANCE": (str, None),  # instance folder (secret key, default database)
     "LAB_SECRET_KEY": (str, None),  # signs the session cookie; else a key kept in the instance folder
     "LAB_IDLE_SECONDS": (float, 3600.0),  # a sandbox nobody used for this long is removed
+    "LAB_EVICT_SECONDS": (float, 300.0),  # a sandbox with no console open and idle this long
+    # leaves memory; it stays in the database and is rebuilt from its log when used again
     "LAB_REAP_INTERVAL": (float, 60.0),  # how often the reaper looks (0: no reaper thread)
     "LAB_MAX_LINE": (int, 4096),  # longest console line accepted
     "LAB_MAX_PAYLOAD": (int, 8192),  # largest Socket.IO payload accepted (characters of JSON)
@@ -36,6 +38,7 @@ _SETTINGS: dict[str, tuple[type, Any]] = {
     "LAB_MESSAGE_QUEUE": (str, None),  # redis://host:port/0: processes share classes and rooms
     "LAB_CLASS_STUCK_SECONDS": (float, 300.0),  # a learner in a lesson with no step done this long
     "LAB_CLASS_STUCK_ERRORS": (int, 3),  # ... or this many failed commands in a row: stuck
+    "LAB_CLASS_RATE": (str, "10/minute;30/hour"),  # classes one client address may start
 }
 
 ENGINES = ("sim", "docker")

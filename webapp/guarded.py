@@ -9,8 +9,11 @@ handler runs, and answers a broken request the same way:
   dropped with an `error` at most once a second;
 - an unknown event name gets an `error` naming the events the namespace understands;
 - a payload is one JSON object of at most `LAB_MAX_PAYLOAD` characters of JSON (`payload`);
+- a message too large for the transport arrives as its stand-in (`webapp.message_limit`) and gets
+  an `error` saying so, with the event's refusal as its ack;
 - a refused request (`Refused`, or one of the namespace's `refusals`) gets an `error` event
-  `{"message"}` and an ack saying the same (`refusal`), so a client waiting on its ack never hangs;
+  `{"message"}` (and `"code"` when the refusal has one, e.g. `server_full`) and an ack saying the
+  same (`refusal`), so a client waiting on its ack never hangs;
   anything else is logged and reported as an internal error.
 
 The connection always stays up.
@@ -28,6 +31,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from flask_socketio import Namespace
 
+from .message_limit import too_large
 from .session import TokenBucket
 
 log = logging.getLogger(__name__)
@@ -98,8 +102,9 @@ class GuardedNamespace(Namespace, Generic[C]):
     def _send(self, event: str, data: Any, to: str) -> None:
         self.server.emit(event, data, to=to, namespace=self.namespace)
 
-    def _error(self, sid: str, message: str) -> None:
-        self._send("error", {"message": message}, sid)
+    def _error(self, sid: str, message: str, code: str | None = None) -> None:
+        """`error {"message"}`, plus `"code"` for the refusals a page words in its own language."""
+        self._send("error", {"message": message, **({"code": code} if code else {})}, sid)
 
     # -- the guard -------------------------------------------------------------------------------------
 
@@ -124,6 +129,13 @@ class GuardedNamespace(Namespace, Generic[C]):
             if warn:
                 self._error(sid, "too many messages: slow down (some were dropped)")
             return self.refusal(event, "too many messages")
+        oversized = too_large(args[1:])
+        if oversized is not None:
+            message = (f"message too large ({oversized['bytes']:,} bytes; at most "
+                       f"{min(self.max_payload, oversized['limit']):,}): '{str(event)[:40]}' "
+                       "was not handled")
+            self._error(sid, message)
+            return self.refusal(event, message) if event in self.examples else None
         if event not in self.examples:
             known = ", ".join(self.examples)
             self._error(sid, f"unknown event {str(event)[:40]!r}: this namespace understands {known}")
@@ -131,8 +143,12 @@ class GuardedNamespace(Namespace, Generic[C]):
         try:
             return self.dispatch(event, sid, guarded.conn, args[1:])
         except self.refusals as err:
-            self._error(sid, str(err))
-            return self.refusal(event, str(err))
+            code = getattr(err, "code", None)  # a page words some refusals itself (server_full)
+            self._error(sid, str(err), code)
+            ack = self.refusal(event, str(err))
+            if code is not None and isinstance(ack, dict):
+                ack["code"] = code
+            return ack
         except Exception:
             log.exception("handler for %r on %s failed", event, self.namespace)
             self._error(sid, f"internal error while handling '{event}'")

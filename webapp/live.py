@@ -12,6 +12,9 @@ list or a pipe adds one `command {"line", "parsed", "invocation"}` per docker co
 Lessons (`webapp.lesson_live`): client -> server `lesson {"id", "restart", "lang"}` and `hint {}`;
 server -> client `progress` after each command and event while a lesson page is open.
 
+A console holds no sandbox until it needs one (see `LabNamespace.on_connect`): consoles that never
+run a command cost the server no sandbox, and a full server refuses with the code `server_full`.
+
 In threading mode every event runs in its own thread, so `run` may simply wait for an attached
 command while `input` events from the same console reach it. Anything malformed gets an `error`
 event (and a refusal as its ack); the connection always stays up. Other layers (classes) watch the
@@ -22,7 +25,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,8 +42,8 @@ from .engine.base import Unsubscribe
 from .engine.events import Event
 from .guarded import GuardedNamespace, Refused
 from .lesson_live import LessonRelay
-from .lessons import Catalog, pick_locale
-from .session import Sandbox, SandboxError, SandboxManager, TooManySandboxes
+from .lessons import Catalog, LessonProgress, pick_locale
+from .session import Sandbox, SandboxError, SandboxManager, TooManySandboxes, new_sandbox_id
 
 NAMESPACE = "/lab"
 SESSION_KEY = "sandbox"  # the Flask session (signed cookie) field naming the learner's sandbox
@@ -133,11 +136,18 @@ class Broadcaster:
 
 @dataclass
 class Connection:
-    sandbox: Sandbox
+    """One console. Its sandbox is opened when there is something to show or to run, not before:
+    a connection that never runs a command holds no sandbox (`sandbox` None, `sandbox_id` the id
+    it will have)."""
+
+    sandbox_id: str
     ephemeral: bool  # no cookie: nobody can come back to this sandbox once the socket closes
+    sandbox: Sandbox | None = None
     keys: deque[str] = field(default_factory=deque)  # keystrokes in arrival order
     typing: threading.Lock = field(default_factory=threading.Lock)  # one thread delivers them
+    opening: threading.Lock = field(default_factory=threading.Lock)  # one thread opens the sandbox
     locale: str = "en"  # for lesson hints
+    lesson: str | None = None  # a lesson page waiting for the sandbox (set-up runs in it)
 
 
 def refusal_ack(event: str, message: str) -> dict[str, Any] | None:
@@ -167,6 +177,9 @@ class LabNamespace(GuardedNamespace[Connection]):
         self.max_line = int(config["LAB_MAX_LINE"])
         self.engine_name = config.get("LAB_ENGINE_LABEL") or config["LAB_ENGINE"]
         self.lessons: LessonRelay | None = None
+        # Other layers say which learners' sandboxes open as soon as their console connects (a
+        # class member's, so the dashboard sees them), given the sandbox id.
+        self.open_at_connect: list[Callable[[str], bool]] = []
         if lessons is not None:
             self.lessons = LessonRelay(self._send, lessons, manager.store)
         manager.on_engine = self._on_engine
@@ -189,7 +202,7 @@ class LabNamespace(GuardedNamespace[Connection]):
         super()._send(event, data, to)
         if event == "progress":
             conn = self._connection(to)
-            if conn is not None:
+            if conn is not None and conn.sandbox is not None:
                 signals.notify(signals.lesson_progress, self, sid=to, sandbox=conn.sandbox,
                                progress=data)
 
@@ -220,48 +233,92 @@ class LabNamespace(GuardedNamespace[Connection]):
             return getattr(self, f"on_{event}")(*args)
 
     def _sandbox(self) -> Sandbox:
-        conn = self._connection(request.sid)
+        """The console's sandbox, opened now if this is the first thing that needs it."""
+        sid = request.sid
+        conn = self._connection(sid)
         if conn is None:
             raise Refused("not connected to a sandbox")
+        if conn.sandbox is not None:
+            return conn.sandbox
+        with conn.opening:
+            if conn.sandbox is None:
+                sandbox = self.manager.open(conn.sandbox_id, sid=sid)  # may be TooManySandboxes
+                if self._connection(sid) is None:  # the console closed meanwhile
+                    self.manager.disconnect(sandbox, sid, forget=conn.ephemeral)
+                    raise Refused("not connected to a sandbox")
+                conn.sandbox = sandbox
+                self._opened(sid, conn, sandbox, lazily=True)
         return conn.sandbox
 
-    def _hello(self, sandbox: Sandbox) -> dict[str, Any]:
-        with sandbox.lock:
-            history = [e.to_dict() for e in list(sandbox.engine.history)[-HELLO_HISTORY:]]
-        return {"sandbox": sandbox.id, "engine": self.engine_name, "lifecycle": lifecycle.as_json(),
-                "history": history}
-
-    # -- connection lifecycle --------------------------------------------------------------------------
-
-    def on_connect(self, auth: Any = None) -> None:
-        sid = request.sid
-        wanted = session.get(SESSION_KEY)
-        ephemeral = not isinstance(wanted, str) or not wanted
-        try:
-            sandbox = self.manager.open(None if ephemeral else wanted, sid=sid)
-        except TooManySandboxes as err:
-            raise ConnectionRefused(str(err)) from None
-        self.admit(sid, Connection(sandbox, ephemeral))
-        self.server.enter_room(sid, sandbox.id, namespace=NAMESPACE)
-        self._send("hello", self._hello(sandbox), sid)
-        self._broadcaster(sandbox).send_state(sid)
-        self._connect_lesson(sid, sandbox, auth)
-        signals.notify(signals.console_connected, self, sid=sid, sandbox=sandbox)
-
-    def _connect_lesson(self, sid: str, sandbox: Sandbox, auth: Any) -> None:
-        """The lesson page this console belongs to: `auth.lesson`, else the page loaded last."""
-        conn = self._connection(sid)
-        if self.lessons is None or conn is None:
-            return
-        auth = auth if isinstance(auth, dict) else {}
-        wanted = auth.get("lang") if isinstance(auth.get("lang"), str) else session.get(LANG_KEY)
-        conn.locale = pick_locale(wanted, [lang for lang, _ in request.accept_languages])
-        lesson = auth.get("lesson", session.get(LESSON_KEY))
-        if isinstance(lesson, str) and self.lessons.catalog.get(lesson) is not None:
+    def _opened(self, sid: str, conn: Connection, sandbox: Sandbox, *, lazily: bool) -> None:
+        """The console has its sandbox: what it shows, its lesson, and the other layers told."""
+        if lazily:
+            with sandbox.lock:
+                shown = bool(sandbox.engine.history)
+            if shown:  # came back from the store: the page draws what happened meanwhile
+                self._send("hello", self._hello(sandbox), sid)
+                self._broadcaster(sandbox).send_state(sid)
+        if conn.lesson is not None and self.lessons is not None:
+            lesson, conn.lesson = conn.lesson, None
             try:
                 self._send("progress", self.lessons.open(sid, sandbox, lesson), sid)
             except SandboxError as err:
                 self._error(sid, str(err))
+        signals.notify(signals.console_connected, self, sid=sid, sandbox=sandbox)
+
+    def _hello(self, sandbox: Sandbox | None, sandbox_id: str | None = None) -> dict[str, Any]:
+        history: list[dict[str, Any]] = []
+        if sandbox is not None:
+            with sandbox.lock:
+                history = [e.to_dict() for e in list(sandbox.engine.history)[-HELLO_HISTORY:]]
+        return {"sandbox": sandbox.id if sandbox is not None else sandbox_id,
+                "engine": self.engine_name, "lifecycle": lifecycle.as_json(), "history": history}
+
+    # -- connection lifecycle --------------------------------------------------------------------------
+
+    def on_connect(self, auth: Any = None) -> None:
+        """Admit the console; open its sandbox only if there is something to show.
+
+        A learner coming back (their sandbox in memory or in the store), a lesson page (its set-up
+        runs in the sandbox) or a class member opens it now; anyone else, and every connection
+        without a cookie, gets an empty graph and a sandbox on their first command.
+        """
+        sid = request.sid
+        wanted = session.get(SESSION_KEY)
+        ephemeral = not isinstance(wanted, str) or not wanted
+        conn = Connection(new_sandbox_id() if ephemeral else wanted, ephemeral)
+        auth = auth if isinstance(auth, dict) else {}
+        lesson = self._lesson_wanted(conn, auth)
+        if not ephemeral and (lesson is not None or self.manager.exists(conn.sandbox_id)
+                              or any(check(conn.sandbox_id) for check in self.open_at_connect)):
+            try:
+                conn.sandbox = self.manager.open(conn.sandbox_id, sid=sid)
+            except TooManySandboxes as err:
+                raise ConnectionRefused(str(err), {"code": err.code}) from None
+        self.admit(sid, conn)
+        self.server.enter_room(sid, conn.sandbox_id, namespace=NAMESPACE)
+        self._send("hello", self._hello(conn.sandbox, conn.sandbox_id), sid)
+        if conn.sandbox is not None:
+            self._broadcaster(conn.sandbox).send_state(sid)
+            conn.lesson = lesson
+            self._opened(sid, conn, conn.sandbox, lazily=False)
+        else:
+            self._send("state", {"containers": []}, sid)
+            if lesson is not None and self.lessons is not None:
+                conn.lesson = lesson  # opened with the sandbox; until then, a lesson not started
+                found = self.lessons.catalog.get(lesson)
+                self._send("progress", LessonProgress(found).payload(None), sid)
+
+    def _lesson_wanted(self, conn: Connection, auth: dict[str, Any]) -> str | None:
+        """The lesson page this console belongs to: `auth.lesson`, else the page loaded last."""
+        if self.lessons is None:
+            return None
+        wanted = auth.get("lang") if isinstance(auth.get("lang"), str) else session.get(LANG_KEY)
+        conn.locale = pick_locale(wanted, [lang for lang, _ in request.accept_languages])
+        lesson = auth.get("lesson", session.get(LESSON_KEY))
+        if isinstance(lesson, str) and self.lessons.catalog.get(lesson) is not None:
+            return lesson
+        return None
 
     def on_disconnect(self, reason: Any = None) -> None:
         sid = request.sid
@@ -269,8 +326,11 @@ class LabNamespace(GuardedNamespace[Connection]):
         if conn is not None:
             if self.lessons is not None:
                 self.lessons.close(sid)
-            self.manager.disconnect(conn.sandbox, sid, forget=conn.ephemeral)
-            signals.notify(signals.console_closed, self, sid=sid, sandbox=conn.sandbox)
+            with conn.opening:  # not while a handler is opening it
+                sandbox = conn.sandbox
+            if sandbox is not None:
+                self.manager.disconnect(sandbox, sid, forget=conn.ephemeral)
+                signals.notify(signals.console_closed, self, sid=sid, sandbox=sandbox)
 
     # -- console ---------------------------------------------------------------------------------------
 
@@ -340,6 +400,8 @@ class LabNamespace(GuardedNamespace[Connection]):
         starts (threads start in arrival order), and one thread at a time delivers the queue.
         """
         data: str = self.payload("input", args, data=str)["data"]
+        if conn.sandbox is None:  # nothing runs yet: keystrokes are dropped, as on any idle console
+            return
         conn.keys.append(data)
         with conn.typing, self._broadcaster(conn.sandbox).holding():
             try:
@@ -352,11 +414,14 @@ class LabNamespace(GuardedNamespace[Connection]):
     def on_resize(self, *args: Any) -> dict[str, Any]:
         """`resize {"rows", "cols"}`: the console's terminal size, for an attached container TTY."""
         sid = request.sid
-        sandbox = self._sandbox()
+        conn = self._connection(sid)
         payload = self.payload("resize", args, rows=int, cols=int)
         rows, cols = payload["rows"], payload["cols"]
         if not (0 < rows <= 1000 and 0 < cols <= 1000):
             raise Refused("'resize' needs rows and cols between 1 and 1000")
+        sandbox = conn.sandbox if conn is not None else None
+        if sandbox is None:  # no sandbox, so no terminal to resize: not a reason to open one
+            return {"rows": rows, "cols": cols}
         with sandbox.lock:
             if sandbox.busy and sandbox.owner == sid and sandbox.job is not None:
                 sandbox.job.resize(rows, cols)

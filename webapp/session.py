@@ -46,7 +46,9 @@ class SandboxFull(SandboxError):
 
 
 class TooManySandboxes(SandboxError):
-    pass
+    """Every sandbox the server may hold is in use by an open console: the learner must wait."""
+
+    code = "server_full"  # the page words it in the learner's language (ui_text `server_full`)
 
 
 def new_sandbox_id() -> str:
@@ -312,12 +314,14 @@ class SandboxManager:
     def __init__(self, store: Store, *, clock: str = "real", idle_seconds: float = 3600.0,
                  max_sandboxes: int = 200, max_log: int = 20_000, rate: float = 20.0,
                  wallclock: Callable[[], float] = time.time,
-                 engines: SimEngines | DockerEngines | None = None):
+                 engines: SimEngines | DockerEngines | None = None,
+                 evict_seconds: float = 300.0):
         self.store = store
         self.log_writer = GroupCommit(store)  # every sandbox's log entries, batched under load
         self.engines: SimEngines | DockerEngines = engines if engines is not None else SimEngines()
         self.clock_kind = clock
         self.idle_seconds = idle_seconds
+        self.evict_seconds = evict_seconds
         self.max_sandboxes = max_sandboxes
         self.max_log = max_log
         self.rate = rate
@@ -325,6 +329,7 @@ class SandboxManager:
         self.on_engine: Callable[[Sandbox], None] | None = None
         self._sandboxes: dict[str, Sandbox] = {}
         self._opening: dict[str, threading.Lock] = {}
+        self._closing: dict[str, threading.Event] = {}  # evicted, their engines still shutting down
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._reaper: threading.Thread | None = None
@@ -354,16 +359,25 @@ class SandboxManager:
             found = self._sandboxes.get(sandbox_id)
             if found is not None:
                 return self._attach(found, sid)
+            evicted = None
             if len(self._sandboxes) + len(self._opening) >= self.max_sandboxes:
-                raise TooManySandboxes(f"the server is full ({self.max_sandboxes} sandboxes in use); "
-                                       "please try again later")
+                evicted = self._make_room()
+                if evicted is None:
+                    raise TooManySandboxes(
+                        f"the server is full ({self.max_sandboxes} sandboxes in use); please try "
+                        "again in a few minutes")
             gate = self._opening.setdefault(sandbox_id, threading.Lock())
+            closing = self._closing.get(sandbox_id)
+        if evicted is not None:
+            self._shut(evicted)
         try:
             with gate:  # a second tab opening the same sandbox waits for the first rebuild
                 with self._lock:
                     found = self._sandboxes.get(sandbox_id)
                     if found is not None:
                         return self._attach(found, sid)
+                if closing is not None:  # evicted a moment ago: its log is complete once it is shut
+                    closing.wait()
                 sandbox = self._load(sandbox_id)
                 if self.on_engine is not None:  # before anyone else can find it
                     self.on_engine(sandbox)
@@ -373,6 +387,68 @@ class SandboxManager:
         finally:
             with self._lock:
                 self._opening.pop(sandbox_id, None)
+
+    def exists(self, sandbox_id: str) -> bool:
+        """The sandbox is in memory or in the store (it has something to show)."""
+        with self._lock:
+            if sandbox_id in self._sandboxes or sandbox_id in self._opening:
+                return True
+        return self.store.has(sandbox_id)
+
+    # -- leaving memory ----------------------------------------------------------------------------
+
+    def _make_room(self) -> Sandbox | None:
+        """Under the registry lock: take out the sandbox used longest ago that no console has
+        open (it comes back from its log on use); None when every one is in use."""
+        idle = [s for s in self._sandboxes.values() if not s.connections and not s.busy]
+        if not idle:
+            return None
+        victim = min(idle, key=lambda s: s.last_active)
+        self._take_out(victim)
+        return victim
+
+    def _take_out(self, sandbox: Sandbox) -> None:
+        """Under the registry lock: the sandbox leaves the registry; `_shut` closes it."""
+        del self._sandboxes[sandbox.id]
+        self._closing[sandbox.id] = threading.Event()
+
+    def _shut(self, sandbox: Sandbox) -> None:
+        """Close an evicted sandbox; its containers stay where they are (the log, or the daemon)."""
+        try:
+            sandbox.close(discard=False)
+            self.store.touch(sandbox.id, sandbox.last_active)
+        finally:
+            with self._lock:
+                done = self._closing.pop(sandbox.id, None)
+            if done is not None:
+                done.set()
+
+    def evict(self, now: float | None = None) -> list[str]:
+        """Sandboxes no console has open, idle for `evict_seconds`, leave memory (not the store)."""
+        now = self.wallclock() if now is None else now
+        cutoff = now - self.evict_seconds
+        with self._lock:
+            victims = [s for s in self._sandboxes.values()
+                       if not s.connections and not s.busy and s.last_active < cutoff]
+            for sandbox in victims:
+                self._take_out(sandbox)
+        for sandbox in victims:
+            self._shut(sandbox)
+        if victims:
+            log.info("%d idle sandboxes left memory", len(victims))
+        return [s.id for s in victims]
+
+    def forget(self, sandbox_id: str) -> None:
+        """Drop a sandbox nobody can come back to, in memory or only in the store."""
+        with self._lock:
+            found = self._sandboxes.get(sandbox_id)
+            if found is not None and found.connections:
+                return
+        if found is not None:
+            self.remove(sandbox_id)
+        elif self.store.has(sandbox_id):
+            self.engines.forget([sandbox_id])
+            self.store.delete([sandbox_id])
 
     def _attach(self, sandbox: Sandbox, sid: str | None) -> Sandbox:
         if sid is not None:
@@ -484,7 +560,8 @@ class SandboxManager:
                        if not s.connections and s.last_active < cutoff]
             for sandbox in victims:
                 del self._sandboxes[sandbox.id]
-            keep = set(self._sandboxes) | set(self._opening) | {s.id for s in victims}
+            keep = (set(self._sandboxes) | set(self._opening) | set(self._closing)
+                    | {s.id for s in victims})
         for sandbox in victims:
             sandbox.close()
         dormant = [i for i in self.store.idle_since(cutoff) if i not in keep]
@@ -503,6 +580,7 @@ class SandboxManager:
         def loop() -> None:
             while not self._stop.wait(interval):
                 try:
+                    self.evict()
                     self.reap()
                 except Exception:
                     log.exception("reaper failed")

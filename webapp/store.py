@@ -97,6 +97,11 @@ class Store:
                 "SELECT t, kind, data FROM log WHERE sandbox = ? ORDER BY seq", (sandbox_id,))]
         return SandboxRecord(*row), entries
 
+    def has(self, sandbox_id: str) -> bool:
+        with self._lock:
+            return self._db.execute("SELECT 1 FROM sandboxes WHERE id = ?",
+                                    (sandbox_id,)).fetchone() is not None
+
     def append(self, sandbox_id: str, seq: int, entry: LogEntry, wall: float) -> None:
         with self._lock, self._db:
             self._db.execute("INSERT INTO log (sandbox, seq, t, kind, data) VALUES (?, ?, ?, ?, ?)",

@@ -188,6 +188,14 @@ UI: dict[str, tuple[str, str]] = {
     "connecting": ("Connecting…", "연결 중…"),
     "ready": ("Ready", "준비됨"),
     "offline_retrying": ("Offline — reconnecting…", "오프라인 — 다시 연결하는 중…"),
+    "server_full": (
+        "The server is full right now: every sandbox is in use. Please try again in a few minutes.",
+        "지금은 서버가 가득 찼습니다. 모든 샌드박스가 사용 중입니다. 몇 분 뒤에 다시 시도해 주세요.",
+    ),
+    "server_full_retry": (
+        "Server full — every sandbox is in use; trying again in {s} s",
+        "서버가 가득 참 — 모든 샌드박스가 사용 중입니다. {s}초 뒤에 다시 시도합니다",
+    ),
     "running_status": ("Running… · Ctrl-C interrupts", "실행 중… · Ctrl-C로 중단"),
     "attached_status": (
         "Attached to {name} · Ctrl-P Ctrl-Q detaches",
@@ -269,8 +277,19 @@ UI: dict[str, tuple[str, str]] = {
         ("상태나 화살표 위에 마우스를 올려 설명을 보세요. 컨테이너를 실행하면 토큰이 움직입니다."),
     ),
     "on_the_line": (
-        "On the console line: {cmd} — press Enter to run it.",
-        "콘솔 입력줄에 넣었습니다: {cmd} — Enter를 눌러 실행하세요.",
+        "On the console line: {cmd} — press Enter to run it, or type to replace it.",
+        "콘솔 입력줄에 넣었습니다: {cmd} — Enter를 눌러 실행하거나, 바로 입력해서 바꾸세요.",
+    ),
+    "edge_no_container": (
+        "No container is {state}, so there is nothing to {edge} yet. Bring one there first: {how}.",
+        (
+            "{state} 상태인 컨테이너가 없어서 아직 {edge}할 대상이 없습니다. 먼저 컨테이너를 그 상태로 "
+            "만드세요: {how}."
+        ),
+    ),
+    "edge_no_container_plain": (
+        "No container is {state}, so there is nothing to {edge} yet.",
+        "{state} 상태인 컨테이너가 없어서 아직 {edge}할 대상이 없습니다.",
     ),
     "events_title": ("Events", "이벤트"),
     "events_sub_html": (
@@ -286,6 +305,21 @@ UI: dict[str, tuple[str, str]] = {
     "nothing_to_replay": (
         "Nothing to replay yet: run a few commands first.",
         "아직 재생할 것이 없습니다. 먼저 명령을 몇 개 실행해 보세요.",
+    ),
+    "past_new_events": (
+        "{n} new events since — back to live to see them",
+        "그 뒤로 새 이벤트 {n}개 — 현재로 돌아가서 보세요",
+    ),
+    "past_new_event": (
+        "1 new event since — back to live to see it",
+        "그 뒤로 새 이벤트 1개 — 현재로 돌아가서 보세요",
+    ),
+    "narrate_past_new": (
+        (
+            "New events are arriving while you look at the past; the graph shows them when you go "
+            "back to live."
+        ),
+        "과거를 보는 동안 새 이벤트가 들어오고 있습니다. 현재로 돌아가면 그래프에 나타납니다.",
     ),
     "viewing_past": (
         "Viewing the past: after {what} at {time} (event {n} of {total})",
@@ -706,6 +740,30 @@ UI: dict[str, tuple[str, str]] = {
         "가르치시나요? {link}. 학습자는 자기 샌드박스에서 작업하면서 내 콘솔을 실시간으로 따라봅니다.",
     ),
     "start_a_class": ("Start a class", "수업 시작하기"),
+    "teach_start_intro": (
+        (
+            "Start a class: you get a short code and a QR code to show. Learners who join follow "
+            "your console and lifecycle graph live while they work in their own sandboxes, and "
+            "you see their progress on a dashboard."
+        ),
+        (
+            "수업을 시작하면 보여 줄 짧은 코드와 QR 코드가 생깁니다. 참여한 학습자는 자기 샌드박스에서 "
+            "작업하면서 내 콘솔과 라이프사이클 그래프를 실시간으로 따라보고, 나는 대시보드에서 학습자들의 "
+            "진도를 봅니다."
+        ),
+    ),
+    "teach_title_label": ("Class title (optional)", "수업 제목(선택)"),
+    "teach_err_cross_site": (
+        "That request did not come from this site's own form. Press the button below to start a class.",
+        "이 사이트의 양식에서 보낸 요청이 아닙니다. 아래 버튼을 눌러 수업을 시작하세요.",
+    ),
+    "teach_err_too_many": (
+        (
+            "Too many classes were started from your network just now. Please wait a few minutes "
+            "and try again."
+        ),
+        "방금 같은 네트워크에서 너무 많은 수업이 시작되었습니다. 몇 분 뒤에 다시 시도해 주세요.",
+    ),
     "join_another": ("Join another class", "다른 수업에 참여하기"),
     "no_such_class": ("There is no class with the code {code}.", "코드가 {code}인 수업이 없습니다."),
     "not_your_class": ("Not your class", "내 수업이 아닙니다"),
@@ -727,8 +785,8 @@ UI: dict[str, tuple[str, str]] = {
     "join_err_empty": ("please choose a nickname", "닉네임을 정해 주세요"),
     "join_err_long": ("a nickname has at most {n} characters", "닉네임은 {n}자까지 쓸 수 있습니다"),
     "join_err_chars": (
-        "a nickname cannot contain < > \" ' & or `",
-        "닉네임에는 < > \" ' & ` 문자를 쓸 수 없습니다",
+        "a nickname cannot contain < or >",
+        "닉네임에는 < 나 > 문자를 쓸 수 없습니다",
     ),
     "join_err_taken": (
         "the nickname '{name}' is taken in this class; please pick another",

@@ -16,6 +16,7 @@ import { Timeline } from './timeline.js';
 const SPEED_KEY = 'lifecycle-lab.speed';
 const REPLAY_SPEED_KEY = 'lifecycle-lab.replay-speed';
 const RECONCILE_DELAY = 120;
+const FULL_RETRY_SECONDS = 20; // a server that refused us for being full is asked again after this
 
 const $ = (id) => document.getElementById(id);
 
@@ -36,13 +37,16 @@ class Lab {
     this.replayRun = null;
     this.console = null;
     this.socket = null;
+    this.pastNew = 0; // events that arrived while the graph shows the past
+    this.fullTimer = null;
+    this.fullNoticed = false;
 
     this.narration = new Narration($('narration'));
     this.info = $('graph-info');
     this.graph = new Graph($('lifecycle-graph'), {
       onMove: (step) => this.onMove(step),
       onSelect: (name) => this.onSelect(name),
-      onEdge: (t, token) => this.onEdge(t, token),
+      onEdge: (t) => this.onEdge(t),
       onInfo: (detail) => this.renderInfo(detail),
       onGrace: ({ name, seconds, signal }) => {
         if (this.mode === 'past') return;
@@ -202,19 +206,61 @@ class Lab {
 
   wireSocket() {
     const s = this.socket;
-    s.on('connect', () => this.setStatus('idle', t('ready')));
+    s.on('connect', () => {
+      this.fullNoticed = false;
+      this.setStatus('idle', t('ready'));
+    });
     s.on('disconnect', () => {
       this.setStatus('offline', t('offline_retrying'));
       $('console').dataset.ready = 'false';
       this.console.abandon(t('connection_lost'));
     });
-    s.on('connect_error', () => this.setStatus('offline', t('offline_retrying')));
+    s.on('connect_error', (err) => {
+      // The server refused us for being full: Socket.IO will not retry on its own, so we do.
+      if (err && err.data && err.data.code === 'server_full') this.serverFull(true);
+      else this.setStatus('offline', t('offline_retrying'));
+    });
     s.on('hello', (data) => this.onHello(data || {}));
     s.on('command', (data) => this.onCommand(data));
     s.on('engine_event', (event) => this.onEvent(event));
     s.on('state', (data) => this.onState(data));
     s.on('output', (data) => this.console.output(data && data.data));
-    s.on('error', (data) => this.toast((data && data.message) || t('server_error'), 'error'));
+    s.on('error', (data) => {
+      if (data && data.code === 'server_full') this.serverFull(false);
+      else this.toast((data && data.message) || t('server_error'), 'error');
+    });
+  }
+
+  /**
+   * Every sandbox of the server is in use. Refused at connect: say so and ask again in a while.
+   * Refused a command: say so (the console shows the refusal too); the next command may get in.
+   */
+  serverFull(atConnect) {
+    this.toast(t('server_full'), 'error');
+    if (!atConnect) {
+      this.setStatus('full', t('server_full'));
+      return;
+    }
+    clearInterval(this.fullTimer);
+    if (this.console && !this.fullNoticed) this.console.output(`\x1b[33m${t('server_full')}\x1b[0m\n`);
+    this.fullNoticed = true; // once, not at every retry
+    let left = FULL_RETRY_SECONDS;
+    const tick = () => {
+      if (this.socket.connected) {
+        clearInterval(this.fullTimer);
+        return;
+      }
+      if (left <= 0) {
+        clearInterval(this.fullTimer);
+        this.setStatus('full', t('connecting'));
+        this.socket.connect();
+        return;
+      }
+      this.setStatus('full', t('server_full_retry', { s: left }));
+      left -= 1;
+    };
+    tick();
+    this.fullTimer = setInterval(tick, 1000);
   }
 
   // -- server events -----------------------------------------------------------------------------------
@@ -256,6 +302,7 @@ class Lab {
       this.showBusy(ctx);
     }
     if (this.mode === 'live') for (const step of steps) this.graph.play(step);
+    else if (this.mode === 'past') this.newWhilePast();
     if (this.reconcileTimer) this.scheduleReconcile();
     if (steps.some((s) => s.type === 'spawn' || s.type === 'rename')) this.updateContainers();
   }
@@ -328,7 +375,8 @@ class Lab {
       for (const step of this.director.flushAll()) if (this.mode === 'live') this.graph.play(step);
     }
     const online = this.socket && this.socket.connected;
-    this.setStatus(online ? 'idle' : 'offline', online ? t('ready') : t('offline_retrying'));
+    if (result && result.code === 'server_full') this.setStatus('full', t('server_full'));
+    else this.setStatus(online ? 'idle' : 'offline', online ? t('ready') : t('offline_retrying'));
     if (!this.director) return;
     // Select the container the learner just worked with, so a click on an edge targets it.
     let name = null;
@@ -392,22 +440,54 @@ class Lab {
     this.renderInfo(null);
   }
 
-  onEdge(edge, token) {
+  onEdge(edge) {
     if (edge.trigger !== 'command') {
       this.renderInfo({ kind: 'edge', t: edge, note: t('info_not_a_command', { edge: edge.label, cause: edge.cause }) });
       return;
     }
-    let container = token;
-    if (!container && /\bIMAGE\b/.test(edge.command)) container = { name: '', image: 'ubuntu:20.04' };
+    if (this.mode !== 'live') this.backToLive(); // a command acts on the present
+    const selected = this.graph.selectedToken();
+    let container = null;
+    if (/\bNAME\b/.test(edge.command)) {
+      // The container the arrow can move: the selected one if it is where the arrow starts, else
+      // the first one there. None there: say so rather than type half a command.
+      const here = edge.src ? this.graph.tokensIn(edge.src) : [];
+      container = selected && selected.state === edge.src ? selected : here[0] || null;
+      if (!container) {
+        this.explainNoContainer(edge);
+        return;
+      }
+      if (container !== selected) {
+        this.graph.selectByName(container.name); // the learner sees which container it is for
+        this.updateContainers();
+      }
+    } else if (/\bIMAGE\b/.test(edge.command)) {
+      container = { name: '', image: (selected && selected.image) || 'ubuntu:20.04' };
+    }
     if (container && !container.image) container = { ...container, image: 'ubuntu:20.04' };
-    const cmd = this.lc.commandFor(edge, container && (container.name || !/\bNAME\b/.test(edge.command)) ? container : null);
+    const cmd = this.lc.commandFor(edge, container);
     if (!cmd) return;
-    if (this.mode !== 'live') this.backToLive();
     if (!this.console || !this.console.setLine(cmd)) {
       this.toast(t('busy_toast'));
       return;
     }
     this.renderInfo({ kind: 'edge', t: edge, note: t('on_the_line', { cmd: cmd.trim() }) });
+  }
+
+  /** An arrow clicked with no container where it starts: which state it needs, and how to get there. */
+  explainNoContainer(edge) {
+    const state = this.lc.label(edge.src);
+    const into = unique(this.lc.visible
+      .filter((x) => x.dst === edge.src && x.src !== edge.src && x.trigger === 'command')
+      .map((x) => this.lc.commandFor(x, x.command.includes('IMAGE') ? { name: '', image: 'nginx' } : null))
+      .filter(Boolean)
+      .map((c) => c.replace(/\s*\bNAME\b.*$/, '').trim()));
+    const how = into.length > 1 ? `${into.slice(0, -1).join(', ')}${t('refused_or')}${into[into.length - 1]}` : into.join('');
+    const sentence = how
+      ? t('edge_no_container', { state, edge: edge.label, how })
+      : t('edge_no_container_plain', { state, edge: edge.label });
+    this.narration.say(sentence, 'refused');
+    this.renderInfo({ kind: 'edge', t: edge, note: sentence });
   }
 
   renderInfo(detail) {
@@ -484,19 +564,37 @@ class Lab {
   rewind(index) {
     if (!this.lc || !this.timeline.entries[index]) return;
     this.stopReplay();
+    if (this.mode !== 'past') this.pastNew = 0;
     this.mode = 'past';
     this.pastIndex = index;
     this.graph.autoVanish = false;
     this.graph.renderModel(modelAt(this.lc, this.timeline.entries, index));
     this.timeline.markCurrent(index);
-    const entry = this.timeline.entries[index];
+    this.pastBanner();
+  }
+
+  /** The banner over a past moment: which one, and how much happened since we went back. */
+  pastBanner() {
+    const entry = this.timeline.entries[this.pastIndex];
+    if (!entry) return;
     const name = eventContainerName(entry.event);
-    this.showBanner('past', t('viewing_past', {
+    let text = t('viewing_past', {
       what: `${entry.event.Action}${name ? ` ${name}` : ''}`,
       time: eventTime(entry.event).slice(11, 23),
-      n: index + 1,
+      n: entry.index + 1,
       total: this.timeline.entries.length,
-    }));
+    });
+    if (this.pastNew) text += ` · ${this.pastNew === 1 ? t('past_new_event') : t('past_new_events', { n: this.pastNew })}`;
+    this.showBanner('past', text);
+    const banner = $('time-banner');
+    if (banner) banner.dataset.newEvents = String(this.pastNew);
+  }
+
+  /** An event arrived while the graph shows the past: the graph stays, the banner says so. */
+  newWhilePast() {
+    this.pastNew += 1;
+    if (this.pastNew === 1) this.narration.say(t('narrate_past_new'), 'wait');
+    this.pastBanner();
   }
 
   step(delta) {
@@ -516,7 +614,11 @@ class Lab {
     this.graph.setSpeed(speed ? speed.value : 1);
     this.graph.renderModel(this.liveTokens());
     this.timeline.markCurrent(null);
+    this.pastNew = 0;
     this.showBanner(null);
+    const banner = $('time-banner');
+    if (banner) banner.dataset.newEvents = '0';
+    this.updateContainers();
   }
 
   stopReplay() {
@@ -595,7 +697,7 @@ class Lab {
     }
     const conn = $('conn-status');
     if (conn) {
-      const online = kind !== 'offline';
+      const online = kind !== 'offline' && (kind !== 'full' || Boolean(this.socket && this.socket.connected));
       conn.dataset.state = online ? 'online' : 'offline';
       const label = conn.querySelector('.conn-label');
       if (label) label.textContent = online ? t('conn_online') : t('conn_offline');

@@ -87,6 +87,10 @@ export class LabConsole {
     if (!Array.isArray(this.history)) this.history = [];
     this.histIndex = this.history.length;
     this.draft = '';
+    // A command put on the line for the learner (a click on the graph or the lesson) is shown
+    // selected, as a text field selects a suggestion: Enter runs it, typing replaces it,
+    // Backspace clears it, and the arrow keys keep it to edit.
+    this.suggested = false;
     this.streamed = false;
     this.lastChar = '\n';
 
@@ -169,6 +173,7 @@ export class LabConsole {
   }
 
   newPrompt() {
+    this.suggested = false;
     this.buffer = '';
     this.cursor = 0;
     this.shownCursor = 0;
@@ -184,7 +189,7 @@ export class LabConsole {
     const oldRow = Math.floor((PROMPT_LEN + this.shownCursor) / cols);
     let out = '';
     if (oldRow > 0) out += `\x1b[${oldRow}A`;
-    out += `\r\x1b[J${this.prompt()}${this.buffer}`;
+    out += `\r\x1b[J${this.prompt()}${this.suggested && this.buffer ? `\x1b[7m${this.buffer}\x1b[27m` : this.buffer}`;
     const endPos = PROMPT_LEN + this.buffer.length;
     if (this.buffer.length && endPos % cols === 0) out += ' \b';
     const endRow = Math.floor(endPos / cols);
@@ -203,6 +208,7 @@ export class LabConsole {
   publish() {
     this.host.dataset.line = this.buffer;
     this.host.dataset.busy = this.busy ? 'true' : 'false';
+    this.host.dataset.suggested = this.suggested ? 'true' : 'false';
   }
 
   /** Move the terminal cursor past the end of the input line (before printing under it). */
@@ -229,6 +235,7 @@ export class LabConsole {
   setLine(text) {
     if (this.busy) return false;
     this.histIndex = this.history.length;
+    this.suggested = Boolean(text);
     this.setBuffer(text);
     this.focus();
     return true;
@@ -261,6 +268,23 @@ export class LabConsole {
     this.editKeys(data);
   }
 
+  /** The key `ch` meets a suggested line: typing replaces it, Backspace clears it, others keep it. */
+  settleSuggestion(ch) {
+    if (!this.suggested) return false;
+    this.suggested = false;
+    const code = ch.charCodeAt(0);
+    if (ch === '\x7f' || ch === '\x08') { // deletes the selection, as in a text field
+      this.setBuffer('');
+      return true;
+    }
+    if (code >= 0x20 && code !== 0x7f) { // a printable key: what the learner types replaces it
+      this.buffer = '';
+      this.cursor = 0;
+    }
+    this.render();
+    return false;
+  }
+
   editKeys(data) {
     let i = 0;
     const pasted = data.length > 1 && !data.startsWith('\x1b');
@@ -271,6 +295,10 @@ export class LabConsole {
         return;
       }
       const ch = data[i];
+      if (this.suggested && ch !== '\r' && ch !== '\n' && this.settleSuggestion(ch)) {
+        i += 1;
+        continue;
+      }
       if (ch === '\x1b') {
         const m = ESCAPE.exec(data.slice(i));
         const seq = m[0];
@@ -494,6 +522,10 @@ export class LabConsole {
 
   submit() {
     const line = this.buffer;
+    if (this.suggested) { // run as it stands: drawn plain in the scrollback
+      this.suggested = false;
+      this.render();
+    }
     this.toLineEnd();
     this.term.write('\r\n');
     this.remember(line);

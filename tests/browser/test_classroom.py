@@ -21,8 +21,9 @@ T = Lab.TIMEOUT
 
 
 @contextmanager
-def person(browser, url: str, ready: str) -> Iterator[Lab]:
-    """A browser context on `url`, ready once `ready` shows; no JS errors, dialogs or CSP breaks."""
+def person(browser, url: str, ready: str, *, press: str | None = None) -> Iterator[Lab]:
+    """A browser context on `url` (then `press`ing that button, if given), ready once `ready`
+    shows; no JS errors, dialogs or CSP breaks."""
     context = browser.new_context(viewport={"width": 1440, "height": 1000})
     page = context.new_page()
     problems = PageProblems(page)
@@ -34,6 +35,8 @@ def person(browser, url: str, ready: str) -> Iterator[Lab]:
         for attempt in range(3):
             page.goto(url)
             try:
+                if press is not None and page.locator(press).count():  # (a retry may already
+                    page.click(press, timeout=T)  # be past the form: /teach then shows the class)
                 page.wait_for_selector(ready, timeout=T)
                 break
             except PlaywrightError:
@@ -55,11 +58,12 @@ def person(browser, url: str, ready: str) -> Iterator[Lab]:
 
 
 TEACH_READY = '#class-status[data-state="live"]'
+START = '#teach-start button[type="submit"]'  # /teach shows a form: a class starts on its POST
 FOLLOW_READY = '#instructor-status[data-state="idle"]'
 
 
 def test_a_class_end_to_end(browser, server):
-    with person(browser, f"{server}/teach", TEACH_READY) as teacher:
+    with person(browser, f"{server}/teach", TEACH_READY, press=START) as teacher:
         teacher.wait_ready()
         join_url = teacher.page.get_attribute("[data-join-url]", "data-join-url")
         assert join_url.startswith(server) and "/join/" in join_url
@@ -149,7 +153,7 @@ def test_a_class_end_to_end(browser, server):
 
 
 def test_a_stranger_cannot_open_the_instructor_view(browser, server):
-    with person(browser, f"{server}/teach", TEACH_READY) as teacher:
+    with person(browser, f"{server}/teach", TEACH_READY, press=START) as teacher:
         url = teacher.page.url
         context = browser.new_context()
         try:
@@ -171,7 +175,7 @@ def two_hosts(chromium, tmp_path_factory) -> Iterator[list[str]]:
 
 def test_a_class_across_two_processes(browser, two_hosts):
     a, b = two_hosts
-    with person(browser, f"{a}/teach", TEACH_READY) as teacher:
+    with person(browser, f"{a}/teach", TEACH_READY, press=START) as teacher:
         teacher.wait_ready()
         code = teacher.page.url.rstrip("/").rsplit("/", 1)[1]
         teacher.run("docker run -d --name web nginx")

@@ -275,3 +275,28 @@ def test_a_server_restart_keeps_and_readopts_a_sandbox(daemon, tmp_path) -> None
     finally:
         manager.close()
         store.close()
+
+
+def test_an_evicted_sandbox_keeps_its_containers_and_is_readopted(daemon, tmp_path) -> None:
+    from webapp.engine.docker import Policy as EnginePolicy
+    from webapp.session import SandboxManager
+    from webapp.store import Store
+
+    store = Store(tmp_path / "lab.db")
+    sandbox_id = new_session()
+    manager = SandboxManager(store, engines=DockerEngines(daemon, EnginePolicy()), evict_seconds=60)
+    try:
+        first = manager.open(sandbox_id)
+        first.run("docker run -d --name stays ubuntu:20.04 sleep 100")
+        assert manager.evict(now=first.last_active + 61) == [sandbox_id]  # no console has it open
+        assert len(manager) == 0 and store.ids() == [sandbox_id]
+        assert len(labelled_containers(daemon, sandbox_id)) == 1  # still on the daemon
+        again = manager.open(sandbox_id)
+        assert again is not first
+        assert [c["name"] for c in again.engine.containers()] == ["stays"]
+        assert again.log_length == 1
+        manager.remove(sandbox_id)
+        assert labelled_containers(daemon, sandbox_id) == []
+    finally:
+        manager.close()
+        store.close()

@@ -36,7 +36,9 @@ def test_codes_and_nicknames():
     assert len(code) == 6 and normalize_code(code.lower()) == code
     assert normalize_code(" ab-c 23k ") == "ABC23K"
     assert clean_name("  Ada \t Lovelace ") == "Ada Lovelace"
-    for bad in ("", "   ", "x" * 25, "<script>", 'a"b', None, 3):
+    for good in ("O'Brien", "O’Brien", "Jean-Luc Picard", "김민준", "Zoë d'Arc", 'Ada "A." L.', "R&D"):
+        assert clean_name(good) == good
+    for bad in ("", "   ", "x" * 25, "<script>", "a>b", None, 3):
         with pytest.raises(ClassError):
             clean_name(bad)
 

@@ -15,6 +15,7 @@ import pytest
 from flask_socketio import SocketIOTestClient
 from socketio import packet
 
+from tests.classroom_helpers import teach
 from webapp import socketio
 from webapp.classroom.model import CODE_ALPHABET, CODE_LENGTH
 
@@ -132,7 +133,7 @@ def app(make_app):
 @pytest.fixture
 def teacher(app):
     http = app.test_client()
-    res = http.get("/teach")
+    res = teach(http)
     assert res.status_code == 303
     code = res.headers["Location"].rsplit("/", 1)[1]
     page = http.get(f"/teach/{code}")
@@ -162,7 +163,7 @@ def dashboard_row(teacher: Browser, name: str) -> dict[str, Any]:
 
 def test_teach_creates_a_class_with_a_join_link_and_a_qr_code(app):
     http = app.test_client()
-    res = http.get("/teach")
+    res = teach(http)
     assert res.status_code == 303
     code = res.headers["Location"].rsplit("/", 1)[1]
     assert len(code) == CODE_LENGTH and set(code) <= set(CODE_ALPHABET)
@@ -174,9 +175,9 @@ def test_teach_creates_a_class_with_a_join_link_and_a_qr_code(app):
     assert 'style="' not in page.split('<main', 1)[1]  # the CSP forbids inline styles
     qr = http.get(f"/teach/{code}/qr.svg")
     assert qr.status_code == 200 and qr.mimetype == "image/svg+xml"
-    # The same browser gets its running class back; ?new=1 starts another.
+    # The same browser gets its running class back; ?new=1 shows the form to start another.
     assert http.get("/teach").headers["Location"].endswith(f"/teach/{code}")
-    assert not http.get("/teach?new=1").headers["Location"].endswith(f"/teach/{code}")
+    assert not teach(http).headers["Location"].endswith(f"/teach/{code}")
 
 
 def test_only_the_instructor_opens_the_instructor_view(app, teacher):
@@ -263,7 +264,7 @@ def test_class_payloads_follow_the_same_rules_as_the_console(app, teacher, args,
 def test_a_flood_on_class_is_dropped_with_one_error(make_app):
     app = make_app(LAB_RATE=1)  # /class allows at least 20 messages a second
     http = app.test_client()
-    code = http.get("/teach").headers["Location"].rsplit("/", 1)[1]
+    code = teach(http).headers["Location"].rsplit("/", 1)[1]
     http.get(f"/teach/{code}")
     teacher = Browser(app, http, code, "teach")
     socketio.server.namespace_handlers[NS].clock = lambda: 1000.0  # no refill while we flood
@@ -377,7 +378,7 @@ def test_no_progress_for_a_while_makes_a_learner_stuck(make_app):
     later = 0.0
     hub.clock = lambda: time.time() + later  # the class's wall clock, moved on by the test
     http = app.test_client()
-    code = http.get("/teach").headers["Location"].rsplit("/", 1)[1]
+    code = teach(http).headers["Location"].rsplit("/", 1)[1]
     http.get(f"/teach/{code}")
     teacher = Browser(app, http, code, "teach")
     ada = learner(app, code, "ada")
@@ -449,7 +450,7 @@ def test_ending_the_class(app, teacher):
     assert not again.is_connected(NS)
     # Learners keep their sandbox; the instructor's next /teach starts a new class.
     assert ada.run("docker run -d --name after nginx")["exit_code"] == 0
-    assert not teacher.http.get("/teach").headers["Location"].endswith(teacher.code)
+    assert teacher.http.get("/teach").status_code == 200  # the start form, not the ended class
 
 
 def test_the_instructor_reset_and_reload_resend_the_snapshot(app, teacher):

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
+from tests.classroom_helpers import teach
 from webapp.engine import lifecycle
 from webapp.ui_text import JS_KEYS, UI, js_strings, strings
 
@@ -167,7 +168,7 @@ def class_pages(app) -> dict[str, tuple]:
     """Every class page in Korean: the instructor's dashboard, the join forms, a learner's view."""
     teacher = app.test_client()
     teacher.get("/?lang=ko")
-    start = teacher.get("/teach")
+    start = teach(teacher)
     assert start.status_code == 303
     teach_url = start.headers["Location"]
     code = teach_url.rstrip("/").rsplit("/", 1)[1]
@@ -245,6 +246,7 @@ def test_join_errors_and_class_messages_in_korean(app):
 def test_english_pages_keep_the_english_labels(app):
     """The same pages without a choice (and an English browser) stay English."""
     http = app.test_client()
+    teach(http)
     html = http.get("/teach", follow_redirects=True, headers={"Accept-Language": "en-US"}).get_data(
         as_text=True)
     assert '<html lang="en">' in html and EN["goto_send"] in html and KO["goto_send"] not in html

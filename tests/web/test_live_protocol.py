@@ -288,15 +288,27 @@ def test_the_log_is_bounded(make_app):
     assert client.run("docker ps -q")["exit_code"] == 0
 
 
-def test_the_number_of_sandboxes_is_bounded(make_app):
-    app = make_app(LAB_MAX_SANDBOXES=1)
+def test_the_number_of_sandboxes_is_bounded_but_not_by_consoles_that_never_ran_a_command(make_app):
+    app = make_app(LAB_MAX_SANDBOXES=2)
+    manager = app.extensions["lab"]
+    idle = [LabClient(app) for _ in range(10)]  # connected, cookie-less, never ran a command
+    assert all(client.is_connected(NAMESPACE) for client in idle) and len(manager) == 0
+    # (Only the newest LabClient reads its acks: each is made just before its commands.)
     first = LabClient(app)
-    assert first.is_connected(NAMESPACE)
+    made = first.run("docker create --name box alpine")
+    assert made["exit_code"] == 0, made
     second = LabClient(app)
-    assert not second.is_connected(NAMESPACE)
-    first.disconnect(NAMESPACE)  # a cookie-less sandbox is dropped when its console closes
+    assert second.run("docker ps")["exit_code"] == 0
+    assert len(manager) == 2
     third = LabClient(app)
+    third.received()
+    ack = third.run("docker ps")  # both sandboxes have a console open: really full
+    assert ack["exit_code"] == 1 and ack["code"] == "server_full" and "full" in ack["error"]
+    assert third.events("error") == [{"message": ack["error"], "code": "server_full"}]
     assert third.is_connected(NAMESPACE)
+    first.disconnect(NAMESPACE)  # a cookie-less sandbox is dropped when its console closes
+    assert third.run("docker ps")["exit_code"] == 0
+    assert all(client.is_connected(NAMESPACE) for client in idle)
 
 
 # -- sandboxes: tabs, reconnects, restarts, reaping --------------------------------------------------
@@ -404,6 +416,7 @@ def test_reset_starts_afresh_and_tells_every_tab(app, http, manager):
 
 def test_engine_notices_reach_the_console_on_any_engine(lab, manager):
     """The live layer listens to every engine's notices (only the real daemon has any to send)."""
+    lab.run("docker ps")  # the console's sandbox opens with its first command
     lab.received()
     manager.all()[0].engine._notice("[lifecycle-lab] a notice\n")
     received = lab.received()

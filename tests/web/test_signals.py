@@ -76,4 +76,6 @@ def test_a_failing_receiver_never_breaks_the_console(lab, app, heard):
         for signal in (signals.command_started, signals.command_output, signals.command_finished):
             signal.disconnect(broken)
     assert ack["exit_code"] == 0 and ack["stdout"].startswith("CONTAINER ID")
-    assert [name for name, _ in heard] == ["command-started", "command-output", "command-finished"]
+    # The console's sandbox opens with its first command: other layers hear it first.
+    assert [name for name, _ in heard] == ["engine-attached", "console-connected",
+                                           "command-started", "command-output", "command-finished"]

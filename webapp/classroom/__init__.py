@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # imported when an app is built: `webapp.classroom.model` sta
 
 def init_app(app: Flask, socketio: Any, manager: SandboxManager, lab: Any, catalog: Any) -> ClassHub:
     """Build the class store, bus and hub for `app`; register `/class` and the pages; the hub hears `lab`."""
+    from ..config import ConfigError
     from .hub import ClassHub
     from .live import ClassNamespace
     from .model import (
@@ -28,6 +29,7 @@ def init_app(app: Flask, socketio: Any, manager: SandboxManager, lab: Any, catal
         StuckRule,
         is_redis_url,
     )
+    from .start_limit import StartLimit
     from .views import bp
 
     settings = app.config
@@ -46,7 +48,14 @@ def init_app(app: Flask, socketio: Any, manager: SandboxManager, lab: Any, catal
 
     hub = ClassHub(store, bus, manager, lab, catalog, emit, rule)
     hub.listen(lab)
+    # A class member's console opens their sandbox as it connects, so the dashboard sees them.
+    lab.open_at_connect.append(lambda sandbox_id: store.membership(sandbox_id) is not None)
     socketio.on_namespace(ClassNamespace(hub, settings))
     app.extensions["lab.classroom"] = hub
+    try:
+        app.extensions["lab.class_starts"] = StartLimit(settings["LAB_CLASS_RATE"])
+    except ValueError:
+        raise ConfigError(f"LAB_CLASS_RATE={settings['LAB_CLASS_RATE']!r}: expected limits such as "
+                          "10/minute;30/hour") from None
     app.register_blueprint(bp)
     return hub

@@ -1,5 +1,8 @@
 """Class pages: `/teach` (start a class, the instructor view), `/join` (the learner view), the QR code.
 
+A class is started only by a POST from our own start form (same origin, and the form's CSRF token
+from Flask-WTF), and only a few times per client address (`LAB_CLASS_RATE`).
+
 The instructor's role is a secret minted here and kept in their signed session cookie (the store only
 holds its hash); the `/class` namespace checks it before it sends a dashboard or accepts a command.
 """
@@ -16,6 +19,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    make_response,
     redirect,
     render_template,
     request,
@@ -23,12 +27,15 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import generate_csrf, validate_csrf
+from wtforms.validators import ValidationError
 
 from ..live import LESSON_KEY
 from ..ui_text import translate
-from ..views import current_locale, ensure_sandbox_cookie
+from ..views import current_locale, ensure_sandbox_cookie, same_origin
 from .hub import CLASS_KEY, TEACH_KEY, ClassHub, Role, join_class
 from .model import ClassError, ClassRecord, hash_secret, new_code, normalize_code
+from .start_limit import StartLimit
 
 bp = Blueprint("classroom", __name__)
 
@@ -37,6 +44,10 @@ TEACH_KEEP = 5  # classes a browser can teach at once (secrets kept in its cooki
 
 def hub() -> ClassHub:
     return current_app.extensions["lab.classroom"]
+
+
+def class_starts() -> StartLimit:
+    return current_app.extensions["lab.class_starts"]
 
 
 def _secret_for(code: str) -> str | None:
@@ -91,18 +102,43 @@ def _lab_cookie() -> str:
 # -- the instructor --------------------------------------------------------------------------------
 
 
-@bp.route("/teach", methods=["GET", "POST"])
+@bp.get("/teach")
 def teach_start() -> ResponseReturnValue:
-    """Start a class (GET reuses the one this browser teaches, if it still runs)."""
-    if request.method == "GET" and not request.args.get("new"):
+    """The class this browser teaches, if one still runs (unless `?new=1`); else the start form.
+
+    Nothing is created here: a GET may come from anywhere (a crawler, a link on another site).
+    """
+    if not request.args.get("new"):
         held = session.get(TEACH_KEY)
         for code in reversed(list(held or {})):
             record = hub().active_class(code)
             if record is not None and _teaches(record):
                 return redirect(url_for("classroom.teach", code=code), 303)
+    return _start_form()
+
+
+def _start_form(error: str | None = None, status: int = 200) -> ResponseReturnValue:
+    title = (request.form.get("title") or "").strip()[:80] if request.method == "POST" else ""
+    return render_template("teach_start.html", error=error, title=title,
+                           csrf_token=generate_csrf()), status
+
+
+@bp.post("/teach")
+def teach_create() -> ResponseReturnValue:
+    """Start a class: only from our own form (same origin and its CSRF token), a few per client."""
+    try:
+        if not same_origin():
+            raise ValidationError("cross-site")
+        validate_csrf(request.form.get("csrf_token"))
+    except ValidationError:
+        return _start_form(say("teach_err_cross_site"), 403)
+    if not class_starts().allow(request.remote_addr or "?"):
+        response = make_response(_start_form(say("teach_err_too_many"), 429))
+        response.headers["Retry-After"] = str(class_starts().retry_after(request.remote_addr or "?"))
+        return response
     sandbox_id = _lab_cookie()
     secret = secrets.token_urlsafe(24)
-    title = (request.values.get("title") or "").strip()[:80]
+    title = (request.form.get("title") or "").strip()[:80]
     store = hub().store
     for _ in range(20):
         record = ClassRecord(new_code(), hash_secret(secret), sandbox_id, time.time(), title)
