@@ -19,6 +19,7 @@ from .attach import ContainerAttach, ExecAttach
 from .container import Config, Container, ExecInstance, HostConfig, LogEntry
 from .daemon import Daemon, DaemonError, NotModified
 from .pull import pull
+from .resources import memory_settings
 from .views import container_inspect, container_summary, image_inspect, image_summary, rfc3339nano
 
 if TYPE_CHECKING:
@@ -93,6 +94,8 @@ class SimApi:
 
     async def container_create(self, body: JSON, *, name: str | None = None) -> JSON:
         host = body.get("HostConfig") or {}
+        memory, memory_swap = memory_settings(int(host.get("Memory") or 0),
+                                              int(host.get("MemorySwap") or 0))
         restart = host.get("RestartPolicy") or {}
         config = Config(
             image=str(body.get("Image") or ""), cmd=body.get("Cmd") or None,
@@ -111,7 +114,8 @@ class SimApi:
             restart_policy=str(restart.get("Name") or "no"),
             restart_max=int(restart.get("MaximumRetryCount") or 0),
             auto_remove=bool(host.get("AutoRemove")), init=host.get("Init"),
-            port_bindings=bindings, publish_all=bool(host.get("PublishAllPorts")))
+            port_bindings=bindings, publish_all=bool(host.get("PublishAllPorts")),
+            memory=memory, memory_swap=memory_swap)
         container = self.daemon.create(config, host_config, name)
         return {"Id": container.id, "Warnings": []}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time as _time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -10,13 +11,16 @@ from typing import TYPE_CHECKING, Any
 from ..images import Image
 from .process import Box, Proc, Program, Stream
 from .programs import program_for
+from .resources import DEFAULT_MEMORY, Meter, text_cost
 from .tty import LineDiscipline, onlcr
 
 if TYPE_CHECKING:
     from ..clock import Clock, Timer
     from ..formats.ps_times import Relative
 
-LOG_LIMIT = 1 << 20  # bytes of `docker logs` kept per container
+#: Characters of `docker logs` kept per container: older output rotates out, as with the json-file
+#: log driver under `--log-opt max-size=1m --log-opt max-file=1` (the real-daemon engine's policy).
+LOG_LIMIT = 1 << 20
 
 
 @dataclass
@@ -53,6 +57,8 @@ class HostConfig:
     init: bool | None = None
     port_bindings: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     publish_all: bool = False
+    memory: int = DEFAULT_MEMORY  # bytes; the daemon has validated `-m` (resources.memory_settings)
+    memory_swap: int = DEFAULT_MEMORY
 
 
 @dataclass
@@ -91,8 +97,11 @@ class Container(Box):
     """One container; also the `Box` its processes live in."""
 
     def __init__(self, clock: Clock, *, id: str, name: str, image: Image, config: Config,
-                 host_config: HostConfig, created: float, on_main_exit: Callable[[Container], None]):
+                 host_config: HostConfig, created: float, on_main_exit: Callable[[Container], None],
+                 on_oom: Callable[[Container], None] | None = None, host_meter: Meter | None = None):
         super().__init__(clock)
+        self.meter = Meter(host_config.memory, host_meter)
+        self._on_oom = on_oom
         self.id = id
         self.name = name
         self.image = image
@@ -113,7 +122,7 @@ class Container(Box):
         self.has_been_started = False
         self.oom_killed = False
         self.removal_in_progress = False
-        self.logs: list[LogEntry] = []
+        self.logs: deque[LogEntry] = deque()
         self._log_bytes = 0
         self.main: Proc | None = None
         self.stdin: Stream | None = None
@@ -182,10 +191,17 @@ class Container(Box):
             return
         if self.config.tty:
             text, stream = onlcr(text), "stdout"
-        self.logs.append(LogEntry(self.clock.now(), stream, text))
-        self._log_bytes += len(text)
+        kept = text if len(text) <= LOG_LIMIT else text[-LOG_LIMIT:]
+        before = self._log_bytes
+        self.logs.append(LogEntry(self.clock.now(), stream, kept))
+        self._log_bytes += text_cost(kept)
         while self._log_bytes > LOG_LIMIT and len(self.logs) > 1:
-            self._log_bytes -= len(self.logs.pop(0).text)
+            self._log_bytes -= text_cost(self.logs.popleft().text)
+        # The kept output is counted in the container's memory (never more than the log cap).
+        if self._log_bytes >= before:
+            self.meter.charge(self._log_bytes - before, force=True)
+        else:
+            self.meter.release(before - self._log_bytes)
         for listener in list(self.attachments):
             listener(text, stream)
 
@@ -324,6 +340,16 @@ class Container(Box):
     def on_exit(self, proc: Proc) -> None:
         if proc is self.main:
             self._on_main_exit(self)
+
+    def out_of_memory(self, proc: Proc) -> None:
+        if self._on_oom is not None:
+            self._on_oom(self)
+
+    def forget_logs(self) -> None:
+        """The container is removed: its kept output no longer counts against the sandbox."""
+        self.logs.clear()
+        self.meter.release(self._log_bytes)
+        self._log_bytes = 0
 
 
 _DYNAMIC_FILES = frozenset({"/etc/hostname", "/etc/hosts", "/etc/resolv.conf"})
