@@ -10,7 +10,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 sys.path.insert(0, str(BENCH))
 
-from hog_load import TARGET_P95_MS, TARGET_RSS_MB, measure  # noqa: E402
+from hog_load import TARGET_P95_MS, TARGET_RSS_MB, measure
 
 
 def test_a_hog_does_not_starve_fifty_learners_nor_grow_the_server() -> None:

@@ -9,7 +9,7 @@ except SIGKILL.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -224,7 +224,7 @@ class Proc:
         box: Box,
         argv: list[str],
         *,
-        env: dict[str, str],
+        env: Mapping[str, str],
         cwd: str = "/",
         out: Callable[[str, str], None],
         stdin: Stream | None = None,
@@ -273,7 +273,7 @@ class Proc:
         return self._env
 
     @env.setter
-    def env(self, values: dict[str, str]) -> None:
+    def env(self, values: Mapping[str, str]) -> None:
         self._env.release_all()
         self._env = MeteredVars(self.account, values)
 

@@ -162,9 +162,6 @@ class MeteredVars(MutableMapping[str, str]):
     def __contains__(self, key: object) -> bool:
         return key in self._data
 
-    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
-        return self._data.get(key, default)
-
     def __iter__(self) -> Iterator[str]:
         return iter(self._data)
 

@@ -8,7 +8,7 @@ way: a trapped signal interrupts `wait` at once and otherwise runs after the cur
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Mapping
 from typing import Any
 
 from .process import INTERRUPTED, Proc, ReadLine, Sleep, Stream, WaitPid
@@ -191,7 +191,7 @@ class Shell:
         return self._vars
 
     @vars.setter
-    def vars(self, values: dict[str, str]) -> None:
+    def vars(self, values: Mapping[str, str]) -> None:
         self._vars.release_all()
         self._vars = MeteredVars(self.proc.account, values)
 
