@@ -36,9 +36,12 @@ WORD_OVERHEAD = 64
 
 #: Work units a sandbox may spend per second of its clock. A unit is a command run by a shell, or
 #: `TEXT_PER_UNIT` characters copied or printed (some tens of microseconds of the server's time).
-WORK_PER_SECOND = 10_000
+WORK_PER_SECOND = 3000
 #: How much a sandbox may spend at once before it has to wait (the bucket's depth).
-WORK_BURST = 1000
+WORK_BURST = 300
+#: A spender in debt sleeps until this much time's worth is back in the bucket, so a busy sandbox
+#: works in batches (about a third of a millisecond every 10 ms), not in a stream of tiny timers.
+WORK_NAP = 0.01
 TEXT_PER_UNIT = 1 << 16
 OUTPUT_PER_UNIT = 1 << 12
 
@@ -198,7 +201,7 @@ class Pacer:
         now = self.clock.now()
         self.tokens = min(self.burst, self.tokens + (now - self._last) * self.rate)
         self._last = now
-        return 0.0 if self.tokens >= 0 else -self.tokens / self.rate
+        return 0.0 if self.tokens >= 0 else -self.tokens / self.rate + WORK_NAP
 
 
 def memory_settings(memory: int, swap: int, default: int = DEFAULT_MEMORY) -> tuple[int, int]:
