@@ -58,18 +58,20 @@ class Hog:
     inspect: str = ""
 
 
-def hog_process(url: str, session_cookie: str, until: float, results: Any) -> None:
+def hog_process(url: str, session_cookie: str, seconds: float, go: Any, results: Any) -> None:
     """The misbehaving learner in a process of their own (as their browser would be): the flood
-    of output they receive must not slow the measuring clients down."""
+    of output they receive must not slow the measuring clients down. The process starts (and
+    imports) before the measured time; it says it is ready on `results`, then waits for `go`."""
     hog = Hog()
     try:
-        asyncio.run(hog_learner(url, session_cookie, hog, until))
+        asyncio.run(hog_learner(url, session_cookie, hog, seconds, go, results))
     except Exception as err:  # noqa: BLE001 - reported with the numbers
         hog.errors.append(repr(err))
     results.put(asdict(hog))
 
 
-async def hog_learner(url: str, session_cookie: str, hog: Hog, until: float) -> None:
+async def hog_learner(url: str, session_cookie: str, hog: Hog, seconds: float, go: Any,
+                      ready: Any) -> None:
     client = socketio.AsyncClient(reconnection=False)
 
     @client.on("output", namespace=NAMESPACE)
@@ -92,6 +94,9 @@ async def hog_learner(url: str, session_cookie: str, hog: Hog, until: float) -> 
 
     await client.connect(url, namespaces=[NAMESPACE], transports=["websocket"], wait_timeout=60,
                          headers={"Cookie": f"lab_session={session_cookie}"})
+    ready.put("ready")
+    await asyncio.to_thread(go.wait)
+    until = time.time() + seconds
     try:
         for line in [x for x in (HOG, BUSY) if x.split("--name ")[1].split()[0] in PARTS]:
             result = await client.call("run", {"line": line}, namespace=NAMESPACE, timeout=30)
@@ -141,18 +146,22 @@ async def drive(server: Server, learners: int, seconds: float, *, with_hog: bool
     stop_at = [0.0]
     peak = [server.rss_kb()]
     readies = [asyncio.Event() for _ in range(learners)]
+    spawn = multiprocessing.get_context("spawn")
+    results: Any = spawn.Queue()
+    hog_go = spawn.Event()
+    misbehaving = spawn.Process(target=hog_process, daemon=True,
+                                args=(server.url, cookies[-1], seconds, hog_go, results))
+    if with_hog:
+        misbehaving.start()
+        if await asyncio.to_thread(results.get, True, 120) != "ready":
+            raise RuntimeError("the hog learner did not connect")
     tasks = [asyncio.create_task(learner(i, server.url, cookies[i], tally, readies[i], go, stop_at))
              for i in range(learners)]
     await asyncio.gather(*(ready.wait() for ready in readies))
     sampler = asyncio.create_task(sample_rss(server, peak, stop_sampling))
     cpu_before, wall_before = server.cpu_seconds(), time.monotonic()
     stop_at[0] = wall_before + seconds
-    results: Any = multiprocessing.get_context("spawn").Queue()
-    misbehaving = multiprocessing.get_context("spawn").Process(
-        target=hog_process, args=(server.url, cookies[-1], time.time() + seconds, results),
-        daemon=True)
-    if with_hog:
-        misbehaving.start()
+    hog_go.set()
     go.set()
     await asyncio.gather(*tasks)
     wall = time.monotonic() - wall_before
