@@ -125,6 +125,8 @@ def test_memory_is_released_when_processes_end(engine) -> None:
     assert held > 0 and engine.daemon.meter.used == held
     engine.run("docker exec box sh -c 'y=abcdefgh; y=$y$y$y$y$y$y$y$y'")
     assert box.meter.used == held  # the exec's shell has exited: its variables are free again
+    engine.run("docker exec box sh -c 'echo hello > /tmp/greeting'")
+    assert box.meter.used == held + len("hello\n")  # a written file stays
     engine.run("docker rm -f box")
     assert box.meter.used == 0 and engine.daemon.meter.used == 0
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ..images import Image
 from .process import Box, Proc, Program, Stream
 from .programs import program_for
-from .resources import DEFAULT_MEMORY, Meter, text_cost
+from .resources import DEFAULT_MEMORY, TEXT_PER_UNIT, Meter, text_cost
 from .tty import LineDiscipline, onlcr
 
 if TYPE_CHECKING:
@@ -284,7 +284,14 @@ class Container(Box):
             return False
         if sum(len(v) for v in self.written.values()) + len(text) > LOG_LIMIT:
             return True
-        self.written[path] = (self.written.get(path, "") if append else "") + text
+        old = self.written.get(path, "")
+        new = (old if append else "") + text
+        self.written[path] = new
+        # The file's pages count in the container's memory (as the page cache does); appending
+        # copies the file here, work the writer pays for.
+        self.meter.charge(len(new) - len(old), force=True)
+        if proc is not None:
+            proc.spend(len(new) / TEXT_PER_UNIT)
         return True
 
     def resolve(self, proc: Proc | None, argv: list[str], path_env: str | None = None,
@@ -345,11 +352,13 @@ class Container(Box):
         if self._on_oom is not None:
             self._on_oom(self)
 
-    def forget_logs(self) -> None:
-        """The container is removed: its kept output no longer counts against the sandbox."""
+    def forget_contents(self) -> None:
+        """The container is removed: its kept output and files no longer count against the sandbox."""
         self.logs.clear()
         self.meter.release(self._log_bytes)
         self._log_bytes = 0
+        self.meter.release(sum(len(v) for v in self.written.values()))
+        self.written.clear()
 
 
 _DYNAMIC_FILES = frozenset({"/etc/hostname", "/etc/hosts", "/etc/resolv.conf"})

@@ -585,7 +585,7 @@ class Daemon:
         self.emit(container, "destroy")
 
     def _forget(self, container: Container) -> None:
-        container.forget_logs()
+        container.forget_contents()
         self.containers.pop(container.id, None)
         if self.names.get(container.name) == container.id:
             del self.names[container.name]
