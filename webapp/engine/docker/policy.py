@@ -24,7 +24,8 @@ Refused, with the reason (`check_*` return a `Refusal`):
     the allow-lists below. Images come from an allow-list only (default: the image catalogue).
 
 Limits on every container (`host_config`):
-    64 MiB of memory (no swap; a learner's `-m` up to it, swap then as the daemon sets it), 64 processes, half a CPU, every capability dropped except
+    64 MiB of memory (no swap; a learner's `-m` up to it, swap then as the daemon sets it),
+    64 processes, half a CPU, every capability dropped except
     `CAPABILITIES` (what the catalogue's servers need to start as root: chown their files, switch to
     their service user, bind a port under 1024, signal their children), `no-new-privileges`, a
     capped json-file log (1 MiB), and at most `max_containers` containers per learner.
