@@ -59,6 +59,7 @@ bench: setup
 	$(BIN)/python bench/class_load.py
 	$(BIN)/python bench/push_latency.py
 	$(BIN)/python bench/sandbox_memory.py
+	$(BIN)/python bench/hog_load.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache

@@ -36,7 +36,12 @@ def is_repeatable(ftype: str) -> bool:
     return ftype in REPEATABLE_TYPES
 
 
-def _bytes(value: str) -> None:
+def ram_in_bytes(value: str) -> int:
+    """The bytes `-m`/`--memory-swap` mean (`--memory-swap -1`: unlimited swap, -1)."""
+    return -1 if value == "-1" else _bytes(value)
+
+
+def _bytes(value: str) -> int:
     """docker/go-units RAMInBytes (v0.5.0), used by `-m`, `--shm-size`, ..."""
     sep = max(value.rfind(c) for c in "01234567890. ")
     if sep == -1:
@@ -49,17 +54,18 @@ def _bytes(value: str) -> None:
     if size < 0:
         raise ValueError(f"invalid size: '{value}'")
     if not sfx:
-        return
+        return int(size)
     if len(sfx.encode("utf-8", "surrogatepass")) > 3:  # Go measures bytes
         raise ValueError(f"invalid suffix: '{sfx}'")
     low = sfx.lower()
     if low[0] == "b":
         if len(low) > 1:
             raise ValueError(f"invalid suffix: '{low}'")
-        return
+        return int(size)
     if low[0] not in "kmgtp" or (len(low) == 2 and low[1] != "b") or (
             len(low) == 3 and low[1:] != "ib"):
         raise ValueError(f"invalid suffix: '{low}'")
+    return int(size * 1024 ** ("kmgtp".index(low[0]) + 1))
 
 
 _RAT_DEC = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")

@@ -143,7 +143,8 @@ class DockerApi:
                 config, name, restart=str(restart.get("Name") or "no"),
                 retries=int(restart.get("MaximumRetryCount") or 0),
                 auto_remove=bool(host.get("AutoRemove")), init=host.get("Init"),
-                network=host.get("NetworkMode"))
+                network=host.get("NetworkMode"), memory=int(host.get("Memory") or 0),
+                memory_swap=int(host.get("MemorySwap") or 0))
         except LimitReached as err:
             raise Refused(err.message, usage_hint=False) from None
         return {"Id": owned.id, "Warnings": warnings}

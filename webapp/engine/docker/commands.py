@@ -81,7 +81,8 @@ class DockerCli:
         if unmodelled is not None:
             return Refusal(unmodelled), None, 1
         if cmd.command in ("run", "create", "exec"):
-            refusal = policy.check_exec(cmd) if cmd.command == "exec" else policy.check_run(cmd)
+            refusal = (policy.check_exec(cmd) if cmd.command == "exec"
+                       else policy.check_run(cmd, self.policy))
             return (refusal, cmd.command, 125) if refusal is not None else None
         if cmd.command == "pull":
             refusal = policy.check_options(cmd) or policy.check_image(self.policy, cmd.args[0])

@@ -18,14 +18,16 @@ Refused, with the reason (`check_*` return a `Refusal`):
     host paths (`-v /…:…`, `--mount type=bind`), the Docker socket, any volume or mount,
     `--privileged`, `--cap-add`, `--device`, `--security-opt`, host namespaces (`--network`, `--pid`,
     `--ipc`, `--uts`, `--userns host`, `--cgroupns host`), published ports, files of the server
-    (`--env-file`, `--cidfile`), resource flags (the limits are fixed), reserved `lifecycle-lab.*`
+    (`--env-file`, `--cidfile`), resource flags (the limits are fixed; only `-m`/`--memory-swap`
+    within the sandbox's memory cap are allowed, and the daemon OOM-kills), reserved `lifecycle-lab.*`
     labels, global options that pick another daemon (`-H`, `--context`, ...), health checks that
     would probe more often than once a second, and every flag not on the allow-lists below. Images
     come from an allow-list only (default: the image catalogue). The words are shared with the
     simulator's refusals (engine/refusals.py).
 
 Limits on every container (`host_config`):
-    64 MiB of memory (no swap), 64 processes, half a CPU, every capability dropped except
+    64 MiB of memory (no swap; a learner's `-m` up to it, swap then as the daemon sets it),
+    64 processes, half a CPU, every capability dropped except
     `CAPABILITIES` (what the catalogue's servers need to start as root: chown their files, switch to
     their service user, bind a port under 1024, signal their children), `no-new-privileges`, a
     capped json-file log (1 MiB), and at most `max_containers` containers per learner.
@@ -52,6 +54,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..cli import ParsedCommand
+from ..cli.values import ram_in_bytes
 from ..images import CATALOGUE, normalize_ref, unavailable_image
 from ..refusals import (
     BIND_WHY,
@@ -150,9 +153,33 @@ def check_global(cmd: ParsedCommand) -> Refusal | None:
     return None
 
 
-def check_run(cmd: ParsedCommand) -> Refusal | None:
+def check_memory(cmd: ParsedCommand, policy: Policy) -> Refusal | None:
+    """`-m` up to the sandbox's memory cap, `--memory-swap` up to twice it (memory and swap
+    together; what the daemon gives a container with `-m` alone); too small a value is the
+    daemon's to refuse, in its own words."""
+    memory = ram_in_bytes(cmd.text("memory") or "0")
+    swap = ram_in_bytes(cmd.text("memory-swap") or "0")
+    cap = policy.memory
+    if memory > cap:
+        return Refusal(f"--memory {cmd.text('memory')} is over this sandbox's limit: a container may "
+                       f"have at most {cap >> 20} MiB of memory (-m {cap >> 20}m)")
+    if swap == -1:
+        return Refusal("--memory-swap -1 (unlimited swap) is not allowed: memory and swap together "
+                       f"may be at most {2 * cap >> 20} MiB in this sandbox")
+    if swap > 2 * cap:
+        return Refusal(f"--memory-swap {cmd.text('memory-swap')} is over this sandbox's limit: "
+                       f"memory and swap together may be at most {2 * cap >> 20} MiB")
+    return None
+
+
+def check_run(cmd: ParsedCommand, policy: Policy | None = None) -> Refusal | None:
     """`docker run` / `create` options."""
     for name, value in cmd.options.items():
+        if name in ("memory", "memory-swap"):
+            refusal = check_memory(cmd, policy or Policy())
+            if refusal is not None:
+                return refusal
+            continue
         if name in RUN_FLAGS:
             if name == "network":
                 values = value if isinstance(value, list) else [value]
@@ -314,16 +341,23 @@ class Scope:
 
 
 def host_config(policy: Policy, scope: Scope, *, restart: str, retries: int, auto_remove: bool,
-                init: bool | None, network: str | None) -> dict[str, Any]:
-    """The HostConfig of every container: the learner's few choices, then the sandbox's limits."""
+                init: bool | None, network: str | None, memory: int = 0,
+                memory_swap: int = 0) -> dict[str, Any]:
+    """The HostConfig of every container: the learner's few choices, then the sandbox's limits.
+
+    Without `-m` the sandbox's memory applies, with no swap; a learner's `-m`/`--memory-swap`
+    (already checked against the cap by `check_memory`) go to the daemon as typed, so it
+    validates them and fills in the swap as it would anywhere."""
+    if memory == 0 and memory_swap <= 0:
+        memory, memory_swap = policy.memory, policy.memory
     return {
         "RestartPolicy": {"Name": restart, "MaximumRetryCount": retries} if restart != "no"
         else {"Name": "no", "MaximumRetryCount": 0},
         "AutoRemove": auto_remove,
         "Init": init,
         "NetworkMode": "none" if network == "none" else scope.network,
-        "Memory": policy.memory,
-        "MemorySwap": policy.memory,
+        "Memory": memory,
+        "MemorySwap": memory_swap,
         "PidsLimit": policy.pids,
         "NanoCpus": policy.nano_cpus,
         "CapDrop": ["ALL"],
@@ -422,7 +456,8 @@ class Guard:
 
     def create(self, config: dict[str, Any], name: str | None, *, restart: str, retries: int,
                auto_remove: bool, init: bool | None, network: str | None,
-               taken: Callable[[], set[str]] | None = None) -> tuple[Owned, list[str]]:
+               taken: Callable[[], set[str]] | None = None, memory: int = 0,
+               memory_swap: int = 0) -> tuple[Owned, list[str]]:
         """Create a container with the learner's config and the sandbox's label and limits.
 
         Returns it and the daemon's warnings worth showing. Raises ApiError (as the daemon would) or
@@ -446,7 +481,8 @@ class Guard:
         labels[LABEL] = self.scope.session
         body["Labels"] = labels
         body["HostConfig"] = host_config(self.policy, self.scope, restart=restart, retries=retries,
-                                         auto_remove=auto_remove, init=init, network=network)
+                                         auto_remove=auto_remove, init=init, network=network,
+                                         memory=memory, memory_swap=memory_swap)
         created = self.conn.post("/containers/create", params={"name": self.scope.scoped(name)},
                                  body=body)
         return (Owned(created["Id"], name, {}), learner_warnings(created.get("Warnings")))

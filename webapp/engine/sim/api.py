@@ -21,6 +21,7 @@ from .container import Config, Container, ExecInstance, HostConfig, LogEntry
 from .daemon import Daemon, DaemonError, NotModified
 from .health import filter_value as health_of
 from .pull import pull
+from .resources import memory_settings
 from .views import container_inspect, container_summary, image_inspect, image_summary, rfc3339nano
 
 if TYPE_CHECKING:
@@ -106,6 +107,8 @@ class SimApi:
             raise Refused(refusal)
         healthcheck = validated_healthcheck(body.get("Healthcheck"))
         host = body.get("HostConfig") or {}
+        memory, memory_swap = memory_settings(int(host.get("Memory") or 0),
+                                              int(host.get("MemorySwap") or 0))
         restart = host.get("RestartPolicy") or {}
         config = Config(
             image=str(body.get("Image") or ""), cmd=body.get("Cmd") or None,
@@ -126,7 +129,8 @@ class SimApi:
             restart_max=int(restart.get("MaximumRetryCount") or 0),
             auto_remove=bool(host.get("AutoRemove")), init=host.get("Init"),
             port_bindings=bindings, publish_all=bool(host.get("PublishAllPorts")),
-            network_mode=str(host.get("NetworkMode") or ""))
+            network_mode=str(host.get("NetworkMode") or ""),
+            memory=memory, memory_swap=memory_swap)
         container = self.daemon.create(config, host_config, name)
         return {"Id": container.id, "Warnings": []}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time as _time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -11,6 +12,7 @@ from ..images import Image
 from .packages import installed_program
 from .process import Box, Proc, Program, Stream
 from .programs import program_for
+from .resources import DEFAULT_MEMORY, TEXT_PER_UNIT, Meter, text_cost
 from .tty import LineDiscipline, onlcr
 
 if TYPE_CHECKING:
@@ -18,7 +20,9 @@ if TYPE_CHECKING:
     from ..formats.ps_times import Relative
     from .health import Health
 
-LOG_LIMIT = 1 << 20  # bytes of `docker logs` kept per container
+#: Characters of `docker logs` kept per container: older output rotates out, as with the json-file
+#: log driver under `--log-opt max-size=1m --log-opt max-file=1` (the real-daemon engine's policy).
+LOG_LIMIT = 1 << 20
 
 
 @dataclass
@@ -57,6 +61,8 @@ class HostConfig:
     port_bindings: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     publish_all: bool = False
     network_mode: str = ""
+    memory: int = DEFAULT_MEMORY  # bytes; the daemon has validated `-m` (resources.memory_settings)
+    memory_swap: int = DEFAULT_MEMORY
 
 
 @dataclass
@@ -96,8 +102,11 @@ class Container(Box):
     """One container; also the `Box` its processes live in."""
 
     def __init__(self, clock: Clock, *, id: str, name: str, image: Image, config: Config,
-                 host_config: HostConfig, created: float, on_main_exit: Callable[[Container], None]):
+                 host_config: HostConfig, created: float, on_main_exit: Callable[[Container], None],
+                 on_oom: Callable[[Container], None] | None = None, host_meter: Meter | None = None):
         super().__init__(clock)
+        self.meter = Meter(host_config.memory, host_meter)
+        self._on_oom = on_oom
         self.id = id
         self.name = name
         self.image = image
@@ -119,7 +128,7 @@ class Container(Box):
         self.oom_killed = False
         self.removal_in_progress = False
         self.health: Health | None = None  # .State.Health, from the first start with a probe
-        self.logs: list[LogEntry] = []
+        self.logs: deque[LogEntry] = deque()
         self._log_bytes = 0
         self.main: Proc | None = None
         self.stdin: Stream | None = None
@@ -191,10 +200,17 @@ class Container(Box):
             return
         if self.config.tty:
             text, stream = onlcr(text), "stdout"
-        self.logs.append(LogEntry(self.clock.now(), stream, text))
-        self._log_bytes += len(text)
+        kept = text if len(text) <= LOG_LIMIT else text[-LOG_LIMIT:]
+        before = self._log_bytes
+        self.logs.append(LogEntry(self.clock.now(), stream, kept))
+        self._log_bytes += text_cost(kept)
         while self._log_bytes > LOG_LIMIT and len(self.logs) > 1:
-            self._log_bytes -= len(self.logs.pop(0).text)
+            self._log_bytes -= text_cost(self.logs.popleft().text)
+        # The kept output is counted in the container's memory (never more than the log cap).
+        if self._log_bytes >= before:
+            self.meter.charge(self._log_bytes - before, force=True)
+        else:
+            self.meter.release(before - self._log_bytes)
         for listener in list(self.attachments):
             listener(text, stream)
 
@@ -286,7 +302,14 @@ class Container(Box):
             return True
         if path not in self.written and proc is not None:
             self.owners[path] = proc.ident.uid  # the file belongs to whoever created it
-        self.written[path] = (self.written.get(path, "") if append else "") + text
+        old = self.written.get(path, "")
+        new = (old if append else "") + text
+        self.written[path] = new
+        # The file's pages count in the container's memory (as the page cache does); appending
+        # copies the file here, work the writer pays for.
+        self.meter.charge(len(new) - len(old), force=True)
+        if proc is not None:
+            proc.spend(len(new) / TEXT_PER_UNIT)
         return True
 
     def remove_file(self, proc: Proc | None, path: str) -> bool:
@@ -352,6 +375,18 @@ class Container(Box):
     def on_exit(self, proc: Proc) -> None:
         if proc is self.main:
             self._on_main_exit(self)
+
+    def out_of_memory(self, proc: Proc) -> None:
+        if self._on_oom is not None:
+            self._on_oom(self)
+
+    def forget_contents(self) -> None:
+        """The container is removed: its kept output and files no longer count against the sandbox."""
+        self.logs.clear()
+        self.meter.release(self._log_bytes)
+        self._log_bytes = 0
+        self.meter.release(sum(len(v) for v in self.written.values()))
+        self.written.clear()
 
 
 _DYNAMIC_FILES = frozenset({"/etc/hostname", "/etc/hosts", "/etc/resolv.conf"})

@@ -24,6 +24,7 @@ from .container import Config, Container, ExecInstance, HostConfig
 from .names import generate as generate_name
 from .process import Proc, Stream
 from .programs import init_program
+from .resources import SANDBOX_MEMORY, Meter, Pacer
 from .signals import SIGKILL, SIGTERM, InvalidSignal, parse_signal
 from .tty import LineDiscipline
 from .users import UnknownUser
@@ -52,6 +53,7 @@ class NotModified(Exception):
 class Limits:
     containers: int = 1000
     processes: int = 256
+    memory: int = SANDBOX_MEMORY  # what all the sandbox's containers may hold together
 
 
 @dataclass
@@ -121,6 +123,8 @@ class Daemon:
         self._emit = emit
         self.rng = rng
         self.limits = limits or Limits()
+        self.meter = Meter(self.limits.memory)
+        self.pacer = Pacer(clock)
         self.images = DaemonImages()
         for ref in (images if images is not None else list(CATALOGUE)):
             image = CATALOGUE.get(normalize_ref(ref))
@@ -235,7 +239,9 @@ class Daemon:
             config.healthcheck, image.healthcheck.to_json() if image.healthcheck else None)
         container = Container(self.clock, id=cid, name=name, image=image, config=config,
                               host_config=host_config, created=self.clock.now(),
-                              on_main_exit=self._on_main_exit)
+                              on_main_exit=self._on_main_exit, on_oom=self._on_oom,
+                              host_meter=self.meter)
+        container.pacer = self.pacer
         self._seq += 1
         container.seq = self._seq
         self.containers[cid] = container
@@ -326,6 +332,7 @@ class Daemon:
         self.move(container, "start", "running" if edge_from != "restarting" else None)
         container.exit_code = 0
         container.error = ""
+        container.oom_killed = False  # SetRunning clears it
         container.started_at = self.clock.now()
         container.has_been_started = True
         container.ip = self._allocate_ip() if network != "none" else ""
@@ -410,6 +417,12 @@ class Daemon:
         return port
 
     # -- exit, restart policy ---------------------------------------------------------------------
+
+    def _on_oom(self, container: Container) -> None:
+        """The kernel's OOM killer ends a process of the container: moby's EventOOM (the flag, then
+        the `oom` event, before the process's exit is seen)."""
+        container.oom_killed = True
+        self.emit(container, "oom")
 
     def _on_main_exit(self, container: Container) -> None:
         health.stop_monitor(container)  # restarted with the container, if ever
@@ -657,6 +670,7 @@ class Daemon:
 
     def _forget(self, container: Container) -> None:
         health.stop_monitor(container)
+        container.forget_contents()
         self.containers.pop(container.id, None)
         if self.names.get(container.name) == container.id:
             del self.names[container.name]

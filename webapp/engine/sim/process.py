@@ -9,12 +9,15 @@ except SIGKILL.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .resources import OUTPUT_PER_UNIT, UNLIMITED, Account, Meter, MeteredVars, OutOfMemory, Pacer
 from .signals import DEFAULT_IGNORED, SIGINT, SIGKILL, SIGQUIT
 from .users import ROOT, Identity
+
+SIGSEGV = 11  # what a stack overflow gets from the kernel
 
 if TYPE_CHECKING:
     from ..clock import Clock, Timer
@@ -61,6 +64,11 @@ EOF = object()
 INTERRUPTED = object()
 
 
+#: Input a process has not read yet, at most (a pipe's buffer is 64 KiB; a writer would block, here
+#: what does not fit is dropped, so input typed at a process that never reads cannot grow).
+STREAM_LIMIT = 1 << 20
+
+
 class Stream:
     """A process's standard input: text arrives by `feed`, ends by `close` (or a TTY's one-off ^D)."""
 
@@ -68,10 +76,16 @@ class Stream:
         self._items: deque[object] = deque()
         self.closed = False
         self._waiter: Callable[[], None] | None = None
+        self._size = 0
 
     def feed(self, data: str) -> None:
         if self.closed or not data:
             return
+        if self._size + len(data) > STREAM_LIMIT:
+            data = data[:max(0, STREAM_LIMIT - self._size)]
+            if not data:
+                return
+        self._size += len(data)
         if self._items and isinstance(last := self._items[-1], str):
             self._items[-1] = last + data
         else:
@@ -106,6 +120,7 @@ class Stream:
             assert isinstance(head, str)
             if "\n" in head:
                 line, rest = head.split("\n", 1)
+                self._size -= len(line) + 1
                 if rest:
                     self._items[0] = rest
                 else:
@@ -113,6 +128,7 @@ class Stream:
                 return True, line
             if len(self._items) > 1 or self.closed:
                 self._items.popleft()
+                self._size -= len(head)
                 return True, head
         if self.closed:
             return True, None
@@ -121,7 +137,10 @@ class Stream:
     def take_chunk(self) -> tuple[bool, str | None]:
         if self._items:
             head = self._items.popleft()
-            return True, head if isinstance(head, str) else None  # the only other item is EOF
+            if isinstance(head, str):
+                self._size -= len(head)
+                return True, head
+            return True, None  # the only other item is EOF
         if self.closed:
             return True, None
         return False, None
@@ -147,9 +166,13 @@ class Box:
     clock: Clock
     hostname: str = "localhost"
     ip: str = ""
+    #: The container's memory (its limit and what its processes hold) and the sandbox's CPU.
+    meter: Meter = UNLIMITED
+    pacer: Pacer
 
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
+        self.pacer = Pacer(clock)  # a container shares its sandbox's instead
         self.procs: dict[int, Proc] = {}
         self._next_pid = 1
 
@@ -198,6 +221,9 @@ class Box:
     def on_exit(self, proc: Proc) -> None:
         """Called when any process of this box exits."""
 
+    def out_of_memory(self, proc: Proc) -> None:
+        """Called when the OOM killer is about to end `proc` (before it exits)."""
+
 
 class Proc:
     """One simulated process."""
@@ -207,7 +233,7 @@ class Proc:
         box: Box,
         argv: list[str],
         *,
-        env: dict[str, str],
+        env: Mapping[str, str],
         cwd: str = "/",
         out: Callable[[str, str], None],
         stdin: Stream | None = None,
@@ -220,7 +246,8 @@ class Proc:
         self.box = box
         self.pid = box.allocate_pid()
         self.argv = list(argv)
-        self.env = dict(env)
+        self.account = Account(box.meter)
+        self._env = MeteredVars(self.account, env)
         self.cwd = cwd
         self.out = out
         self.stdin = stdin if stdin is not None else NullStream()
@@ -258,12 +285,31 @@ class Proc:
     def alive(self) -> bool:
         return self.exit_code is None
 
+    @property
+    def env(self) -> MeteredVars:
+        """The environment, its size charged to the container's memory."""
+        return self._env
+
+    @env.setter
+    def env(self, values: Mapping[str, str]) -> None:
+        self._env.release_all()
+        self._env = MeteredVars(self.account, values)
+
+    def spend(self, units: float) -> None:
+        """Count work done (see `resources.Pacer`); the process pays for it at its next `owed()`."""
+        self.box.pacer.spend(units)
+
+    def owed(self) -> float:
+        """Seconds this process must sleep before it may work on (its sandbox's CPU share)."""
+        return self.box.pacer.owed()
+
     def start(self, program: Program) -> None:
         self._gen = program(self)
         self._advance(None)
 
     def write(self, text: str, stream: str = "stdout") -> None:
         if text and self.alive:
+            self.spend(1 + len(text) // OUTPUT_PER_UNIT)
             self.out(text, stream)
 
     def exit(self, code: int) -> None:
@@ -280,6 +326,7 @@ class Proc:
         if gen is not None and not self._running:
             gen.close()
         self.box.procs.pop(self.pid, None)
+        self.account.close()
         for listener in list(self.listeners):
             listener(self)
         self.box.on_exit(self)
@@ -303,6 +350,16 @@ class Proc:
             except StopIteration as stop:
                 self._running = False
                 self.exit(int(stop.value or 0) & 0xFF if stop.value is not None else 0)
+                return
+            except (OutOfMemory, MemoryError):
+                self._running = False
+                self._gen = None
+                self._killed(SIGKILL, oom=True)
+                return
+            except RecursionError:  # the program's stack overflowed: the kernel's SIGSEGV
+                self._running = False
+                self._gen = None
+                self._killed(SIGSEGV)
                 return
             finally:
                 self._running = False
@@ -351,6 +408,15 @@ class Proc:
                 continue
             self._wait = wait  # Forever
             return
+
+    def _killed(self, sig: int, *, oom: bool = False) -> None:
+        """The kernel ends the process: a signal it cannot catch or ignore, even as PID 1."""
+        if not self.alive:
+            return
+        if oom:
+            self.box.out_of_memory(self)
+        self.killed_by = sig
+        self.exit(128 + sig)
 
     def interrupt_wait(self) -> bool:
         """Wake a process blocked in a wait with INTERRUPTED (a trapped signal ends `wait`)."""

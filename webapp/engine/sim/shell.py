@@ -8,10 +8,11 @@ way: a trapped signal interrupts `wait` at once and otherwise runs after the cur
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Mapping
 from typing import Any
 
-from .process import INTERRUPTED, Proc, ReadLine, Stream, WaitPid
+from .process import INTERRUPTED, Proc, ReadLine, Sleep, Stream, WaitPid
+from .resources import TEXT_PER_UNIT, Account, MeteredVars, join_cost, split_cost
 from .shell_parse import (
     AndOr,
     Command,
@@ -55,18 +56,28 @@ class IO:
 class Capture:
     """Collects output (for pipes and `$(...)`), bounded so a runaway loop cannot eat memory."""
 
-    def __init__(self, passthrough: Callable[[str, str], None] | None = None):
+    def __init__(self, passthrough: Callable[[str, str], None] | None = None,
+                 account: Account | None = None):
         self.parts: list[str] = []
         self.size = 0
         self.passthrough = passthrough
+        self.account = account  # the reading process's memory holds the buffer
 
     def write(self, text: str, stream: str = "stdout") -> None:
         if stream == "stdout":
             if self.size < MAX_CAPTURE:
                 self.parts.append(text)
                 self.size += len(text)
+                if self.account is not None:
+                    self.account.charge(len(text), force=True)
         elif self.passthrough is not None:
             self.passthrough(text, stream)
+
+    def close(self) -> None:
+        """The buffer has been read: its memory is free again."""
+        if self.account is not None:
+            self.account.release(self.size)
+            self.account = None
 
     @property
     def text(self) -> str:
@@ -80,7 +91,7 @@ class Shell:
         self.proc = proc
         self.name = name  # "bash" or "sh"
         self.bash = name == "bash"
-        self.vars: dict[str, str] = {}
+        self._vars = MeteredVars(proc.account)
         self.params = args
         self.status = 0
         self.jobs: list[Proc] = []
@@ -178,6 +189,32 @@ class Shell:
         """The builtins of this shell (a subclass may offer others)."""
         return BUILTINS
 
+    @property
+    def vars(self) -> MeteredVars:
+        """The shell's variables, their size charged to the container's memory."""
+        return self._vars
+
+    @vars.setter
+    def vars(self, values: Mapping[str, str]) -> None:
+        self._vars.release_all()
+        self._vars = MeteredVars(self.proc.account, values)
+
+    def pace(self) -> Gen:
+        """Sleep off work done beyond the sandbox's share of the CPU (see `resources.Pacer`), so a
+        busy loop takes its turn with everyone else's."""
+        delay = self.proc.owed()
+        if delay > 0:
+            yield Sleep(delay)
+        return 0
+
+    def joined(self, parts: list[str]) -> str:
+        """`"".join(parts)`, once the container's memory has room for the result."""
+        if len(parts) > 1 or (parts and len(parts[0]) > TEXT_PER_UNIT):
+            cost = join_cost(parts)
+            self.proc.account.meter.check(cost)
+            self.proc.spend(cost / TEXT_PER_UNIT)
+        return "".join(parts)
+
     def default_io(self) -> IO:
         return IO(self.proc.write, self.proc.stdin)
 
@@ -258,6 +295,7 @@ class Shell:
                 self.status = yield from self.run_and_or(node, io)
             if self.pending_traps:
                 yield from self.run_traps()
+            yield from self.pace()
         return self.status
 
     def run_and_or(self, node: AndOr, io: IO) -> Gen:
@@ -275,11 +313,12 @@ class Shell:
             if last:
                 status = yield from self.run_command(cmd, IO(io.write, stdin))
             else:
-                capture = Capture(passthrough=io.write)
+                capture = Capture(passthrough=io.write, account=self.proc.account)
                 yield from self.run_command(cmd, IO(capture.write, stdin))
                 stdin = Stream()
                 stdin.feed(capture.text)
                 stdin.close()
+                capture.close()
         if pipe.negate:
             status = 0 if status else 1
         return status
@@ -314,6 +353,7 @@ class Shell:
             status = 0
             for value in words:
                 self.vars[cmd.var] = value
+                yield from self.pace()
                 try:
                     status = yield from self.run_seq(cmd.body, io)
                 except LoopControl as ctl:
@@ -326,7 +366,6 @@ class Shell:
 
     def run_loop(self, loop: Loop, io: IO) -> Gen:
         status = 0
-        iterations = 0
         while True:
             cond = yield from self.run_seq(loop.cond, io)
             if (cond == 0) == loop.until:
@@ -338,13 +377,9 @@ class Shell:
                     raise LoopControl(ctl.kind, ctl.depth - 1) from None
                 if ctl.kind == "break":
                     break
-            iterations += 1
-            if iterations % 1000 == 0:
-                # A loop that never waits would spin the simulator forever; a real CPU-bound loop
-                # would burn CPU. Give time a chance to pass so signals and stop can reach it.
-                from .process import Sleep
-
-                yield Sleep(0.001)
+            # A loop that never waits burns its CPU share: time passes, so signals and stop reach it.
+            self.proc.spend(1)
+            yield from self.pace()
         return status
 
     def start_background(self, node: AndOr, io: IO) -> None:
@@ -372,6 +407,7 @@ class Shell:
     # -- simple commands --------------------------------------------------------------------------
 
     def run_simple(self, cmd: Simple, io: IO) -> Gen:
+        self.proc.spend(1)
         words: list[str] = []
         for word in cmd.words:
             words.extend((yield from self.expand(word, io)))
@@ -530,18 +566,20 @@ class Shell:
             elif ch in "$`":
                 value, i = yield from (self.dollar(word, i, io) if ch == "$" else self.backquote(word, i, io))
                 if split:
+                    if len(value) > TEXT_PER_UNIT:
+                        self.proc.account.meter.check(split_cost(value))
                     parts = value.split()
                     if parts and value[:1].isspace() and (current or have):
-                        fields.append("".join(current))
+                        fields.append(self.joined(current))
                         current, have = [], False
                     for index, part in enumerate(parts):
                         if index:
-                            fields.append("".join(current))
+                            fields.append(self.joined(current))
                             current = []
                         current.append(part)
                         have = True
                     if parts and value[-1:].isspace():
-                        fields.append("".join(current))
+                        fields.append(self.joined(current))
                         current, have = [], False
                 else:
                     current.append(value)
@@ -551,20 +589,23 @@ class Shell:
                 have = True
                 i += 1
         if current or have:
-            fields.append("".join(current))
+            fields.append(self.joined(current))
         return fields
 
     def substitute(self, inner: str, io: IO) -> Generator[Any, Any, str]:
         """Command substitution: what `inner` prints, less its trailing newlines (bounded). An
         `exit` in it ends the substitution only, as in the subshell bash runs it in."""
-        capture = Capture(passthrough=io.write)
+        capture = Capture(passthrough=io.write, account=self.proc.account)
         try:
             yield from self.run_seq(parse(inner), IO(capture.write, io.stdin))
         except ShellSyntaxError as err:
             self.syntax_error(err, None)
         except ShellExit as done:
             self.status = done.code
-        return capture.text.rstrip("\n")
+        finally:
+            text = capture.text.rstrip("\n")
+            capture.close()  # its size leaves the container's memory
+        return text
 
     def backquote(self, word: str, i: int, io: IO) -> Generator[Any, Any, tuple[str, int]]:
         """`...`: the old form of $(...); inside it a backslash escapes only $, ` and \\."""

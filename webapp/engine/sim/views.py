@@ -220,6 +220,8 @@ def container_inspect(daemon: Daemon, c: Container) -> dict[str, Any]:
             "AutoRemove": hc.auto_remove,
             "Init": hc.init,
             "PublishAllPorts": hc.publish_all,
+            "Memory": hc.memory,
+            "MemorySwap": hc.memory_swap,
             "Privileged": False,
             "ReadonlyRootfs": False,
         },

@@ -9,6 +9,7 @@ from ..client import Cli, refusal_text
 from ..client_side import RunOptions, RunRefused, UsageError, run_options, status_for_start_error
 from ..healthcheck import MIN_API, api_version_problem, health_config
 from ..parsed import ParsedCommand
+from ..values import ram_in_bytes
 from .pull import pull_image
 
 
@@ -36,6 +37,8 @@ def create_body(cmd: ParsedCommand, options: RunOptions) -> JSON:
         "PortBindings": {port: [{"HostIp": ip, "HostPort": hp} for ip, hp in bindings]
                          for port, bindings in options.bindings.items()},
         "PublishAllPorts": cmd.flag("publish-all"),
+        "Memory": ram_in_bytes(cmd.text("memory") or "0"),
+        "MemorySwap": ram_in_bytes(cmd.text("memory-swap") or "0"),
     }
     network = cmd.text("network")
     if network:
