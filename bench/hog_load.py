@@ -37,7 +37,7 @@ import socketio
 from _server import NAMESPACE, Server, percentile, start
 from class_load import Tally, cookie, learner
 
-HOG = 'docker run -d --restart always --name hog ubuntu:20.04 sh -c "x=a; while :; do x=$x$x; done"'
+HOG = "docker run -d --restart always --name hog ubuntu:20.04 sh -c 'x=a; while :; do x=$x$x; done'"
 BUSY = "docker run -d --name busy ubuntu:20.04 sh -c 'while :; do :; done'"
 FLOOD = ("docker run --name flood ubuntu:20.04 sh -c 'while :; do echo all work and no play makes "
          "jack a dull boy; done'")

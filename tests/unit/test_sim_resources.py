@@ -26,7 +26,7 @@ from webapp.engine.sim.resources import (
 )
 from webapp.engine.sim.shell import shell_program
 
-HOG = 'sh -c "x=a; while :; do x=$x$x; done"'
+HOG = "sh -c 'x=a; while :; do x=$x$x; done'"  # single quotes: the console's own shell expands "$x"
 INSPECT = ("docker inspect -f '{{.State.Status}} {{.State.ExitCode}} {{.State.OOMKilled}} "
            "{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}}' ")
 

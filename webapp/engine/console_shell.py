@@ -32,6 +32,7 @@ from .clock import Clock
 from .console_tools import CONSOLE_BUILTINS, TOOLS
 from .job import Job
 from .sim.process import NullStream, Proc, Program, Sleep, Stream
+from .sim.resources import Meter, Pacer
 from .sim.shell import IO, LoopControl, Shell, ShellExit
 from .sim.shell_parse import Command, For, Group, If, Loop, Seq, ShellSyntaxError, parse
 from .sim.signals import SIGINT, SIGKILL
@@ -68,6 +69,8 @@ class Bounds:
 
 
 BOUNDS = Bounds()
+#: What one console line's processes may hold (variables, `$(...)` and pipe buffers).
+CONSOLE_MEMORY = 16 << 20
 
 
 @dataclass
@@ -108,6 +111,8 @@ class ConsoleBox:
 
     def __init__(self, clock: Clock, programs: Callable[[str], Program | None]):
         self.clock = clock
+        self.meter = Meter(CONSOLE_MEMORY)  # what the line's variables and captures may hold
+        self.pacer = Pacer(clock)  # the same share of the server's time as a container's shell
         self.procs: dict[int, Proc] = {}
         self._next_pid = 1
         self.programs = programs
@@ -137,6 +142,11 @@ class ConsoleBox:
 
     def process_table(self, proc: Proc | None) -> list[dict[str, object]]:
         return []
+
+    def out_of_memory(self, proc: Proc) -> None:
+        """The line went past `CONSOLE_MEMORY`: its shell is killed, as a container's would be."""
+        proc.write(f"bash: out of memory: a console line may hold at most "
+                       f"{CONSOLE_MEMORY >> 20} MiB\n", "stderr")
 
     def on_exit(self, proc: Proc) -> None:
         """Nothing to tidy: the box goes with its line."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time as _time
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Mapping
 from typing import Any
 
 from ..images import Program as ProgramSpec
@@ -62,7 +62,7 @@ def message_program(spec: ProgramSpec) -> Program:
     return program
 
 
-def _env_ok(env: dict[str, str], item: str) -> bool:
+def _env_ok(env: Mapping[str, str], item: str) -> bool:
     """`VAR` is set and not empty, or `VAR=value` holds (a `requires_env` item)."""
     name, eq, value = item.partition("=")
     return env.get(name, "") == value if eq else bool(env.get(name))
