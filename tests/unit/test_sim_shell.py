@@ -94,6 +94,22 @@ def test_unknown_command_is_127_with_bash_wording():
     assert text(out, "stderr") == "bash: nosuch: command not found\n"
 
 
+@pytest.mark.parametrize("script", ["f() { echo hi; }; f", "function f { echo hi; }",
+                                    "echo a; g () { :; }"])
+def test_a_function_definition_is_refused_by_name_not_called_a_syntax_error(script):
+    proc, out, clock, _ = start(["bash", "-c", script])
+    clock.advance(1)
+    assert proc.exit_code == 2 and text(out) == ""
+    assert text(out, "stderr") == ("bash: -c: line 1: shell functions are not modelled in this "
+                                   "sandbox: write the commands out (or loop with for/while)\n")
+
+
+def test_parentheses_after_a_command_word_are_still_a_subshell_or_an_error():
+    proc, out, clock, _ = start(["bash", "-c", "echo a; (echo b)"])
+    clock.advance(1)
+    assert (proc.exit_code, text(out)) == (0, "a\nb\n")
+
+
 def test_sh_wording_differs_from_bash():
     _proc, out, _clock, _ = start(["sh", "-c", "nosuch"])
     assert text(out, "stderr") == "sh: nosuch: not found\n"

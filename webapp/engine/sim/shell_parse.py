@@ -14,6 +14,11 @@ OPERATORS = ("&&", "||", ";;", ">>", "2>&1", "1>&2", ">&2", "2>", "&>", ";", "&"
 KEYWORDS = {"if", "then", "elif", "else", "fi", "while", "until", "do", "done", "for", "in", "{", "}", "!"}
 
 
+#: What a function definition answers (the simulated shells run scripts without functions).
+FUNCTIONS_REFUSED = ("shell functions are not modelled in this sandbox: write the commands out "
+                     "(or loop with for/while)")
+
+
 class ShellSyntaxError(Exception):
     """The script is malformed; `incomplete` means more input could complete it (PS2)."""
 
@@ -318,7 +323,17 @@ class Parser:
                 return self.parse_for()
             if tok.text in ("then", "elif", "else", "fi", "do", "done", "}", "in"):
                 raise ShellSyntaxError(f"syntax error near unexpected token `{tok.text}'")
+            if tok.text == "function" or self._defines_function():
+                # Real shells have functions; this one does not model them, and says so rather
+                # than calling the definition a syntax error.
+                raise ShellSyntaxError(FUNCTIONS_REFUSED)
         return self.parse_simple()
+
+    def _defines_function(self) -> bool:
+        """`name() ...`: the word at the cursor followed by `(` and `)`."""
+        ahead = self.toks[self.i + 1:self.i + 3]
+        return (len(ahead) == 2 and all(t.kind == "op" for t in ahead)
+                and [t.text for t in ahead] == ["(", ")"])
 
     def parse_if(self) -> If:
         self.expect_kw("if")
