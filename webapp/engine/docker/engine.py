@@ -101,7 +101,8 @@ class DockerEngine(EngineBase):
         self.image_view = ImageView(self.conn, self.policy)
         self.available = True
         self.closed = False
-        self._jobs: set[Job] = set()
+        self._jobs: set[Job] = set()  # console lines (a shutdown ends them)
+        self._commands: set[Job] = set()  # their docker commands in flight (a lost daemon ends them)
         self._inspect_cache: dict[str, tuple[tuple[str, str], dict[str, Any]]] = {}
         self._last_snapshot: list[dict[str, Any]] = []
         from .api import DockerApi
@@ -161,8 +162,8 @@ class DockerEngine(EngineBase):
                          f"{self.conn.unavailable} Commands will fail until it is back; the lab "
                          "keeps trying.\n")
             with self.lock:
-                jobs = list(self._jobs)
-            for job in jobs:
+                jobs = list(self._commands)
+            for job in jobs:  # the docker commands fail; their lines go on as a shell's would
                 with self.lock:
                     if not job.done:
                         job.write_err("lifecycle-lab: lost the connection to the Docker daemon\n")
@@ -193,6 +194,8 @@ class DockerEngine(EngineBase):
     def _dispatch(self, job: Job, cmd: ParsedCommand, *, inline: bool) -> None:
         """Quick commands here, under the lock; those that wait on the daemon on a worker thread,
         unless `inline` (a set-up line: finished, stdin closed, before `execute()` returns)."""
+        self._commands.add(job)
+        job.done_listeners.append(self._commands.discard)
         self.cli.dispatch(job, cmd, inline=inline)
 
     # -- state -----------------------------------------------------------------------------------------
