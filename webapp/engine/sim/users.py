@@ -10,6 +10,7 @@ with no passwd entry is accepted as is (gid 0), a name must exist; supplementary
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 class UnknownUser(ValueError):
@@ -56,8 +57,10 @@ def _table(text: str | None) -> list[list[str]]:
     return rows
 
 
+@lru_cache(maxsize=256)
 def resolve(spec: str, passwd: str | None, group: str | None) -> Identity:
-    """The identity `spec` names in this image (UnknownUser as the daemon says it)."""
+    """The identity `spec` names in this image (UnknownUser as the daemon says it). Cached: every
+    start resolves it, from the same few files (an Identity is never changed once made)."""
     user_arg, _, group_arg = spec.partition(":")
     users = [r for r in _table(passwd) if len(r) >= 4 and r[2].isdigit() and r[3].isdigit()]
     groups = [r for r in _table(group) if len(r) >= 3 and r[2].isdigit()]
