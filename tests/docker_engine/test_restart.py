@@ -161,8 +161,8 @@ def test_killing_dockerd_mid_session_then_starting_it_again(local_daemon, daemon
         http.get("/sandbox")
         client = LabClient(app, flask_test_client=http)
         assert client.wait_for("hello")["engine"] == "docker"
-        sandbox = app.extensions["lab"].all()[0]
         assert client.run("docker run -d --name before ubuntu:20.04 sleep 100")["exit_code"] == 0
+        sandbox = app.extensions["lab"].all()[0]  # a connection gets its sandbox at its first command
         client.wait_for("engine_event", lambda e: e["Action"] == "start")
 
         killed = local_daemon.kill()
