@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from .events import EventLog
 from .futures import Future
+from .workspace import Workspace
 
 JSON = dict[str, Any]
 
@@ -173,6 +174,28 @@ class EngineApi(Protocol):
 
     async def image_remove(self, ref: str, *, force: bool = False) -> list[JSON]:
         """`DELETE /images/{name}`: `[{"Untagged": ref} | {"Deleted": id}, ...]`."""
+        ...
+
+    async def image_build(self, context: Workspace, *, dockerfile: str = "Dockerfile",
+                          tags: list[str] | None = None,
+                          build_args: dict[str, str] | None = None, target: str = "",
+                          no_cache: bool = False,
+                          on_message: Callable[[JSON], None]) -> str:
+        """`POST /build`: build `context` (the learner's workspace). Progress arrives as JSON
+        messages through `on_message`, in BuildKit's shape where the daemon builds with BuildKit
+        (`{"id": "moby.buildkit.trace", "aux": {"vertexes": [...], "statuses": [...],
+        "logs": [...]}}`) or the classic builder's (`{"stream": "Step 1/2 : FROM ..."}`). Returns
+        the new image's ID ("sha256:…"). A failed build raises ApiError with the builder's message
+        (e.g. "dockerfile parse error on line 2: unknown instruction: FOO")."""
+        ...
+
+    async def image_history(self, ref: str) -> list[JSON]:
+        """`GET /images/{name}/history`: newest layer first, `{"Id", "Created", "CreatedBy",
+        "Tags", "Size", "Comment"}`."""
+        ...
+
+    async def image_tag(self, ref: str, repo: str, tag: str) -> None:
+        """`POST /images/{name}/tag?repo=&tag=`."""
         ...
 
     async def images_prune(self) -> JSON:

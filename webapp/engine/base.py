@@ -27,6 +27,7 @@ from .console_line import run_console_line
 from .console_shell import ConsoleState
 from .events import Event, EventLog
 from .job import CommandRecord, Job, Result
+from .workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +105,7 @@ class EngineBase(ABC):
         self.commands: deque[CommandRecord] = deque(maxlen=HISTORY)
         self._notice_listeners: list[Callable[[str], None]] = []
         self.console = ConsoleState()  # the console shell's variables, `$?` and history
+        self.workspace = Workspace()  # the learner's files: the build context of `docker build .`
 
     # -- events -----------------------------------------------------------------------------------
 

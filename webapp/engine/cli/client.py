@@ -17,6 +17,7 @@ from typing import Any
 from ..api import ApiError, DaemonUnavailable, EngineApi, Refused
 from ..futures import Future, Task, spawn
 from ..job import Job
+from ..workspace import Workspace
 from .client_side import Printer
 from .parsed import ParsedCommand
 
@@ -31,17 +32,20 @@ INTERNAL_ERROR = ("lifecycle-lab: internal error: {kind}; the sandbox is unharme
 class Cli:
     """What a command has: `api` for the daemon, `out`/`err` for the terminal, the job's keys."""
 
-    __slots__ = ("api", "call_later", "job", "locked", "now", "printer")
+    __slots__ = ("api", "call_later", "job", "locked", "now", "printer", "workspace")
 
     def __init__(self, api: EngineApi, printer: Printer, *, now: Callable[[], float],
                  call_later: Callable[[float, Callable[[], None]], object],
-                 locked: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext):
+                 locked: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext,
+                 workspace: Workspace | None = None):
         self.api = api
         self.printer = printer
         self.job: Job = printer.job
         self.now = now
         self.call_later = call_later  # the engine's clock: virtual in tests, real on a server
         self.locked = locked  # held while a command changes the job's handlers
+        # The client's current folder: the files `docker build .` sends as its context.
+        self.workspace = workspace if workspace is not None else Workspace()
 
     def out(self, text: str) -> None:
         self.printer.out(text)

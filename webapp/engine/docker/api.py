@@ -26,6 +26,7 @@ from ..events import EventLog
 from ..futures import Future, in_thread, resolved
 from ..healthcheck import probe_rate_refusal
 from ..images import normalize_ref
+from ..workspace import Workspace
 from . import policy
 from .attach import DaemonAttach, exec_settled
 from .connection import demux_chunks, shutdown_response
@@ -386,6 +387,19 @@ class DockerApi:
             removed.append({"Deleted": image["Id"]})
             self.engine.publish_local("image", "delete", image["Id"], {"name": image["Id"]})
         return removed
+
+    async def image_build(self, context: Workspace, *, dockerfile: str = "Dockerfile",
+                          tags: list[str] | None = None,
+                          build_args: dict[str, str] | None = None, target: str = "",
+                          no_cache: bool = False,
+                          on_message: Callable[[JSON], None]) -> str:
+        raise Refused("building images is not available yet")
+
+    async def image_history(self, ref: str) -> list[JSON]:
+        raise Refused("image history is not available yet")
+
+    async def image_tag(self, ref: str, repo: str, tag: str) -> None:
+        raise Refused("tagging images is not available yet")
 
     async def images_prune(self) -> JSON:
         # Images are shared by every learner: none of them is this learner's to prune.

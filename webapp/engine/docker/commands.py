@@ -120,7 +120,7 @@ class DockerCli:
     def cli(self, writer: Writer) -> Cli:
         engine = self.engine
         return Cli(engine.api, writer, now=time.time, call_later=engine.clock.call_later,
-                   locked=lambda: engine.lock)
+                   locked=lambda: engine.lock, workspace=engine.workspace)
 
 
 class EarlyInput:

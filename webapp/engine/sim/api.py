@@ -16,6 +16,7 @@ from ..cli.client_side import STATES, parse_time, regex_match
 from ..events import EventLog
 from ..futures import Future
 from ..healthcheck import probe_rate_refusal
+from ..workspace import Workspace
 from .attach import ContainerAttach, ExecAttach
 from .container import Config, Container, ExecInstance, HostConfig, LogEntry
 from .daemon import Daemon, DaemonError, NotModified
@@ -351,6 +352,19 @@ class SimApi:
             key, _, value = line.partition(": ")
             removed.append({key: value})
         return removed
+
+    async def image_build(self, context: Workspace, *, dockerfile: str = "Dockerfile",
+                          tags: list[str] | None = None,
+                          build_args: dict[str, str] | None = None, target: str = "",
+                          no_cache: bool = False,
+                          on_message: Callable[[JSON], None]) -> str:
+        raise Refused("building images is not available yet")
+
+    async def image_history(self, ref: str) -> list[JSON]:
+        raise Refused("image history is not available yet")
+
+    async def image_tag(self, ref: str, repo: str, tag: str) -> None:
+        raise Refused("tagging images is not available yet")
 
     async def images_prune(self) -> JSON:
         # moby daemon/images/image_prune.go ImagesPrune logs an image `prune` event (the image

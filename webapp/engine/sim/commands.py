@@ -41,5 +41,5 @@ class SimCli:
             job.finish(code)
             return
         cli = Cli(self.engine.api, JobPrinter(job), now=self.clock.now,
-                  call_later=self.clock.call_later)
+                  call_later=self.clock.call_later, workspace=self.engine.workspace)
         run_command(cli, command, cmd)
