@@ -32,6 +32,8 @@ class FromInstruction(Instruction):
     base: str = ""
     name: str = ""
     platform: str = ""
+    as_word: str = ""  # the `AS` keyword as written (lint: FromAsCasing)
+    keyword_text: str = "FROM"  # the FROM keyword as written
 
 
 @dataclass
@@ -62,9 +64,10 @@ class EntrypointInstruction(Instruction):
 
 @dataclass
 class EnvInstruction(Instruction):
-    """`ENV k=v ...` or legacy `ENV k v w` (one pair)."""
+    """`ENV k=v ...` or legacy `ENV k v w` (one pair; `legacy` True)."""
 
     pairs: list[tuple[str, str]] = field(default_factory=list)
+    legacy: bool = False
 
 
 @dataclass
@@ -76,9 +79,10 @@ class ArgInstruction(Instruction):
 
 @dataclass
 class LabelInstruction(Instruction):
-    """`LABEL k=v ...` (or legacy `LABEL k v`)."""
+    """`LABEL k=v ...` (or legacy `LABEL k v`; `legacy` True)."""
 
     pairs: list[tuple[str, str]] = field(default_factory=list)
+    legacy: bool = False
 
 
 @dataclass
@@ -142,6 +146,7 @@ class CopyInstruction(Instruction):
     chmod: str = ""
     link: bool = False
     heredocs: list[tuple[str, str]] = field(default_factory=list)
+    json_form: bool = False
 
 
 @dataclass
