@@ -100,10 +100,14 @@ class Program:
     interrupt_twice_exits: bool = False
     version: str = ""  # repl: what `--version` prints (`-V` too); other arguments are refused
     # shell: whether `sh -c STRING` replaces itself with its last command instead of forking it
-    # (which decides what PID 1 is and so what `docker stop` signals): "none" forks every command
-    # (dash < 0.5.11), "single" execs only when the whole string is one simple command (bash),
-    # "last" execs the last simple command of the string when nothing follows it and no trap is
-    # set (busybox ash, dash >= 0.5.11).
+    # (which decides what PID 1 is and so what `docker stop` signals). Never with a trap set.
+    #   "none"   forks every command (Debian's dash before 0.5.11: Ubuntu 18.04, 20.04, Debian 10)
+    #   "single" execs the last line of the string when it is one simple command without
+    #            redirections (bash 4.2: `bash -c "sleep 9"`, and `"echo hi\nsleep 9"`)
+    #   "andor"  also the last command of an `&&`/`||` list on that line (bash 4.4, 5.0)
+    #   "list"   also the last command after `;` on that line (bash 5.1 and later)
+    #   "last"   execs the last simple command reached, also inside `if`, `{ }` and `( )`, with or
+    #            without redirections (busybox ash; dash from 0.5.11: Debian 11+, Ubuntu 22.04+)
     exec_last: str = "none"
 
     def reactions(self) -> dict[str, Reaction]:
