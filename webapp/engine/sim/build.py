@@ -290,6 +290,7 @@ class Builder:
         self.multi = False
         self.results: dict[int, State] = {}
         self._names: dict[int, str] = {}
+        self.uses_context = False
 
     def fail(self, message: str, line: int = 0, end: int = 0) -> BuildFailed:
         source = (self.dockerfile, self.text, line, end or line) if line else None
@@ -345,18 +346,23 @@ class Builder:
         v = trace.vertex("[internal] load .dockerignore")
         trace.status(v, "transferring context:", len((ignore or "").encode()) or 2)
         trace.done(v)
-        uses_context = any(isinstance(step.instruction, ins.CopyInstruction)
-                           and not step.instruction.from_ for s in plan.stages for step in s.steps)
-        self.context_vertex: JSON | None = None
-        if uses_context:
-            size = sum(f.size for f in self.context if f.path not in self.ignored)
-            self.context_vertex = trace.vertex("[internal] load build context")
-            trace.status(self.context_vertex, "transferring context:", size)
-            trace.done(self.context_vertex)
+        self.uses_context = any(isinstance(step.instruction, ins.CopyInstruction)
+                                and not step.instruction.from_
+                                for s in plan.stages for step in s.steps)
         for stage in plan.stages:
             self.results[stage.index] = await self._stage(stage, bases)
         final = self.results[plan.target.index]
         return self._export(final, plan.target.config)
+
+    def _load_context(self) -> None:
+        """BuildKit's `load build context` (once, after the first FROM, as it shows)."""
+        if not self.uses_context:
+            return
+        self.uses_context = False
+        size = sum(f.size for f in self.context if f.path not in self.ignored)
+        v = self.trace.vertex("[internal] load build context")
+        self.trace.status(v, "transferring context:", size)
+        self.trace.done(v)
 
     async def _stage(self, stage: Any, bases: dict[str, Image]) -> State:
         trace = self.trace
@@ -382,6 +388,7 @@ class Builder:
                               f"FROM {image.id}".encode()).hexdigest())
             from_v = trace.vertex(prefix(f"FROM {_canonical(stage.base)}"))
             trace.done(from_v)
+        self._load_context()
         for step in stage.steps:
             instruction = step.instruction
             if isinstance(instruction, ins.RunInstruction | ins.CopyInstruction |
