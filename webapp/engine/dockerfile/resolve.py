@@ -17,7 +17,7 @@ from .config import (
     normalize_workdir,
     with_shell,
 )
-from .errors import DockerfileError, DockerfileRefused
+from .errors import DockerfileError, DockerfileRefused, refused
 from .parser import _NodeError, parse_heredoc, parse_instruction, parse_nodes, with_suggestion
 from .shell import Lex, go_quote
 
@@ -409,8 +409,7 @@ def _step(state: _State, command: ins.Instruction, config: ImageConfig, env: dic
           from_stage: int | None, states: list[_State], used_once: dict[str, int]) -> Step:
     """One instruction: expand it where BuildKit expands, apply it, say what history records."""
     if isinstance(command, ins.VolumeInstruction):
-        raise DockerfileRefused("VOLUME is not available: volumes are not available in this "
-                                "sandbox (they live on the server's disk)", command.line)
+        raise refused("VOLUME", line=command.line)
     if isinstance(command, ins.CmdInstruction | ins.EntrypointInstruction |
                   ins.HealthcheckInstruction):
         kind = command.keyword
@@ -528,9 +527,7 @@ def _run_argv(command: ins.RunInstruction, config: ImageConfig) -> list[str]:
         if parse_heredoc(args[0]) is not None:
             data = command.heredocs[0][1]
             if data.startswith("#!"):
-                raise DockerfileRefused("RUN of a heredoc starting with #! is not available: the "
-                                        "sandbox runs heredocs through the shell only",
-                                        command.line)
+                raise refused("RUN of a heredoc starting with #!", line=command.line)
             args = [data]
         else:
             text = args[0]
