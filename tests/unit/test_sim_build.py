@@ -319,3 +319,24 @@ def test_the_image_cap_bounds_builds() -> None:
     result = engine.run("docker build -t over .")
     assert result.exit_code == 1
     assert "sandbox limit reached: at most" in result.stderr
+
+
+def test_ctrl_c_cancels_the_build() -> None:
+    engine = _engine({"Dockerfile": "FROM busybox\nRUN sleep 30\n"})
+    job = engine.execute("docker build -t never .", tty=True)
+    engine.clock.advance(5)  # type: ignore[attr-defined]
+    assert not job.done
+    job.send("\x03")  # the console's Ctrl-C reaches the docker client
+    assert job.exit_code == 130
+    engine.clock.advance(60)  # type: ignore[attr-defined]
+    assert engine.run("docker image inspect never").exit_code == 1
+
+
+def test_tty_progress_draws_frames_and_ends_with_the_finished_one() -> None:
+    engine = _engine({"Dockerfile": "FROM busybox\nRUN sleep 2\n"})
+    result = engine.run("docker build -t t .", tty=True)
+    assert result.exit_code == 0
+    frames = result.stdout + result.stderr
+    assert frames.startswith("[+] Building 0.0s (4/5) ")  # drawn when the RUN starts
+    assert " => [2/2] RUN sleep 2 " in frames
+    assert "\x1b[8A\r[+] Building 2.0s (6/6) FINISHED" in frames  # then drawn over

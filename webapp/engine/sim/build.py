@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..api import JSON, ApiError, Refused
+from ..cli.buildprogress import BuildCancelled
 from ..dockerfile import DockerfileError, DockerfileRefused, ImageConfig, parse, resolve
 from ..dockerfile import instructions as ins
 from ..futures import Future
@@ -121,9 +122,16 @@ class Trace:
         self.clock = clock
         self.on_message = on_message
         self.count = 0
+        self.cancelled = False  # the client went away (BuildCancelled from on_message)
 
     def _send(self, **aux: list[JSON]) -> None:
-        self.on_message({"id": TRACE_ID, "aux": {k: v for k, v in aux.items() if v}})
+        if self.cancelled:
+            raise BuildCancelled()
+        try:
+            self.on_message({"id": TRACE_ID, "aux": {k: v for k, v in aux.items() if v}})
+        except BuildCancelled:
+            self.cancelled = True
+            raise
 
     def vertex(self, name: str) -> JSON:
         self.count += 1
@@ -146,8 +154,12 @@ class Trace:
                               "timestamp": now}])
 
     def log(self, v: JSON, data: str, stream: int = 1) -> None:
-        self._send(logs=[{"vertex": v["digest"], "stream": stream, "data": data,
-                          "timestamp": self.clock.now()}])
+        """A step's output (from inside a process: a gone client is noted, not raised here)."""
+        try:
+            self._send(logs=[{"vertex": v["digest"], "stream": stream, "data": data,
+                              "timestamp": self.clock.now()}])
+        except BuildCancelled:
+            pass
 
 
 # -- the file tree of a stage ---------------------------------------------------------------------
@@ -621,6 +633,9 @@ class Builder:
         timer.cancel()
         for proc in list(box.procs.values()):
             proc.exit(128 + SIGKILL)
+        if self.trace.cancelled:
+            box.forget_contents()
+            raise BuildCancelled()
         command = " ".join(argv)
         if timed_out["yes"]:
             box.forget_contents()
