@@ -25,8 +25,10 @@ from webapp.engine.dockerfile import (
     DockerfileError,
     DockerfileRefused,
     ImageConfig,
+    ImageReference,
     apply_metadata,
     parse,
+    referenced_images,
     resolve,
 )
 from webapp.engine.dockerfile import instructions as ins
@@ -391,3 +393,28 @@ def test_ports_and_healthcheck_text() -> None:
                          start_period="", start_interval="2s", retries=1)
     assert healthcheck_text(health) == ("{Test:[CMD /check] Interval:1m30s Timeout:500ms "
                                         "StartPeriod:0s StartInterval:2s Retries:1}")
+
+
+def test_copy_heredoc_expansion() -> None:
+    """COPY <<EOF expands variables in the document; a quoted delimiter keeps it verbatim."""
+    plan = _plan('FROM busybox\nENV N=world\nCOPY <<EOF /a\nhello $N\nEOF\n'
+                 'COPY <<"EOF" /b\nhello $N\nEOF\n')
+    first, second = (s.instruction for s in plan.target.steps[1:])
+    assert isinstance(first, ins.CopyInstruction) and isinstance(second, ins.CopyInstruction)
+    assert first.heredocs == [("EOF", "hello world\n")]
+    assert second.heredocs == [("EOF", "hello $N\n")]
+    assert plan.target.steps[1].created_by == "COPY <<EOF /a # buildkit"
+
+
+def test_referenced_images() -> None:
+    """The images a policy must allow: FROM bases (expanded) and COPY --from images, not stages
+    nor scratch. An ARG-only Dockerfile never gets this far: parse() refuses it (and the 20.10
+    daemon's BuildKit panics on one, taking dockerd down: check before sending)."""
+    df = parse("ARG TAG=3\nFROM python:$TAG AS build\nFROM scratch\nCOPY --from=build /a /a\n"
+               "COPY --from=nginx:alpine /etc/nginx /n\nCOPY --from=0 /b /b\nFROM build\n")
+    assert referenced_images(df, build_args={"TAG": "3.12"}) == [
+        ImageReference("python:3.12", 2, "from"),
+        ImageReference("nginx:alpine", 5, "copy-from"),
+    ]
+    with pytest.raises(DockerfileError, match="no stages to build"):
+        parse("ARG A=1\n")

@@ -767,13 +767,14 @@ def _parse_int32(value: str) -> int:
     return number
 
 
-def _sources_and_dest(node: Node, command: str) -> tuple[list[str], str, list[tuple[str, str]]]:
+def _sources_and_dest(node: Node, command: str) -> tuple[list[str], str,
+                                                         list[tuple[str, str, bool]]]:
     srcs, dest = node.args[:-1], node.args[-1]
     if parse_heredoc(dest) is not None:
         raise DockerfileError(f"{command} cannot accept a heredoc as a destination")
     lookup = {doc.name: doc for doc in node.heredocs}
     paths: list[str] = []
-    contents: list[tuple[str, str]] = []
+    contents: list[tuple[str, str, bool]] = []
     for src in srcs:
         doc = parse_heredoc(src)
         if doc is not None:
@@ -781,7 +782,7 @@ def _sources_and_dest(node: Node, command: str) -> tuple[list[str], str, list[tu
             content = found.content if found else ""
             if doc.chomp:
                 content = chomp_heredoc(content)
-            contents.append((doc.name, content))
+            contents.append((doc.name, content, doc.expand))
         else:
             paths.append(src)
     return paths, dest, contents
@@ -855,8 +856,9 @@ def parse_instruction(node: Node) -> ins.Instruction:
         cls = ins.AddInstruction if kind == "add" else ins.CopyInstruction
         return cls(**common, sources=srcs, dest=dest, from_=flags.values.get("from", ""),
                    chown=flags.values["chown"], chmod=flags.values["chmod"],
-                   link=flags.values["link"] == "true", heredocs=docs,
-                   json_form=node.json)
+                   link=flags.values["link"] == "true",
+                   heredocs=[(name, content) for name, content, _ in docs],
+                   heredoc_expand=[expand for _, _, expand in docs], json_form=node.json)
     if kind == "from":
         if len(args) == 3 and args[1].lower() == "as":
             stage = args[2].lower()
@@ -902,9 +904,10 @@ def parse_instruction(node: Node) -> ins.Instruction:
             if flag in flags.used:
                 raise refused(f"RUN --{flag}")
         command, prepend = _shell_dependent(node)
-        docs = [(doc.name, chomp_heredoc(doc.content) if doc.chomp else doc.content)
-                for doc in node.heredocs]
-        return ins.RunInstruction(**common, command=command, prepend_shell=prepend, heredocs=docs)
+        run_docs = [(doc.name, chomp_heredoc(doc.content) if doc.chomp else doc.content)
+                    for doc in node.heredocs]
+        return ins.RunInstruction(**common, command=command, prepend_shell=prepend,
+                                  heredocs=run_docs)
     if kind in ("cmd", "entrypoint"):
         flags.parse()
         command, prepend = _shell_dependent(node)
