@@ -340,3 +340,34 @@ def test_tty_progress_draws_frames_and_ends_with_the_finished_one() -> None:
     assert frames.startswith("[+] Building 0.0s (4/5) ")  # drawn when the RUN starts
     assert " => [2/2] RUN sleep 2 " in frames
     assert "\x1b[8A\r[+] Building 2.0s (6/6) FINISHED" in frames  # then drawn over
+
+
+def test_shell_form_cmd_gets_buildx_lint_warning() -> None:
+    engine = _engine({"Dockerfile": "FROM busybox\nCMD sleep 5\n"})
+    result = engine.run("docker build -t w .")
+    assert result.stderr.endswith(
+        "\n 1 warning found (use docker --debug to expand):\n"
+        " - JSONArgsRecommended: JSON arguments recommended for CMD to prevent unintended "
+        "behavior related to OS signals (line 2)\n")
+    assert engine.run("docker build -q .").stderr == ""
+
+
+TRAPPING = "#!/bin/sh\ntrap 'echo bye; exit 0' TERM\necho up\nwhile true; do sleep 1 & wait; done\n"
+
+
+@pytest.mark.parametrize(("base", "cmd", "code", "seconds"), [
+    ("busybox", '["/serve.sh"]', 0, 1),   # exec form: the script is PID 1 and traps TERM
+    ("busybox", "/serve.sh", 0, 1),       # busybox sh execs the last command: the same
+    ("ubuntu:20.04", "/serve.sh", 137, 10),  # dash 0.5.10 forks: sh is PID 1, ignores TERM
+])
+def test_stop_of_a_built_image_depends_on_who_is_pid_1(base: str, cmd: str, code: int,
+                                                       seconds: int) -> None:
+    engine = _engine({"Dockerfile": f"FROM {base}\nCOPY serve.sh /\nCMD {cmd}\n",
+                      "serve.sh": TRAPPING})
+    _ok(engine, "docker build -t trap .")
+    _ok(engine, "docker run -d --name tr trap")
+    engine.clock.advance(0.5)  # type: ignore[attr-defined]
+    started = engine.clock.now()
+    _ok(engine, "docker stop tr")
+    assert _ok(engine, "docker inspect -f '{{.State.ExitCode}}' tr").strip() == str(code)
+    assert engine.clock.now() - started < seconds + 0.5

@@ -5,7 +5,7 @@ and `BuildDisplay.finish` ends the display:
 
 * BuildKit's solve status, `{"id": "moby.buildkit.trace", "aux": {"vertexes": [...],
   "statuses": [...], "logs": [...]}}`, where a vertex is `{"digest", "name", "started",
-  "completed", "cached", "error"}`, a status `{"id", "vertex", "current", "total", "started",
+  "completed", "cached", "error"}`, a warning `{"vertex", "level", "short"}`, a status `{"id", "vertex", "current", "total", "started",
   "completed", "timestamp"}` and a log `{"vertex", "stream", "data", "timestamp"}` (times in Unix
   seconds, None while not yet). Rendered as buildkit's util/progress/progressui does: `plain`
   (printer.go: `#1 [internal] load build definition from Dockerfile`, `#1 transferring
@@ -77,6 +77,7 @@ class BuildDisplay:
         self.last: float | None = None
         self._began = False
         self._drawn = 0  # lines of the last tty frame (redrawn in place)
+        self.warnings: list[str] = []  # lint warnings' short texts, printed after a good build
 
     # -- input ------------------------------------------------------------------------------------
 
@@ -112,6 +113,8 @@ class BuildDisplay:
                 self._plain_vertex(v)
             elif self.mode == "tty" and v.completed is None and "] RUN " in v.name:
                 self._draw(final=False)  # a step that may take a while: show where the build is
+        for data in aux.get("warnings") or []:
+            self.warnings.append(str(data.get("short") or ""))
         for data in aux.get("statuses") or []:
             v = self.vertexes.get(data.get("vertex", ""))
             if v is None:
@@ -250,6 +253,17 @@ class BuildDisplay:
         if completed:
             out = (COLOR_ERROR if error else COLOR_DONE) + out + RESET
         return out
+
+    def warnings_text(self) -> str:
+        """buildx's printWarnings after a build: the count, then each warning's short text."""
+        if not self.warnings or self.mode == "quiet":
+            return ""
+        count = len(self.warnings)
+        head = (f"{count} warning{'s' if count > 1 else ''} found "
+                "(use docker --debug to expand):\n")
+        if self.mode == "tty":
+            head = "\x1b[33m" + head + RESET
+        return "\n " + head + "".join(f" - {w}\n" for w in self.warnings)
 
     def failing(self) -> list[_Vertex]:
         return [v for v in self.order if v.error and not v.error.endswith("context canceled")]

@@ -153,6 +153,9 @@ class Trace:
                               "total": total, "started": now, "completed": now,
                               "timestamp": now}])
 
+    def warn(self, v: JSON, short: str) -> None:
+        self._send(warnings=[{"vertex": v["digest"], "level": 1, "short": short}])
+
     def log(self, v: JSON, data: str, stream: int = 1) -> None:
         """A step's output (from inside a process: a gone client is noted, not raised here)."""
         try:
@@ -303,6 +306,7 @@ class Builder:
         self.results: dict[int, State] = {}
         self._names: dict[int, str] = {}
         self.uses_context = False
+        self.definition: JSON = {}
 
     def fail(self, message: str, line: int = 0, end: int = 0) -> BuildFailed:
         source = (self.dockerfile, self.text, line, end or line) if line else None
@@ -311,7 +315,8 @@ class Builder:
     async def run(self) -> str:
         trace = self.trace
         text = self.context.read(self.dockerfile)
-        v = trace.vertex(f"[internal] load build definition from {self.dockerfile}")
+        v = self.definition = trace.vertex(
+            f"[internal] load build definition from {self.dockerfile}")
         trace.status(v, "transferring dockerfile:", len((text or "").encode()))
         trace.done(v)
         if text is None:
@@ -343,6 +348,9 @@ class Builder:
         except DockerfileError as err:
             raise self.fail("failed to solve: " + err.text, err.line) from None
         self.multi = sum(isinstance(i, ins.FromInstruction) for i in parsed.instructions) > 1
+        for warning in [*parsed.warnings, *plan.warnings]:
+            short = f"{warning.rule}: {warning.message}" if warning.rule else warning.message
+            trace.warn(self.definition, short + (f" (line {warning.line})" if warning.line else ""))
         self._names = {s.index: s.name for s in plan.stages if s.name}
         for ref in dict.fromkeys(s.base for s in plan.stages if s.base_stage is None):
             meta = trace.vertex(f"[internal] load metadata for {_canonical(ref)}")

@@ -102,6 +102,7 @@ async def build(cli: Cli, cmd: ParsedCommand) -> int:
     if display.error is not None:
         cli.err(failure_text(display, display.error))
         return 1
+    cli.err(display.warnings_text())
     if quiet:
         cli.out(f"{image_id}\n")
     return 0
