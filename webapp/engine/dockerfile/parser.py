@@ -155,11 +155,7 @@ def _process_line(d: _Directives, token: str, strip_left: bool, number: int) -> 
 
 
 def _split_lines(text: str) -> list[str]:
-    """scanLines: lines with their endings kept."""
-    return text.splitlines(keepends=True) if "\r" not in text else _split_on_newline(text)
-
-
-def _split_on_newline(text: str) -> list[str]:
+    """scanLines: lines with their "\\n" kept (only "\\n" ends a line, as in Go)."""
     parts = text.split("\n")
     lines = [part + "\n" for part in parts[:-1]]
     if parts[-1]:
@@ -183,7 +179,8 @@ def parse_nodes(text: str, *, escape: str = "\\") -> tuple[list[Node], _Directiv
     while i < len(lines):
         raw = lines[i]
         i += 1
-        line, _ = _process_line(d, raw, True, current + 1)
+        # BuildKit locates a directive error at the 0-based index of its line: kept as it is
+        line, _ = _process_line(d, raw, True, current)
         current += 1
         start = current
         line, end_of_line = _trim_continuation(line, d)
@@ -194,7 +191,7 @@ def parse_nodes(text: str, *, escape: str = "\\") -> tuple[list[Node], _Directiv
         while not end_of_line and i < len(lines):
             raw = lines[i]
             i += 1
-            part, _ = _process_line(d, raw, False, current + 1)
+            part, _ = _process_line(d, raw, False, current)
             current += 1
             if _is_comment(raw):
                 continue
