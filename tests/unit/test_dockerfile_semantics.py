@@ -160,6 +160,16 @@ def test_entrypoint_clears_inherited_cmd() -> None:
                  ).target.config.cmd is None
 
 
+def test_empty_exec_forms() -> None:
+    """`ENTRYPOINT []` and `CMD []` remove them (null in inspect, as the daemon showed), and a
+    bare `CMD` is the shell form of nothing."""
+    plan = _plan('FROM withcmd\nENTRYPOINT []\n')
+    assert plan.target.config.entrypoint is None and plan.target.config.cmd is None
+    assert plan.target.steps[0].created_by == "ENTRYPOINT []"
+    assert _plan("FROM withcmd\nCMD []\n").target.config.cmd is None
+    assert _plan("FROM withcmd\nCMD\n").target.config.cmd == ["/bin/sh", "-c", ""]
+
+
 def test_base_workdir_user_and_path() -> None:
     """The base's WORKDIR and USER carry over; PATH is added when the base has none (scratch)."""
     config = _plan("FROM withcmd\nWORKDIR sub\nRUN pwd\n").target.config

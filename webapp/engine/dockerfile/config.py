@@ -187,14 +187,17 @@ def apply_metadata(config: ImageConfig, instruction: ins.Instruction) -> str:
     if isinstance(instruction, ins.CmdInstruction):
         args = (with_shell(config, instruction.command) if instruction.prepend_shell
                 else list(instruction.command))
-        config.cmd = args
+        # `CMD []` is an empty list, which the image config omits: the image then has no CMD
+        # (verified on the daemon: Config.Cmd null)
+        config.cmd = args or None
         config.cmd_set = True
         config.args_escaped = True
         return f"CMD {_go_q_list(args)}"
     if isinstance(instruction, ins.EntrypointInstruction):
         args = (with_shell(config, instruction.command) if instruction.prepend_shell
                 else list(instruction.command))
-        config.entrypoint = args
+        # `ENTRYPOINT []` sets none at all (BuildKit's emptyAsNil), unlike `CMD []`
+        config.entrypoint = args if args or instruction.prepend_shell else None
         if not config.cmd_set:
             config.cmd = None
         return f"ENTRYPOINT {_go_q_list(args)}"
