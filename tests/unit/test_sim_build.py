@@ -211,6 +211,7 @@ def test_quiet_prints_only_the_id_and_the_cache_answers_an_identical_build() -> 
     again = engine.run("docker build .")
     assert "#6 [2/3] COPY serve.sh /\n#6 CACHED\n" in again.stderr
     assert "#7 [3/3] RUN echo hi\n#7 CACHED\n" in again.stderr
+    assert "#4 [1/3] FROM docker.io/library/busybox:latest\n#4 CACHED\n" in again.stderr
     assert first.stdout.strip() in again.stderr  # the same image
     fresh = engine.run("docker build --no-cache .")
     assert "CACHED" not in fresh.stderr
@@ -256,12 +257,13 @@ def test_tag_rmi_dangling_and_prune() -> None:
     assert _config(engine, first)["RepoTags"] == []
     before = len(list(engine.history))
     out = _ok(engine, "docker image prune -f")
-    assert f"deleted: {first}" in out
+    assert out.startswith(f"Deleted Images:\ndeleted: {first}\n\nTotal reclaimed space: ")
     assert [e.action for e in list(engine.history)[before:]] == ["delete", "prune"]
     assert "<none>" not in _ok(engine, "docker images")
     second = _config(engine, "app")["Id"]
     out = _ok(engine, "docker rmi app app:v1")
-    assert out.startswith("Untagged: app:latest\nUntagged: app:v1\n" f"Deleted: {second}\n")
+    # BuildKit keeps a built image's layers in its cache: rmi deletes only the image
+    assert out == f"Untagged: app:latest\nUntagged: app:v1\nDeleted: {second}\n"
     assert engine.run("docker image inspect app").exit_code == 1
 
 

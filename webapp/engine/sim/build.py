@@ -407,7 +407,10 @@ class Builder:
                           list(_layers(image)), "sha256:" + hashlib.sha256(
                               f"FROM {image.id}".encode()).hexdigest())
             from_v = trace.vertex(prefix(f"FROM {_canonical(stage.base)}"))
-            trace.done(from_v)
+            seen = state.key in self.daemon.build_cache  # a base an earlier build used: CACHED
+            if not seen:
+                self._remember(state.key, state)
+            trace.done(from_v, cached=seen and not self.no_cache)
         self._load_context()
         for step in stage.steps:
             instruction = step.instruction
