@@ -373,3 +373,18 @@ def test_stop_of_a_built_image_depends_on_who_is_pid_1(base: str, cmd: str, code
     _ok(engine, "docker stop tr")
     assert _ok(engine, "docker inspect -f '{{.State.ExitCode}}' tr").strip() == str(code)
     assert engine.clock.now() - started < seconds + 0.5
+
+
+def test_tag_errors_as_the_client_and_daemon_print_them() -> None:
+    engine = _engine({})
+    for line, err in (
+            ("docker tag nope x", "Error response from daemon: No such image: nope:latest\n"),
+            ("docker tag busybox Bad", 'Error parsing reference: "Bad" is not a valid '
+             "repository/tag: invalid reference format: repository name (library/Bad) must be "
+             "lowercase\n"),
+            ("docker tag busybox a@sha256:" + "0" * 64,
+             "refusing to create a tag with a digest reference\n")):
+        result = engine.run(line)
+        assert (result.exit_code, result.stderr) == (1, err), line
+    _ok(engine, "docker tag busybox mine:1")
+    assert _config(engine, "mine:1")["RepoTags"] == ["busybox:latest", "mine:1"]
