@@ -379,9 +379,9 @@ def test_tag_errors_as_the_client_and_daemon_print_them() -> None:
     engine = _engine({})
     for line, err in (
             ("docker tag nope x", "Error response from daemon: No such image: nope:latest\n"),
-            ("docker tag busybox Bad", 'Error parsing reference: "Bad" is not a valid '
+            ("docker tag busybox Bad", ('Error parsing reference: "Bad" is not a valid '
              "repository/tag: invalid reference format: repository name (library/Bad) must be "
-             "lowercase\n"),
+             "lowercase\n")),
             ("docker tag busybox a@sha256:" + "0" * 64,
              "refusing to create a tag with a digest reference\n")):
         result = engine.run(line)
