@@ -388,3 +388,15 @@ def test_tag_errors_as_the_client_and_daemon_print_them() -> None:
         assert (result.exit_code, result.stderr) == (1, err), line
     _ok(engine, "docker tag busybox mine:1")
     assert _config(engine, "mine:1")["RepoTags"] == ["busybox:latest", "mine:1"]
+
+
+def test_copy_chmod_and_files_of_run_in_existing_folders() -> None:
+    engine = _engine({"Dockerfile": ("FROM busybox\nCOPY --chmod=700 serve.sh /serve.sh\n"
+                                     "COPY --chmod=644 serve.sh /plain.sh\n"
+                                     "RUN echo x > /etc/f\n"
+                                     'CMD ["/serve.sh"]\n'),
+                      "serve.sh": SERVE})
+    _ok(engine, "docker build -t modes .")
+    assert _ok(engine, "docker run --rm modes") == "serving\n"
+    assert _ok(engine, "docker run --rm modes cat /etc/f") == "x\n"
+    assert engine.run("docker run --rm modes /plain.sh").exit_code == 126

@@ -667,6 +667,12 @@ class Builder:
             mode = modes.get(path, 0o644)
             image = _with_file(image, path, text, mode)
             size += len(text.encode())
+        for path, mode in modes.items():  # a chmod of a file the image already had
+            if path in box.written:
+                continue
+            text = image.scripts.get(path, image.files.get(path))
+            if text is not None:
+                image = _with_file(image, path, text, mode)
         installed = dict(state.installed)
         for path, program_name in box.installed.items():
             if installed.get(path) != program_name:
