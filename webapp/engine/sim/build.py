@@ -670,9 +670,9 @@ class Builder:
         for path, mode in modes.items():  # a chmod of a file the image already had
             if path in box.written:
                 continue
-            text = image.scripts.get(path, image.files.get(path))
-            if text is not None:
-                image = _with_file(image, path, text, mode)
+            kept = image.scripts.get(path, image.files.get(path))
+            if kept is not None:
+                image = _with_file(image, path, kept, mode)
         installed = dict(state.installed)
         for path, program_name in box.installed.items():
             if installed.get(path) != program_name:
