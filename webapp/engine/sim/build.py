@@ -307,6 +307,7 @@ class Builder:
         self._names: dict[int, str] = {}
         self.uses_context = False
         self.definition: JSON = {}
+        self.plan: Any = None
 
     def fail(self, message: str, line: int = 0, end: int = 0) -> BuildFailed:
         source = (self.dockerfile, self.text, line, end or line) if line else None
@@ -317,7 +318,9 @@ class Builder:
         text = self.context.read(self.dockerfile)
         v = self.definition = trace.vertex(
             f"[internal] load build definition from {self.dockerfile}")
-        trace.status(v, "transferring dockerfile:", len((text or "").encode()))
+        # fsutil's transfer: each file costs its bytes plus a header (27 bytes and its name's
+        # length, as measured on the daemon); nothing transferred is 2B
+        trace.status(v, "transferring dockerfile:", _transfer([(self.dockerfile, text)]))
         trace.done(v)
         if text is None:
             raise BuildFailed(f"failed to solve: failed to read dockerfile: open {self.dockerfile}:"
@@ -347,6 +350,7 @@ class Builder:
             raise Refused(err.message) from None
         except DockerfileError as err:
             raise self.fail("failed to solve: " + err.text, err.line) from None
+        self.plan = plan
         self.multi = sum(isinstance(i, ins.FromInstruction) for i in parsed.instructions) > 1
         for warning in [*parsed.warnings, *plan.warnings]:
             short = f"{warning.rule}: {warning.message}" if warning.rule else warning.message
@@ -364,7 +368,7 @@ class Builder:
             trace.done(meta)
         ignore = self.context.read(".dockerignore")
         v = trace.vertex("[internal] load .dockerignore")
-        trace.status(v, "transferring context:", len((ignore or "").encode()) or 2)
+        trace.status(v, "transferring context:", _transfer([(".dockerignore", ignore)]))
         trace.done(v)
         self.uses_context = any(isinstance(step.instruction, ins.CopyInstruction)
                                 and not step.instruction.from_
@@ -379,7 +383,13 @@ class Builder:
         if not self.uses_context:
             return
         self.uses_context = False
-        size = sum(f.size for f in self.context if f.path not in self.ignored)
+        wanted = set()
+        for stage in self.plan.stages:
+            for step in stage.steps:
+                if isinstance(step.instruction, ins.CopyInstruction) and not step.instruction.from_:
+                    for _source, files in self._sources(step.instruction):
+                        wanted.update(files)
+        size = _transfer([(name, self.context.read(name)) for name in sorted(wanted)])
         v = self.trace.vertex("[internal] load build context")
         self.trace.status(v, "transferring context:", size)
         self.trace.done(v)
@@ -739,6 +749,14 @@ async def build(daemon: Daemon, context: Workspace, *, dockerfile: str, tags: li
     builder = Builder(daemon, context, dockerfile=dockerfile, tags=tags, build_args=build_args,
                       target=target, no_cache=no_cache, labels=labels, on_message=on_message)
     return await builder.run()
+
+
+def _transfer(files: list[tuple[str, str | None]]) -> int:
+    """Bytes BuildKit reports for sending these files (absent ones: none), 2 for nothing."""
+    sent = [(name, text) for name, text in files if text is not None]
+    if not sent:
+        return 2
+    return sum(len(text.encode()) + 27 + len(name) for name, text in sent)
 
 
 def _key(*parts: str) -> str:
