@@ -428,3 +428,57 @@ def test_referenced_images() -> None:
     ]
     with pytest.raises(DockerfileError, match="no stages to build"):
         parse("ARG A=1\n")
+
+
+# -- bounded work ---------------------------------------------------------------------------------------
+
+
+BOUNDED = [
+    # a doubling variable: one word is capped
+    "FROM busybox\nENV A=x\n" + "ENV A=$A$A\n" * 20,
+    # many large words: the whole build's text is capped
+    "FROM busybox\nENV A=" + "x" * 30000 + "\n" + "".join(f"LABEL l{i}=$A$A\n" for i in range(900)),
+    # many variables times many steps
+    "FROM busybox\nENV " + " ".join(f"v{i}=1" for i in range(5000)) + "\n" + "USER a\n" * 3000,
+    # more instructions than the builder takes
+    "FROM busybox\n" + "RUN x\n" * 5000,
+]
+
+
+@pytest.mark.parametrize("text", BOUNDED, ids=["doubling", "large-words", "env-by-steps", "steps"])
+def test_work_is_bounded(text: str) -> None:
+    """Files within the workspace's 64 KiB that would make the server build huge texts stop with
+    an error or a refusal instead of growing without bound."""
+    assert len(text) <= 64 * 1024
+    with pytest.raises(DockerfileError):
+        _plan(text)
+
+
+WORDS = ["FROM", "RUN", "CMD", "ENV", "ARG", "COPY", "ADD", "LABEL", "EXPOSE", "WORKDIR", "USER",
+         "HEALTHCHECK", "SHELL", "ONBUILD", "STOPSIGNAL", "ENTRYPOINT", "MAINTAINER", "busybox",
+         "AS", "a", "b=c", "$A", "${A:-x}", "${", "}", "[", "]", '"', "'", "\\", "`", "<<EOF",
+         "EOF", "--from=0", "--from=a", "--chown=1", "--chmod=7", "--interval=1s", "NONE", "=",
+         "80", "80/udp", "1-3", "/x/", ".", "scratch", "--link", '["a"]', ":", "%", "/", "$", "1",
+         "${A/a/b}", "${A#*}", "# escape=`", "#"]
+
+
+def test_generated_files_fail_only_with_dockerfile_errors() -> None:
+    """Thousands of generated files (seeded, so the run is repeatable): parse and resolve either
+    succeed or raise DockerfileError, never another exception (a crash would be a 500 for the
+    learner). 50,000 such files passed while this was written; the test keeps 1,500."""
+    import random
+
+    rng = random.Random(15)
+    for _ in range(1500):
+        lines = ["FROM busybox AS a"] if rng.random() < 0.7 else []
+        for _ in range(rng.randint(1, 8)):
+            lines.append(" ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 5))))
+        text = "\n".join(lines) + rng.choice(["\n", "", "\\\n"])
+        try:
+            resolve(parse(text), base_config=_onbuild_base, build_args={"A": "1"})
+        except DockerfileError:
+            pass
+
+
+def _onbuild_base(ref: str) -> ImageConfig:
+    return ImageConfig(onbuild=["RUN x"])

@@ -8,7 +8,7 @@ applies one expanded instruction and returns the history `CreatedBy` text BuildK
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import posixpath
 from dataclasses import dataclass, field
 
@@ -46,8 +46,13 @@ class ImageConfig:
     cmd_set: bool = False
 
     def copy(self) -> ImageConfig:
-        """A deep copy (a stage's config is mutated step by step; snapshots must not follow)."""
-        return copy.deepcopy(self)
+        """A copy that later steps cannot change (a stage's config is mutated step by step;
+        snapshots must not follow). Strings and the frozen Healthcheck are shared."""
+        return dataclasses.replace(
+            self, env=list(self.env), cmd=None if self.cmd is None else list(self.cmd),
+            entrypoint=None if self.entrypoint is None else list(self.entrypoint),
+            labels=dict(self.labels), exposed_ports=list(self.exposed_ports),
+            shell=None if self.shell is None else list(self.shell), onbuild=list(self.onbuild))
 
     def env_dict(self) -> dict[str, str]:
         """`env` as a mapping (for expansion and for RUN's environment)."""
@@ -174,8 +179,13 @@ def apply_metadata(config: ImageConfig, instruction: ins.Instruction) -> str:
     commitToHistory: `CMD ["sleep" "5"]`, `ENV A=b`, `WORKDIR /app`, `EXPOSE [80/tcp]`,
     `HEALTHCHECK {Test:[CMD-SHELL x] Interval:5s ...}`, `SHELL [/bin/bash -c]`, `USER app`."""
     if isinstance(instruction, ins.EnvInstruction):
+        where = {item.partition("=")[0]: i for i, item in enumerate(config.env)}
         for key, value in instruction.pairs:
-            config.set_env(key, value)
+            if key in where:
+                config.env[where[key]] = f"{key}={value}"
+            else:
+                where[key] = len(config.env)
+                config.env.append(f"{key}={value}")
         return "ENV" + "".join(f" {key}={value}" for key, value in instruction.pairs)
     if isinstance(instruction, ins.LabelInstruction):
         for key, value in instruction.pairs:

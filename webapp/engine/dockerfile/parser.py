@@ -232,8 +232,6 @@ def parse_nodes(text: str, *, escape: str = "\\") -> tuple[list[Node], _Directiv
                 node.heredocs.append(doc)
         node.start, node.end = start, current
         nodes.append(node)
-        if len(nodes) > MAX_INSTRUCTIONS:
-            raise _NodeError(f"more than {MAX_INSTRUCTIONS} instructions", start)
     if not nodes:
         raise _NodeError("file with no instructions", current)
     return nodes, d, warnings
@@ -1010,6 +1008,9 @@ def parse(text: str, *, escape: str | None = None) -> ins.Dockerfile:
         nodes, directives, warnings = parse_nodes(text, escape=escape or "\\")
     except _NodeError as err:
         raise DockerfileError(err.message, err.line, parse_error=False) from None
+    if len(nodes) > MAX_INSTRUCTIONS:
+        raise DockerfileRefused(f"the Dockerfile has more than {MAX_INSTRUCTIONS} instructions, "
+                                "more than the sandbox's builder takes", nodes[MAX_INSTRUCTIONS].start)
     dockerfile = ins.Dockerfile(escape=directives.escape, syntax=directives.syntax,
                                 warnings=warnings)
     seen_from = False

@@ -19,7 +19,7 @@ from .config import (
 )
 from .errors import DockerfileError, DockerfileRefused, refused
 from .parser import _NodeError, parse_heredoc, parse_instruction, parse_nodes, with_suggestion
-from .shell import Lex, go_quote
+from .shell import Budget, Lex, go_quote
 
 
 @dataclass
@@ -85,6 +85,7 @@ BaseConfig = Callable[[str], ImageConfig]
 DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 SCRATCH = "scratch"
 MAX_STEPS = 4096  # ONBUILD triggers can add steps; bounded like the instructions themselves
+MAX_BUILD_TEXT = 8 * 1024 * 1024  # characters a build may produce (see shell.Budget)
 
 
 def default_args(target: str) -> dict[str, str]:
@@ -206,7 +207,7 @@ def resolve(dockerfile: ins.Dockerfile, *, base_config: BaseConfig,
     target and the stages it needs (FROM a stage, COPY --from) are resolved, in source order.
     Unused build args produce no warning (BuildKit prints none)."""
     build_args = dict(build_args or {})
-    lex = Lex(dockerfile.escape)
+    lex = Lex(dockerfile.escape, budget=Budget(MAX_BUILD_TEXT))
     warnings = list(dockerfile.warnings)
 
     meta: list[ins.ArgInstruction] = []
@@ -410,6 +411,9 @@ def _step(state: _State, command: ins.Instruction, config: ImageConfig, env: dic
     """One instruction: expand it where BuildKit expands, apply it, say what history records."""
     if isinstance(command, ins.VolumeInstruction):
         raise refused("VOLUME", line=command.line)
+    if lex.budget is not None:  # the config snapshot each step keeps
+        lex.budget.spend(16 + 4 * (len(config.env) + len(config.labels)
+                                   + len(config.exposed_ports)))
     if isinstance(command, ins.CmdInstruction | ins.EntrypointInstruction |
                   ins.HealthcheckInstruction):
         kind = command.keyword
@@ -486,7 +490,7 @@ def _step(state: _State, command: ins.Instruction, config: ImageConfig, env: dic
             _check_chmod(chmod)
         sources = [_expand(lex, src, env) for src in command.sources]
         dest = _expand(lex, command.dest, env)
-        raw = Lex("\\", skip_process_quotes=True)
+        raw = Lex("\\", skip_process_quotes=True, budget=lex.budget)
         heredocs = [(name, raw.process_word(body, env) if expand else body)
                     for (name, body), expand in zip(command.heredocs, command.heredoc_expand,
                                                     strict=False)]
@@ -508,6 +512,8 @@ def _step(state: _State, command: ins.Instruction, config: ImageConfig, env: dic
                         _dedupe(state.build_args)]
         created_by = created_by_run(argv, history_args)
         run_env = [f"{k}={v}" for k, v in env.items()]
+        if lex.budget is not None:
+            lex.budget.spend(len(created_by) + sum(len(item) for item in run_env))
         return Step(command, created_by, False, config.copy(), run_env=run_env, argv=argv)
 
     created_by = apply_metadata(config, command)
