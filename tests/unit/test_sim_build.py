@@ -400,3 +400,31 @@ def test_copy_chmod_and_files_of_run_in_existing_folders() -> None:
     assert _ok(engine, "docker run --rm modes") == "serving\n"
     assert _ok(engine, "docker run --rm modes cat /etc/f") == "x\n"
     assert engine.run("docker run --rm modes /plain.sh").exit_code == 126
+
+
+def test_onbuild_triggers_and_shell_carry_to_images_built_from_a_built_image() -> None:
+    engine = _engine({"Dockerfile": ('FROM busybox\nSHELL ["/bin/sh", "-xc"]\n'
+                                     "ONBUILD RUN echo triggered > /t\n")})
+    _ok(engine, "docker build -t parent .")
+    config = _config(engine, "parent")["Config"]
+    assert config["OnBuild"] == ["RUN echo triggered > /t"]
+    assert config["Shell"] == ["/bin/sh", "-xc"]
+    engine.workspace.write("Dockerfile", "FROM parent\nRUN echo child\n")
+    result = engine.run("docker build -t child .")
+    assert result.exit_code == 0, result.stderr
+    assert "RUN echo triggered > /t" in result.stderr
+    assert _ok(engine, "docker run --rm child cat /t") == "triggered\n"
+    child = _config(engine, "child")["Config"]
+    assert child["OnBuild"] is None
+    assert child["Shell"] == ["/bin/sh", "-xc"]
+
+
+def test_from_scratch_has_no_base_layers() -> None:
+    engine = _engine({"Dockerfile": 'FROM scratch\nCOPY index.html /\nCMD ["/index.html"]\n',
+                      "index.html": "<p>hi</p>\n"})
+    result = engine.run("docker build -t bare .")
+    assert result.exit_code == 0, result.stderr
+    assert "FROM scratch" not in result.stderr and "load metadata" not in result.stderr
+    assert "#3 [2/2] COPY index.html /\n" in result.stderr or "[2/2] COPY index.html /" in result.stderr
+    history = _ok(engine, "docker history -q bare").split()
+    assert len(history) == 2

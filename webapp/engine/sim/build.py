@@ -84,6 +84,11 @@ class BuiltImage(Image):
     created_at: float = 0.0
 
 
+SCRATCH = Image(repository="scratch", tag="", id="sha256:" + "0" * 64, digest="",
+                created="0001-01-01T00:00:00Z", size=0, layers=(), env=(), shell_name="sh")
+"""`FROM scratch`: no files at all."""
+
+
 def rfc3339(when: float) -> str:
     return datetime.fromtimestamp(when, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f") + "000Z"
 
@@ -97,6 +102,8 @@ def base_history(image: Image) -> list[HistoryEntry]:
         created = 0.0
     if isinstance(image, BuiltImage):
         return list(image.history)
+    if image is SCRATCH:
+        return []
     entries = []
     for n, layer in enumerate(image.layers or ("0" * 12,)):
         digest = hashlib.sha256(f"{image.id}/{layer}".encode()).hexdigest()
@@ -341,7 +348,11 @@ class Builder:
                 missing.append(ref)
                 return ImageConfig()
             bases[ref] = image
-            return ImageConfig.from_image(image)
+            config = ImageConfig.from_image(image)
+            if isinstance(image, BuiltImage):  # its ONBUILD triggers run, its SHELL carries on
+                config.onbuild = list(image.onbuild)
+                config.shell = list(image.shell) if image.shell else None
+            return config
 
         try:
             plan = resolve(parsed, base_config=base_config, build_args=self.build_args,
@@ -356,7 +367,9 @@ class Builder:
             short = f"{warning.rule}: {warning.message}" if warning.rule else warning.message
             trace.warn(self.definition, short + (f" (line {warning.line})" if warning.line else ""))
         self._names = {s.index: s.name for s in plan.stages if s.name}
-        for ref in dict.fromkeys(s.base for s in plan.stages if s.base_stage is None):
+        bases["scratch"] = SCRATCH
+        for ref in dict.fromkeys(s.base for s in plan.stages
+                                 if s.base_stage is None and s.base != "scratch"):
             meta = trace.vertex(f"[internal] load metadata for {_canonical(ref)}")
             if ref in missing:
                 reason = unavailable_image(normalize_ref(ref), list(self.daemon.images.by_ref))
@@ -416,6 +429,12 @@ class Builder:
             state = State(image, dict(getattr(image, "installed", {}) or {}), base_history(image),
                           list(_layers(image)), "sha256:" + hashlib.sha256(
                               f"FROM {image.id}".encode()).hexdigest())
+            if stage.base == "scratch":  # nothing to fetch: BuildKit shows no vertex for it
+                index += 1
+                self._load_context()
+                for step in stage.steps:
+                    state = await self._step(state, step, prefix)
+                return state
             from_v = trace.vertex(prefix(f"FROM {_canonical(stage.base)}"))
             seen = state.key in self.daemon.build_cache  # a base an earlier build used: CACHED
             if not seen:
@@ -423,19 +442,20 @@ class Builder:
             trace.done(from_v, cached=seen and not self.no_cache)
         self._load_context()
         for step in stage.steps:
-            instruction = step.instruction
-            if isinstance(instruction, ins.RunInstruction | ins.CopyInstruction |
-                          ins.WorkdirInstruction):
-                label = prefix(_display(instruction))
-                state = await self._layer_step(state, step, label)
-            else:
-                key = _key(state.key, step.created_by)
-                entry = HistoryEntry(self.clock.now(), step.created_by, 0, True, COMMENT)
-                cached = self.daemon.build_cache.get(key)
-                if cached is not None and not self.no_cache:
-                    entry = cached.history[-1]
-                state = state.derive(state.image, key, entry)
+            state = await self._step(state, step, prefix)
         return state
+
+    async def _step(self, state: State, step: Any, prefix: Callable[[str], str]) -> State:
+        instruction = step.instruction
+        if isinstance(instruction, ins.RunInstruction | ins.CopyInstruction |
+                      ins.WorkdirInstruction):
+            return await self._layer_step(state, step, prefix(_display(instruction)))
+        key = _key(state.key, step.created_by)
+        entry = HistoryEntry(self.clock.now(), step.created_by, 0, True, COMMENT)
+        cached = self.daemon.build_cache.get(key)
+        if cached is not None and not self.no_cache:
+            entry = cached.history[-1]
+        return state.derive(state.image, key, entry)
 
     async def _layer_step(self, state: State, step: Any, label: str) -> State:
         trace = self.trace
