@@ -132,3 +132,28 @@ def test_a_written_file_is_not_executable_until_given_a_mode(engine: SimEngine) 
     assert engine.run("docker exec w1 sh -c /tmp/made.sh").stdout == "made here\n"
     assert engine.run("docker exec w1 /tmp/made.sh").stderr == \
         "exec /tmp/made.sh: exec format error\n"
+
+
+def test_chmod_makes_a_written_script_runnable(engine: SimEngine) -> None:
+    engine.run("docker run -d --name c1 ashbox sleep 100")
+    engine.run("docker exec c1 sh -c \"echo '#!/bin/sh' > /tmp/r.sh; echo 'echo run \\$1' >> /tmp/r.sh\"")
+    assert engine.run("docker exec c1 /tmp/r.sh x").exit_code == 126
+    assert engine.run("docker exec c1 chmod +x /tmp/r.sh").exit_code == 0
+    assert engine.run("docker exec c1 /tmp/r.sh x").stdout == "run x\n"
+    engine.run("docker exec c1 chmod 644 /serve.sh")
+    assert engine.run("docker exec c1 sh -c 'test -x /serve.sh || echo off'").stdout == "off\n"
+    missing = engine.run("docker exec c1 chmod +x /nope")
+    assert (missing.stderr, missing.exit_code) == ("chmod: /nope: No such file or directory\n", 1)
+    engine.run("docker run -d --name c2 bashbox sleep 100")
+    bad = engine.run("docker exec c2 chmod zz /serve.sh")
+    assert bad.stderr == "chmod: invalid mode: 'zz'\nTry 'chmod --help' for more information.\n"
+
+
+@pytest.mark.parametrize(("spec", "mode", "expected"), [
+    ("+x", 0o644, 0o755), ("u+x,g-r", 0o644, 0o704), ("755", 0o600, 0o755), ("a=r", 0o777, 0o444),
+    ("go-w", 0o666, 0o644), ("u=rwx,go=rx", 0, 0o755), ("zz", 0o644, None), ("+q", 0o644, None),
+])
+def test_chmod_modes(spec: str, mode: int, expected: int | None) -> None:
+    from webapp.engine.sim.applets import chmod_mode
+
+    assert chmod_mode(spec, mode) == expected
