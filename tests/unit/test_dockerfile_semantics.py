@@ -146,7 +146,7 @@ def test_config_of_a_full_build() -> None:
     assert "V=2" in run.run_env  # the parent stage's ARG value is in the environment
     assert [s.index for s in plan.stages] == [0, 1]
     assert [w.rule for w in plan.warnings] == ["MaintainerDeprecated", "LegacyKeyValueFormat",
-                                              "JSONArgsRecommended"]
+                                              "WorkdirRelativePath", "JSONArgsRecommended"]
 
 
 def test_entrypoint_clears_inherited_cmd() -> None:
@@ -482,3 +482,39 @@ def test_generated_files_fail_only_with_dockerfile_errors() -> None:
 
 def _onbuild_base(ref: str) -> ImageConfig:
     return ImageConfig(onbuild=["RUN x"])
+
+
+def test_lint_rules() -> None:
+    """BuildKit's lint warnings a learner's file meets, in the order BuildKit runs them: while
+    parsing (StageNameCasing, FromAsCasing, MaintainerDeprecated), over all stages
+    (DuplicateStageName, ConsistentInstructionCasing, UndefinedArgInFrom), then per instruction
+    as the target's stages are dispatched (UndefinedVar, SecretsUsedInArgOrEnv,
+    LegacyKeyValueFormat, WorkdirRelativePath, JSONArgsRecommended)."""
+    text = ("FROM busybox:$TAG AS Base\nENV DB_PASSWORD=x HOME_DIR=$HOMEDIR\nrun true\n"
+            "WORKDIR app\nARG API_TOKEN\nENV LEGACY value\nCMD serve\n")
+    plan = _plan(text)
+    assert [(w.rule, w.message, w.line) for w in plan.warnings] == [
+        ("StageNameCasing", "Stage name 'Base' should be lowercase", 1),
+        ("ConsistentInstructionCasing",
+         "Command 'run' should match the case of the command majority (uppercase)", 3),
+        ("UndefinedArgInFrom", "FROM argument 'TAG' is not declared", 1),
+        ("UndefinedVar", "Usage of undefined variable '$HOMEDIR'", 2),
+        ("SecretsUsedInArgOrEnv",
+         'Do not use ARG or ENV instructions for sensitive data (ENV "DB_PASSWORD")', 2),
+        ("WorkdirRelativePath",
+         'Relative workdir "app" can have unexpected results if the base image changes', 4),
+        ("SecretsUsedInArgOrEnv",
+         'Do not use ARG or ENV instructions for sensitive data (ARG "API_TOKEN")', 5),
+        ("LegacyKeyValueFormat",
+         '"ENV key=value" should be used instead of legacy "ENV key value" format', 6),
+        ("JSONArgsRecommended",
+         ("JSON arguments recommended for CMD to prevent unintended behavior related to OS "
+         "signals"), 7),
+    ]
+
+
+def test_undefined_var_suggests_and_skips_declared_args() -> None:
+    """UndefinedVar suggests a close variable; a declared ARG without a value is not undefined."""
+    plan = _plan("FROM busybox\nENV PORT=80\nARG EMPTY\nENV A=$PORTT B=$EMPTY\n")
+    assert [(w.rule, w.message) for w in plan.warnings] == [
+        ("UndefinedVar", "Usage of undefined variable '$PORTT' (did you mean $PORT?)")]

@@ -994,6 +994,23 @@ def _parse_healthcheck(node: Node, flags: _Flags, common: dict[str, Any]) -> ins
                                       retries=retries)
 
 
+def _from_lint(node: Node, frm: ins.FromInstruction) -> list[ins.Warning_]:
+    """StageNameCasing and FromAsCasing, run as BuildKit runs them while parsing FROM."""
+    out: list[ins.Warning_] = []
+    if len(node.args) == 3 and node.args[2] != node.args[2].lower():
+        out.append(ins.Warning_("StageNameCasing",
+                                f"Stage name '{node.args[2]}' should be lowercase", node.start))
+    if len(node.args) >= 3:
+        command, word = node.value, node.args[1]
+        if command == command.lower() and word != word.lower() or (
+                command == command.upper() and command != command.lower()
+                and word != word.upper()):
+            out.append(ins.Warning_(
+                "FromAsCasing", f"'{word}' and '{command}' keywords' casing do not match",
+                node.start))
+    return out
+
+
 def parse(text: str, *, escape: str | None = None) -> ins.Dockerfile:
     """Parse a Dockerfile as BuildKit does. `escape` overrides the default escape character
     (a `# escape=` directive in the text wins). Raises DockerfileError with BuildKit's text for what
@@ -1025,6 +1042,7 @@ def parse(text: str, *, escape: str | None = None) -> ins.Dockerfile:
             raise DockerfileError(err.message, node.start) from None
         if isinstance(instruction, ins.FromInstruction):
             seen_from = True
+            dockerfile.warnings += _from_lint(node, instruction)
         elif not seen_from and not isinstance(instruction, ins.ArgInstruction):
             raise DockerfileError("no build stage in current context", node.start,
                                   parse_error=False)

@@ -18,7 +18,14 @@ from .config import (
     with_shell,
 )
 from .errors import DockerfileError, DockerfileRefused, refused
-from .parser import _NodeError, parse_heredoc, parse_instruction, parse_nodes, with_suggestion
+from .parser import (
+    _NodeError,
+    parse_heredoc,
+    parse_instruction,
+    parse_nodes,
+    suggest,
+    with_suggestion,
+)
 from .shell import Budget, Lex, go_quote
 
 
@@ -111,6 +118,7 @@ class _State:
     env: dict[str, str] = field(default_factory=dict)  # the LLB state's env: ENV and ARG values
     build_args: list[tuple[str, str | None]] = field(default_factory=list)
     dispatched: bool = False
+    workdir_set: bool = False  # a WORKDIR ran in this build (lint: WorkdirRelativePath)
 
     @property
     def display_name(self) -> str:
@@ -256,20 +264,15 @@ def resolve(dockerfile: ins.Dockerfile, *, base_config: BaseConfig,
                        commands=list(commands))
         states.append(state)
         if frm.name:
-            if frm.name in by_name:
-                warnings.append(ins.Warning_(
-                    "DuplicateStageName",
-                    f"Duplicate stage name {go_quote(frm.name)}, stage names should be unique",
-                    frm.line))
             by_name[frm.name] = index
-        if frm.as_word and frm.keyword_text in (frm.keyword_text.lower(), frm.keyword_text.upper()):
-            wanted = (frm.as_word.lower() if frm.keyword_text == frm.keyword_text.lower()
-                      else frm.as_word.upper())
-            if frm.as_word != wanted:
-                warnings.append(ins.Warning_(
-                    "FromAsCasing",
-                    f"'{frm.as_word}' and '{frm.keyword_text}' keywords' casing do not match",
-                    frm.line))
+
+    _lint_stages(groups, warnings)
+    declared = set(global_args) | {key for arg in meta for key, _ in arg.args}
+    for frm, _ in groups:
+        for name in sorted(lex.process(frm.base, global_args, split=False).unmatched - declared):
+            warnings.append(ins.Warning_(
+                "UndefinedArgInFrom", f"FROM argument '{name}' is not declared"
+                + _did_you_mean(name, sorted(declared), "", True), frm.line))
 
     if target:
         found = by_name.get(target.lower())
@@ -329,6 +332,60 @@ def resolve(dockerfile: ins.Dockerfile, *, base_config: BaseConfig,
     return plan
 
 
+_SECRET = re.compile(r"(?i)(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|"
+                     r"passwd|secret|token)(?:_|$)")
+_NOT_SECRET = re.compile(r"(?i)(?:_|^)(?:public|file|version)(?:_|$)")
+RESERVED_STAGE_NAMES = ("context", "scratch")
+
+
+def _did_you_mean(value: str, options: list[str], prefix: str, case_sensitive: bool) -> str:
+    match = suggest(value, options, case_sensitive)
+    return f" (did you mean {prefix}{match}?)" if match else ""
+
+
+def _lint_stages(groups: list[tuple[ins.FromInstruction, list[ins.Instruction]]],
+                 warnings: list[ins.Warning_]) -> None:
+    """validateStageNames and validateCommandCasing (dockerfile2llb/validations.go)."""
+    seen: set[str] = set()
+    for frm, _ in groups:
+        if frm.name:
+            if frm.name in RESERVED_STAGE_NAMES:
+                warnings.append(ins.Warning_(
+                    "ReservedStageName", "Stage name should not use the same name as reserved "
+                    f"stage {go_quote(frm.name)}", frm.line))
+            if frm.name in seen:
+                warnings.append(ins.Warning_(
+                    "DuplicateStageName",
+                    f"Duplicate stage name {go_quote(frm.name)}, stage names should be unique",
+                    frm.line))
+            seen.add(frm.name)
+    named: list[tuple[str, int]] = []
+    for frm, commands in groups:
+        named.append((frm.keyword_text, frm.line))
+        named += [(_keyword(c), c.line) for c in commands]
+    lower = sum(1 for name, _ in named if name == name.lower())
+    upper = sum(1 for name, _ in named if name != name.lower() and name == name.upper())
+    majority_lower = lower > upper
+    for name, line in named:
+        wanted = ""
+        if majority_lower and name.lower() != name:
+            wanted = "lowercase"
+        elif not majority_lower and name.upper() != name:
+            wanted = "uppercase"
+        if wanted:
+            warnings.append(ins.Warning_(
+                "ConsistentInstructionCasing",
+                f"Command '{name}' should match the case of the command majority ({wanted})",
+                line))
+
+
+def _secret_check(kind: str, key: str, line: int, plan: BuildPlan) -> None:
+    if _SECRET.search(key) and not _NOT_SECRET.search(key):
+        plan.warnings.append(ins.Warning_(
+            "SecretsUsedInArgOrEnv",
+            f"Do not use ARG or ENV instructions for sensitive data ({kind} {go_quote(key)})", line))
+
+
 def _copy_from(command: ins.CopyInstruction, states: list[_State], by_name: dict[str, int],
                lex: Lex) -> int | None:
     try:
@@ -361,6 +418,7 @@ def _dispatch(state: _State, states: list[_State], lex: Lex, global_args: dict[s
         config.cmd_set = False
         env = dict(parent.env)
         state.build_args = list(parent.build_args)
+        state.workdir_set = parent.workdir_set
     elif state.base == SCRATCH:
         config = ImageConfig()
         env = {}
@@ -401,14 +459,28 @@ def _dispatch(state: _State, states: list[_State], lex: Lex, global_args: dict[s
     plan.stages.append(stage)
 
 
-def _expand(lex: Lex, word: str, env: dict[str, str]) -> str:
-    return lex.process_word(word, env)
+class _Expander:
+    """The expander dispatch hands an instruction: ProcessWord against the stage's environment,
+    reporting variables that are neither set nor declared ARGs (UndefinedVar)."""
+
+    def __init__(self, lex: Lex, env: dict[str, str], state: _State, plan: BuildPlan, line: int):
+        self.lex, self.env, self.state, self.plan, self.line = lex, env, state, plan, line
+
+    def __call__(self, word: str, lex: Lex | None = None) -> str:
+        result = (lex or self.lex).process(word, self.env, split=False)
+        unmatched = result.unmatched - {key for key, _ in self.state.build_args}
+        for name in sorted(unmatched):
+            self.plan.warnings.append(ins.Warning_(
+                "UndefinedVar", f"Usage of undefined variable '${name}'"
+                + _did_you_mean(name, list(self.env), "$", True), self.line))
+        return result.result
 
 
 def _step(state: _State, command: ins.Instruction, config: ImageConfig, env: dict[str, str],
           lex: Lex, global_args: dict[str, str], build_args: dict[str, str], plan: BuildPlan,
           from_stage: int | None, states: list[_State], used_once: dict[str, int]) -> Step:
     """One instruction: expand it where BuildKit expands, apply it, say what history records."""
+    expand = _Expander(lex, env, state, plan, command.line)
     if isinstance(command, ins.VolumeInstruction):
         raise refused("VOLUME", line=command.line)
     if lex.budget is not None:  # the config snapshot each step keeps
@@ -429,15 +501,11 @@ def _step(state: _State, command: ins.Instruction, config: ImageConfig, env: dic
             "JSONArgsRecommended",
             f"JSON arguments recommended for {_keyword(command)} to prevent unintended "
             "behavior related to OS signals", command.line))
-    if isinstance(command, ins.EnvInstruction | ins.LabelInstruction) and command.legacy:
-        plan.warnings.append(ins.Warning_(
-            "LegacyKeyValueFormat",
-            f'"{_keyword(command)} key=value" should be used instead of legacy '
-            f'"{_keyword(command)} key value" format', command.line))
 
     if isinstance(command, ins.ArgInstruction):
         resolved: list[tuple[str, str | None]] = []
         for key, default in command.args:
+            _secret_check("ARG", key, command.line, plan)
             value: str | None = default
             has_value = key in build_args
             if default is None and not has_value and key in global_args:
@@ -445,7 +513,7 @@ def _step(state: _State, command: ins.Instruction, config: ImageConfig, env: dic
             if has_value:
                 value = build_args[key]
             elif default is not None:
-                value = _expand(lex, default, env)
+                value = expand(default)
             if value is not None:
                 env[key] = value
             state.build_args.append((key, value))
@@ -455,7 +523,15 @@ def _step(state: _State, command: ins.Instruction, config: ImageConfig, env: dic
         return Step(expanded, created_by, True, config.copy())
 
     if isinstance(command, ins.EnvInstruction | ins.LabelInstruction):
-        pairs = [(_expand(lex, k, env), _expand(lex, v, env)) for k, v in command.pairs]
+        pairs = [(expand(k), expand(v)) for k, v in command.pairs]
+        for key, _ in pairs:
+            if command.legacy:
+                plan.warnings.append(ins.Warning_(
+                    "LegacyKeyValueFormat",
+                    f'"{_keyword(command)} key=value" should be used instead of legacy '
+                    f'"{_keyword(command)} key value" format', command.line))
+            if isinstance(command, ins.EnvInstruction):
+                _secret_check("ENV", key, command.line, plan)
         expanded_kv = replace(command, pairs=pairs)
         created_by = apply_metadata(config, expanded_kv)
         if isinstance(command, ins.EnvInstruction):
@@ -464,16 +540,21 @@ def _step(state: _State, command: ins.Instruction, config: ImageConfig, env: dic
         return Step(expanded_kv, created_by, True, config.copy())
 
     if isinstance(command, ins.WorkdirInstruction):
-        expanded_wd = replace(command, path=_expand(lex, command.path, env))
+        expanded_wd = replace(command, path=expand(command.path))
+        if not state.workdir_set and not expanded_wd.path.startswith("/"):
+            plan.warnings.append(ins.Warning_(
+                "WorkdirRelativePath", f"Relative workdir {go_quote(expanded_wd.path)} can have "
+                "unexpected results if the base image changes", command.line))
+        state.workdir_set = True
         created_by = apply_metadata(config, expanded_wd)
         return Step(expanded_wd, created_by, config.workdir == "/", config.copy())
 
     if isinstance(command, ins.UserInstruction):
-        expanded_user = replace(command, user=_expand(lex, command.user, env))
+        expanded_user = replace(command, user=expand(command.user))
         return Step(expanded_user, apply_metadata(config, expanded_user), True, config.copy())
 
     if isinstance(command, ins.StopsignalInstruction):
-        expanded_sig = replace(command, signal=_expand(lex, command.signal, env))
+        expanded_sig = replace(command, signal=expand(command.signal))
         return Step(expanded_sig, apply_metadata(config, expanded_sig), True, config.copy())
 
     if isinstance(command, ins.ExposeInstruction):
@@ -484,15 +565,15 @@ def _step(state: _State, command: ins.Instruction, config: ImageConfig, env: dic
         return Step(expanded_ports, apply_metadata(config, expanded_ports), True, config.copy())
 
     if isinstance(command, ins.CopyInstruction):
-        chown = _expand(lex, command.chown, env)
-        chmod = _expand(lex, command.chmod, env)
+        chown = expand(command.chown)
+        chmod = expand(command.chmod)
         if chmod:
             _check_chmod(chmod)
-        sources = [_expand(lex, src, env) for src in command.sources]
-        dest = _expand(lex, command.dest, env)
+        sources = [expand(src) for src in command.sources]
+        dest = expand(command.dest)
         raw = Lex("\\", skip_process_quotes=True, budget=lex.budget)
-        heredocs = [(name, raw.process_word(body, env) if expand else body)
-                    for (name, body), expand in zip(command.heredocs, command.heredoc_expand,
+        heredocs = [(name, expand(body, raw) if wanted else body)
+                    for (name, body), wanted in zip(command.heredocs, command.heredoc_expand,
                                                     strict=False)]
         written = replace(command, chown=chown, chmod=chmod, sources=sources, dest=dest,
                           heredocs=heredocs)
