@@ -518,3 +518,13 @@ def test_undefined_var_suggests_and_skips_declared_args() -> None:
     plan = _plan("FROM busybox\nENV PORT=80\nARG EMPTY\nENV A=$PORTT B=$EMPTY\n")
     assert [(w.rule, w.message) for w in plan.warnings] == [
         ("UndefinedVar", "Usage of undefined variable '$PORTT' (did you mean $PORT?)")]
+
+
+def test_circular_copy_from() -> None:
+    """Stages that COPY --from each other, or a stage from itself: BuildKit's cycle error."""
+    with pytest.raises(DockerfileError) as caught:
+        _plan("FROM busybox AS a\nCOPY --from=a /x /x\n")
+    assert (caught.value.message, caught.value.line) == (
+        "circular dependency detected on stage: a", 2)
+    with pytest.raises(DockerfileError, match="circular dependency detected on stage: a"):
+        _plan("FROM busybox AS a\nCOPY --from=b /x /x\nFROM busybox AS b\nCOPY --from=a /y /y\n")

@@ -293,6 +293,7 @@ def resolve(dockerfile: ins.Dockerfile, *, base_config: BaseConfig,
 
     for state in states:
         dependencies(state)
+    _check_cycles(states)
 
     # ONBUILD triggers of a base stage run first in the stage built FROM it.
     for state in states:
@@ -384,6 +385,35 @@ def _secret_check(kind: str, key: str, line: int, plan: BuildPlan) -> None:
         plan.warnings.append(ins.Warning_(
             "SecretsUsedInArgOrEnv",
             f"Do not use ARG or ENV instructions for sensitive data ({kind} {go_quote(key)})", line))
+
+
+def _check_cycles(states: list[_State]) -> None:
+    """validateCircularDependency: stages that COPY --from each other (or themselves)."""
+    visited: set[int] = set()
+
+    def visit(index: int, path: list[int], via: list[int]) -> list[int] | None:
+        if index in visited:
+            return None
+        visited.add(index)
+        path.append(index)
+        state = states[index]
+        for position, dep in state.copy_from.items():
+            if dep is None:
+                continue
+            line = state.commands[position].line
+            if dep in path:
+                return [*via, line]
+            found = visit(dep, path, [*via, line])
+            if found is not None:
+                return found
+        path.pop()
+        return None
+
+    for state in states:
+        lines = visit(state.index, [], [])
+        if lines is not None:
+            raise DockerfileError(f"circular dependency detected on stage: {state.display_name}",
+                                  lines[0], parse_error=False)
 
 
 def _copy_from(command: ins.CopyInstruction, states: list[_State], by_name: dict[str, int],
