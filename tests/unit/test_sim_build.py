@@ -347,6 +347,8 @@ def test_tty_progress_draws_frames_and_ends_with_the_finished_one() -> None:
 def test_shell_form_cmd_gets_buildx_lint_warning() -> None:
     engine = _engine({"Dockerfile": "FROM busybox\nCMD sleep 5\n"})
     result = engine.run("docker build -t w .")
+    assert ("#1 WARN: JSONArgsRecommended: JSON arguments recommended for CMD to prevent "
+            "unintended behavior related to OS signals (line 2)\n#1 DONE 0.0s\n") in result.stderr
     assert result.stderr.endswith(
         "\n 1 warning found (use docker --debug to expand):\n"
         " - JSONArgsRecommended: JSON arguments recommended for CMD to prevent unintended "

@@ -328,16 +328,18 @@ class Builder:
         # fsutil's transfer: each file costs its bytes plus a header (27 bytes and its name's
         # length, as measured on the daemon); nothing transferred is 2B
         trace.status(v, "transferring dockerfile:", _transfer([(self.dockerfile, text)]))
-        trace.done(v)
         if text is None:
+            trace.done(v)
             raise BuildFailed(f"failed to solve: failed to read dockerfile: open {self.dockerfile}:"
                               " no such file or directory")
         self.text = text
         try:
             parsed = parse(text)
         except DockerfileRefused as err:
+            trace.done(v)
             raise Refused(err.message) from None
         except DockerfileError as err:
+            trace.done(v)
             raise self.fail("failed to solve: " + err.text, err.line) from None
         bases: dict[str, Image] = {}
         missing: list[str] = []
@@ -358,14 +360,17 @@ class Builder:
             plan = resolve(parsed, base_config=base_config, build_args=self.build_args,
                            target=self.target)
         except DockerfileRefused as err:
+            trace.done(v)
             raise Refused(err.message) from None
         except DockerfileError as err:
+            trace.done(v)
             raise self.fail("failed to solve: " + err.text, err.line) from None
         self.plan = plan
         self.multi = sum(isinstance(i, ins.FromInstruction) for i in parsed.instructions) > 1
         for warning in [*parsed.warnings, *plan.warnings]:
             short = f"{warning.rule}: {warning.message}" if warning.rule else warning.message
             trace.warn(self.definition, short + (f" (line {warning.line})" if warning.line else ""))
+        trace.done(v)  # the frontend's lint warnings belong to the definition's vertex
         self._names = {s.index: s.name for s in plan.stages if s.name}
         bases["scratch"] = SCRATCH
         for ref in dict.fromkeys(s.base for s in plan.stages
