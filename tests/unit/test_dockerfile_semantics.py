@@ -528,3 +528,22 @@ def test_circular_copy_from() -> None:
         "circular dependency detected on stage: a", 2)
     with pytest.raises(DockerfileError, match="circular dependency detected on stage: a"):
         _plan("FROM busybox AS a\nCOPY --from=b /x /x\nFROM busybox AS b\nCOPY --from=a /y /y\n")
+
+
+def test_config_from_catalogue_image() -> None:
+    """A catalogue image's metadata is the stage's starting config (nginx: its CMD, STOPSIGNAL,
+    ports and ENV), and a build FROM it keeps what it does not change."""
+    from dataclasses import replace as dc_replace
+
+    from webapp.engine.images import lookup
+
+    nginx = lookup("nginx:latest")
+    assert nginx is not None
+    config = ImageConfig.from_image(nginx)
+    assert config.cmd == list(nginx.cmd or ()) and config.stop_signal == nginx.stop_signal
+    assert config.exposed_ports == list(nginx.exposed_ports) and config.env == list(nginx.env)
+    plan = resolve(parse("FROM nginx\nLABEL built=yes\n"),
+                   base_config=lambda ref: ImageConfig.from_image(nginx))
+    assert plan.target.config.cmd == config.cmd
+    assert plan.target.config.labels == {**nginx.labels, "built": "yes"}
+    assert dc_replace(plan.target.config, labels=config.labels) == config

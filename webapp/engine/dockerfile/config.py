@@ -73,13 +73,18 @@ class ImageConfig:
     @classmethod
     def from_image(cls, image: Image) -> ImageConfig:
         """The config a stage starts from when its FROM names `image` (a catalogue or built
-        image). ONBUILD triggers of a base are not carried into the new image's config."""
+        image). Its ONBUILD triggers come along in `onbuild`: `resolve` runs them first in the
+        stage and leaves them out of the new image. SHELL, ONBUILD and the author are read when the
+        image record has them (built images do)."""
+        shell = getattr(image, "shell", None)
         return cls(env=list(image.env),
                    cmd=list(image.cmd) if image.cmd is not None else None,
                    entrypoint=list(image.entrypoint) if image.entrypoint is not None else None,
                    workdir=image.workdir, user=image.user, labels=dict(image.labels),
                    exposed_ports=list(image.exposed_ports), stop_signal=image.stop_signal,
-                   healthcheck=image.healthcheck)
+                   healthcheck=image.healthcheck, shell=list(shell) if shell else None,
+                   onbuild=list(getattr(image, "onbuild", None) or ()),
+                   author=str(getattr(image, "author", "") or ""))
 
 
 def _go_list(items: list[str]) -> str:
