@@ -430,3 +430,33 @@ def test_from_scratch_has_no_base_layers() -> None:
     assert "#3 [2/2] COPY index.html /\n" in result.stderr or "[2/2] COPY index.html /" in result.stderr
     history = _ok(engine, "docker history -q bare").split()
     assert len(history) == 2
+
+
+def test_run_without_a_shell_and_copy_of_a_program_from_an_image() -> None:
+    engine = _engine({"Dockerfile": "FROM scratch\nRUN echo hi\n"})
+    result = engine.run("docker build .")
+    assert result.stderr.endswith(
+        'ERROR: failed to build: failed to solve: process "/bin/sh -c echo hi" did not complete '
+        'successfully: runc run failed: unable to start container process: exec: "/bin/sh": '
+        "stat /bin/sh: no such file or directory\n")
+    engine.workspace.write("Dockerfile", 'FROM scratch\nCOPY --from=busybox /bin/echo /echo\n'
+                                         'ENTRYPOINT ["/echo"]\n')
+    _ok(engine, "docker build -t tiny .")
+    assert _ok(engine, "docker run --rm tiny made from nothing") == "made from nothing\n"
+
+
+def test_a_build_adds_a_bounded_amount_and_its_steps_a_bounded_time(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from webapp.engine.sim import build
+
+    monkeypatch.setattr(build, "MAX_ADDED_BYTES", 100)
+    engine = _engine({"Dockerfile": "FROM busybox\nCOPY big.txt /\n", "big.txt": "x" * 200})
+    result = engine.run("docker build .")
+    assert result.exit_code == 1
+    assert "the sandbox's images hold at most 0 MiB of files added by a build" in result.stderr
+    monkeypatch.setattr(build, "BUILD_TIMEOUT", 150.0)
+    engine.workspace.write("Dockerfile", "FROM busybox\nRUN sleep 100\nRUN sleep 100\n")
+    result = engine.run("docker build .", timeout=400)
+    assert result.exit_code == 1
+    assert "#6 ERROR: process \"/bin/sh -c sleep 100\" did not complete successfully: the " \
+           "sandbox stopped it after 50s" in result.stderr

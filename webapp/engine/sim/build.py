@@ -7,8 +7,9 @@ lifecycle container: no events, not in `docker ps -a`), and the result becomes a
 the sha256 of its config. Progress goes out as BuildKit's solve status (vertexes, statuses, logs)
 through `on_message`, which `cli/buildprogress.py` renders as buildx does.
 
-Bounded: a RUN has a wall-clock budget (BUILD_RUN_TIMEOUT on the daemon's clock) on top of the
-sandbox's work budget, its output and files are capped like a container's, the cache holds at most
+Bounded: a RUN has a wall-clock budget (BUILD_RUN_TIMEOUT on the daemon's clock, BUILD_TIMEOUT for
+all of a build's RUN steps) on top of the sandbox's work budget, a build adds at most
+MAX_ADDED_BYTES, its output and files are capped like a container's, the cache holds at most
 CACHE_BYTES of layer contents, and the daemon caps the number of images.
 """
 
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
     from .daemon import Daemon
 
 BUILD_RUN_TIMEOUT = 120.0  # seconds a RUN may take before the build gives up on it
+BUILD_TIMEOUT = 600.0  # seconds all the RUN steps of one build may take together
+MAX_ADDED_BYTES = 8 << 20  # what one build may add to its base (files COPY and RUN write)
 RUN_LOG_LIMIT = 64 * 1024  # characters of one RUN's output shown in the progress
 CACHE_BYTES = 4 << 20  # layer contents the build cache keeps per sandbox
 CACHE_ENTRIES = 512
@@ -315,6 +318,7 @@ class Builder:
         self.uses_context = False
         self.definition: JSON = {}
         self.plan: Any = None
+        self.deadline = self.clock.now() + BUILD_TIMEOUT
 
     def fail(self, message: str, line: int = 0, end: int = 0) -> BuildFailed:
         source = (self.dockerfile, self.text, line, end or line) if line else None
@@ -490,6 +494,9 @@ class Builder:
             image, installed, size = await self._run(state, step, v)
             entry = HistoryEntry(v["started"], step.created_by, size, False, COMMENT)
             new = state.derive(image, key, entry, installed=installed)
+        if new.own_bytes > MAX_ADDED_BYTES:
+            raise self._step_error(v, step, "the sandbox's images hold at most "
+                                   f"{MAX_ADDED_BYTES >> 20} MiB of files added by a build")
         trace.done(v)
         self._remember(key, new)
         return new
@@ -552,6 +559,7 @@ class Builder:
                     v, step, f"unable to convert uid/gid chown string to host mapping: can't find "
                     f"uid for user {name}: no such user: {name}") from None
         items: list[tuple[str, str, int]] = []  # (relative name under the copy, text, mode)
+        programs: list[tuple[str, Any]] = []  # a base's programs COPY --from takes along
         several = len(instruction.sources) + len(instruction.heredocs) > 1
         if instruction.from_:
             src_state = self._from_state(instruction.from_, v, step)
@@ -565,6 +573,10 @@ class Builder:
                 for p, text, mode in _tree_files(src_state.image, path):
                     rel = p[len(path):].lstrip("/") if kind == "dir" else p.rsplit("/", 1)[-1]
                     items.append((rel, text, mode))
+                for p, program in src_state.image.executables.items():
+                    if p == path or p.startswith(path.rstrip("/") + "/"):
+                        rel = p[len(path):].lstrip("/") if kind == "dir" else p.rsplit("/", 1)[-1]
+                        programs.append((rel, program))
                 if kind == "dir":
                     several = True
         else:
@@ -595,6 +607,10 @@ class Builder:
             image = _with_file(image, path, text, mode_override if mode_override is not None
                                else mode)
             size += len(text.encode())
+        for rel, program in programs:
+            path = _norm(f"{dest_path}/{rel}") if to_dir else dest_path
+            image = dataclasses.replace(image, executables={**image.executables, path: program})
+            size += 4096
         if to_dir:
             image = _with_dir(image, dest_path)
         return image, size
@@ -657,7 +673,11 @@ class Builder:
         program, code, reason = box.resolve(None, argv, env.get("PATH", ""), workdir)
         if program is None:
             detail = (f'exec: "{argv[0]}": executable file not found in $PATH'
-                      if reason == "not found" else f"{argv[0]}: {reason}")
+                      if reason == "not found" else
+                      f'runc run failed: unable to start container process: exec: "{argv[0]}": '
+                      f"stat {argv[0]}: no such file or directory" if reason == "no such file"
+                      else f'runc run failed: unable to start container process: exec: '
+                      f'"{argv[0]}": {reason}')
             raise self._step_error(v, step, "process \"" + " ".join(argv) + "\" did not "
                                    f"complete successfully: {detail}")
         finished: Future[int] = Future()
@@ -673,7 +693,8 @@ class Builder:
                 for proc in list(box.procs.values()):
                     proc.signal(SIGKILL)
 
-        timer = self.clock.call_later(BUILD_RUN_TIMEOUT, give_up)
+        budget = min(BUILD_RUN_TIMEOUT, max(self.deadline - self.clock.now(), 0.0))
+        timer = self.clock.call_later(budget, give_up)
         main.start(program)
         code = await finished
         timer.cancel()
@@ -686,8 +707,9 @@ class Builder:
         if timed_out["yes"]:
             box.forget_contents()
             raise self._step_error(v, step, f'process "{command}" did not complete successfully: '
-                                   f"the sandbox stopped it after {int(BUILD_RUN_TIMEOUT)}s "
-                                   "(a build step must finish)")
+                                   f"the sandbox stopped it after {round(budget)}s (a build "
+                                   f"step must finish within {int(BUILD_RUN_TIMEOUT)}s, a "
+                                   f"build's steps within {int(BUILD_TIMEOUT)}s)")
         if code != 0:
             box.forget_contents()
             raise self._step_error(v, step, f'process "{command}" did not complete successfully: '
