@@ -460,3 +460,10 @@ def test_a_build_adds_a_bounded_amount_and_its_steps_a_bounded_time(
     assert result.exit_code == 1
     assert "#6 ERROR: process \"/bin/sh -c sleep 100\" did not complete successfully: the " \
            "sandbox stopped it after 50s" in result.stderr
+
+
+def test_the_cache_survives_a_base_whose_last_layer_is_large() -> None:
+    engine = _engine({"Dockerfile": "FROM nginx\nRUN echo hi\n"})
+    _ok(engine, "docker build .")
+    again = engine.run("docker build .")
+    assert "RUN echo hi\n#" in again.stderr and "CACHED" in again.stderr

@@ -504,8 +504,7 @@ class Builder:
     def _remember(self, key: str, state: State) -> None:
         cache = self.daemon.build_cache
         cache[key] = state
-        while len(cache) > CACHE_ENTRIES or sum(s.history[-1].size for s in cache.values()) \
-                > CACHE_BYTES:
+        while len(cache) > CACHE_ENTRIES or sum(_cost(s) for s in cache.values()) > CACHE_BYTES:
             if len(cache) <= 1:
                 break
             cache.popitem(last=False)
@@ -796,6 +795,12 @@ async def build(daemon: Daemon, context: Workspace, *, dockerfile: str, tags: li
     builder = Builder(daemon, context, dockerfile=dockerfile, tags=tags, build_args=build_args,
                       target=target, no_cache=no_cache, labels=labels, on_message=on_message)
     return await builder.run()
+
+
+def _cost(state: State) -> int:
+    """What a cache entry holds of its own: the bytes its step added (a base holds none)."""
+    last = state.history[-1] if state.history else None
+    return last.size if last is not None and last.comment == COMMENT else 0
 
 
 def _transfer(files: list[tuple[str, str | None]]) -> int:
