@@ -174,7 +174,8 @@ def test_base_workdir_user_and_path() -> None:
     """The base's WORKDIR and USER carry over; PATH is added when the base has none (scratch)."""
     config = _plan("FROM withcmd\nWORKDIR sub\nRUN pwd\n").target.config
     assert (config.workdir, config.user) == ("/srv/sub", "app")
-    assert _plan("FROM scratch\nCOPY a /\n").target.config.env == [DEFAULT_PATH]
+    scratch = _plan("FROM scratch\nCOPY a /\n").target.config
+    assert (scratch.env, scratch.workdir) == ([DEFAULT_PATH], "/")  # BuildKit's emptyImage
 
 
 def test_env_replaces_in_place() -> None:

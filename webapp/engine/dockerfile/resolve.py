@@ -450,7 +450,7 @@ def _dispatch(state: _State, states: list[_State], lex: Lex, global_args: dict[s
         state.build_args = list(parent.build_args)
         state.workdir_set = parent.workdir_set
     elif state.base == SCRATCH:
-        config = ImageConfig()
+        config = ImageConfig(env=[DEFAULT_PATH], workdir="/")  # emptyImage (image.go)
         env = {}
     else:
         _check_reference(state.base, line)
