@@ -784,9 +784,8 @@ def _sources_and_dest(node: Node, command: str) -> tuple[list[str], str,
 
 
 def _is_remote(src: str) -> bool:
-    lowered = src.lower()
-    return (lowered.startswith(("http://", "https://", "git@", "git://", "ssh://"))
-            or ".git#" in lowered or lowered.endswith(".git"))
+    """A URL or a git reference, which BuildKit would fetch (a local `repo.git` is a file)."""
+    return src.lower().startswith(("http://", "https://", "git@", "git://", "ssh://"))
 
 
 _ARCHIVE = re.compile(r"\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst|gz|bz2|xz)$",
