@@ -54,6 +54,13 @@ def _plan(text: str, **kwargs: object) -> BuildPlan:
     return resolve(parse(text), base_config=_base, **kwargs)  # type: ignore[arg-type]
 
 
+def _warnings(text: str, **kwargs: object) -> list[ins.Warning_]:
+    """All warnings of a build, as printed: the parse's, then the resolve's."""
+    parsed = parse(text)
+    plan = resolve(parsed, base_config=_base, **kwargs)  # type: ignore[arg-type]
+    return [*parsed.warnings, *plan.warnings]
+
+
 def _history(text: str, **kwargs: object) -> list[str]:
     return [step.created_by for stage in _plan(text, **kwargs).stages for step in stage.steps]
 
@@ -145,8 +152,8 @@ def test_config_of_a_full_build() -> None:
     assert run.argv == ["/bin/sh", "-ec", "echo $V"]
     assert "V=2" in run.run_env  # the parent stage's ARG value is in the environment
     assert [s.index for s in plan.stages] == [0, 1]
-    assert [w.rule for w in plan.warnings] == ["MaintainerDeprecated", "LegacyKeyValueFormat",
-                                              "WorkdirRelativePath", "JSONArgsRecommended"]
+    assert [w.rule for w in _warnings(text)] == ["MaintainerDeprecated", "LegacyKeyValueFormat",
+                                                "WorkdirRelativePath", "JSONArgsRecommended"]
 
 
 def test_entrypoint_clears_inherited_cmd() -> None:
@@ -386,8 +393,8 @@ def test_run_heredoc_argv() -> None:
 
 def test_warnings() -> None:
     """JSONArgsRecommended, MultipleInstructionsDisallowed (at the earlier line), FromAsCasing."""
-    plan = _plan("FROM busybox as base\nCMD run\nCMD [\"x\"]\n")
-    assert [(w.rule, w.message, w.line) for w in plan.warnings] == [
+    warnings = _warnings("FROM busybox as base\nCMD run\nCMD [\"x\"]\n")
+    assert [(w.rule, w.message, w.line) for w in warnings] == [
         ("FromAsCasing", "'as' and 'FROM' keywords' casing do not match", 1),
         ("JSONArgsRecommended", ("JSON arguments recommended for CMD to prevent unintended "
          "behavior related to OS signals"), 2),
@@ -493,8 +500,7 @@ def test_lint_rules() -> None:
     LegacyKeyValueFormat, WorkdirRelativePath, JSONArgsRecommended)."""
     text = ("FROM busybox:$TAG AS Base\nENV DB_PASSWORD=x HOME_DIR=$HOMEDIR\nrun true\n"
             "WORKDIR app\nARG API_TOKEN\nENV LEGACY value\nCMD serve\n")
-    plan = _plan(text)
-    assert [(w.rule, w.message, w.line) for w in plan.warnings] == [
+    assert [(w.rule, w.message, w.line) for w in _warnings(text)] == [
         ("StageNameCasing", "Stage name 'Base' should be lowercase", 1),
         ("ConsistentInstructionCasing",
          "Command 'run' should match the case of the command majority (uppercase)", 3),
@@ -548,3 +554,19 @@ def test_config_from_catalogue_image() -> None:
     assert plan.target.config.cmd == config.cmd
     assert plan.target.config.labels == {**nginx.labels, "built": "yes"}
     assert dc_replace(plan.target.config, labels=config.labels) == config
+
+
+def test_check_directive() -> None:
+    """`# check=skip=...` drops rules; `error=true` fails the build when a rule fires."""
+    text = "FROM busybox\nMAINTAINER me\nCMD run\n"
+    assert [w.rule for w in _warnings(text)] == ["MaintainerDeprecated", "JSONArgsRecommended"]
+    assert [w.rule for w in _warnings("# check=skip=JSONArgsRecommended\n" + text)] == [
+        "MaintainerDeprecated"]
+    assert _warnings("# check=skip=all\n" + text) == []
+    with pytest.raises(DockerfileError) as caught:
+        _plan("# check=error=true\n" + text)
+    assert caught.value.message == ("lint violation found for rules: JSONArgsRecommended, "
+                                    "MaintainerDeprecated")
+    assert _plan("# check=error=true\nFROM busybox\nCMD [\"run\"]\n").target.config.cmd == ["run"]
+    with pytest.raises(DockerfileError, match='invalid check option "nonsense"'):
+        _plan("# check=nonsense\n" + text)

@@ -98,6 +98,7 @@ class _Directives:
     seen: set[str] = field(default_factory=set)
     done: bool = False
     syntax: str = ""
+    check: str = ""
 
     def set_escape(self, token: str, line: int) -> None:
         if token not in ("`", "\\"):
@@ -127,6 +128,8 @@ class _Directives:
             self.set_escape(match.group(2), number)
         elif key == "syntax":
             self.syntax = match.group(2)
+        else:
+            self.check = match.group(2)
         return True
 
 
@@ -1028,6 +1031,7 @@ def parse(text: str, *, escape: str | None = None) -> ins.Dockerfile:
         raise DockerfileRefused(f"the Dockerfile has more than {MAX_INSTRUCTIONS} instructions, "
                                 "more than the sandbox's builder takes", nodes[MAX_INSTRUCTIONS].start)
     dockerfile = ins.Dockerfile(escape=directives.escape, syntax=directives.syntax,
+                                check=directives.check,
                                 warnings=warnings)
     seen_from = False
     for node in nodes:

@@ -75,8 +75,9 @@ class Stage:
 @dataclass
 class BuildPlan:
     """Stages to build, in build order (dependencies first; only those the target needs, as
-    BuildKit). The last is the target. `warnings`: texts BuildKit prints (unconsumed build args,
-    lint warnings)."""
+    BuildKit). The last is the target. `warnings`: the lint warnings found while resolving, in
+    BuildKit's order; those found while parsing stay in `Dockerfile.warnings` and come first (print
+    both: parsed, then these). A `# check=skip=...` directive has filtered both lists."""
 
     stages: list[Stage]
     warnings: list[ins.Warning_] = field(default_factory=list)
@@ -216,7 +217,8 @@ def resolve(dockerfile: ins.Dockerfile, *, base_config: BaseConfig,
     Unused build args produce no warning (BuildKit prints none)."""
     build_args = dict(build_args or {})
     lex = Lex(dockerfile.escape, budget=Budget(MAX_BUILD_TEXT))
-    warnings = list(dockerfile.warnings)
+    warnings: list[ins.Warning_] = []
+    check = _check_options(dockerfile.check)
 
     meta: list[ins.ArgInstruction] = []
     groups: list[tuple[ins.FromInstruction, list[ins.Instruction]]] = []
@@ -326,6 +328,7 @@ def resolve(dockerfile: ins.Dockerfile, *, base_config: BaseConfig,
         if state.index not in reachable:
             continue
         _dispatch(state, states, lex, global_args, build_args, base_config, plan)
+    _apply_check(check, dockerfile, plan)
     plan.stages.sort(key=lambda s: s.index)
     # the target last, the others in source order before it
     plan.stages = [s for s in plan.stages if s.index != target_state.index] + [
@@ -342,6 +345,50 @@ RESERVED_STAGE_NAMES = ("context", "scratch")
 def _did_you_mean(value: str, options: list[str], prefix: str, case_sensitive: bool) -> str:
     match = suggest(value, options, case_sensitive)
     return f" (did you mean {prefix}{match}?)" if match else ""
+
+
+def _check_options(text: str) -> tuple[set[str], bool, bool]:
+    """linter.ParseLintOptions of a `# check=skip=A,B;error=true` directive: (rules skipped,
+    all skipped, error on a warning)."""
+    skip: set[str] = set()
+    skip_all = error = False
+    text = text.strip()
+    if not text:
+        return skip, skip_all, error
+    for part in text.split(";", 2):
+        key, eq, value = part.partition("=")
+        if not eq:
+            raise DockerfileError(f"invalid check option {go_quote(part)}", parse_error=False)
+        key, value = key.strip(), value.strip()
+        if key == "skip":
+            if value == "all":
+                skip_all = True
+            else:
+                skip |= {rule.strip() for rule in value.split(",")}
+        elif key == "error":
+            if value not in ("1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE",
+                             "false", "False"):
+                raise DockerfileError(f"failed to parse check option {go_quote(part)}: "
+                                      f"strconv.ParseBool: parsing {go_quote(value)}: invalid "
+                                      "syntax", parse_error=False)
+            error = value in ("1", "t", "T", "TRUE", "true", "True")
+        elif key != "experimental":
+            raise DockerfileError(f"invalid check option {go_quote(part)}", parse_error=False)
+    return skip, skip_all, error
+
+
+def _apply_check(check: tuple[set[str], bool, bool], dockerfile: ins.Dockerfile,
+                 plan: BuildPlan) -> None:
+    """Drop skipped rules; with `error=true`, fail as BuildKit does when any rule fired."""
+    skip, skip_all, error = check
+    for warnings in (dockerfile.warnings, plan.warnings):
+        warnings[:] = [w for w in warnings
+                       if not w.rule or not (skip_all or w.rule in skip)]
+    if error:
+        fired = sorted({w.rule for w in [*dockerfile.warnings, *plan.warnings] if w.rule})
+        if fired:
+            raise DockerfileError(f"lint violation found for rules: {', '.join(fired)}",
+                                  parse_error=False)
 
 
 def _lint_stages(groups: list[tuple[ins.FromInstruction, list[ins.Instruction]]],
