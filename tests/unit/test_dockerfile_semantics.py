@@ -570,3 +570,26 @@ def test_check_directive() -> None:
     assert _plan("# check=error=true\nFROM busybox\nCMD [\"run\"]\n").target.config.cmd == ["run"]
     with pytest.raises(DockerfileError, match='invalid check option "nonsense"'):
         _plan("# check=nonsense\n" + text)
+
+
+@pytest.mark.parametrize(("ref", "problem"), [
+    ("busybox", ""), ("busybox:1.36", ""), ("localhost:5000/a/b:tag", ""), ("my_image", ""),
+    ("docker.io/library/ubuntu:22.04", ""), ("a@sha256:" + "0" * 64, ""),
+    ("Busybox", "invalid reference format: repository name must be lowercase"),
+    ("busybox:", "invalid reference format"), ("a//b", "invalid reference format"),
+])
+def test_reference_problem(ref: str, problem: str) -> None:
+    """distribution/reference's grammar, as ParseNormalizedNamed words its errors."""
+    from webapp.engine.dockerfile.resolve import reference_problem
+
+    assert reference_problem(ref) == problem
+
+
+def test_invalid_default_arg_in_from() -> None:
+    """A FROM that only works with a build arg warns (InvalidDefaultArgInFrom) and builds."""
+    text = "ARG TAG\nFROM busybox:$TAG\n"
+    warnings = _warnings(text, build_args={"TAG": "1.36"})
+    assert [(w.rule, w.message) for w in warnings] == [
+        ("InvalidDefaultArgInFrom", ("Default value for ARG busybox:$TAG results in empty or "
+         "invalid base image name"))]
+    assert _plan(text, build_args={"TAG": "1.36"}).target.base == "busybox:1.36"

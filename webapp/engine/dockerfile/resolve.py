@@ -132,20 +132,35 @@ def _located(err: DockerfileError, line: int) -> DockerfileError:
     return DockerfileError(err.message, err.line or line, parse_error=err.parse_error)
 
 
-def _check_reference(ref: str, line: int) -> None:
-    """The parts of reference.ParseNormalizedNamed a learner meets: upper case and stray
-    characters in the repository name."""
+_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_DOMAIN = (r"(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)"
+           r"(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?")
+_REFERENCE = re.compile(
+    rf"(?:{_DOMAIN}/)?{_COMPONENT}(?:/{_COMPONENT})*"
+    r"(?::[\w][\w.-]{0,127})?"
+    r"(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9A-Fa-f]{32,})?")
+
+
+def reference_problem(ref: str) -> str:
+    """What reference.ParseNormalizedNamed says of an image reference ("" when it is valid):
+    `invalid reference format` or `invalid reference format: repository name must be
+    lowercase`."""
+    if _REFERENCE.fullmatch(ref) and len(ref.split("@")[0].rsplit(":", 1)[0]) <= 255:
+        return ""
     name = ref.split("@", 1)[0]
     last = name.rsplit("/", 1)[-1]
     if ":" in last:
         name = name[: len(name) - len(last)] + last.split(":", 1)[0]
-    if name != name.lower():
-        raise DockerfileError(f"failed to parse stage name {go_quote(ref)}: invalid reference "
-                              "format: repository name must be lowercase", line, parse_error=False)
-    if not re.fullmatch(r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?::[0-9]+)?"
-                        r"(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*", name):
-        raise DockerfileError(f"failed to parse stage name {go_quote(ref)}: invalid reference "
-                              "format", line, parse_error=False)
+    if name != name.lower() and _REFERENCE.fullmatch(ref.replace(name, name.lower(), 1)):
+        return "invalid reference format: repository name must be lowercase"
+    return "invalid reference format"
+
+
+def _check_reference(ref: str, line: int) -> None:
+    problem = reference_problem(ref)
+    if problem:
+        raise DockerfileError(f"failed to parse stage name {go_quote(ref)}: {problem}", line,
+                              parse_error=False)
 
 
 _SYMBOLIC_MODE = re.compile(r"[ugoa]*[-+=][rwxXst]*(?:[-+=][rwxXst]*)*"
@@ -269,6 +284,7 @@ def resolve(dockerfile: ins.Dockerfile, *, base_config: BaseConfig,
             by_name[frm.name] = index
 
     _lint_stages(groups, warnings)
+    _lint_default_bases(groups, meta, warnings, dockerfile.escape)
     declared = set(global_args) | {key for arg in meta for key, _ in arg.args}
     for frm, _ in groups:
         for name in sorted(lex.process(frm.base, global_args, split=False).unmatched - declared):
@@ -345,6 +361,28 @@ RESERVED_STAGE_NAMES = ("context", "scratch")
 def _did_you_mean(value: str, options: list[str], prefix: str, case_sensitive: bool) -> str:
     match = suggest(value, options, case_sensitive)
     return f" (did you mean {prefix}{match}?)" if match else ""
+
+
+def _lint_default_bases(groups: list[tuple[ins.FromInstruction, list[ins.Instruction]]],
+                        meta: list[ins.ArgInstruction], warnings: list[ins.Warning_],
+                        escape: str) -> None:
+    """validateBaseImagesWithDefaultArgs: FROM lines that name no valid image when no build args
+    are given (InvalidDefaultArgInFrom)."""
+    lex = Lex(escape)
+    args = default_args("")
+    try:
+        for arg in meta:
+            for key, value in arg.args:
+                if value is not None:
+                    args[key] = lex.process_word(value, args)
+        for frm, _ in groups:
+            if reference_problem(lex.process_word(frm.base, args)):
+                warnings.append(ins.Warning_(
+                    "InvalidDefaultArgInFrom",
+                    f"Default value for ARG {frm.base} results in empty or invalid base image "
+                    "name", frm.line))
+    except DockerfileError:
+        return  # BuildKit abandons this check; the build fails later with the error
 
 
 def _check_options(text: str) -> tuple[set[str], bool, bool]:
