@@ -498,7 +498,7 @@ def test_lint_rules() -> None:
     (DuplicateStageName, ConsistentInstructionCasing, UndefinedArgInFrom), then per instruction
     as the target's stages are dispatched (UndefinedVar, SecretsUsedInArgOrEnv,
     LegacyKeyValueFormat, WorkdirRelativePath, JSONArgsRecommended)."""
-    text = ("FROM busybox:$TAG AS Base\nENV DB_PASSWORD=x HOME_DIR=$HOMEDIR\nrun true\n"
+    text = ("FROM busybox$TAG AS Base\nENV DB_PASSWORD=x HOME_DIR=$HOMEDIR\nrun true\n"
             "WORKDIR app\nARG API_TOKEN\nENV LEGACY value\nCMD serve\n")
     assert [(w.rule, w.message, w.line) for w in _warnings(text)] == [
         ("StageNameCasing", "Stage name 'Base' should be lowercase", 1),
