@@ -33,6 +33,9 @@ from typing import Any
 
 JSON = dict[str, Any]
 LOG_LINES_KEPT = 10  # buildkit's logsBuffer: the last lines of a step, shown again on its failure
+TERM_LINES = 6  # display.go's termHeight: output lines shown under a running step
+REDRAW_EVERY = 0.1  # seconds between redraws for output (display.go's displayLimiter)
+FAINT = "\x1b[2m"
 INSTANCE_LINE = '#0 building with "default" instance using docker driver\n\n'
 COLOR_DONE, COLOR_ERROR, COLOR_WARN, RESET = "\x1b[34m", "\x1b[31m", "\x1b[33m", "\x1b[0m"
 
@@ -54,6 +57,7 @@ class _Vertex:
     partial: str = ""
     last_lines: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    term: list[str] = field(default_factory=list)  # its last output lines, as the tty shows them
 
 
 class BuildDisplay:
@@ -78,6 +82,7 @@ class BuildDisplay:
         self.last: float | None = None
         self._began = False
         self._drawn = 0  # lines of the last tty frame (redrawn in place)
+        self._drawn_at: float | None = None  # when output last redrew it
         self.warnings: list[str] = []  # lint warnings' short texts, printed after a good build
 
     # -- input ------------------------------------------------------------------------------------
@@ -192,13 +197,19 @@ class BuildDisplay:
             self._line(v, line, when)
 
     def _line(self, v: _Vertex, line: str, when: float) -> None:
+        self._times(when)
         since = max(when - (v.started or when), 0.0)
         prec = 3 if since < 10 else 2 if since < 100 else 1
         stamped = f"{since:.{prec}f} {line}"
         v.last_lines = (v.last_lines + [stamped])[-LOG_LINES_KEPT:]
+        v.term = (v.term + [line])[-TERM_LINES:]
         if self.mode == "plain":
             self._switch(v)
             self.err(f"#{v.index} {stamped}\n")
+        elif self.mode == "tty" and v.completed is None and (
+                self._drawn_at is None or when - self._drawn_at >= REDRAW_EVERY):
+            self._drawn_at = when
+            self._draw(final=False)  # the running step's output under it, as buildx shows it
 
     # -- the end ----------------------------------------------------------------------------------
 
@@ -215,8 +226,12 @@ class BuildDisplay:
         """Draw the frame over the previous one (display.go moves the cursor up and rewrites)."""
         frame = self.frame(final=final)
         up = f"\x1b[{self._drawn}A\r" if self._drawn else ""
+        count = frame.count("\n")
+        if self._drawn > count:  # blank what the longer frame before left below this one
+            extra = self._drawn - count
+            frame += (" " * self.width + "\n") * extra + f"\x1b[{extra}A\r"
         self.err(up + frame)
-        self._drawn = frame.count("\n")
+        self._drawn = count
 
     def frame(self, *, final: bool = True) -> str:
         """display.go's frame (the last one: `print(..., all=true)`), colours as a TTY shows
@@ -245,6 +260,10 @@ class BuildDisplay:
                 lines.append(self._job("=> " + str(s.get("id")), took,
                                        s.get("completed") is not None, False,
                                        _status_bytes(s).strip()))
+            if not final and v.completed is None:
+                for line in v.term:  # the running step's terminal (display.go showTerm)
+                    shown = line.replace("\t", " ")[:max(width - 10, 1)]
+                    lines.append(f"{FAINT} => => # {shown}\n{RESET}")
             for warning in v.warnings:  # displayInfo: a warning is a (yellow) job of its own
                 lines.append(self._job("WARN: " + warning, end - v.started,
                                        v.completed is not None, False, color=COLOR_WARN))
