@@ -160,3 +160,18 @@ def test_docker_exec_sh_c_execs_too(engine: SimEngine) -> None:
     engine.run("docker run -d --name box1 busybox sleep 100")
     engine.run("docker exec -d box1 sh -c 'echo hi; sleep 50'")
     assert top_commands(engine, "box1") == ["sleep 100", "sleep 50"]
+
+
+def test_an_ignored_signal_stays_ignored_in_what_the_shell_runs(engine: SimEngine) -> None:
+    """`trap '' TERM` is SIG_IGN, which survives fork and exec (and does not stop ash's exec)."""
+    from webapp.engine.sim.signals import SIGTERM
+
+    engine.run("docker run -d --name ig1 ubuntu:20.04 sh -c \"trap '' TERM; echo hi; sleep 100\"")
+    engine.run("docker run -d --name ig2 busybox sh -c \"trap '' TERM; sleep 100 & wait\"")
+    engine.run("docker run -d --name ig3 busybox sh -c \"trap '' TERM; echo hi; sleep 100\"")
+    assert top_commands(engine, "ig3") == ["sleep 100"]
+    for name in ("ig1", "ig2", "ig3"):
+        container = engine.daemon.containers[engine.daemon.names[name]]
+        sleeper = next(p for p in container.procs.values() if p.argv == ["sleep", "100"])
+        sleeper.signal(SIGTERM)
+        assert sleeper.alive, name

@@ -57,6 +57,7 @@ class Exec:
     env: Mapping[str, str] | None = None
     out: Callable[[str, str], None] | None = None
     stdin: Stream | None = None
+    ignored: frozenset[int] = frozenset()  # signals ignored before the exec stay ignored (POSIX)
 
 
 Wait = Sleep | ReadLine | ReadChunk | Forever | WaitPid | Exec
@@ -413,6 +414,7 @@ class Proc:
                     self.stdin = wait.stdin
                 self.handlers.clear()
                 self.ignored.clear()
+                self.ignored.update(wait.ignored)
                 old, self._gen = self._gen, program(self)
                 if old is not None:
                     old.close()

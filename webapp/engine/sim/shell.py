@@ -101,6 +101,7 @@ class Shell:
         self.tails: set[int] = set()  # ids of the Simple commands this shell would exec, not fork
         self.ever_trapped = False  # busybox ash's `may_have_traps`
         self.exit_trap = ""
+        self.ignoring: set[int] = set()  # `trap '' SIG`: ignored, and so in what it runs (POSIX)
         self.arg0: str | None = None  # $0: the -c string's name, or the script's path
         self._vars = MeteredVars(proc.account)
         self.params = args
@@ -425,6 +426,8 @@ class Shell:
 
         def program(proc: Proc) -> Gen:
             sub = Shell(proc, self.name, self.params, self.exec_last)
+            sub.ignoring = set(self.ignoring)
+            proc.ignored.update(self.ignoring)
             sub.vars = dict(self.vars)
             sub.status = self.status
             # The forked child execs a lone simple command (every shell); ash and dash also the
@@ -501,7 +504,7 @@ class Shell:
         if program is None or self.script_problem(argv, env) is not None:
             return (yield from self.run_external(argv, env, io))
         yield Exec(argv, env=env, out=io.sink if redirected else None,
-                   stdin=io.stdin if redirected else None)
+                   stdin=io.stdin if redirected else None, ignored=frozenset(self.ignoring))
         return 0  # pragma: no cover (the generator is closed by the exec)
 
     def script_problem(self, argv: list[str], env: Mapping[str, str]
@@ -540,6 +543,7 @@ class Shell:
             argv = [self.name, problem[1], *argv[1:]]
         child = Proc(box, argv, env=env, cwd=self.proc.cwd, out=io.write, stdin=io.stdin,
                      tty=self.proc.tty, parent=self.proc)
+        child.ignored.update(self.ignoring)  # SIG_IGN survives fork and exec
         self.proc.foreground = child
         child.start(program)
         result = yield WaitPid(child)
@@ -878,7 +882,7 @@ def b_exec(sh: Shell, argv: list[str], io: IO) -> Gen:
     if program is None:
         sh.not_found(argv[1], reason, io)
         raise ShellExit(code)
-    yield Exec(argv[1:])
+    yield Exec(argv[1:], ignored=frozenset(sh.ignoring))
     return 0
 
 
@@ -921,13 +925,16 @@ def b_trap(sh: Shell, argv: list[str], io: IO) -> Gen:
             sh.traps.pop(sig, None)
             sh.proc.handlers.pop(sig, None)
             sh.proc.ignored.discard(sig)
+            sh.ignoring.discard(sig)
         elif action == "":
             sh.traps.pop(sig, None)
             sh.proc.handlers.pop(sig, None)
             sh.proc.ignored.add(sig)
+            sh.ignoring.add(sig)
         else:
             sh.traps[sig] = action
             sh.proc.handlers[sig] = sh._trap_handler
+            sh.ignoring.discard(sig)
             sh.ever_trapped = True
     return 0
     yield  # pragma: no cover
