@@ -348,7 +348,8 @@ class SimApi:
         found = self.daemon.images.find(ref)
         if found is None:
             raise ApiError(404, f"No such image: {ref}")
-        return image_inspect(found, self.daemon.images.refs_of(found.id))
+        return image_inspect(found, self.daemon.images.refs_of(found.id),
+                             self.daemon.last_tag_time.get(found.id))
 
     async def image_remove(self, ref: str, *, force: bool = False) -> list[JSON]:
         removed: list[JSON] = []

@@ -141,6 +141,7 @@ class Daemon:
         self.images = DaemonImages()
         # The build cache (sim/build.py): chain key -> the stage state after that step, oldest first.
         self.build_cache: OrderedDict[str, Any] = OrderedDict()
+        self.last_tag_time: dict[str, float] = {}  # image ID -> when a tag last named it
         for ref in (images if images is not None else list(CATALOGUE)):
             image = CATALOGUE.get(normalize_ref(ref))
             if image is not None:
@@ -839,6 +840,7 @@ class Daemon:
         """Forget an image that has no tags left: its `Deleted:` lines (the image, then its
         layers) and its `delete` event."""
         self.images.dangling.pop(image.id, None)
+        self.last_tag_time.pop(image.id, None)
         lines = [f"Deleted: {image.id}"]
         # A built image's layers stay in the build cache (BuildKit holds them): only its ID goes.
         if not hasattr(image, "history"):
@@ -875,6 +877,7 @@ class Daemon:
         self.images.dangling.pop(image.id, None)
         if old is not None and old.id != image.id and not self.images.refs_of(old.id):
             self.images.dangling[old.id] = _untagged(old)
+        self.last_tag_time[image.id] = self.clock.now()
         self.emit(None, "tag", {"name": familiar}, type_="image", actor_id=image.id)
 
     def prune_images(self) -> tuple[list[dict[str, str]], int]:

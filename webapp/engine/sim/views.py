@@ -263,7 +263,7 @@ def image_summary(image: Any, tags: list[str], containers: int) -> dict[str, Any
     }
 
 
-def image_inspect(image: Any, tags: list[str]) -> dict[str, Any]:
+def image_inspect(image: Any, tags: list[str], last_tag: float | None = None) -> dict[str, Any]:
     """`GET /images/{name}/json`; a built image (sim/build.BuiltImage) also has its Shell,
     OnBuild, author, BuildKit's comment and its own layer chain."""
     built = hasattr(image, "history")
@@ -307,7 +307,7 @@ def image_inspect(image: Any, tags: list[str]) -> dict[str, Any]:
         "Size": image.size,
         "GraphDriver": {"Name": "overlay2", "Data": None},
         "RootFS": {"Type": "layers", "Layers": layers},
-        "Metadata": {"LastTagTime": ZERO_TIME},
+        "Metadata": {"LastTagTime": rfc3339nano(last_tag) if last_tag is not None else ZERO_TIME},
     }
 
 
