@@ -126,3 +126,31 @@ def test_errors_match_the_daemon(buildkit: str, text: str, tmp_path: Path) -> No
     built = _build(buildkit, text, tmp_path)
     assert built.returncode != 0
     assert built.stderr.strip().splitlines()[-1].endswith(": " + caught.value.text)
+
+
+def test_progress_names_match_the_daemon(buildkit: str, tmp_path: Path) -> None:
+    """The steps' vertex names in `--progress=plain` are vertex_prefix + Step.display."""
+    import re
+
+    from webapp.engine.dockerfile.resolve import vertex_prefix
+
+    text = ('FROM scratch AS base\nARG V=2\nCOPY "$V" /x\nWORKDIR /a\nCOPY 2 /y\nCOPY 2 /z\n'
+            "FROM base\nWORKDIR b\n")
+    (tmp_path / "2").write_text("two\n")
+    (tmp_path / "Dockerfile").write_text(text)
+    env = {**os.environ, "DOCKER_BUILDKIT": "1"}
+    built = subprocess.run([buildkit, "build", "--progress=plain", "-t", TAG, str(tmp_path)],
+                           env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert built.returncode == 0, built.stderr
+    theirs = sorted({m.group(1) for m in re.finditer(r"^#\d+ (\[(?!internal).*)$",
+                                                     built.stderr, re.MULTILINE)})
+    plan = resolve(parse(text), base_config=lambda ref: ImageConfig())
+    mine = []
+    for stage in plan.stages:
+        number = 0
+        for step in stage.steps:
+            if step.display:
+                number += 1
+                mine.append(vertex_prefix(plan.stage_label(stage), number, stage.step_total)
+                            + step.display)
+    assert theirs == sorted(mine)

@@ -33,7 +33,12 @@ from webapp.engine.dockerfile import (
 )
 from webapp.engine.dockerfile import instructions as ins
 from webapp.engine.dockerfile.config import healthcheck_text, normalize_workdir, parse_ports
-from webapp.engine.dockerfile.resolve import DEFAULT_PATH, BuildPlan, copy_destination
+from webapp.engine.dockerfile.resolve import (
+    DEFAULT_PATH,
+    BuildPlan,
+    copy_destination,
+    vertex_prefix,
+)
 from webapp.engine.images import Healthcheck
 
 BUSYBOX_ENV = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]
@@ -593,3 +598,26 @@ def test_invalid_default_arg_in_from() -> None:
         ("InvalidDefaultArgInFrom", ("Default value for ARG busybox:$TAG results in empty or "
          "invalid base image name"))]
     assert _plan(text, build_args={"TAG": "1.36"}).target.base == "busybox:1.36"
+
+
+def test_progress_names() -> None:
+    """The vertex names BuildKit shows (verified on the daemon: `[stage-1 1/1] RUN echo 2` for
+    `RUN echo $V` with V=2): RUN expands set variables and keeps quotes and unset ones, COPY and
+    WORKDIR expand plainly; the prefix counts the FROM of an image, RUN, COPY, ADD and WORKDIR."""
+    text = ('FROM busybox AS build\nARG V=2\nRUN echo $V "$V" $NOPE\nCOPY "$V" /x\nWORKDIR /a\n'
+            "ENV E=1\nRUN <<EOF\necho one\necho two\nEOF\nFROM build\nRUN true\n")
+    plan = _plan(text)
+    first, second = plan.stages
+    assert [s.display for s in first.steps] == [
+        "", 'RUN echo 2 "2" $NOPE', "COPY 2 /x", "WORKDIR /a", "", "RUN <<EOF (echo one...)"]
+    assert (first.step_total, second.step_total) == (5, 1)
+    assert plan.multi_stage and plan.stage_label(second) == "stage-1"
+    assert vertex_prefix("build", 3, 5) == "[build 3/5] "
+    assert vertex_prefix("", 2, 10) == "[ 2/10] "
+    assert vertex_prefix("", 1, 2, onbuild=True) == "[1/2] ONBUILD "
+    single = _plan("FROM busybox\nRUN true\n")
+    assert not single.multi_stage and single.stage_label(single.target) == ""
+    assert _plan("FROM busybox\nCOPY --from=nginx /a /a\n").multi_stage
+    triggered = _plan("FROM onbuilder\nRUN echo mine\n").target
+    assert [s.onbuild for s in triggered.steps] == [True, True, False]
+    assert triggered.step_total == 4  # FROM, both triggers, RUN

@@ -34,12 +34,20 @@ from .config import ImageConfig, apply_metadata, created_by_copy, created_by_run
 from .errors import REFUSED, DockerfileError, DockerfileRefused
 from .instructions import Dockerfile, Instruction, Warning_
 from .parser import parse
-from .resolve import BuildPlan, ImageReference, Stage, Step, referenced_images, resolve
+from .resolve import (
+    BuildPlan,
+    ImageReference,
+    Stage,
+    Step,
+    referenced_images,
+    resolve,
+    vertex_prefix,
+)
 from .shell import process_word, process_words
 
 __all__ = [
     "REFUSED", "BuildPlan", "Dockerfile", "DockerfileError", "DockerfileRefused", "ImageConfig",
     "ImageReference", "Instruction", "Stage", "Step", "Warning_", "apply_metadata",
     "created_by_copy", "created_by_run", "parse", "process_word", "process_words",
-    "referenced_images", "resolve",
+    "referenced_images", "resolve", "vertex_prefix",
 ]

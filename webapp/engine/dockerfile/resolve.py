@@ -54,6 +54,8 @@ class Step:
     argv: list[str] = field(default_factory=list)
     from_stage: int | None = None  # COPY --from=<stage>: that stage's index (None: the context,
     #                                 or an image named by `instruction.from_`)
+    display: str = ""  # RUN/COPY/ADD/WORKDIR: the vertex name BuildKit shows, without its prefix
+    onbuild: bool = False  # an ONBUILD trigger of the base (BuildKit's prefix says "ONBUILD ")
 
 
 @dataclass
@@ -70,6 +72,34 @@ class Stage:
     from_instruction: ins.FromInstruction
     steps: list[Step] = field(default_factory=list)
     config: ImageConfig = field(default_factory=ImageConfig)
+    step_total: int = 0  # BuildKit's cmdTotal: the N of "[name i/N]" (see vertex_prefix)
+
+    @property
+    def display_name(self) -> str:
+        """The stage's name in progress lines: its AS name or `stage-N`."""
+        return self.name or f"stage-{self.index}"
+
+
+def vertex_prefix(stage_name: str, number: int, total: int, onbuild: bool = False) -> str:
+    """prefixCommand: `[build 3/5] `, the number padded to the width of the total (`[ 2/10] `),
+    `ONBUILD ` after it for a trigger. `stage_name` is "" when the file has a single stage."""
+    if total == 0:
+        return ""
+    width = len(str(total))
+    name = f"{stage_name} " if stage_name else ""
+    return f"[{name}{number:>{width}}/{total}] " + ("ONBUILD " if onbuild else "")
+
+
+def display_text(text: str, env: Mapping[str, str], escape: str = "\\", *,
+                 raw: bool = False) -> str:
+    """uppercaseCmd(processCmdEnv(...)): an instruction's text with variables expanded as the
+    progress shows it (RUN keeps quotes and unset variables, `raw`; COPY/ADD/WORKDIR do not)."""
+    try:
+        shown = Lex(escape, raw_quotes=raw, skip_unset_env=raw).process_word(text, env)
+    except DockerfileError:
+        shown = text
+    head, sep, rest = shown.partition(" ")
+    return head.upper() + sep + rest
 
 
 @dataclass
@@ -81,6 +111,13 @@ class BuildPlan:
 
     stages: list[Stage]
     warnings: list[ins.Warning_] = field(default_factory=list)
+    # BuildKit names stages in progress only when it holds more than one build state: several
+    # FROMs, or one FROM and a COPY --from=<image> (which BuildKit adds as a state of its own)
+    multi_stage: bool = False
+
+    def stage_label(self, stage: Stage) -> str:
+        """The stage's name in its steps' progress prefix ("" for a single-stage build)."""
+        return stage.display_name if self.multi_stage else ""
 
     @property
     def target(self) -> Stage:
@@ -120,6 +157,7 @@ class _State:
     build_args: list[tuple[str, str | None]] = field(default_factory=list)
     dispatched: bool = False
     workdir_set: bool = False  # a WORKDIR ran in this build (lint: WorkdirRelativePath)
+    onbuild_count: int = 0  # triggers of a base stage put in front of `commands`
 
     @property
     def display_name(self) -> str:
@@ -321,6 +359,7 @@ def resolve(dockerfile: ins.Dockerfile, *, base_config: BaseConfig,
             if triggers:
                 parsed = [_parse_trigger(t.expression, state.frm.line) for t in triggers]
                 state.commands = parsed + state.commands
+                state.onbuild_count = len(parsed)
                 state.copy_from = {}
                 dependencies(state)
 
@@ -339,7 +378,9 @@ def resolve(dockerfile: ins.Dockerfile, *, base_config: BaseConfig,
 
     reach(target_state.index)
 
-    plan = BuildPlan(stages=[], warnings=warnings)
+    image_sources = sum(1 for state in states for position, dep in state.copy_from.items()
+                        if dep is None)
+    plan = BuildPlan(stages=[], warnings=warnings, multi_stage=len(states) + image_sources > 1)
     for state in states:
         if state.index not in reachable:
             continue
@@ -558,8 +599,14 @@ def _dispatch(state: _State, states: list[_State], lex: Lex, global_args: dict[s
                                                  {s.name: s.index for s in states if s.name}, lex)
     if len(commands) > MAX_STEPS:
         raise DockerfileRefused(f"more than {MAX_STEPS} steps in one stage", line)
+    counted = sum(isinstance(c, ins.RunInstruction | ins.CopyInstruction |
+                             ins.WorkdirInstruction) for c in state.commands[state.onbuild_count:])
+    total = counted + len(triggers) + state.onbuild_count
+    if state.base != SCRATCH and state.base_stage is None:
+        total += 1  # the FROM of an image is a step
     stage = Stage(index=state.index, name=state.name, base=state.base,
-                  base_stage=state.base_stage, from_instruction=state.frm, config=config)
+                  base_stage=state.base_stage, from_instruction=state.frm, config=config,
+                  step_total=total)
     state.stage = stage
     used_once: dict[str, int] = {}
     for position, command in enumerate(commands):
@@ -568,6 +615,7 @@ def _dispatch(state: _State, states: list[_State], lex: Lex, global_args: dict[s
                          copy_from.get(position), states, used_once)
         except DockerfileError as err:
             raise _located(err, command.line) from None
+        step.onbuild = position < len(triggers) + state.onbuild_count
         stage.steps.append(step)
     state.env = env
     state.dispatched = True
@@ -662,7 +710,8 @@ def _step(state: _State, command: ins.Instruction, config: ImageConfig, env: dic
                 "unexpected results if the base image changes", command.line))
         state.workdir_set = True
         created_by = apply_metadata(config, expanded_wd)
-        return Step(expanded_wd, created_by, config.workdir == "/", config.copy())
+        return Step(expanded_wd, created_by, config.workdir == "/", config.copy(),
+                    display=display_text(command.original, env, lex.escape))
 
     if isinstance(command, ins.UserInstruction):
         expanded_user = replace(command, user=expand(command.user))
@@ -700,7 +749,8 @@ def _step(state: _State, command: ins.Instruction, config: ImageConfig, env: dic
                                       "needs to be defined before current stage "
                                       f"{go_quote(state.display_name)}", parse_error=False)
         absolute = replace(written, dest=copy_destination(config.workdir, dest))
-        return Step(absolute, created_by, False, config.copy(), from_stage=from_stage)
+        return Step(absolute, created_by, False, config.copy(), from_stage=from_stage,
+                    display=display_text(command.original, env, lex.escape))
 
     if isinstance(command, ins.RunInstruction):
         argv = _run_argv(command, config)
@@ -710,10 +760,21 @@ def _step(state: _State, command: ins.Instruction, config: ImageConfig, env: dic
         run_env = [f"{k}={v}" for k, v in env.items()]
         if lex.budget is not None:
             lex.budget.spend(len(created_by) + sum(len(item) for item in run_env))
-        return Step(command, created_by, False, config.copy(), run_env=run_env, argv=argv)
+        shown = command.original
+        if (command.heredocs and len(command.command) == 1
+                and parse_heredoc(command.command[0]) is not None):
+            shown += f" ({_summarize_heredoc(command.heredocs[0][1])})"
+        return Step(command, created_by, False, config.copy(), run_env=run_env, argv=argv,
+                    display=display_text(shown, env, lex.escape, raw=True))
 
     created_by = apply_metadata(config, command)
     return Step(command, created_by, True, config.copy())
+
+
+def _summarize_heredoc(doc: str) -> str:
+    """summarizeHeredoc: the document's first line, `...` when there are more."""
+    lines = doc.strip().replace("\r\n", "\n").split("\n")
+    return lines[0] + ("..." if len(lines) > 1 else "")
 
 
 def _dedupe(args: list[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
