@@ -76,3 +76,11 @@ def test_progress_modes() -> None:
     bad_tag = engine.run("docker build -t Bad .")
     assert (bad_tag.exit_code, bad_tag.stderr) == (
         1, 'ERROR: failed to build: invalid tag "Bad": repository name must be lowercase\n')
+
+
+def test_what_the_sandbox_will_not_build_is_refused_by_name() -> None:
+    engine = _engine()
+    engine.workspace.write("Dockerfile", "FROM busybox\nVOLUME /data\n")
+    result = engine.run("docker build .")
+    assert result.exit_code == 1
+    assert "docker: refused by the Lifecycle Lab sandbox: VOLUME" in result.stderr

@@ -4,7 +4,7 @@ only the image ID on stdout, a failure is `ERROR: failed to build: ...` with exi
 
 from __future__ import annotations
 
-from ...api import ApiError
+from ...api import ApiError, Refused
 from ..buildprogress import BuildCancelled, BuildDisplay, failure_text
 from ..client import Cli
 from ..parsed import ParsedCommand
@@ -94,6 +94,9 @@ async def build(cli: Cli, cmd: ParsedCommand) -> int:
             labels=labels or None, on_message=on_message)
     except BuildCancelled:
         return 130
+    except Refused:
+        display.finish()  # what was shown so far, then the sandbox's refusal
+        raise
     except ApiError as err:
         display.finish()
         cli.err(failure_text(display, err.message, getattr(err, "source", None)))
