@@ -830,7 +830,9 @@ def referenced_images(dockerfile: ins.Dockerfile, *, build_args: Mapping[str, st
     for key in list(global_args):
         if key in build_args:
             global_args[key] = build_args[key]
-    names: set[str] = set()
+    names: set[str] = set()  # stages defined so far: FROM <name> is a stage only after it
+    all_names = {i.name for i in dockerfile.instructions
+                 if isinstance(i, ins.FromInstruction) and i.name}  # COPY --from sees them all
     out: list[ImageReference] = []
     seen_from = False
     for instruction in dockerfile.instructions:
@@ -858,7 +860,7 @@ def referenced_images(dockerfile: ins.Dockerfile, *, build_args: Mapping[str, st
                 names.add(instruction.name)
         elif isinstance(instruction, ins.CopyInstruction) and instruction.from_:
             value = instruction.from_
-            if value.isdigit() or value.lower() in names:
+            if value.isdigit() or value.lower() in all_names:
                 continue
             out.append(ImageReference(value, instruction.line, "copy-from"))
     return out
