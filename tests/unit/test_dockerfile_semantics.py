@@ -394,6 +394,10 @@ def test_run_heredoc_argv() -> None:
     plan = _plan("FROM busybox\nRUN <<EOF\necho one\nEOF\nRUN cat <<A <<B\na\nA\nb\nB\n")
     assert plan.target.steps[0].argv == ["/bin/sh", "-c", "echo one\n"]
     assert plan.target.steps[1].argv == ["/bin/sh", "-c", "cat <<A <<B\na\nA\nb\nB"]
+    # `<<-` strips the tabs of a lone heredoc; a shell that reads the folded script does it itself
+    plan = _plan("FROM busybox\nRUN <<-EOF\n\techo one\n\tEOF\nRUN cat <<-A\n\ta\n\tA\n")
+    assert plan.target.steps[0].argv == ["/bin/sh", "-c", "echo one\n"]
+    assert plan.target.steps[1].argv == ["/bin/sh", "-c", "cat <<-A\n\ta\nA"]
 
 
 def test_warnings() -> None:

@@ -43,7 +43,8 @@ class RunInstruction(Instruction):
 
     command: list[str] = field(default_factory=list)
     prepend_shell: bool = True
-    heredocs: list[tuple[str, str]] = field(default_factory=list)
+    heredocs: list[tuple[str, str]] = field(default_factory=list)  # contents as written
+    heredoc_chomp: list[bool] = field(default_factory=list)  # per heredoc: `<<-` (strip tabs)
 
 
 @dataclass

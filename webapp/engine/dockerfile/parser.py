@@ -901,10 +901,9 @@ def parse_instruction(node: Node) -> ins.Instruction:
             if flag in flags.used:
                 raise refused(f"RUN --{flag}")
         command, prepend = _shell_dependent(node)
-        run_docs = [(doc.name, chomp_heredoc(doc.content) if doc.chomp else doc.content)
-                    for doc in node.heredocs]
         return ins.RunInstruction(**common, command=command, prepend_shell=prepend,
-                                  heredocs=run_docs)
+                                  heredocs=[(doc.name, doc.content) for doc in node.heredocs],
+                                  heredoc_chomp=[doc.chomp for doc in node.heredocs])
     if kind in ("cmd", "entrypoint"):
         flags.parse()
         command, prepend = _shell_dependent(node)

@@ -20,6 +20,7 @@ from .config import (
 from .errors import DockerfileError, DockerfileRefused, refused
 from .parser import (
     _NodeError,
+    chomp_heredoc,
     parse_heredoc,
     parse_instruction,
     parse_nodes,
@@ -794,6 +795,8 @@ def _run_argv(command: ins.RunInstruction, config: ImageConfig) -> list[str]:
                                   parse_error=False)
         if parse_heredoc(args[0]) is not None:
             data = command.heredocs[0][1]
+            if command.heredoc_chomp and command.heredoc_chomp[0]:
+                data = chomp_heredoc(data)
             if data.startswith("#!"):
                 raise refused("RUN of a heredoc starting with #!", line=command.line)
             args = [data]
