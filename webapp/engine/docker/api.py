@@ -361,7 +361,7 @@ class DockerApi:
         by_id = normalize_ref(ref) not in (normalize_ref(t) for t in tags)
         own = [t for t in tags if self.images.own_tag(image, t)]
         if (not by_id and normalize_ref(ref) in (normalize_ref(t) for t in own)) or (
-                by_id and self.scope.owns_image(image)):
+                by_id and self.images.is_built(image["Id"])):
             # the learner's own image or tag: removed for real, by the daemon, in its words
             target = self.scope.image_tag(normalize_ref(ref)) if not by_id else image["Id"]
             try:
@@ -403,7 +403,7 @@ class DockerApi:
     async def image_build(self, context: Workspace, *, dockerfile: str = "Dockerfile",
                           tags: list[str] | None = None,
                           build_args: dict[str, str] | None = None, target: str = "",
-                          no_cache: bool = False,
+                          no_cache: bool = False, labels: dict[str, str] | None = None,
                           on_message: Callable[[JSON], None]) -> str:
         """The workspace built by the daemon's classic builder under the sandbox policy, its
         progress in BuildKit's shape (see build.py); returns the image's ID."""
@@ -412,6 +412,10 @@ class DockerApi:
             raise ApiError(400, f"failed to solve: failed to read dockerfile: open {dockerfile}: "
                                 "no such file or directory")
         shown = [normalize_ref(t) for t in tags or []]
+        for key in labels or {}:
+            if key.startswith(policy.RESERVED_LABEL_PREFIX):
+                raise Refused(f"labels starting with {policy.RESERVED_LABEL_PREFIX!r} are reserved "
+                              "for the sandbox", usage_hint=False)
         for tag in shown:
             refusal = self._tag_refusal(tag)
             if refusal is not None:
@@ -433,7 +437,7 @@ class DockerApi:
                                               context_bytes=len(body), tags=shown, emit=on_message)
         params = build.build_params(
             self.policy, dockerfile=dockerfile, tags=[self.scope.image_tag(t) for t in shown],
-            labels={policy.LABEL: self.scope.session}, build_args=dict(build_args or {}),
+            labels={**(labels or {}), policy.LABEL: self.scope.session}, build_args=dict(build_args or {}),
             target=target, no_cache=no_cache)
         replaced = {t: self.images.find(t) for t in shown}
         try:
@@ -443,7 +447,11 @@ class DockerApi:
             raise ApiError(err.status, f"failed to solve: {message}") from None
         if translator.error or not translator.image_id:
             message = build.buildkit_error(self.scope.text(translator.error or "the build failed"))
-            raise ApiError(500, f"failed to solve: {message}")
+            failure = ApiError(500, f"failed to solve: {message}")
+            if translator.line:  # the CLI shows the Dockerfile around the failing line
+                failure.source = (dockerfile, text, translator.line,  # type: ignore[attr-defined]
+                                  translator.line)
+            raise failure
         translator.finish(shown)
         for tag in shown:
             self.engine.publish_local("image", "tag", translator.image_id, {"name": tag})
@@ -527,6 +535,8 @@ class DockerApi:
             raise ApiError(404, f"No such image: {ref}")
         image, tags = found
         layers = self.conn.get("/images/{0}/history", image["Id"]) or []
+        if self.images.is_built(image["Id"]):
+            layers = build.buildkit_history(layers, image["Id"])
         out = []
         for layer in layers:
             shown = dict(layer)
@@ -560,7 +570,7 @@ class DockerApi:
         prune."""
         deleted: list[JSON] = []
         for image in self.images.listing():
-            if image["RepoTags"] or not self.scope.owns_image(image):
+            if image["RepoTags"] or not self.images.is_built(image["Id"]):
                 continue
             try:
                 answer = self.conn.delete("/images/{0}", image["Id"]) or []

@@ -314,6 +314,7 @@ class BuildkitTranslator:
         self.tags = tags
         self.nonce = str(clock())
         self.current: JSON | None = None  # the vertex being run
+        self.line = 0  # the Dockerfile line of the step being run
         self.image_id = ""
         self.error = ""
         self.pending = ""  # a Step line split across messages
@@ -365,20 +366,25 @@ class BuildkitTranslator:
                 "completed": None, "cached": False, "error": ""}
 
     def _done(self, vertex: JSON, *, statuses: list[JSON] = ()) -> None:  # type: ignore[assignment]
+        """The vertex's statuses (while it runs), then its end: BuildKit's order."""
+        if statuses:
+            self._send(statuses=statuses)
         vertex["completed"] = self.clock()
-        self._send([vertex], statuses)
+        self._send([vertex])
 
-    def _status(self, vertex: JSON, text: str) -> JSON:
+    def _status(self, vertex: JSON, text: str, current: int = 0) -> JSON:
         now = self.clock()
-        return {"id": text, "vertex": vertex["digest"], "started": now, "completed": now}
+        return {"id": text, "vertex": vertex["digest"], "current": current, "total": 0,
+                "started": now, "completed": now, "timestamp": now}
 
     def _start_internal(self, dockerfile: str, context_bytes: int) -> None:
         definition = self._vertex(f"[internal] load build definition from {dockerfile}")
         self._send([definition])
-        self._done(definition, statuses=[self._status(definition, "transferring dockerfile")])
+        self._done(definition, statuses=[self._status(definition, "transferring dockerfile:",
+                                                      len(self.plan.dockerfile.encode()))])
         ignore = self._vertex("[internal] load .dockerignore")
         self._send([ignore])
-        self._done(ignore, statuses=[self._status(ignore, "transferring context")])
+        self._done(ignore, statuses=[self._status(ignore, "transferring context:", 2)])
         stage_names = {s.name for s in self.plan.stages if s.name}
         for base in dict.fromkeys(s.base for s in self.plan.stages):
             if base.lower() in stage_names or base == "scratch":
@@ -429,6 +435,7 @@ class BuildkitTranslator:
             self._finish_current()
             index = int(step.group(1)) - 1
             name = self._names[index] if index < len(self._names) else None
+            self.line = self.plan.order[index].line if index < len(self.plan.order) else 0
             if name is not None:
                 if not self.context_sent and (" COPY " in name or " ADD " in name):
                     self._context()
@@ -458,7 +465,8 @@ class BuildkitTranslator:
         self.context_sent = True
         vertex = self._vertex("[internal] load build context")
         self._send([vertex])
-        self._done(vertex, statuses=[self._status(vertex, "transferring context")])
+        self._done(vertex, statuses=[self._status(vertex, "transferring context:",
+                                                  self.context_bytes)])
 
     def finish(self, shown_tags: list[str]) -> None:
         """The build succeeded: the last step ends, then `exporting to image`."""
@@ -470,6 +478,7 @@ class BuildkitTranslator:
         statuses += [self._status(vertex, f"naming to {buildkit_ref(normalize_ref(t))}")
                      for t in shown_tags]
         self._done(vertex, statuses=statuses)
+        self.emit({"id": "moby.image.id", "aux": {"ID": self.image_id}})
 
 
 def buildkit_error(message: str) -> str:
@@ -504,3 +513,38 @@ def build_params(policy: Any, *, dockerfile: str, tags: list[str], labels: dict[
         "target": target or None,
     }
     return params
+
+
+def buildkit_history(layers: list[JSON], image_id: str) -> list[JSON]:
+    """`GET /images/{id}/history` of an image the classic builder made, as BuildKit's would read:
+    the sandbox's own LABEL step (the learner's label) is not shown, metadata steps lose the
+    classic builder's `/bin/sh -c #(nop) ` and steps say `# buildkit`, and, as for an image whose
+    layers are not images, every row but the newest is `<missing>`."""
+    out: list[JSON] = []
+    rows = list(layers)
+    if rows and "LABEL lifecycle-lab." in str(rows[0].get("CreatedBy", "")) \
+            and " lifecycle-lab.session=" in str(rows[0].get("CreatedBy", "")):
+        top = rows.pop(0)
+        if rows:
+            rows[0] = dict(rows[0], Id=top.get("Id"), Tags=top.get("Tags"))
+    built = True
+    for index, layer in enumerate(rows):
+        row = dict(layer)
+        created_by = str(row.get("CreatedBy") or "")
+        if built and not created_by.startswith("/bin/sh -c "):
+            built = False  # the base image's own history starts here
+        if built:
+            if created_by.startswith("/bin/sh -c #(nop) "):
+                created_by = created_by.removeprefix("/bin/sh -c #(nop) ").strip()
+                if created_by.startswith(("COPY ", "ADD ")):
+                    created_by += " # buildkit"
+            else:
+                created_by = f"RUN {created_by} # buildkit"
+            row["CreatedBy"] = created_by
+            row["Comment"] = "buildkit.dockerfile.v0"
+        if index > 0:
+            row["Id"] = "<missing>"
+        out.append(row)
+    if out:
+        out[0]["Id"] = image_id
+    return out

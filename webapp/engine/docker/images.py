@@ -80,6 +80,16 @@ class ImageView:
             count += len(own) if own else int(self.scope.owns_image(image))
         return count
 
+    def is_built(self, image_id: str) -> bool:
+        """Whether the learner built this image (its label, read from the daemon: the summaries
+        this view hands out do not show the label)."""
+        if self.scope is None:
+            return False
+        try:
+            return self.scope.owns_image(self.conn.get("/images/{0}/json", image_id))
+        except ApiError:
+            return False
+
     def visible(self, ref: str) -> bool:
         familiar = normalize_ref(ref)
         return familiar in self.policy.images and familiar not in self.hidden
