@@ -581,15 +581,17 @@ class DockerApi:
         return {"ImagesDeleted": deleted or None, "SpaceReclaimed": 0}
 
     def _shown_removal(self, answer: list[JSON], image_id: str | None = None) -> list[JSON]:
-        """The daemon's `DELETE /images` answer with the learner's names, and its events. The
-        classic builder's intermediate images, removed with the image, are not shown: a BuildKit
-        build has none (its answer names the image alone)."""
+        """The daemon's `DELETE /images` answer with the learner's names, and its events (the
+        daemon logs `untag` and `delete` with the image's ID as actor and name). The classic
+        builder's intermediate images, removed with the image, are not shown: a BuildKit build has
+        none (its answer names the image alone)."""
         out = []
         for item in answer:
             if "Untagged" in item:
                 name = self.scope.text(str(item["Untagged"]))
                 out.append({"Untagged": name})
-                self.engine.publish_local("image", "untag", name, {"name": name})
+                if image_id is not None:
+                    self.engine.publish_local("image", "untag", image_id, {"name": image_id})
             elif "Deleted" in item and (image_id is None or item["Deleted"] == image_id):
                 out.append({"Deleted": item["Deleted"]})
                 self.engine.publish_local("image", "delete", str(item["Deleted"]),

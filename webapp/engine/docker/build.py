@@ -225,7 +225,7 @@ def plan(text: str, *, build_args: dict[str, str], target: str,
     for stage in kept:
         order.append(Instruction("from", stage.base, stage.line))
         order.extend(stage.steps)
-    rewritten = _rewrite(text, found, stages, bases)
+    rewritten = _rewrite(text, found, stages, bases, meta)
     _verify(rewritten, {s.name for s in stages if s.name} | {str(i) for i in range(len(stages))})
     return Plan(rewritten, stages, bases, order)
 
@@ -306,7 +306,7 @@ def _sources(rest: str) -> list[str]:
 
 
 def _rewrite(text: str, found: list[Instruction], stages: list[Stage],
-             bases: dict[str, str]) -> str:
+             bases: dict[str, str], meta: dict[str, str]) -> str:
     """The Dockerfile with each external base (FROM, COPY --from=) replaced by its image ID, on the
     same lines (so the daemon's line numbers in errors stay the learner's). The keyword and the base
     are on an instruction's first line in any Dockerfile worth building; a base on a continuation
@@ -321,7 +321,7 @@ def _rewrite(text: str, found: list[Instruction], stages: list[Stage],
         if ins.cmd == "from" and ins.line in by_line:
             base = by_line[ins.line].base
             match = re.match(r"(\s*\S+\s+(?:--\S+\s+)*)(\S+)(.*)$", line)
-            if match and base in bases:
+            if match and base in bases and substitute(match.group(2), meta) == base:
                 lines[number] = match.group(1) + bases[base] + match.group(3)
         elif ins.cmd in ("copy", "add"):
             def swap(m: re.Match[str]) -> str:
