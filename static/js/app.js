@@ -36,6 +36,7 @@ class Lab {
     this.lifecycleText = '';
     this.replayRun = null;
     this.console = null;
+    this.workspace = null; // the files panel (static/js/editor.js), on pages that have one
     this.socket = null;
     this.pastNew = 0; // events that arrived while the graph shows the past
     this.fullTimer = null;
@@ -70,8 +71,9 @@ class Lab {
     this.wireControls();
   }
 
-  /** Once the terminal and Socket.IO modules are loaded: the console and the connection. */
-  connect({ Terminal, FitAddon, io }) {
+  /** Once the terminal and Socket.IO modules are loaded: the console and the connection (and the
+   * workspace editor, when the page has one and its modules loaded). */
+  connect({ Terminal, FitAddon, io, Workspace = null }) {
     const root = this.root;
     this.socket = io(root.dataset.namespace || '/lab', {
       path: root.dataset.socketPath || '/socket.io',
@@ -98,6 +100,11 @@ class Lab {
     });
     this.wireConsoleControls();
     this.wireSocket();
+    const files = $('workspace');
+    if (files && Workspace) {
+      // subscribed before the connection's first messages are handled: `files` comes with them
+      this.workspace = new Workspace(files, { socket, toast: (message, tone) => this.toast(message, tone) });
+    }
     this.renderInfo(null);
     this.console.start();
     if (this.lesson) this.lesson.attach(socket, this.console);
@@ -718,12 +725,21 @@ class Lab {
 async function boot(root) {
   const lab = new Lab(root);
   window.lifecycleLab = lab; // handy in the browser console; nothing depends on it
-  const [xterm, fit, sio] = await Promise.all([
+  // The editor is a page's extra: the console works without it if its modules fail to load.
+  const editor = root.dataset.editor && document.getElementById('workspace')
+    ? import(root.dataset.editor).catch((err) => {
+      console.error(err); // eslint-disable-line no-console
+      return null;
+    })
+    : null;
+  const [xterm, fit, sio, workspace] = await Promise.all([
     import(root.dataset.xterm),
     import(root.dataset.fit),
     import(root.dataset.socketio),
+    editor,
   ]);
-  lab.connect({ Terminal: xterm.Terminal, FitAddon: fit.FitAddon, io: sio.io });
+  lab.connect({ Terminal: xterm.Terminal, FitAddon: fit.FitAddon, io: sio.io,
+    Workspace: workspace ? workspace.Workspace : null });
 }
 
 const root = document.querySelector('[data-lab]');
