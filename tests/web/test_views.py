@@ -150,14 +150,14 @@ def test_every_module_the_editor_imports_is_in_the_import_map():
     root = Path(__file__).resolve().parents[2] / "node_modules"
     if not (root / "@codemirror/view/dist/index.js").is_file():
         pytest.skip("node_modules is not installed")
-    importing = re.compile(r"""(?:^|[;\s])(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]""", re.M)
+    importing = re.compile(r"""(?:^|[;\s])(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]""", re.MULTILINE)
     for path in VENDOR_FILES:
         if not path.endswith(".js") or "codemirror" not in path and path not in IMPORT_MAP.values():
             continue
         text = (root / path).read_text(encoding="utf-8")
         for name in importing.findall(text):
             if name.startswith("."):
-                target = str((Path(path).parent / name)).replace("\\", "/")
+                target = str(Path(path).parent / name).replace("\\", "/")
                 assert target in VENDOR_FILES, (path, name)
             else:
                 assert name in IMPORT_MAP, (path, name)
