@@ -487,7 +487,7 @@ class LabNamespace(GuardedNamespace[Connection]):
         payload = self.payload("file_write", args, max_size=FILE_PAYLOAD_CHARS, path=str, text=str)
         sandbox = self._sandbox()
         try:
-            sandbox.write_file(payload["path"], payload["text"])
+            sandbox.write_file(payload["path"], payload["text"], rate_limited=True)
         except WorkspaceError as err:
             raise Refused(str(err)) from None
         return {"ok": True}
@@ -496,7 +496,7 @@ class LabNamespace(GuardedNamespace[Connection]):
         """`file_remove {"path"}`: delete a workspace file (logged); an unknown name is refused."""
         path: str = self.payload("file_remove", args, path=str)["path"]
         sandbox = self._sandbox()
-        if not sandbox.remove_file(path):
+        if not sandbox.remove_file(path, rate_limited=True):
             raise Refused(f"no file {path[:100]!r} in the workspace")
         return {"ok": True}
 

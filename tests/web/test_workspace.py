@@ -7,6 +7,7 @@ import json
 
 from tests.web.conftest import LabClient
 from webapp.engine.workspace import MAX_FILE_BYTES, MAX_FILES
+from webapp.engines import SimEngines
 from webapp.live import NAMESPACE
 from webapp.session import SandboxManager
 from webapp.store import Store
@@ -208,3 +209,41 @@ def test_the_docker_client_builds_from_the_files(app, lab):
     lab.request("file_write", {"path": "Dockerfile", "text": DOCKERFILE})
     result = lab.run("docker build -t mine .")
     assert "unable to prepare context" not in result["stderr"]
+
+
+def test_a_lesson_seeding_files_is_not_rate_limited_but_is_logged(tmp_path):
+    store = Store(tmp_path / "lab.db")
+    manager = SandboxManager(store, clock="virtual", rate=1.0)
+    try:
+        sandbox = manager.open("s1")
+        for n in range(5):
+            assert sandbox.write_file(f"f{n}.txt", "seeded")
+        assert len(store.load("s1")[1]) == 5
+    finally:
+        manager.close()
+        store.close()
+
+
+class AdoptingEngines(SimEngines):
+    """Engines whose containers outlive the server (as the real daemon's do): never replayed."""
+
+    replays = False
+
+
+def test_an_engine_that_adopts_its_containers_still_gets_its_files_back(tmp_path):
+    store = Store(tmp_path / "lab.db")
+    first = SandboxManager(store, clock="virtual", engines=AdoptingEngines())
+    sandbox = first.open("s1")
+    sandbox.write_file("Dockerfile", "FROM alpine\n")
+    sandbox.write_file("Dockerfile", DOCKERFILE)
+    sandbox.write_file("gone.txt", "x")
+    sandbox.remove_file("gone.txt")
+    first.close()
+    second = SandboxManager(store, clock="virtual", engines=AdoptingEngines())
+    try:
+        again = second.open("s1")
+        assert again.files() == {"Dockerfile": DOCKERFILE}
+        assert again.log_length == 4
+    finally:
+        second.close()
+        store.close()
