@@ -246,6 +246,10 @@ UI: dict[str, tuple[str, str]] = {
     "file_unsaved": ("Not saved yet", "아직 저장 안 됨"),
     "file_not_saved": ("Not saved: {reason}", "저장 안 됨: {reason}"),
     "file_draft": ("new", "새 파일"),
+    "editor_failed": (
+        "The editor could not load: reload the page to edit your files.",
+        "편집기를 불러오지 못했습니다. 파일을 편집하려면 페이지를 새로 고치세요.",
+    ),
     "file_offline": ("Offline: saved when the connection is back", "오프라인: 다시 연결되면 저장합니다"),
     "console_keys_html": (
         (

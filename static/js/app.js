@@ -722,16 +722,34 @@ class Lab {
   }
 }
 
+/**
+ * The workspace editor's module. It is a page's extra: the console works without it. A fetch that
+ * failed (the network blinked) is tried once more under another URL, since the browser remembers a
+ * module that failed; then the panel says the editor could not load.
+ */
+async function loadEditor(url) {
+  if (!url) return null;
+  try {
+    return await import(url);
+  } catch {
+    try {
+      return await import(`${url}${url.includes('?') ? '&' : '?'}retry=1`);
+    } catch (err) {
+      console.warn(err); // eslint-disable-line no-console
+      const box = document.getElementById('workspace-error');
+      if (box) {
+        box.textContent = t('editor_failed');
+        box.hidden = false;
+      }
+      return null;
+    }
+  }
+}
+
 async function boot(root) {
   const lab = new Lab(root);
   window.lifecycleLab = lab; // handy in the browser console; nothing depends on it
-  // The editor is a page's extra: the console works without it if its modules fail to load.
-  const editor = root.dataset.editor && document.getElementById('workspace')
-    ? import(root.dataset.editor).catch((err) => {
-      console.error(err); // eslint-disable-line no-console
-      return null;
-    })
-    : null;
+  const editor = document.getElementById('workspace') ? loadEditor(root.dataset.editor) : null;
   const [xterm, fit, sio, workspace] = await Promise.all([
     import(root.dataset.xterm),
     import(root.dataset.fit),
