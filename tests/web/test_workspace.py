@@ -247,3 +247,14 @@ def test_an_engine_that_adopts_its_containers_still_gets_its_files_back(tmp_path
     finally:
         second.close()
         store.close()
+
+
+def test_a_change_made_on_the_server_reaches_every_console(app, manager, lab):
+    """A lesson seeding files writes through `Sandbox.write_file`: the consoles see it at once."""
+    lab.run("docker ps")  # the console's sandbox opens
+    lab.received()
+    sandbox = manager.all()[0]
+    sandbox.write_file("Dockerfile", DOCKERFILE)
+    assert files_of(lab) == {"Dockerfile": DOCKERFILE}
+    sandbox.remove_file("Dockerfile")
+    assert files_of(lab) == {}
