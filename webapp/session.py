@@ -1,7 +1,7 @@
 """One learner's sandbox (an engine plus its command log) and the registry of all of them.
 
-A sandbox *is* its command log (event sourcing): every console line, keystroke and hang-up is stored
-with the sandbox clock's time before it is applied. After a server restart the engine is rebuilt by
+A sandbox *is* its command log (event sourcing): every console line, keystroke, hang-up and change
+to a workspace file is stored with the sandbox clock's time before it is applied. After a server restart the engine is rebuilt by
 replaying the log on a clock that is virtual during the replay and live afterwards, so reloads,
 reconnects and restarts all find the same containers. Nothing here knows about Flask or sockets.
 
