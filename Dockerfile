@@ -38,6 +38,13 @@ COPY lessons ./lessons
 # Only the packages the pages load (see VENDOR_FILES in webapp/views.py).
 COPY --from=assets /src/node_modules/@xterm ./node_modules/@xterm
 COPY --from=assets /src/node_modules/socket.io-client ./node_modules/socket.io-client
+# the workspace editor: CodeMirror 6 and the small modules it imports
+COPY --from=assets /src/node_modules/@codemirror ./node_modules/@codemirror
+COPY --from=assets /src/node_modules/@lezer ./node_modules/@lezer
+COPY --from=assets /src/node_modules/@marijn ./node_modules/@marijn
+COPY --from=assets /src/node_modules/style-mod ./node_modules/style-mod
+COPY --from=assets /src/node_modules/w3c-keyname ./node_modules/w3c-keyname
+COPY --from=assets /src/node_modules/crelt ./node_modules/crelt
 
 RUN useradd --system --uid 10001 --user-group --create-home --home-dir /home/lab lab \
     && mkdir -p /data \

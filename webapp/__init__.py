@@ -103,8 +103,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def message_bound(settings: dict[str, Any]) -> int:
     """The largest Socket.IO message read whole. Anything over `LAB_MAX_PAYLOAD` is refused by the
-    namespaces anyway; a larger message is read and thrown away, and answered (message_limit)."""
-    return max(64 * 1024, 8 * int(settings["LAB_MAX_PAYLOAD"]))
+    namespaces anyway; a larger message is read and thrown away, and answered (message_limit).
+    A workspace file is the exception: `file_write` carries up to a whole file's text."""
+    from .live import FILE_MESSAGE_CHARS
+
+    return max(64 * 1024, 8 * int(settings["LAB_MAX_PAYLOAD"]), FILE_MESSAGE_CHARS)
 
 
 _CATALOGS: dict[tuple[str, tuple[tuple[str, int], ...]], Any] = {}

@@ -159,17 +159,19 @@ class GuardedNamespace(Namespace, Generic[C]):
         return super().trigger_event(event, sid, *args)
 
     def payload(self, event: str, args: tuple[Any, ...], *, optional: bool = False,
-                **fields: type) -> dict[str, Any]:
+                max_size: int | None = None, **fields: type) -> dict[str, Any]:
         """The event's one object argument (`{}` when `optional` and none or null was sent),
-        within the size limit, with the required `fields` of the right types."""
+        within the size limit (`max_size` for an event that carries more, such as a file's text),
+        with the required `fields` of the right types."""
         if optional and (not args or (len(args) == 1 and args[0] is None)):
             return {}
         payload = args[0] if len(args) == 1 else None
         if not isinstance(payload, dict):
             what = "no payload or one object" if optional else "one object"
             raise Refused(f"'{event}' expects {what} like {self.examples[event]}")
-        if len(json.dumps(payload)) > self.max_payload:
-            raise Refused(f"'{event}' payload too large (at most {self.max_payload} characters)")
+        limit = self.max_payload if max_size is None else max(max_size, self.max_payload)
+        if len(json.dumps(payload)) > limit:
+            raise Refused(f"'{event}' payload too large (at most {limit} characters)")
         for name, kind in fields.items():
             value = payload.get(name)
             if not isinstance(value, kind) or isinstance(value, bool):

@@ -9,6 +9,11 @@ client that shows the `output` messages), `input {"data"}`, `complete {"line", "
 list or a pipe adds one `command {"line", "parsed", "invocation"}` per docker command it starts),
 `output {"data", "stream"}`, `engine_event` (a Docker event object), `state {"containers"}` and
 `error {"message"}`.
+Workspace (the learner's files, `webapp.engine.workspace`): client -> server `file_write {"path",
+"text"}` and `file_remove {"path"}`, acked `{"ok": true}` or `{"error": "..."}` (a name, size or
+count the workspace refuses, or too many changes a second); server -> client `files {"files": {path:
+text}}` on connect (once the sandbox is open; none yet is `{}`), after every change (to every
+console of the sandbox, so two tabs stay in step, including a lesson seeding files) and after a reset.
 Lessons (`webapp.lesson_live`): client -> server `lesson {"id", "restart", "lang"}` and `hint {}`;
 server -> client `progress` after each command and event while a lesson page is open.
 
@@ -40,6 +45,7 @@ from .completion import complete
 from .engine import lifecycle
 from .engine.base import Unsubscribe
 from .engine.events import Event
+from .engine.workspace import MAX_FILE_BYTES, WorkspaceError
 from .guarded import GuardedNamespace, Refused
 from .lesson_live import LessonRelay
 from .lessons import Catalog, LessonProgress, pick_locale
@@ -59,7 +65,13 @@ EXAMPLES = {
     "lesson": '{"id": "why-exit"}',
     "hint": "{}",
     "resize": '{"rows": 24, "cols": 80}',
+    "file_write": '{"path": "Dockerfile", "text": "FROM busybox\\n"}',
+    "file_remove": '{"path": "serve.sh"}',
 }
+# A `file_write` carries a whole file: its JSON (every non-ASCII character escaped) may run to six
+# characters a byte; the transport reads messages of up to FILE_MESSAGE_CHARS bytes.
+FILE_PAYLOAD_CHARS = 6 * MAX_FILE_BYTES + 4096
+FILE_MESSAGE_CHARS = 2 * MAX_FILE_BYTES + 8192
 
 
 class Broadcaster:
@@ -82,6 +94,8 @@ class Broadcaster:
     def attach(self) -> None:
         """Listen to the sandbox's current engine (again, after a reset)."""
         with self.sandbox.lock:
+            if self.send_files_to_room not in self.sandbox.file_listeners:
+                self.sandbox.file_listeners.append(self.send_files_to_room)
             if self._unsubscribe is not None:
                 self._unsubscribe()
             if self._unsubscribe_notices is not None:
@@ -128,6 +142,14 @@ class Broadcaster:
                 self._dirty = False
                 self.send_state(self.sandbox.id)
 
+    def send_files_to_room(self) -> None:
+        """Every console of the sandbox sees a change to its files, whoever made it."""
+        self.send_files(self.sandbox.id)
+
+    def send_files(self, to: str) -> None:
+        files = self.sandbox.files()
+        self.server.emit("files", {"files": files}, to=to, namespace=NAMESPACE)
+
     def send_state(self, to: str) -> None:
         with self.sandbox.lock:
             containers = self.sandbox.snapshot()
@@ -157,7 +179,7 @@ def refusal_ack(event: str, message: str) -> dict[str, Any] | None:
                 "error": message}
     if event == "complete":
         return {"candidates": [], "replace_from": 0, "error": message}
-    if event in ("lesson", "hint"):
+    if event in ("lesson", "hint", "file_write", "file_remove"):
         return {"error": message}
     return None
 
@@ -258,6 +280,7 @@ class LabNamespace(GuardedNamespace[Connection]):
             if shown:  # came back from the store: the page draws what happened meanwhile
                 self._send("hello", self._hello(sandbox), sid)
                 self._broadcaster(sandbox).send_state(sid)
+            self._broadcaster(sandbox).send_files(sid)
         if conn.lesson is not None and self.lessons is not None:
             lesson, conn.lesson = conn.lesson, None
             try:
@@ -300,10 +323,12 @@ class LabNamespace(GuardedNamespace[Connection]):
         self._send("hello", self._hello(conn.sandbox, conn.sandbox_id), sid)
         if conn.sandbox is not None:
             self._broadcaster(conn.sandbox).send_state(sid)
+            self._broadcaster(conn.sandbox).send_files(sid)
             conn.lesson = lesson
             self._opened(sid, conn, conn.sandbox, lazily=False)
         else:
             self._send("state", {"containers": []}, sid)
+            self._send("files", {"files": {}}, sid)
             if lesson is not None and self.lessons is not None:
                 conn.lesson = lesson  # opened with the sandbox; until then, a lesson not started
                 found = self.lessons.catalog.get(lesson)
@@ -450,9 +475,30 @@ class LabNamespace(GuardedNamespace[Connection]):
         self.manager.reset(sandbox)
         self._send("hello", self._hello(sandbox), sandbox.id)
         self._broadcaster(sandbox).send_state(sandbox.id)
+        self._broadcaster(sandbox).send_files(sandbox.id)  # empty, or what an open lesson seeded
         if self.lessons is not None:
             self.lessons.refresh(sandbox, force=True)
         signals.notify(signals.sandbox_reset, self, sandbox=sandbox)
+
+    # -- workspace -------------------------------------------------------------------------------------
+
+    def on_file_write(self, *args: Any) -> dict[str, Any]:
+        """`file_write {"path", "text"}`: create or replace a workspace file (logged)."""
+        payload = self.payload("file_write", args, max_size=FILE_PAYLOAD_CHARS, path=str, text=str)
+        sandbox = self._sandbox()
+        try:
+            sandbox.write_file(payload["path"], payload["text"], rate_limited=True)
+        except WorkspaceError as err:
+            raise Refused(str(err)) from None
+        return {"ok": True}
+
+    def on_file_remove(self, *args: Any) -> dict[str, Any]:
+        """`file_remove {"path"}`: delete a workspace file (logged); an unknown name is refused."""
+        path: str = self.payload("file_remove", args, path=str)["path"]
+        sandbox = self._sandbox()
+        if not sandbox.remove_file(path, rate_limited=True):
+            raise Refused(f"no file {path[:100]!r} in the workspace")
+        return {"ok": True}
 
     # -- lessons ---------------------------------------------------------------------------------------
 

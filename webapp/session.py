@@ -1,7 +1,7 @@
 """One learner's sandbox (an engine plus its command log) and the registry of all of them.
 
-A sandbox *is* its command log (event sourcing): every console line, keystroke and hang-up is stored
-with the sandbox clock's time before it is applied. After a server restart the engine is rebuilt by
+A sandbox *is* its command log (event sourcing): every console line, keystroke, hang-up and change
+to a workspace file is stored with the sandbox clock's time before it is applied. After a server restart the engine is rebuilt by
 replaying the log on a clock that is virtual during the replay and live afterwards, so reloads,
 reconnects and restarts all find the same containers. Nothing here knows about Flask or sockets.
 
@@ -12,6 +12,7 @@ forgotten, reset) removes its containers; a server shutdown keeps them for the n
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 import sqlite3
@@ -23,6 +24,7 @@ from typing import Any
 from .engine.base import Engine
 from .engine.clock import SHARED_SCHEDULER, VIRTUAL_EPOCH, Clock, HybridClock, VirtualClock
 from .engine.job import Job
+from .engine.workspace import Workspace, WorkspaceError
 from .engines import DockerEngines, SimEngines
 from .store import LogEntry, SandboxRecord, Store
 
@@ -31,6 +33,9 @@ log = logging.getLogger(__name__)
 OutputListener = Callable[[str, str], None]
 CommandListener = Callable[[str, Any, bool], None]  # a docker command of the line starts
 PROGRESS_DAYS = 31  # lesson progress outlives sandboxes (it follows the 30-day cookie), then goes
+# Every save of a file logs its whole text: the texts a sandbox may log in all, before a reset.
+MAX_FILE_LOG_BYTES = 8 * 1024 * 1024
+FilesListener = Callable[[], None]
 
 
 class SandboxError(Exception):
@@ -163,6 +168,9 @@ class Sandbox:
         self.last_active = wallclock()
         self.log_length = 0
         self.commands = TokenBucket(rate)
+        self.file_writes = TokenBucket(rate)  # an editor saving as the learner types
+        self.file_log_bytes = 0  # file texts logged so far (MAX_FILE_LOG_BYTES)
+        self.file_listeners: list[FilesListener] = []  # told after each live change of the files
         self.extras: dict[str, Any] = {}  # per-sandbox state of other layers (the live broadcaster)
 
     @property
@@ -221,6 +229,57 @@ class Sandbox:
                 self._check_room()
                 self._apply(self._record("setup", line))
 
+    def write_file(self, path: str, text: str, *, rate_limited: bool = False) -> bool:
+        """Create or replace a workspace file: checked, then logged, then applied.
+
+        A change the workspace refuses raises WorkspaceError (its message is for the learner) and
+        is not logged. Writing the text a file already has logs nothing; returns whether it changed.
+        `rate_limited`: a learner's editor (at most `rate` changes a second); a lesson seeding its
+        files is not.
+        """
+        with self.lock:
+            workspace = self.engine.workspace
+            if workspace.read(path) == text:
+                return False
+            Workspace(workspace.snapshot()).write(path, text)  # refused here, before the log
+            self._file_room(path, text, rate_limited=rate_limited)
+            self._apply(self._record("file", json.dumps({"path": path, "text": text},
+                                                        ensure_ascii=False)))
+            self._files_changed()
+            return True
+
+    def remove_file(self, path: str, *, rate_limited: bool = False) -> bool:
+        """Delete a workspace file (logged); False when there is no such file (nothing logged)."""
+        with self.lock:
+            if not isinstance(path, str) or path not in self.engine.workspace:
+                return False
+            self._file_room(path, "", rate_limited=rate_limited)
+            self._apply(self._record("file", json.dumps({"path": path, "remove": True},
+                                                        ensure_ascii=False)))
+            self._files_changed()
+            return True
+
+    def files(self) -> dict[str, str]:
+        """The workspace as the page shows it: path -> text."""
+        with self.lock:
+            return self.engine.workspace.snapshot()
+
+    def _file_room(self, path: str, text: str, *, rate_limited: bool) -> None:
+        if rate_limited and not self.file_writes.take(self.clock.now()):
+            raise SandboxError(f"too many file changes: at most {self.file_writes.rate:g} per second")
+        self._check_room()
+        size = len(path.encode("utf-8")) + len(text.encode("utf-8"))
+        if self.file_log_bytes + size > MAX_FILE_LOG_BYTES:
+            raise SandboxFull(f"this sandbox has saved files {MAX_FILE_LOG_BYTES // (1024 * 1024)} "
+                              "MiB worth of times; reset it to start afresh")
+
+    def _files_changed(self) -> None:
+        for listener in list(self.file_listeners):
+            try:
+                listener()
+            except Exception:  # a broken listener must not undo a logged change
+                log.exception("files listener failed")
+
     def hang_up(self, owner: str | None = None) -> None:
         """The console that ran the foreground job went away: stop waiting, containers live on."""
         with self.lock:
@@ -254,6 +313,9 @@ class Sandbox:
             if not setup.done:
                 setup.cancel()
             return None
+        if entry.kind == "file":
+            self._apply_file(entry)
+            return None
         if entry.kind == "run":
             job = self.engine.execute(entry.data, tty=True, on_output=on_output, on_command=on_command)
             if not job.done:
@@ -267,6 +329,28 @@ class Sandbox:
             elif entry.kind == "cancel":
                 self.job.cancel()
         return None
+
+    def _apply_file(self, entry: LogEntry) -> None:
+        """A `file` entry: `{"path", "text"}` writes a workspace file, `{"path", "remove": true}`
+        deletes it. A replayed change the workspace now refuses (its limits shrank) is skipped."""
+        change = json.loads(entry.data)
+        path = change["path"]
+        self.file_log_bytes += len(path.encode("utf-8")) + len(change.get("text", "").encode("utf-8"))
+        if change.get("remove"):
+            self.engine.workspace.remove(path)
+            return
+        try:
+            self.engine.workspace.write(path, change["text"])
+        except WorkspaceError as err:
+            log.warning("sandbox %s: a logged file change no longer applies: %s", self.id, err)
+
+    def restore_files(self, entries: list[LogEntry]) -> None:
+        """Only the files of a log: for an engine whose containers outlive the server (the real
+        daemon's), which adopts its containers instead of replaying the commands."""
+        with self.lock:
+            for entry in entries:
+                if entry.kind == "file":
+                    self._apply_file(entry)
 
     def _job_finished(self, job: Job) -> None:
         if self.job is job:
@@ -498,6 +582,7 @@ class SandboxManager:
             engine, _ = self._engine(record, threading.RLock(), replaying=False)
             sandbox = self._wrap(record, engine)
             sandbox.log_length = len(entries)
+            sandbox.restore_files(entries)
             self.store.touch(sandbox_id, self.wallclock())
             return sandbox
         engine, advance_to = self._engine(record, threading.RLock(), replaying=True)
@@ -526,6 +611,7 @@ class SandboxManager:
             sandbox.engine, _ = self._engine(record, sandbox.lock, replaying=False)
             sandbox.record = record
             sandbox.job, sandbox.owner, sandbox.log_length = None, None, 0
+            sandbox.file_log_bytes = 0  # the new engine's workspace starts empty
             sandbox.last_active = self.wallclock()
         if self.on_engine is not None:
             self.on_engine(sandbox)

@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS log (
     sandbox TEXT NOT NULL REFERENCES sandboxes(id) ON DELETE CASCADE,
     seq     INTEGER NOT NULL,
     t       REAL NOT NULL,       -- the sandbox clock's time when the entry was applied
-    kind    TEXT NOT NULL,       -- run | input | cancel
+    kind    TEXT NOT NULL,       -- run | input | cancel | setup | file
     data    TEXT NOT NULL,
     PRIMARY KEY (sandbox, seq)
 );
@@ -38,12 +38,15 @@ CREATE TABLE IF NOT EXISTS lesson_progress (
 );
 """
 
-KINDS = ("run", "input", "cancel", "setup")  # setup: a lesson's hidden set-up line
+# setup: a lesson's hidden set-up line; file: a workspace change, JSON {"path", "text"} or
+# {"path", "remove": true}
+KINDS = ("run", "input", "cancel", "setup", "file")
 
 
 @dataclass(frozen=True)
 class LogEntry:
-    """One thing the learner did: a console line, keystrokes for the running command, or hanging up."""
+    """One thing the learner did: a console line, keystrokes for the running command, hanging up,
+    or a change to a workspace file."""
 
     t: float
     kind: str

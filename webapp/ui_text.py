@@ -225,6 +225,32 @@ UI: dict[str, tuple[str, str]] = {
         "— sandbox reset: every container and image pull is forgotten —",
         "— 샌드박스 초기화: 모든 컨테이너와 받은 이미지를 잊었습니다 —",
     ),
+    # the workspace (the learner's files; static/js/editor.js)
+    "workspace_title": ("Files", "파일"),
+    "workspace_sub_html": (
+        "the folder <code>docker build .</code> reads",
+        "<code>docker build .</code>가 읽는 폴더",
+    ),
+    "file_new": ("New file", "새 파일"),
+    "file_delete": ("Delete", "삭제"),
+    "file_delete_title": ("Delete the open file", "열려 있는 파일을 삭제합니다"),
+    "file_delete_confirm": ("Really delete?", "정말 삭제할까요?"),
+    "file_name": ("File name", "파일 이름"),
+    "file_name_placeholder": ("e.g. serve.sh", "예: serve.sh"),
+    "file_create": ("Create", "만들기"),
+    "cancel": ("Cancel", "취소"),
+    "files_label": ("Files in the workspace", "작업 폴더의 파일"),
+    "editor_label": ("File editor", "파일 편집기"),
+    "file_saved": ("Saved", "저장됨"),
+    "file_saving": ("Saving…", "저장 중…"),
+    "file_unsaved": ("Not saved yet", "아직 저장 안 됨"),
+    "file_not_saved": ("Not saved: {reason}", "저장 안 됨: {reason}"),
+    "file_draft": ("new", "새 파일"),
+    "editor_failed": (
+        "The editor could not load: reload the page to edit your files.",
+        "편집기를 불러오지 못했습니다. 파일을 편집하려면 페이지를 새로 고치세요.",
+    ),
+    "file_offline": ("Offline: saved when the connection is back", "오프라인: 다시 연결되면 저장합니다"),
     "console_keys_html": (
         (
             "<kbd>Tab</kbd> completes · <kbd>↑</kbd><kbd>↓</kbd> history · <kbd>Ctrl-C</kbd> interrupts · "

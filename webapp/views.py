@@ -6,6 +6,8 @@ follows reads it, so reloads and reconnects land in the same sandbox.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import time
 from pathlib import Path
@@ -27,6 +29,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
+from . import CONTENT_SECURITY_POLICY
 from .engine import lifecycle
 from .lessons import LOCALES, Catalog, LessonProgress, pick_locale, transfer
 from .live import LANG_KEY, LESSON_KEY, SESSION_KEY
@@ -55,6 +58,44 @@ VENDOR_FILES: dict[str, str] = {
     "socket.io-client/dist/socket.io.min.js.map": MAP,
     "socket.io-client/dist/socket.io.esm.min.js": JS,
     "socket.io-client/dist/socket.io.esm.min.js.map": MAP,
+    # The workspace editor: CodeMirror 6 and what it imports, as the packages publish them
+    # (unminified ES modules), found through the page's import map (IMPORT_MAP).
+    "@codemirror/commands/dist/index.js": JS,
+    "@codemirror/language/dist/index.js": JS,
+    "@codemirror/search/dist/index.js": JS,
+    "@codemirror/state/dist/index.js": JS,
+    "@codemirror/streamparser/dist/index.js": JS,
+    "@codemirror/view/dist/index.js": JS,
+    "@codemirror/legacy-modes/mode/dockerfile.js": JS,
+    "@codemirror/legacy-modes/mode/simple-mode.js": JS,
+    "@codemirror/legacy-modes/mode/shell.js": JS,
+    "@codemirror/legacy-modes/mode/xml.js": JS,
+    "@lezer/common/dist/index.js": JS,
+    "@lezer/highlight/dist/index.js": JS,
+    "@marijn/find-cluster-break/src/index.js": JS,
+    "style-mod/src/style-mod.js": JS,
+    "w3c-keyname/index.js": JS,
+    "crelt/index.js": JS,
+}
+# Bare module names the editor's modules import -> their file under node_modules. The legacy modes
+# are imported by path (`@codemirror/legacy-modes/mode/shell.js`); `dockerfile.js` imports
+# `./simple-mode.js` relative to itself, which the map versions like the rest.
+IMPORT_MAP: dict[str, str] = {
+    "@codemirror/commands": "@codemirror/commands/dist/index.js",
+    "@codemirror/language": "@codemirror/language/dist/index.js",
+    "@codemirror/search": "@codemirror/search/dist/index.js",
+    "@codemirror/state": "@codemirror/state/dist/index.js",
+    "@codemirror/streamparser": "@codemirror/streamparser/dist/index.js",
+    "@codemirror/view": "@codemirror/view/dist/index.js",
+    "@codemirror/legacy-modes/mode/dockerfile.js": "@codemirror/legacy-modes/mode/dockerfile.js",
+    "@codemirror/legacy-modes/mode/shell.js": "@codemirror/legacy-modes/mode/shell.js",
+    "@codemirror/legacy-modes/mode/xml.js": "@codemirror/legacy-modes/mode/xml.js",
+    "@lezer/common": "@lezer/common/dist/index.js",
+    "@lezer/highlight": "@lezer/highlight/dist/index.js",
+    "@marijn/find-cluster-break": "@marijn/find-cluster-break/src/index.js",
+    "style-mod": "style-mod/src/style-mod.js",
+    "w3c-keyname": "w3c-keyname/index.js",
+    "crelt": "crelt/index.js",
 }
 
 
@@ -83,6 +124,31 @@ def vendor_url(path: str) -> str:
     if path not in VENDOR_FILES:
         raise KeyError(f"{path} is not in VENDOR_FILES")
     return url_for("views.vendor", path=path, v=package_version(path))
+
+
+def import_map() -> str:
+    """The page's import map (JSON), naming the editor's modules by their versioned vendor URLs."""
+    imports = {name: vendor_url(path) for name, path in IMPORT_MAP.items()}
+    relative = "@codemirror/legacy-modes/mode/simple-mode.js"  # imported as ./simple-mode.js
+    imports[url_for("views.vendor", path=relative)] = vendor_url(relative)
+    return json.dumps({"imports": imports}, separators=(",", ":"), sort_keys=True)
+
+
+def content_security_policy(*scripts: str) -> str:
+    """The app's policy, letting in exactly these inline scripts (an import map) by their hash:
+    import maps cannot come from a file, and script-src 'self' alone would block them."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode() + "'"
+        for s in scripts)
+    return CONTENT_SECURITY_POLICY.replace("script-src 'self'", f"script-src 'self' {hashes}", 1)
+
+
+def lab_page(template: str, **context: Any) -> ResponseReturnValue:
+    """A page with the console and the workspace editor: its import map and a policy for it."""
+    imports = import_map()
+    response = current_app.make_response(render_template(template, import_map=imports, **context))
+    response.headers["Content-Security-Policy"] = content_security_policy(imports)
+    return response
 
 
 @bp.app_context_processor
@@ -264,7 +330,7 @@ def _import_summary(lang: str, report: transfer.ImportReport) -> str:
 def sandbox() -> ResponseReturnValue:
     ensure_sandbox_cookie()
     session.pop(LESSON_KEY, None)  # this console follows no lesson
-    return render_template("sandbox.html", engine=current_app.config["LAB_ENGINE"])
+    return lab_page("sandbox.html", engine=current_app.config["LAB_ENGINE"])
 
 
 @bp.get("/lessons/<lesson_id>")
@@ -272,8 +338,8 @@ def lesson(lesson_id: str) -> ResponseReturnValue:
     view = _lesson_view(lesson_id)
     session[LESSON_KEY] = lesson_id  # the console this page opens follows this lesson
     following = catalog().get(view["next"]) if view.get("next") else None
-    return render_template("lesson.html", lesson=view, engine=current_app.config["LAB_ENGINE"],
-                           next_kind=following.kind if following is not None else None)
+    return lab_page("lesson.html", lesson=view, engine=current_app.config["LAB_ENGINE"],
+                    next_kind=following.kind if following is not None else None)
 
 
 @bp.get("/api/lessons")

@@ -36,6 +36,7 @@ class Lab {
     this.lifecycleText = '';
     this.replayRun = null;
     this.console = null;
+    this.workspace = null; // the files panel (static/js/editor.js), on pages that have one
     this.socket = null;
     this.pastNew = 0; // events that arrived while the graph shows the past
     this.fullTimer = null;
@@ -70,8 +71,9 @@ class Lab {
     this.wireControls();
   }
 
-  /** Once the terminal and Socket.IO modules are loaded: the console and the connection. */
-  connect({ Terminal, FitAddon, io }) {
+  /** Once the terminal and Socket.IO modules are loaded: the console and the connection (and the
+   * workspace editor, when the page has one and its modules loaded). */
+  connect({ Terminal, FitAddon, io, Workspace = null }) {
     const root = this.root;
     this.socket = io(root.dataset.namespace || '/lab', {
       path: root.dataset.socketPath || '/socket.io',
@@ -98,6 +100,11 @@ class Lab {
     });
     this.wireConsoleControls();
     this.wireSocket();
+    const files = $('workspace');
+    if (files && Workspace) {
+      // subscribed before the connection's first messages are handled: `files` comes with them
+      this.workspace = new Workspace(files, { socket, toast: (message, tone) => this.toast(message, tone) });
+    }
     this.renderInfo(null);
     this.console.start();
     if (this.lesson) this.lesson.attach(socket, this.console);
@@ -715,15 +722,42 @@ class Lab {
   }
 }
 
+/**
+ * The workspace editor's module. It is a page's extra: the console works without it. A fetch that
+ * failed (the network blinked) is tried once more under another URL, since the browser remembers a
+ * module that failed; then the panel says the editor could not load.
+ */
+async function loadEditor(url) {
+  if (!url) return null;
+  try {
+    return await import(url);
+  } catch {
+    try {
+      return await import(`${url}${url.includes('?') ? '&' : '?'}retry=1`);
+    } catch (err) {
+      console.warn(err); // eslint-disable-line no-console
+      const box = document.getElementById('workspace-error');
+      if (box) {
+        box.textContent = t('editor_failed');
+        box.hidden = false;
+      }
+      return null;
+    }
+  }
+}
+
 async function boot(root) {
   const lab = new Lab(root);
   window.lifecycleLab = lab; // handy in the browser console; nothing depends on it
-  const [xterm, fit, sio] = await Promise.all([
+  const editor = document.getElementById('workspace') ? loadEditor(root.dataset.editor) : null;
+  const [xterm, fit, sio, workspace] = await Promise.all([
     import(root.dataset.xterm),
     import(root.dataset.fit),
     import(root.dataset.socketio),
+    editor,
   ]);
-  lab.connect({ Terminal: xterm.Terminal, FitAddon: fit.FitAddon, io: sio.io });
+  lab.connect({ Terminal: xterm.Terminal, FitAddon: fit.FitAddon, io: sio.io,
+    Workspace: workspace ? workspace.Workspace : null });
 }
 
 const root = document.querySelector('[data-lab]');

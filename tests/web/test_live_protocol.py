@@ -31,8 +31,9 @@ def test_connect_says_hello_and_sends_the_state(app, http):
         sandbox_id = session["sandbox"]
     client = LabClient(app, flask_test_client=http)
     received = client.received()
-    assert [r["name"] for r in received] == ["hello", "state"]
+    assert [r["name"] for r in received] == ["hello", "state", "files"]
     hello, state = received[0]["args"][0], received[1]["args"][0]
+    assert received[2]["args"][0] == {"files": {}}  # the workspace (tests/web/test_workspace.py)
     assert hello["sandbox"] == sandbox_id
     assert hello["engine"] == "sim"
     assert hello["lifecycle"] == lifecycle.as_json()
@@ -408,9 +409,10 @@ def test_reset_starts_afresh_and_tells_every_tab(app, http, manager):
     ack = client.request("reset", {})
     assert ack == {"sandbox": manager.all()[0].id}
     received = client.received()
-    assert [r["name"] for r in received] == ["hello", "state"]
+    assert [r["name"] for r in received] == ["hello", "state", "files"]
     assert received[0]["args"][0]["history"] == []
     assert received[1]["args"][0] == {"containers": []}
+    assert received[2]["args"][0] == {"files": {}}
     assert client.run("docker run -d --name web httpd")["exit_code"] == 0
 
 

@@ -1,11 +1,17 @@
 """Pages, JSON routes, security headers, the vendor allow-list and configuration."""
 
+import base64
+import hashlib
+import json
+import re
+from pathlib import Path
+
 import pytest
 
 from webapp import CONTENT_SECURITY_POLICY, close_app, create_app
 from webapp.config import ConfigError, load_config
 from webapp.engine import lifecycle
-from webapp.views import VENDOR_FILES
+from webapp.views import IMPORT_MAP, VENDOR_FILES
 
 EXPECTED_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                 "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; "
@@ -45,10 +51,26 @@ def test_unknown_lessons_are_404(http):
     assert response.headers["Content-Security-Policy"] == EXPECTED_CSP
 
 
+IMPORT_MAP_TAG = re.compile(r'<script type="importmap">(.*?)</script>', re.DOTALL)
+
+
+def lab_page_csp(html: str) -> str:
+    """The policy of a page with the editor: the app's, plus the hash of its one import map."""
+    maps = IMPORT_MAP_TAG.findall(html)
+    assert len(maps) == 1
+    digest = base64.b64encode(hashlib.sha256(maps[0].encode("utf-8")).digest()).decode()
+    return EXPECTED_CSP.replace("script-src 'self'", f"script-src 'self' 'sha256-{digest}'")
+
+
 @pytest.mark.parametrize("path", ["/", "/sandbox", "/healthz", "/api/lifecycle", "/nowhere"])
 def test_security_headers_on_every_response(http, path):
-    headers = http.get(path).headers
-    assert headers["Content-Security-Policy"] == EXPECTED_CSP == CONTENT_SECURITY_POLICY
+    response = http.get(path)
+    headers = response.headers
+    if path == "/sandbox":  # its import map, let in by its hash (and nothing else inline)
+        assert headers["Content-Security-Policy"] == lab_page_csp(response.get_data(as_text=True))
+        assert CONTENT_SECURITY_POLICY == EXPECTED_CSP
+    else:
+        assert headers["Content-Security-Policy"] == EXPECTED_CSP == CONTENT_SECURITY_POLICY
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
     assert "unsafe-inline" not in headers["Content-Security-Policy"]
@@ -107,6 +129,38 @@ def test_vendor_serves_allow_listed_files_with_long_caching(http, node_modules, 
 ])
 def test_vendor_refuses_everything_else(http, node_modules, path):
     assert http.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("page", ["/sandbox", "/lessons/why-exit"])
+def test_the_editor_pages_import_map_names_only_served_files(http, page):
+    response = http.get(page)
+    html = response.get_data(as_text=True)
+    assert response.headers["Content-Security-Policy"] == lab_page_csp(html)
+    imports = json.loads(IMPORT_MAP_TAG.search(html).group(1))["imports"]
+    assert set(IMPORT_MAP) <= set(imports)
+    for url in imports.values():
+        path = url.split("?")[0].removeprefix("/vendor/")
+        assert path in VENDOR_FILES, url
+    for inline in re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html):
+        assert 'type="importmap"' in inline, "no other inline script"
+
+
+def test_every_module_the_editor_imports_is_in_the_import_map():
+    """Each vendor ES module's bare imports resolve through IMPORT_MAP (so the browser finds them)."""
+    root = Path(__file__).resolve().parents[2] / "node_modules"
+    if not (root / "@codemirror/view/dist/index.js").is_file():
+        pytest.skip("node_modules is not installed")
+    importing = re.compile(r"""(?:^|[;\s])(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]""", re.MULTILINE)
+    for path in VENDOR_FILES:
+        if not path.endswith(".js") or "codemirror" not in path and path not in IMPORT_MAP.values():
+            continue
+        text = (root / path).read_text(encoding="utf-8")
+        for name in importing.findall(text):
+            if name.startswith("."):
+                target = str(Path(path).parent / name).replace("\\", "/")
+                assert target in VENDOR_FILES, (path, name)
+            else:
+                assert name in IMPORT_MAP, (path, name)
 
 
 def test_vendor_404_when_npm_has_not_installed_the_file(http):
