@@ -12,6 +12,7 @@ forgotten, reset) removes its containers; a server shutdown keeps them for the n
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 import sqlite3
@@ -23,6 +24,7 @@ from typing import Any
 from .engine.base import Engine
 from .engine.clock import SHARED_SCHEDULER, VIRTUAL_EPOCH, Clock, HybridClock, VirtualClock
 from .engine.job import Job
+from .engine.workspace import Workspace, WorkspaceError
 from .engines import DockerEngines, SimEngines
 from .store import LogEntry, SandboxRecord, Store
 
@@ -221,6 +223,15 @@ class Sandbox:
                 self._check_room()
                 self._apply(self._record("setup", line))
 
+    def write_file(self, path: str, text: str) -> None:
+        """A workspace file now holds `text` (the editor saved it, or a lesson seeded it): logged as
+        a `file` entry, so a rebuild replays it. WorkspaceError (nothing logged) if it may not."""
+        with self.lock:
+            self._check_room()
+            trial = Workspace(self.engine.workspace.snapshot())
+            trial.write(path, text)  # the workspace's rules first: a refused file is never logged
+            self._apply(self._record("file", json.dumps({"path": path, "text": text})))
+
     def hang_up(self, owner: str | None = None) -> None:
         """The console that ran the foreground job went away: stop waiting, containers live on."""
         with self.lock:
@@ -253,6 +264,13 @@ class Sandbox:
             setup.close_stdin()
             if not setup.done:
                 setup.cancel()
+            return None
+        if entry.kind == "file":
+            data = json.loads(entry.data)
+            try:
+                self.engine.workspace.write(data["path"], data["text"])
+            except WorkspaceError:  # checked before it was logged; a changed limit skips it
+                log.warning("sandbox %s: file entry %r no longer fits", self.id, data.get("path"))
             return None
         if entry.kind == "run":
             job = self.engine.execute(entry.data, tty=True, on_output=on_output, on_command=on_command)
