@@ -129,10 +129,30 @@ _proof(("container prune",), "force", "docker container prune", "docker containe
 _proof(("container prune",), "filter", "docker container prune -f",
        "docker container prune -f --filter label=nosuch")
 _proof(("image prune",), "force", "docker image prune", "docker image prune -f")
+B = ("build",)
+_proof(B, "build-arg", "docker build .", "docker build --build-arg A=1 .")
+_proof(B, "file", "docker build .", "docker build -f Other.dockerfile .")
+_proof(B, "label", "docker build -q .", "docker build -q --label a=b .")
+_proof(B, "no-cache", "docker build . && docker build .", "docker build . && docker build --no-cache .")
+_proof(B, "progress", "docker build .", "docker build --progress=quiet .")
+_proof(B, "quiet", "docker build .", "docker build -q .")
+_proof(B, "tag", "docker build .", "docker build -t built .")
+_proof(B, "target", "docker build .", "docker build --target other .")
+_proof(("history",), "format", "docker history busybox", "docker history --format '{{.Size}}' busybox")
+_proof(("history",), "human", "docker history busybox", "docker history -H=false busybox")
+_proof(("history",), "no-trunc", "docker history busybox", "docker history --no-trunc busybox")
+_proof(("history",), "quiet", "docker history busybox", "docker history -q busybox")
+
+# The workspace every transcript starts with (the build context of the build proofs).
+FILES = {"Dockerfile": 'FROM busybox AS other\nRUN echo other\n\nFROM busybox\nARG A=none\n'
+                       'RUN echo "arg $A"\nCMD ["echo", "built"]\n',
+         "Other.dockerfile": "FROM busybox\nRUN echo the other file\n"}
 
 
 def _transcript(line: str) -> tuple:
     engine = SimEngine(VirtualClock(), seed=3)
+    for path, text in FILES.items():
+        engine.workspace.write(path, text)
     for setup in SETUP:
         assert engine.run(setup).exit_code == 0, setup
     out = []

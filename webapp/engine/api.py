@@ -179,9 +179,9 @@ class EngineApi(Protocol):
     async def image_build(self, context: Workspace, *, dockerfile: str = "Dockerfile",
                           tags: list[str] | None = None,
                           build_args: dict[str, str] | None = None, target: str = "",
-                          no_cache: bool = False,
+                          no_cache: bool = False, labels: dict[str, str] | None = None,
                           on_message: Callable[[JSON], None]) -> str:
-        """`POST /build`: build `context` (the learner's workspace). Progress arrives as JSON
+        """`POST /build` (`labels`: `--label`, the image's extra labels): build `context` (the learner's workspace). Progress arrives as JSON
         messages through `on_message`, in BuildKit's shape where the daemon builds with BuildKit
         (`{"id": "moby.buildkit.trace", "aux": {"vertexes": [...], "statuses": [...],
         "logs": [...]}}`) or the classic builder's (`{"stream": "Step 1/2 : FROM ..."}`). Returns

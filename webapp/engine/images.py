@@ -99,6 +99,16 @@ class Program:
     interrupt: tuple[str, ...] = ()
     interrupt_twice_exits: bool = False
     version: str = ""  # repl: what `--version` prints (`-V` too); other arguments are refused
+    # shell: whether `sh -c STRING` replaces itself with its last command instead of forking it
+    # (which decides what PID 1 is and so what `docker stop` signals). Never with a trap set.
+    #   "none"   forks every command (Debian's dash before 0.5.11: Ubuntu 18.04, 20.04, Debian 10)
+    #   "single" execs the last line of the string when it is one simple command without
+    #            redirections (bash 4.2: `bash -c "sleep 9"`, and `"echo hi\nsleep 9"`)
+    #   "andor"  also the last command of an `&&`/`||` list on that line (bash 4.4, 5.0)
+    #   "list"   also the last command after `;` on that line (bash 5.1 and later)
+    #   "last"   execs the last simple command reached, also inside `if`, `{ }` and `( )`, with or
+    #            without redirections (busybox ash; dash from 0.5.11: Debian 11+, Ubuntu 22.04+)
+    exec_last: str = "none"
 
     def reactions(self) -> dict[str, Reaction]:
         """Every signal the program handles, by name ("SIGTERM"): `graceful` ones, then `signals`."""
@@ -165,6 +175,16 @@ class Image:
     # e.g. {"/bin": "usr/bin"} on /usr-merged distributions: /bin/sleep is then /usr/bin/sleep.
     symlinks: dict[str, str] = field(default_factory=dict)
     healthcheck: Healthcheck | None = None  # its HEALTHCHECK (None: the image has none)
+    # Executable regular files whose text the kernel reads: absolute path -> text (mode 0755 unless
+    # `modes` says otherwise). A `#!interp [arg]` first line makes exec run `interp [arg] path args`;
+    # without one, exec of it fails with "exec format error" while a shell runs it as a shell script
+    # (POSIX). A built image's COPY/ADD of a file whose mode has x bits, or a RUN that writes one and
+    # `chmod +x`es it, lands here; a file without x bits goes to `files`.
+    scripts: dict[str, str] = field(default_factory=dict)
+    # Permission bits of files that differ from the default (`files` 0644, `scripts` and
+    # `executables` 0755), e.g. {"/entrypoint.sh": 0o700} or a non-executable {"/run.sh": 0o644}
+    # copied from the workspace; `ls -l` and `test -x` follow them.
+    modes: dict[str, int] = field(default_factory=dict)
 
     @property
     def ref(self) -> str:

@@ -101,6 +101,48 @@ CLI_UNMODELLED: dict[str, dict[str, str]] = {
         "details": "docker logs --details is not available in this sandbox: containers here have "
                    "no log attributes to show",
     },
+    "build": {
+        "add-host": "docker build --add-host is not available in this sandbox: RUN steps have no "
+                    "network",
+        "network": "docker build --network is not available in this sandbox: RUN steps have no "
+                   "network",
+        "cache-from": "docker build --cache-from is not available in this sandbox: the build "
+                      "cache is the sandbox's own (--no-cache rebuilds)",
+        "iidfile": "docker build --iidfile is not available in this sandbox: use -q, which "
+                   "prints the image ID",
+        "platform": "docker build --platform is not available in this sandbox: it builds for "
+                    "linux/amd64 only",
+        "isolation": "docker build --isolation is not available in this sandbox (a Windows "
+                     "option)",
+        "security-opt": "docker build --security-opt is not allowed: the sandbox sets the "
+                        "build's security options itself",
+        "squash": "docker build --squash is not available in this sandbox (an experimental "
+                  "option of the classic builder)",
+        "cgroup-parent": "docker build --cgroup-parent is not allowed: the sandbox fixes every "
+                         "build's resources",
+        "cpu-period": "docker build --cpu-period is not allowed: the sandbox fixes every build's "
+                      "resources",
+        "cpu-quota": "docker build --cpu-quota is not allowed: the sandbox fixes every build's "
+                     "resources",
+        "cpu-shares": "docker build --cpu-shares (-c) is not allowed: the sandbox fixes every "
+                      "build's resources",
+        "cpuset-cpus": "docker build --cpuset-cpus is not allowed: the sandbox fixes every "
+                       "build's resources",
+        "cpuset-mems": "docker build --cpuset-mems is not allowed: the sandbox fixes every "
+                       "build's resources",
+        "memory": "docker build --memory (-m) is not allowed: the sandbox fixes every build's "
+                  "resources",
+        "memory-swap": "docker build --memory-swap is not allowed: the sandbox fixes every "
+                       "build's resources",
+        "shm-size": "docker build --shm-size is not allowed: the sandbox fixes every build's "
+                    "resources",
+        "ulimit": "docker build --ulimit is not allowed: the sandbox fixes every build's "
+                  "resources",
+    },
+    "history": {
+        "platform": "docker history --platform is not available in this sandbox: its images "
+                    "are linux/amd64 only",
+    },
     "image prune": {
         "filter": "docker image prune --filter is not available in this sandbox",
         "all": "docker image prune -a is not available in this sandbox: remove images one by "

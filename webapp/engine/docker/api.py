@@ -391,7 +391,7 @@ class DockerApi:
     async def image_build(self, context: Workspace, *, dockerfile: str = "Dockerfile",
                           tags: list[str] | None = None,
                           build_args: dict[str, str] | None = None, target: str = "",
-                          no_cache: bool = False,
+                          no_cache: bool = False, labels: dict[str, str] | None = None,
                           on_message: Callable[[JSON], None]) -> str:
         raise Refused("building images is not available yet")
 

@@ -16,8 +16,10 @@ from ..cli.client_side import STATES, parse_time, regex_match
 from ..events import EventLog
 from ..futures import Future
 from ..healthcheck import probe_rate_refusal
+from ..images import normalize_ref
 from ..workspace import Workspace
 from .attach import ContainerAttach, ExecAttach
+from .build import base_history, build
 from .container import Config, Container, ExecInstance, HostConfig, LogEntry
 from .daemon import Daemon, DaemonError, NotModified
 from .health import filter_value as health_of
@@ -331,6 +333,9 @@ class SimApi:
         for ref, image in self.daemon.images.by_ref.items():
             by_id.setdefault(image.id, []).append(ref)
             images[image.id] = image
+        for image_id, image in self.daemon.images.dangling.items():
+            by_id.setdefault(image_id, [])
+            images.setdefault(image_id, image)
         summaries = [image_summary(images[image_id], tags, len(self.daemon.image_users(images[image_id])))
                      for image_id, tags in by_id.items()]
         summaries.sort(key=lambda s: s["Created"], reverse=True)
@@ -343,8 +348,7 @@ class SimApi:
         found = self.daemon.images.find(ref)
         if found is None:
             raise ApiError(404, f"No such image: {ref}")
-        return image_inspect(found, [r for r, i in self.daemon.images.by_ref.items()
-                                     if i.id == found.id])
+        return image_inspect(found, self.daemon.images.refs_of(found.id))
 
     async def image_remove(self, ref: str, *, force: bool = False) -> list[JSON]:
         removed: list[JSON] = []
@@ -356,21 +360,45 @@ class SimApi:
     async def image_build(self, context: Workspace, *, dockerfile: str = "Dockerfile",
                           tags: list[str] | None = None,
                           build_args: dict[str, str] | None = None, target: str = "",
-                          no_cache: bool = False,
+                          no_cache: bool = False, labels: dict[str, str] | None = None,
                           on_message: Callable[[JSON], None]) -> str:
-        raise Refused("building images is not available yet")
+        for tag in tags or []:
+            problem = _tag_problem(tag)
+            if problem is not None:
+                raise ApiError(400, problem)
+        return await build(self.daemon, context, dockerfile=dockerfile, tags=list(tags or []),
+                           build_args=dict(build_args or {}), target=target, no_cache=no_cache,
+                           labels=dict(labels or {}), on_message=on_message)
 
     async def image_history(self, ref: str) -> list[JSON]:
-        raise Refused("image history is not available yet")
+        image = self.daemon.images.find(ref)
+        if image is None:
+            raise ApiError(404, f"No such image: {normalize_ref(ref)}")
+        entries = base_history(image)
+        tags = self.daemon.images.refs_of(image.id)
+        out: list[JSON] = []
+        for n, entry in enumerate(reversed(entries)):
+            out.append({"Id": image.id if n == 0 else "<missing>", "Created": int(entry.created),
+                        "CreatedBy": entry.created_by, "Tags": tags if n == 0 else None,
+                        "Size": entry.size, "Comment": entry.comment})
+        return out
 
     async def image_tag(self, ref: str, repo: str, tag: str) -> None:
-        raise Refused("tagging images is not available yet")
+        image = self.daemon.images.find(ref)
+        if image is None:
+            raise ApiError(404, f"No such image: {normalize_ref(ref)}")
+        target = f"{repo}:{tag or 'latest'}"
+        problem = _tag_problem(target)
+        if problem is not None:
+            raise ApiError(400, problem)
+        self.daemon.tag_image(image, target)
 
     async def images_prune(self) -> JSON:
+        deleted, reclaimed = self.daemon.prune_images()
         # moby daemon/images/image_prune.go ImagesPrune logs an image `prune` event (the image
         # store of Docker 20.10 and of graph drivers; the containerd store logs none)
-        self.daemon.emit(None, "prune", {"reclaimed": "0"}, type_="image")
-        return {"ImagesDeleted": None, "SpaceReclaimed": 0}
+        self.daemon.emit(None, "prune", {"reclaimed": str(reclaimed)}, type_="image")
+        return {"ImagesDeleted": deleted or None, "SpaceReclaimed": reclaimed}
 
     # -- system --------------------------------------------------------------------------------------
 
@@ -437,6 +465,14 @@ def validated_healthcheck(config: object) -> JSON | None:
     if int(config.get("Retries") or 0) < 0:
         raise DaemonError("Retries in Healthcheck cannot be negative", 400)
     return dict(config)
+
+
+def _tag_problem(ref: str) -> str | None:
+    """What the daemon says of a tag it cannot take (a `sha256:` ID as a name)."""
+    name = ref.rsplit(":", 1)[0] if "/" not in ref.rsplit(":", 1)[-1] else ref
+    if ref.startswith("sha256:") or (len(name) == 64 and all(c in "0123456789abcdef" for c in name)):
+        return "refusing to create a tag with a digest reference"
+    return None
 
 
 def _prefixed(prefix: str, err: ApiError) -> ApiError:

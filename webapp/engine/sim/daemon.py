@@ -7,11 +7,13 @@ through `lifecycle.transition`, so the simulator cannot make a move the lifecycl
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from .. import lifecycle
 from ..api import ApiError
@@ -54,6 +56,7 @@ class Limits:
     containers: int = 1000
     processes: int = 256
     memory: int = SANDBOX_MEMORY  # what all the sandbox's containers may hold together
+    images: int = 40  # images (tagged or dangling) the sandbox may hold, built ones included
 
 
 @dataclass
@@ -97,12 +100,21 @@ class Waiter:
 
 @dataclass
 class DaemonImages:
-    """Images present locally, in the order they arrived."""
+    """Images present locally, in the order they arrived: tagged ones by reference, and the
+    dangling ones (`<none>:<none>`: built without a tag, or whose tag moved on) by ID."""
 
     by_ref: dict[str, Image] = field(default_factory=dict)
+    dangling: dict[str, Image] = field(default_factory=dict)
 
     def add(self, image: Image) -> None:
         self.by_ref[image.ref] = image
+        self.dangling.pop(image.id, None)
+
+    def ids(self) -> set[str]:
+        return {i.id for i in self.by_ref.values()} | set(self.dangling)
+
+    def refs_of(self, image_id: str) -> list[str]:
+        return [r for r, i in self.by_ref.items() if i.id == image_id]
 
     def find(self, ref: str) -> Image | None:
         image = self.by_ref.get(normalize_ref(ref))
@@ -110,7 +122,8 @@ class DaemonImages:
             return image
         wanted = ref.removeprefix("sha256:").lower()
         if len(wanted) >= 1 and all(c in "0123456789abcdef" for c in wanted):
-            matches = {i.id: i for i in self.by_ref.values() if i.id.removeprefix("sha256:").startswith(wanted)}
+            matches = {i.id: i for i in [*self.by_ref.values(), *self.dangling.values()]
+                       if i.id.removeprefix("sha256:").startswith(wanted)}
             if len(matches) == 1:
                 return next(iter(matches.values()))
         return None
@@ -126,6 +139,8 @@ class Daemon:
         self.meter = Meter(self.limits.memory)
         self.pacer = Pacer(clock)
         self.images = DaemonImages()
+        # The build cache (sim/build.py): chain key -> the stage state after that step, oldest first.
+        self.build_cache: OrderedDict[str, Any] = OrderedDict()
         for ref in (images if images is not None else list(CATALOGUE)):
             image = CATALOGUE.get(normalize_ref(ref))
             if image is not None:
@@ -241,6 +256,7 @@ class Daemon:
                               host_config=host_config, created=self.clock.now(),
                               on_main_exit=self._on_main_exit, on_oom=self._on_oom,
                               host_meter=self.meter)
+        container.installed.update(getattr(image, "installed", None) or {})  # a built image's RUN
         container.pacer = self.pacer
         self._seq += 1
         container.seq = self._seq
@@ -788,7 +804,10 @@ class Daemon:
             raise DaemonError(f"No such image: {normalize_ref(ref)}", 404)
         by_id = normalize_ref(ref) not in self.images.by_ref
         users = self.image_users(image)
-        tags = [r for r, i in self.images.by_ref.items() if i.id == image.id]
+        tags = self.images.refs_of(image.id)
+        if by_id and len(tags) > 1 and not force:
+            raise DaemonError(f"conflict: unable to delete {image.short_id} (must be forced) - "
+                              "image is referenced in multiple repositories", 409)
         if users and not force:
             user = users[0]
             if by_id:
@@ -804,16 +823,85 @@ class Daemon:
         lines = []
         targets = tags if by_id else [normalize_ref(ref)]
         for tag in targets:
-            del self.images.by_ref[tag]
+            tagged = self.images.by_ref.pop(tag)
             lines.append(f"Untagged: {tag}")
-            lines.append(f"Untagged: {image.repository}@{image.digest}")
+            if tagged.digest:
+                lines.append(f"Untagged: {tagged.repository}@{tagged.digest}")
             self.emit(None, "untag", {"name": image.id}, type_="image", actor_id=image.id)
-        if not any(i.id == image.id for i in self.images.by_ref.values()) and not users:
-            lines.append(f"Deleted: {image.id}")
-            for layer in image.layers:
-                lines.append(f"Deleted: sha256:{_layer_chain(image, layer)}")
-            self.emit(None, "delete", {"name": image.id}, type_="image", actor_id=image.id)
+        if not self.images.refs_of(image.id):
+            if users:  # still used by a container: kept, untagged (`<none>`)
+                self.images.dangling[image.id] = _untagged(image)
+            else:
+                lines.extend(self._delete_image(image))
         return lines
+
+    def _delete_image(self, image: Image) -> list[str]:
+        """Forget an image that has no tags left: its `Deleted:` lines (the image, then the layers
+        no other image shares) and its `delete` event."""
+        self.images.dangling.pop(image.id, None)
+        lines = [f"Deleted: {image.id}"]
+        others = {layer for i in [*self.images.by_ref.values(), *self.images.dangling.values()]
+                  for layer in _chain(i)}
+        for layer in _chain(image):
+            if layer not in others:
+                lines.append(f"Deleted: sha256:{layer}")
+        self.meter.release(getattr(image, "own_bytes", 0))
+        self.emit(None, "delete", {"name": image.id}, type_="image", actor_id=image.id)
+        return lines
+
+    # -- built images -------------------------------------------------------------------------------
+
+    def store_built(self, image: Image) -> None:
+        """Keep a freshly built image (untagged until `tag_image`), within the sandbox's image cap
+        and memory; an identical rebuild finds it already there."""
+        if image.id in self.images.ids():
+            return
+        if len(self.images.ids()) >= self.limits.images:
+            raise DaemonError(
+                f"sandbox limit reached: at most {self.limits.images} images; remove some with "
+                "'docker rmi' or 'docker image prune'", 403)
+        own = int(getattr(image, "own_bytes", 0))
+        if own > self.meter.room():
+            raise DaemonError("sandbox limit reached: the sandbox's memory cannot hold this image; "
+                              "remove some images or containers", 403)
+        self.meter.charge(own, force=True)
+        self.images.dangling[image.id] = _untagged(image)
+
+    def tag_image(self, image: Image, ref: str) -> None:
+        """Point `ref` at `image` (`docker tag`, `build -t`); an image the tag leaves with no
+        tag at all stays as a dangling `<none>:<none>`; an `image tag` event, as moby logs it."""
+        familiar = normalize_ref(ref)
+        repo, _, tag = familiar.rpartition(":")
+        old = self.images.by_ref.get(familiar)
+        self.images.by_ref[familiar] = dataclasses.replace(image, repository=repo, tag=tag)
+        self.images.dangling.pop(image.id, None)
+        if old is not None and old.id != image.id and not self.images.refs_of(old.id):
+            self.images.dangling[old.id] = _untagged(old)
+        self.emit(None, "tag", {"name": familiar}, type_="image", actor_id=image.id)
+
+    def prune_images(self) -> tuple[list[dict[str, str]], int]:
+        """`image prune`: the dangling images no container uses."""
+        deleted: list[dict[str, str]] = []
+        reclaimed = 0
+        for image in list(self.images.dangling.values()):
+            if self.image_users(image):
+                continue
+            for line in self._delete_image(image):
+                key, _, value = line.partition(": ")
+                deleted.append({key: value})
+            reclaimed += getattr(image, "own_bytes", 0) or 0
+        return deleted, reclaimed
+
+
+def _untagged(image: Image) -> Image:
+    return dataclasses.replace(image, repository="<none>", tag="<none>")
+
+
+def _chain(image: Image) -> list[str]:
+    """The layer chain IDs of an image (what `rmi` reports deleted)."""
+    if hasattr(image, "history"):  # a built image: its layers are chain IDs already
+        return list(image.layers)
+    return [_layer_chain(image, layer) for layer in image.layers]
 
 
 def _layer_chain(image: Image, layer: str) -> str:

@@ -41,6 +41,9 @@ MODELLED: dict[str, frozenset[str]] = {
     "events": frozenset({"filter", "format", "since", "until"}),
     "container prune": frozenset({"filter", "force"}),
     "image prune": frozenset({"force"}),
+    "build": frozenset({"build-arg", "file", "label", "no-cache", "progress", "quiet", "tag",
+                        "target"}),
+    "history": frozenset({"format", "human", "no-trunc", "quiet"}),
 }
 
 #: Carried out by other parts of the simulator (resources, health checks): accepted here.
@@ -57,6 +60,17 @@ INERT: dict[str, dict[str, str]] = {
                       "the same images"},
     "rmi": {"no-prune": "the sandbox's images have no untagged parents to keep"},
     "rm": {"volumes": "containers here have no volumes to remove"},
+    "build": {
+        "pull": "the sandbox has no registry: its images are all local, so there is never a "
+                "newer base to pull",
+        "rm": "BuildKit runs RUN steps in build containers that are never listed, so there are "
+              "no intermediate containers to remove",
+        "force-rm": "BuildKit runs RUN steps in build containers that are never listed, so there "
+                    "are no intermediate containers to remove",
+        "compress": "the build context (the workspace) does not travel over a network here",
+        "disable-content-trust": "the sandbox has no registry, so there are no signatures to "
+                                 "verify",
+    },
 }
 
 #: Global options: modelled (`--version`), inert (client logging), or refused.

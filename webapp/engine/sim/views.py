@@ -254,7 +254,7 @@ def image_summary(image: Any, tags: list[str], containers: int) -> dict[str, Any
         "Id": image.id,
         "ParentId": "",
         "RepoTags": tags,
-        "RepoDigests": [f"{image.repository}@{image.digest}"],
+        "RepoDigests": [f"{image.repository}@{image.digest}"] if image.digest else [],
         "Created": int(_parse_created(image.created)),
         "Size": image.size,
         "SharedSize": -1,
@@ -264,6 +264,9 @@ def image_summary(image: Any, tags: list[str], containers: int) -> dict[str, Any
 
 
 def image_inspect(image: Any, tags: list[str]) -> dict[str, Any]:
+    """`GET /images/{name}/json`; a built image (sim/build.BuiltImage) also has its Shell,
+    OnBuild, author, BuildKit's comment and its own layer chain."""
+    built = hasattr(image, "history")
     config: dict[str, Any] = {
         "Hostname": "", "Domainname": "", "User": image.user, "AttachStdin": False,
         "AttachStdout": False, "AttachStderr": False,
@@ -272,32 +275,38 @@ def image_inspect(image: Any, tags: list[str]) -> dict[str, Any]:
         config["ExposedPorts"] = {p: {} for p in image.exposed_ports}
     config.update({
         "Tty": False, "OpenStdin": False, "StdinOnce": False, "Env": list(image.env),
-        "Cmd": list(image.cmd) if image.cmd else None,
+        "Cmd": list(image.cmd) if image.cmd is not None else None,
     })
     if image.healthcheck is not None:
         config["Healthcheck"] = image.healthcheck.to_json()
+    if built and image.shell:
+        config["Shell"] = list(image.shell)
     config.update({
         "Image": "", "Volumes": None,
-        "WorkingDir": image.workdir, "Entrypoint": list(image.entrypoint) if image.entrypoint else None,
-        "OnBuild": None, "Labels": dict(image.labels) or None,
+        "WorkingDir": image.workdir,
+        "Entrypoint": list(image.entrypoint) if image.entrypoint is not None else None,
+        "OnBuild": list(image.onbuild) if built and image.onbuild else None,
+        "Labels": dict(image.labels) or None,
     })
     if image.stop_signal:
         config["StopSignal"] = image.stop_signal
+    layers = ([f"sha256:{layer}" for layer in image.layers] if built else
+              [f"sha256:{layer:0<64}" for layer in image.layers])
     return {
         "Id": image.id,
         "RepoTags": tags,
-        "RepoDigests": [f"{image.repository}@{image.digest}"],
+        "RepoDigests": [f"{image.repository}@{image.digest}"] if image.digest else [],
         "Parent": "",
-        "Comment": "",
+        "Comment": "buildkit.dockerfile.v0" if built else "",
         "Created": image.created,
         "DockerVersion": "",
-        "Author": "",
+        "Author": image.author if built else "",
         "Config": config,
         "Architecture": "amd64",
         "Os": "linux",
         "Size": image.size,
         "GraphDriver": {"Name": "overlay2", "Data": None},
-        "RootFS": {"Type": "layers", "Layers": [f"sha256:{layer:0<64}" for layer in image.layers]},
+        "RootFS": {"Type": "layers", "Layers": layers},
         "Metadata": {"LastTagTime": ZERO_TIME},
     }
 

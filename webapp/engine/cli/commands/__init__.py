@@ -11,8 +11,10 @@ from ..client import Command
 from ..client_side import answered_before_dispatch
 from ..parsed import ParsedCommand
 from .attach import attach, exec_, run, start
+from .build import build
 from .create import create
 from .events import events
+from .history import history
 from .images import image_prune, images, rmi
 from .inspect import inspect
 from .lifecycle import kill, pause, restart, stop, unpause
@@ -22,6 +24,7 @@ from .ps import ps
 from .pull import pull
 from .rm import rename, rm, wait
 from .system import help_, info, version
+from .tag import tag
 from .top import top
 
 COMMANDS: dict[str, Command] = {
@@ -31,6 +34,7 @@ COMMANDS: dict[str, Command] = {
     "images": images, "rmi": rmi, "image prune": image_prune, "container prune": container_prune,
     "events": events, "version": version, "info": info, "help": help_,
     "pull": pull, "create": create, "run": run, "start": start, "attach": attach, "exec": exec_,
+    "build": build, "history": history, "tag": tag,
 }
 
 
