@@ -14,7 +14,11 @@ Normalisation (applied to both sides before comparing):
   is collapsed to three spaces and trailing spaces are dropped.
 
 Per step, compared: the exit status; stdout (exactly, after normalisation); stderr loosely (both empty
-or both non-empty: error wordings differ between Docker versions); each container's event sequence
+or both non-empty: error wordings differ between Docker versions); for `docker build` steps also the
+build's output (`build_output`): the lines the build's steps printed, as BuildKit's plain progress
+shows them on stderr (`#7 0.145 hi` -> `hi`), in order — the progress itself (step numbers, vertex
+names, `DONE 0.1s`, `CACHED`, digests) is not compared, since it differs in timings, digests and
+the order BuildKit happens to finish its internal steps in; each container's event sequence
 as (action, exitCode, signal), with a `stop` directly before its `die` reordered to `die, stop`
 (the engine does not order them) and a `health_status` directly before an `exec_die` reordered
 to `exec_die, health_status` (the daemon races a timed-out probe's end with its verdict); the states (every key of every container). Steps marked
@@ -178,6 +182,20 @@ def normalise(transcript: dict) -> dict:
     return {"name": transcript.get("name", ""), "steps": steps}
 
 
+BUILD_LOG_RE = re.compile(r"^#\d+ \d+\.\d+ (.*)$")
+
+
+def is_build(cmd: str) -> bool:
+    words = cmd.split()
+    return len(words) > 1 and (words[1] == "build" or words[1:3] in (["image", "build"],
+                                                                      ["buildx", "build"]))
+
+
+def build_output(stderr: str) -> list[str]:
+    """What a build's steps printed, from BuildKit's plain progress (`#N <seconds> <text>`)."""
+    return [m.group(1) for line in stderr.splitlines() if (m := BUILD_LOG_RE.match(line))]
+
+
 def event_sequences(events: list[dict]) -> dict[str, list[tuple[str, str | None, str | None]]]:
     """Per container: its events as (action, exitCode, signal), network events ignored."""
     seqs: dict[str, list[tuple[str, str | None, str | None]]] = {}
@@ -337,6 +355,8 @@ def compare(expected: dict, actual: dict, allow: list[dict] | None = None) -> Re
                 report.compared += 1  # loosely equal: error wordings differ between versions
             else:
                 check(index, cmd, "stderr", e_err, a_err)
+            if is_build(cmd):
+                check(index, cmd, "build_output", build_output(e_err), build_output(a_err))
             e_seq, a_seq = event_sequences(es["events"]), event_sequences(as_["events"])
             if e_seq != a_seq:
                 for cname in sorted(set(e_seq) | set(a_seq)):

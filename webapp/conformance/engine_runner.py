@@ -4,8 +4,8 @@ It mirrors the other runners step for step: run the command with its stdin (then
 pipe gives, and no terminal), let `sleep` plus 0.3 s pass (real time), make sure the daemon's events
 up to now have arrived, then record the step's container events and every container's state as
 `docker inspect` reports it. The scenario runs in a sandbox of its own (a fresh session label), so it
-needs no empty daemon and may run beside other sandboxes; its containers are removed at the end, even
-when a step fails.
+needs no empty daemon and may run beside other sandboxes; its containers (and the images it built)
+are removed at the end, even when a step fails. The scenario's `files` are the engine's workspace.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 from ..engine.docker import DockerEngine
 from ..engine.events import Event
-from .scenario import steps_of
+from .scenario import files_of, steps_of
 from .sim_runner import event_record, state_record
 
 
@@ -24,6 +24,8 @@ def run_scenario_engine(scenario: dict, *, settle: float = 0.3, step_timeout: fl
     """Run `scenario` through a fresh `DockerEngine` sandbox; return its transcript."""
     steps = steps_of(scenario)
     engine = DockerEngine(session or f"replay-{secrets.token_hex(8)}", **engine_options)
+    for path, text in files_of(scenario).items():
+        engine.workspace.write(path, text)
     seen: list[Event] = []
     engine.subscribe(seen.append)
     results = []

@@ -4,7 +4,12 @@ Each step runs `docker <args>` as a subprocess (stdin: the step's text, or empty
 runner sleeps the step's `sleep` plus `settle` seconds and records stdout, stderr, the exit status,
 the container events that arrived since the previous recording (from one `docker events` stream
 opened before the first step) and the state of every container the scenario created (`docker
-inspect`). Afterwards every container the scenario created is removed with `docker rm -f`.
+inspect`). Afterwards every container the scenario created is removed with `docker rm -f`, and every
+image tag (and untagged image) that appeared while it ran is removed with `docker rmi`.
+
+A scenario's `files` are written into a temporary folder (a file whose text starts with `#!` gets mode
+0755, else 0644), the working folder of every step. `docker build` steps run with a BuildKit-capable
+client (`build_client`), so the daemon's BuildKit, as current Docker uses it, judges the build.
 
 The daemon must hold no containers when a scenario starts: the transcript (`docker ps -a`, events)
 would otherwise include other people's containers. Containers this runner did not create are never
@@ -14,13 +19,16 @@ touched; a clear error is raised instead.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from webapp.conformance.scenario import Step, steps_of
+from webapp.conformance.scenario import Step, files_of, steps_of
 
 #: Attributes kept on recorded events (the rest — labels, execDuration, … — is dropped).
 KEPT_ATTRS = ("exitCode", "signal", "image", "name", "execID", "oldName")
@@ -39,6 +47,67 @@ class DaemonNotEmptyError(RuntimeError):
 
 class DockerUnavailableError(RuntimeError):
     """No Docker daemon answers."""
+
+
+#: Environment variable naming the docker client that runs `docker build` steps (with
+#: DOCKER_BUILDKIT=1), instead of the one `build_client` picks.
+BUILD_CLI_ENV = "LAB_BUILD_DOCKER_CLI"
+#: A client older than this builds with BuildKit when DOCKER_BUILDKIT=1 without buildx.
+LEGACY_BUILDKIT_CLIENT = "/usr/bin/docker"
+BUILD_STEP_TIMEOUT = 120.0
+
+
+def build_client(docker: str = "docker") -> tuple[str, dict[str, str]]:
+    """The docker client (and the environment it adds) for `docker build` steps, chosen so the
+    daemon's BuildKit builds, as with current Docker (whose `docker build` is buildx):
+
+    1. `$LAB_BUILD_DOCKER_CLI` when set (with DOCKER_BUILDKIT=1);
+    2. `docker` itself when `docker buildx version` works (buildx is the builder);
+    3. else a client older than 23.0 (`/usr/bin/docker`, or `docker` if it is one), whose built-in
+       BuildKit client DOCKER_BUILDKIT=1 turns on;
+    4. else `docker` as it is (23+ without buildx: the classic builder, with its deprecation
+       warning — such a recording is not a BuildKit reference).
+    """
+    from webapp.conformance.scenario import version_tuple
+
+    env = {"DOCKER_BUILDKIT": "1"}
+    override = os.environ.get(BUILD_CLI_ENV, "").strip()
+    if override:
+        return override, env
+    try:
+        if _docker(docker, "buildx", "version", timeout=20).returncode == 0:
+            return docker, env
+    except (OSError, subprocess.TimeoutExpired):
+        pass
+    for candidate in (docker, LEGACY_BUILDKIT_CLIENT):
+        if shutil.which(candidate) is None:
+            continue
+        try:
+            proc = _docker(candidate, "version", "--format", "{{.Client.Version}}", timeout=20)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        version = version_tuple(proc.stdout.strip())
+        if version and version < (23,):
+            return candidate, env
+    return docker, {}
+
+
+def _is_build(step: Step) -> bool:
+    argv = step.argv
+    return bool(argv) and (argv[0] == "build" or argv[:2] in (["image", "build"],
+                                                              ["buildx", "build"]))
+
+
+def write_files(folder: str, files: dict[str, str]) -> None:
+    """The workspace into `folder`, with the modes the learner's workspace gives its files."""
+    from webapp.engine.workspace import Workspace
+
+    for item in Workspace(files):
+        path = os.path.join(folder, *item.path.split("/"))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            handle.write(item.text)
+        os.chmod(path, item.mode)
 
 
 def _docker(docker: str, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
@@ -188,11 +257,35 @@ def _daemon_now(docker: str) -> str:
         return f"{time.time() - 0.05:.6f}"
 
 
-def _run_step(docker: str, step: Step, timeout: float) -> tuple[str, str, int, str | None]:
+def _image_refs(docker: str) -> set[str]:
+    """Every image on the daemon, as `repo:tag` (or the ID of an untagged one)."""
+    proc = _docker(docker, "images", "-a", "--no-trunc", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}")
+    refs = set()
+    for line in proc.stdout.splitlines():
+        ref, _, image_id = line.partition(" ")
+        refs.add(image_id if ref == "<none>:<none>" else ref)
+    return refs
+
+
+def _remove_images(docker: str, before: set[str]) -> None:
+    """Remove the tags and untagged images that appeared since `before` (the scenario's builds)."""
+    new = _image_refs(docker) - before
+    if new:
+        _docker(docker, "rmi", "-f", *sorted(new), timeout=120)
+
+
+def _run_step(docker: str, step: Step, timeout: float, cwd: str | None = None,
+              build: tuple[str, dict[str, str]] | None = None) -> tuple[str, str, int, str | None]:
+    argv = [docker, *step.argv]
+    env = None
+    if build is not None and _is_build(step):
+        argv = [build[0], *step.argv]
+        env = dict(os.environ, **build[1])
+        timeout = max(timeout, BUILD_STEP_TIMEOUT)
     try:
         proc = subprocess.run(
-            [docker, *step.argv], input=(step.stdin or "").encode(), capture_output=True,
-            timeout=timeout, check=False)
+            argv, input=(step.stdin or "").encode(), capture_output=True,
+            timeout=timeout, check=False, cwd=cwd, env=env)
     except subprocess.TimeoutExpired as err:
         out = (err.stdout or b"").decode(errors="replace")
         errtext = (err.stderr or b"").decode(errors="replace")
@@ -205,7 +298,12 @@ def run_scenario_real(scenario: dict, *, docker: str = "docker", settle: float =
                       step_timeout: float = 30) -> dict:
     """Run `scenario` on the daemon `docker` talks to; return its transcript."""
     steps = steps_of(scenario)
+    files = files_of(scenario)
     ensure_empty_daemon(docker)
+    build = build_client(docker) if any(_is_build(step) for step in steps) else None
+    images_before = _image_refs(docker)
+    folder = tempfile.mkdtemp(prefix="lab-scenario-")
+    write_files(folder, files)
     stream = _EventStream(docker, since=_daemon_now(docker))
     created: list[str] = []  # container IDs, in creation order
     foreign: set[str] = set()
@@ -213,7 +311,7 @@ def run_scenario_real(scenario: dict, *, docker: str = "docker", settle: float =
     try:
         time.sleep(0.1)
         for step in steps:
-            stdout, stderr, code, note = _run_step(docker, step, step_timeout)
+            stdout, stderr, code, note = _run_step(docker, step, step_timeout, folder, build)
             time.sleep(step.sleep + settle)
             events: list[dict] = []
             creates = bool(step.argv) and (
@@ -248,6 +346,8 @@ def run_scenario_real(scenario: dict, *, docker: str = "docker", settle: float =
     finally:
         stream.close()
         _remove(docker, [cid for cid in created if cid not in foreign])
+        _remove_images(docker, images_before)
+        shutil.rmtree(folder, ignore_errors=True)
     if foreign:
         raise DaemonNotEmptyError(
             f"scenario {scenario.get('name')!r}: another client created {len(foreign)} container(s) "

@@ -4,7 +4,11 @@ comparison (see the transcript format in the conformance notes).
 A scenario is `{"name": "...", "steps": [STEP, ...]}`, where a STEP is a command line string, or
 `{"cmd": "...", "stdin": "text", "sleep": seconds, "timing": true}`. Command lines are typed as a
 learner types them, starting with `docker`. Optional scenario keys: `description`, and `min_client`
-(the oldest docker CLI version, e.g. "23.0", whose flags the scenario uses; older clients skip it).
+(the oldest docker CLI version, e.g. "23.0", whose flags the scenario uses; older clients skip it),
+and `files`: the workspace, `{"Dockerfile": "FROM ...", "serve.sh": "#!/bin/sh ..."}`, the folder
+every step runs in (a file whose text starts with `#!` is executable), so `docker build .` builds it.
+Its names and sizes follow the learner's workspace (`engine/workspace.py`): what a scenario can hold,
+a learner can type.
 """
 
 from __future__ import annotations
@@ -52,7 +56,17 @@ def steps_of(scenario: dict) -> list[Step]:
     return steps
 
 
-SCENARIO_KEYS = {"name", "description", "steps", "min_client"}
+SCENARIO_KEYS = {"name", "description", "steps", "min_client", "files"}
+
+
+def files_of(scenario: dict) -> dict[str, str]:
+    """The scenario's workspace (path -> text), checked as the learner's workspace checks it."""
+    from ..engine.workspace import Workspace
+
+    files = scenario.get("files") or {}
+    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+        raise TypeError(f"scenario {scenario.get('name')!r}: files is an object of path -> text")
+    return Workspace(files).snapshot()  # raises WorkspaceError (a ValueError) when it refuses
 
 
 def load_scenario(path: str | Path) -> dict:
@@ -63,6 +77,7 @@ def load_scenario(path: str | Path) -> dict:
     if unknown:
         raise ValueError(f"{path}: unknown scenario keys {sorted(unknown)}")
     steps_of(scenario)  # validate
+    files_of(scenario)
     return scenario
 
 

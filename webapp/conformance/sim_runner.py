@@ -2,7 +2,8 @@
 
 It mirrors the real runner step for step: run the command with its stdin (then end of input, as a
 pipe gives), let `sleep` plus 0.3 s pass, then record the events of the step and every container's
-state as `docker inspect` would report it.
+state as `docker inspect` would report it. The scenario's `files` are the engine's workspace (the
+folder `docker build .` reads).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from ..engine.clock import VirtualClock
 from ..engine.events import Event
 from ..engine.sim.engine import SimEngine
 from ..engine.sim.views import container_inspect
-from .scenario import steps_of
+from .scenario import files_of, steps_of
 
 KEPT_ATTRS = ("exitCode", "signal", "image", "name", "execID", "oldName")
 
@@ -42,6 +43,8 @@ def run_scenario_sim(scenario: dict, *, settle: float = 0.3, step_timeout: float
     """Run `scenario` on a fresh simulator; return its transcript."""
     steps = steps_of(scenario)
     engine = SimEngine(VirtualClock(), seed=seed)
+    for path, text in files_of(scenario).items():
+        engine.workspace.write(path, text)
     seen: list[Event] = []
     engine.subscribe(seen.append)
     results = []

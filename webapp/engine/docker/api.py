@@ -27,10 +27,10 @@ from ..futures import Future, in_thread, resolved
 from ..healthcheck import probe_rate_refusal
 from ..images import normalize_ref
 from ..workspace import Workspace
-from . import policy
+from . import build, policy
 from .attach import DaemonAttach, exec_settled
 from .connection import demux_chunks, shutdown_response
-from .images import daemon_pull, pull_path
+from .images import daemon_pull, pull_path, stream_messages
 from .policy import Guard, LimitReached, Owned, Scope
 
 if TYPE_CHECKING:
@@ -137,6 +137,8 @@ class DockerApi:
             raise ApiError(404, f"No such image: {normalize_ref(image)}")
         if normalize_ref(image) not in (normalize_ref(t) for t in found[1]):
             config["Image"] = found[0]["Id"]
+        elif self.images.own_tag(found[0], image):
+            config["Image"] = self.scope.image_tag(normalize_ref(image))  # shown bare again
         host = body.get("HostConfig") or {}
         restart = host.get("RestartPolicy") or {}
         try:
@@ -357,6 +359,16 @@ class DockerApi:
             raise ApiError(404, f"No such image: {normalize_ref(ref)}")
         image, tags = found
         by_id = normalize_ref(ref) not in (normalize_ref(t) for t in tags)
+        own = [t for t in tags if self.images.own_tag(image, t)]
+        if (not by_id and normalize_ref(ref) in (normalize_ref(t) for t in own)) or (
+                by_id and self.images.is_built(image["Id"])):
+            # the learner's own image or tag: removed for real, by the daemon, in its words
+            target = self.scope.image_tag(normalize_ref(ref)) if not by_id else image["Id"]
+            try:
+                answer = self.conn.delete("/images/{0}", target, params={"force": force}) or []
+            except ApiError as err:
+                raise ApiError(err.status, self.scope.text(err.message)) from None
+            return self._shown_removal(answer, image["Id"])
         short = image["Id"].removeprefix("sha256:")[:12]
         users = [c for c in self.guard.listing() if c.get("ImageID") == image["Id"]]
         if users and not force:
@@ -393,18 +405,196 @@ class DockerApi:
                           build_args: dict[str, str] | None = None, target: str = "",
                           no_cache: bool = False, labels: dict[str, str] | None = None,
                           on_message: Callable[[JSON], None]) -> str:
-        raise Refused("building images is not available yet")
+        """The workspace built by the daemon's classic builder under the sandbox policy, its
+        progress in BuildKit's shape (see build.py); returns the image's ID."""
+        text = context.read(dockerfile)
+        if text is None:
+            raise ApiError(400, f"failed to solve: failed to read dockerfile: open {dockerfile}: "
+                                "no such file or directory")
+        shown = [normalize_ref(t) for t in tags or []]
+        for key in labels or {}:
+            if key.startswith(policy.RESERVED_LABEL_PREFIX):
+                raise Refused(f"labels starting with {policy.RESERVED_LABEL_PREFIX!r} are reserved "
+                              "for the sandbox", usage_hint=False)
+        for tag in shown:
+            refusal = self._tag_refusal(tag)
+            if refusal is not None:
+                raise Refused(refusal, usage_hint=False)
+        new = [t for t in dict.fromkeys(shown) if self.images.find(t) is None
+               or not self.images.own_tag(self.images.find(t)[0], t)]  # type: ignore[index]
+        have = self.images.own_count()
+        if have + max(len(new), 0 if shown else 1) > self.policy.max_images:
+            raise Refused(f"this sandbox already has {have} images of your own, its limit is "
+                          f"{self.policy.max_images}: remove some first (docker rmi, docker image "
+                          "prune)", usage_hint=False)
+        build_plan = build.plan(text, build_args=dict(build_args or {}), target=target,
+                                resolve=self._base_id, refuse_image=self._base_refusal,
+                                allow_network=self.policy.build_network)
+        files = Workspace(context.snapshot())
+        files.write(dockerfile, build_plan.dockerfile)
+        body = files.to_tar()
+        translator = build.BuildkitTranslator(build_plan, dockerfile=dockerfile,
+                                              context_bytes=len(body), tags=shown, emit=on_message)
+        params = build.build_params(
+            self.policy, dockerfile=dockerfile, tags=[self.scope.image_tag(t) for t in shown],
+            labels={**(labels or {}), policy.LABEL: self.scope.session}, build_args=dict(build_args or {}),
+            target=target, no_cache=no_cache)
+        replaced = {t: self.images.find(t) for t in shown}
+        try:
+            await in_thread(lambda: self._run_build(body, params, translator))
+        except ApiError as err:  # refused before the build began (a parse error)
+            message = build.buildkit_error(self.scope.text(err.message))
+            raise ApiError(err.status, f"failed to solve: {message}") from None
+        if translator.error or not translator.image_id:
+            message = build.buildkit_error(self.scope.text(translator.error or "the build failed"))
+            failure = ApiError(500, f"failed to solve: {message}")
+            if translator.line:  # the CLI shows the Dockerfile around the failing line
+                failure.source = (dockerfile, text, translator.line,  # type: ignore[attr-defined]
+                                  translator.line)
+            raise failure
+        translator.finish(shown)
+        for tag in shown:
+            self.engine.publish_local("image", "tag", translator.image_id, {"name": tag})
+            self.images.hidden.discard(tag)
+        self._drop_replaced(replaced, translator.image_id)
+        return translator.image_id
+
+    def _run_build(self, body: bytes, params: dict[str, Any],
+                   translator: build.BuildkitTranslator) -> None:
+        """`POST /build`, its stream read to the end (or cut at the policy's time limit, which
+        cancels the build on the daemon)."""
+        response = self.conn.request("POST", "/build", params=params, body=None, stream=True,
+                                     timeout=self.policy.build_timeout, data=body,
+                                     headers={"Content-Type": "application/x-tar"})
+        deadline = time.monotonic() + self.policy.build_timeout
+        timer = threading.Timer(self.policy.build_timeout, lambda: shutdown_response(response))
+        timer.daemon = True
+        timer.start()
+        try:
+            for msg in stream_messages(response.iter_content(chunk_size=None)):
+                translator.message(msg)
+        except (requests.exceptions.RequestException, OSError):
+            pass
+        finally:
+            timer.cancel()
+            response.close()
+        if not translator.image_id and not translator.error and time.monotonic() >= deadline:
+            translator.error = (f"the build took longer than this sandbox allows "
+                                f"({self.policy.build_timeout:g} s) and was cancelled")
+
+    def _drop_replaced(self, replaced: dict[str, tuple[JSON, list[str]] | None],
+                       new_id: str) -> None:
+        """A learner's image whose last tag a rebuild took is removed (it would count against the
+        cap as a dangling image the learner never asked to keep)."""
+        for found in replaced.values():
+            if found is None or found[0]["Id"] == new_id:
+                continue
+            image = found[0]
+            if self._is_built(image["Id"]):
+                try:
+                    self.conn.delete("/images/{0}", image["Id"], params={"noprune": False})
+                except ApiError:
+                    pass  # still tagged, or used by a container: the learner's to remove
+
+    def _is_built(self, image_id: str) -> bool:
+        try:
+            data = self.conn.get("/images/{0}/json", image_id)
+        except ApiError:
+            return False
+        return self.scope.owns_image(data) and not [
+            t for t in data.get("RepoTags") or [] if t != "<none>:<none>"]
+
+    def _tag_refusal(self, familiar: str) -> str | None:
+        """A learner's image name must be a plain one (no registry host: nothing is pushed)."""
+        name = familiar.rsplit(":", 1)[0]
+        first = name.split("/", 1)[0]
+        if "/" in name and ("." in first or ":" in first or first == "localhost"):
+            return (f"image name {familiar!r}: names with a registry host are not allowed in this "
+                    "sandbox (nothing is pushed); use a plain name such as myapp:1")
+        return None
+
+    def _base_id(self, ref: str) -> str | None:
+        """The ID of an image the learner may build from: their own, or an allowed one (even one
+        they removed from their view: a build fetches its base as a pull would)."""
+        found = self.images.find(ref)
+        if found is not None:
+            return str(found[0]["Id"])
+        if policy.check_image(self.policy, ref) is None:
+            image = self.images.present(ref)
+            if image is not None:
+                return str(image["Id"])
+        return None
+
+    def _base_refusal(self, ref: str) -> str:
+        refusal = policy.check_image(self.policy, ref)
+        return str(refusal) if refusal is not None else f"image '{normalize_ref(ref)}' is not here"
 
     async def image_history(self, ref: str) -> list[JSON]:
-        raise Refused("image history is not available yet")
+        found = self.images.find(ref)
+        if found is None:
+            raise ApiError(404, f"No such image: {ref}")
+        image, tags = found
+        layers = self.conn.get("/images/{0}/history", image["Id"]) or []
+        if self.images.is_built(image["Id"]):
+            layers = build.buildkit_history(layers, image["Id"])
+        out = []
+        for layer in layers:
+            shown = dict(layer)
+            shown["Tags"] = tags if layer.get("Id") == image["Id"] else None
+            out.append(shown)
+        return out
 
     async def image_tag(self, ref: str, repo: str, tag: str) -> None:
-        raise Refused("tagging images is not available yet")
+        found = self.images.find(ref)
+        if found is None:
+            raise ApiError(404, f"No such image: {ref}")
+        familiar = normalize_ref(f"{repo}:{tag or 'latest'}")
+        refusal = self._tag_refusal(familiar)
+        if refusal is not None:
+            raise Refused(refusal, usage_hint=False)
+        existing = self.images.find(familiar)
+        if existing is None or not self.images.own_tag(existing[0], familiar):
+            have = self.images.own_count()
+            if have + 1 > self.policy.max_images:
+                raise Refused(f"this sandbox already has {have} images of your own, its limit is "
+                              f"{self.policy.max_images}: remove some first (docker rmi)",
+                              usage_hint=False)
+        daemon_repo, daemon_tag = self.scope.image_tag(familiar).rsplit(":", 1)
+        self.conn.post("/images/{0}/tag", found[0]["Id"],
+                       params={"repo": daemon_repo, "tag": daemon_tag})
+        self.images.hidden.discard(familiar)
+        self.engine.publish_local("image", "tag", found[0]["Id"], {"name": familiar})
 
     async def images_prune(self) -> JSON:
-        # Images are shared by every learner: none of them is this learner's to prune.
+        """The learner's own dangling images (untagged builds); the shared ones are nobody's to
+        prune."""
+        deleted: list[JSON] = []
+        for image in self.images.listing():
+            if image["RepoTags"] or not self.images.is_built(image["Id"]):
+                continue
+            try:
+                answer = self.conn.delete("/images/{0}", image["Id"]) or []
+            except ApiError:
+                continue  # used by a container: kept, as the daemon's prune keeps it
+            deleted.extend(self._shown_removal(answer, image["Id"]))
         self.engine.publish_local("image", "prune", "", {"reclaimed": "0"})
-        return {"ImagesDeleted": None, "SpaceReclaimed": 0}
+        return {"ImagesDeleted": deleted or None, "SpaceReclaimed": 0}
+
+    def _shown_removal(self, answer: list[JSON], image_id: str | None = None) -> list[JSON]:
+        """The daemon's `DELETE /images` answer with the learner's names, and its events. The
+        classic builder's intermediate images, removed with the image, are not shown: a BuildKit
+        build has none (its answer names the image alone)."""
+        out = []
+        for item in answer:
+            if "Untagged" in item:
+                name = self.scope.text(str(item["Untagged"]))
+                out.append({"Untagged": name})
+                self.engine.publish_local("image", "untag", name, {"name": name})
+            elif "Deleted" in item and (image_id is None or item["Deleted"] == image_id):
+                out.append({"Deleted": item["Deleted"]})
+                self.engine.publish_local("image", "delete", str(item["Deleted"]),
+                                          {"name": str(item["Deleted"])})
+        return out
 
     # -- system --------------------------------------------------------------------------------------
 

@@ -27,10 +27,11 @@ from .policy import Refusal
 if TYPE_CHECKING:
     from .engine import DockerEngine, Writer
 
-BLOCKING = {"run", "start", "attach", "exec", "stop", "restart", "wait", "logs", "events", "pull"}
+BLOCKING = {"run", "start", "attach", "exec", "stop", "restart", "wait", "logs", "events", "pull",
+            "build"}
 ATTACHING = {"run", "start", "attach", "exec"}
-COVERS = ("runs containers and shows images; networks, volumes, builds, copying files and swarm "
-          "are not part of it")
+COVERS = ("runs containers and builds and shows images; networks, volumes, copying files and "
+          "swarm are not part of it")
 
 
 def blocking(cmd: ParsedCommand) -> bool:

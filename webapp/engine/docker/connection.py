@@ -131,15 +131,17 @@ class Connection:
 
     def request(self, method: str, path: str, *args: str, params: dict[str, Any] | None = None,
                 body: Any = None, timeout: float | None | str = "default", stream: bool = False,
-                headers: dict[str, str] | None = None) -> requests.Response:
-        """One API call; raises DaemonUnavailable or ApiError, else returns the response."""
+                headers: dict[str, str] | None = None,
+                data: bytes | None = None) -> requests.Response:
+        """One API call; raises DaemonUnavailable or ApiError, else returns the response (`body`
+        is sent as JSON, `data` as it is)."""
         api = self.api()
         url = self.url(path, *args)
         if timeout == "default":
             timeout = self.timeout
         try:
-            response = api.request(method, url, params=_clean(params), json=body, timeout=timeout,
-                                   stream=stream, headers=headers)
+            response = api.request(method, url, params=_clean(params), json=body, data=data,
+                                   timeout=timeout, stream=stream, headers=headers)
         except requests.exceptions.Timeout as err:
             raise DaemonUnavailable(f"the Docker daemon did not answer within {timeout:g} s "
                                     f"({self.host})") from err

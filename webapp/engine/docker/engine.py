@@ -98,7 +98,7 @@ class DockerEngine(EngineBase):
         self.policy = policy or Policy()
         self.scope = Scope(session_label(session))
         self.guard = Guard(self.conn, self.policy, self.scope)
-        self.image_view = ImageView(self.conn, self.policy)
+        self.image_view = ImageView(self.conn, self.policy, scope=self.scope)
         self.available = True
         self.closed = False
         self._jobs: set[Job] = set()  # console lines (a shutdown ends them)
@@ -124,6 +124,11 @@ class DockerEngine(EngineBase):
     def _on_daemon_event(self, data: dict[str, Any]) -> None:
         """One event of the learner's containers, from the daemon (the feed holds the lock)."""
         actor = data.get("Actor") or {}
+        raw_name = str((actor.get("Attributes") or {}).get("name") or "")
+        if data.get("Type", "container") == "container" and not self.scope.owns_name(raw_name):
+            # Not a container the learner made: the classic builder's intermediate containers of a
+            # build FROM one of the learner's (labelled) images carry the label too.
+            return
         attrs = self.scope.event_attributes({str(k): str(v) for k, v in
                                              (actor.get("Attributes") or {}).items()})
         action = str(data.get("Action") or data.get("status") or "")

@@ -22,31 +22,73 @@ from typing import Any
 from ..cli.jsonmessage import PullDisplay
 from ..images import normalize_ref
 from .connection import ApiError, Connection
-from .policy import Policy
+from .policy import LABEL, Policy, Scope
 
 
 @dataclass
 class ImageView:
-    """What one learner sees of the daemon's images."""
+    """What one learner sees of the daemon's images: the allowed (shared) ones, and their own.
+
+    The learner's own images are the ones they built (their label) and the tags they made
+    (`<prefix>-name:tag` on the daemon), shown with the bare names. An own tag hides a shared one
+    of the same name, as a new build takes a tag over on any daemon."""
 
     conn: Connection
     policy: Policy
     hidden: set[str] = field(default_factory=set)  # familiar refs the learner removed
+    scope: Scope | None = None
+
+    def _own_tags(self, image: dict[str, Any]) -> list[str]:
+        if self.scope is None:
+            return []
+        prefix = self.scope.prefix + "-"
+        return [t[len(prefix):] for t in image.get("RepoTags") or [] if t.startswith(prefix)]
 
     def listing(self) -> list[dict[str, Any]]:
-        """`GET /images/json`, limited to allowed, visible tags (images left without one dropped)."""
+        """`GET /images/json`, limited to the learner's images and the allowed, visible tags
+        (images left without a tag dropped, except the learner's own)."""
+        everything = self.conn.get("/images/json") or []
+        own_refs = {normalize_ref(t) for image in everything for t in self._own_tags(image)}
         out = []
-        for image in self.conn.get("/images/json") or []:
-            tags = [t for t in image.get("RepoTags") or [] if self.visible(t)]
-            if not tags:
+        for image in everything:
+            own = self._own_tags(image)
+            built = self.scope is not None and self.scope.owns_image(image)
+            labelled = (image.get("Labels") or {}).get(LABEL) is not None
+            shared = [] if labelled else [t for t in image.get("RepoTags") or []
+                                          if self.visible(t) and normalize_ref(t) not in own_refs]
+            tags = own + shared
+            if not tags and not built:
                 continue
             shown = dict(image)
             shown["RepoTags"] = tags
-            repos = {normalize_ref(t).rsplit(":", 1)[0] for t in tags}
+            repos = {normalize_ref(t).rsplit(":", 1)[0] for t in shared}
             shown["RepoDigests"] = [d for d in image.get("RepoDigests") or []
                                     if normalize_ref(d.split("@")[0]).rsplit(":", 1)[0] in repos]
+            if self.scope is not None:
+                shown["Labels"] = self.scope.labels(image.get("Labels"))
             out.append(shown)
         return out
+
+    def own_count(self) -> int:
+        """The learner's images and tags, against `Policy.max_images`: each own tag, and each
+        image they built that has none."""
+        if self.scope is None:
+            return 0
+        count = 0
+        for image in self.conn.get("/images/json") or []:
+            own = self._own_tags(image)
+            count += len(own) if own else int(self.scope.owns_image(image))
+        return count
+
+    def is_built(self, image_id: str) -> bool:
+        """Whether the learner built this image (its label, read from the daemon: the summaries
+        this view hands out do not show the label)."""
+        if self.scope is None:
+            return False
+        try:
+            return self.scope.owns_image(self.conn.get("/images/{0}/json", image_id))
+        except ApiError:
+            return False
 
     def visible(self, ref: str) -> bool:
         familiar = normalize_ref(ref)
@@ -71,6 +113,32 @@ class ImageView:
                 return matches[0], matches[0]["RepoTags"]
         return None
 
+    def daemon_ref(self, image: dict[str, Any], ref: str) -> str:
+        """The daemon's name for the learner's `ref` of `image`: a scoped tag for an own one, the
+        shared tag, or the image's ID (a ref by ID)."""
+        familiar = normalize_ref(ref)
+        if self.scope is not None:
+            daemon_tag = self.scope.image_tag(familiar)
+            if any(normalize_ref(t) == daemon_tag for t in self._raw_tags(image)):
+                return daemon_tag
+        if familiar in (normalize_ref(t) for t in image["RepoTags"]):
+            return familiar
+        return str(image["Id"])
+
+    def own_tag(self, image: dict[str, Any], tag: str) -> bool:
+        """Whether `tag` (shown) is the learner's own tag of `image` (scoped on the daemon)."""
+        if self.scope is None:
+            return False
+        daemon_tag = self.scope.image_tag(normalize_ref(tag))
+        return any(normalize_ref(t) == daemon_tag for t in self._raw_tags(image))
+
+    def _raw_tags(self, image: dict[str, Any]) -> list[str]:
+        try:
+            data = self.conn.get("/images/{0}/json", image["Id"])
+        except ApiError:
+            return []
+        return list(data.get("RepoTags") or [])
+
     def present(self, ref: str) -> dict[str, Any] | None:
         """The daemon's image for an allowed ref, hidden or not (None: the daemon lacks it)."""
         try:
@@ -89,6 +157,10 @@ class ImageView:
         data = dict(data)
         data["RepoTags"] = tags
         data["RepoDigests"] = image.get("RepoDigests") or []
+        if self.scope is not None:
+            for key in ("Config", "ContainerConfig"):
+                if isinstance(data.get(key), dict) and "Labels" in data[key]:
+                    data[key] = dict(data[key], Labels=self.scope.labels(data[key]["Labels"]))
         return data
 
 

@@ -32,6 +32,13 @@ Limits on every container (`host_config`):
     their service user, bind a port under 1024, signal their children), `no-new-privileges`, a
     capped json-file log (1 MiB), and at most `max_containers` containers per learner.
 
+Images (`docker build`, `docker tag`):
+    A learner's images are built by the daemon from their workspace only (`build.py` says how and
+    with which limits), labelled like their containers, and tagged on the daemon as
+    `<short>-<name>:<tag>` (the scope's prefix, as for container names), shown bare everywhere; at
+    most `max_images` images and tags per learner. Other learners' images are invisible (not even
+    by ID); the allowed images are shared. A learner's images are removed with the sandbox.
+
 Network:
     Each learner gets an `internal` bridge network of their own (no route out, no other learner's
     containers), carved as a /26 from a private pool, created with their first container and removed
@@ -117,6 +124,9 @@ class Policy:
     nano_cpus: int = 500_000_000
     capabilities: tuple[str, ...] = CAPABILITIES
     max_containers: int = 20
+    max_images: int = 10  # images and tags a learner may own (docker build -t, docker tag)
+    build_network: bool = False  # RUN steps of a build reach the network (never, by default)
+    build_timeout: float = 120.0  # seconds a build may take before it is cut (and so cancelled)
     subnet_pool: str = "10.213.0.0/16"
     subnet_prefix: int = 26
     log_max_size: str = "1m"
@@ -300,6 +310,15 @@ class Scope:
     def owns_name(self, name: str) -> bool:
         return name.lstrip("/").startswith(self.prefix + "-")
 
+    def image_tag(self, familiar: str) -> str:
+        """A learner's image name (`repo:tag`, familiar form) as tagged on the daemon."""
+        return f"{self.prefix}-{familiar}"
+
+    def owns_image(self, image: dict[str, Any]) -> bool:
+        """An image this learner built (their label), whatever its tags."""
+        return ((image.get("Labels") or (image.get("Config") or {}).get("Labels") or {})
+                .get(LABEL) == self.session)
+
     def text(self, text: str) -> str:
         """Daemon text (an error message) with every scoped name shown bare."""
         return self._re.sub("", text) if text else text
@@ -313,6 +332,8 @@ class Scope:
         """A `GET /containers/json` element as the learner sees it."""
         out = dict(data)
         out["Names"] = [self.bare(n) for n in data.get("Names") or []]
+        if isinstance(out.get("Image"), str):
+            out["Image"] = self.bare(out["Image"])
         if "Labels" in out:
             out["Labels"] = self.labels(out["Labels"]) or {}
         return out
@@ -322,6 +343,8 @@ class Scope:
         out = dict(data)
         out["Name"] = self.bare(data.get("Name", ""))
         config = dict(data.get("Config") or {})
+        if isinstance(config.get("Image"), str):
+            config["Image"] = self.bare(config["Image"])
         if "Labels" in config:
             config["Labels"] = self.labels(config["Labels"]) or {}
         out["Config"] = config
@@ -329,7 +352,7 @@ class Scope:
 
     def event_attributes(self, attrs: dict[str, str]) -> dict[str, str]:
         out = {k: v for k, v in attrs.items() if k != LABEL}
-        for key in ("name", "oldName"):
+        for key in ("name", "oldName", "image"):
             if key in out:
                 out[key] = self.bare(out[key])
         return out
@@ -585,6 +608,8 @@ class Guard:
         removed = [c["Id"] for c in self.listing()]
         _remove_containers(self.conn, removed)
         remove_networks(self.conn, {self.scope.session})
+        remove_images(self.conn, lambda prefix, session: session == self.scope.session
+                      or prefix == self.scope.prefix)
         self._network_ready = False
         return removed
 
@@ -640,6 +665,38 @@ def remove_networks(conn: Connection, sessions: set[str] | None) -> None:
                 pass  # in use by a container being removed; the next sweep takes it
 
 
+SCOPED_TAG = re.compile(r"^([0-9a-f]{8})-")
+
+
+def remove_images(conn: Connection, whose: Callable[[str | None, str | None], bool],
+                  images: frozenset[str] | None = None) -> list[str]:
+    """Remove learners' images: every tag `<prefix>-…` and every image labelled for a session, for
+    which `whose(prefix, session)` holds. Scoped tags are looked for only on labelled images and on
+    the allowed ones (a learner may `docker tag` those), never on an operator's own images."""
+    removed = []
+    allowed = images if images is not None else frozenset(CATALOGUE)
+    for image in conn.get("/images/json") or []:
+        session = (image.get("Labels") or {}).get(LABEL)
+        tags = [t for t in image.get("RepoTags") or [] if t != "<none>:<none>"]
+        shared = any(normalize_ref(t) in allowed for t in tags)
+        mine = session is not None and whose(None, session)
+        for tag in tags:
+            match = SCOPED_TAG.match(tag)
+            if match and (session is not None or shared) and (mine or whose(match.group(1), None)):
+                try:
+                    conn.delete("/images/{0}", tag, params={"force": True})
+                    removed.append(tag)
+                except ApiError:
+                    pass  # gone already, or in use by a container being removed
+        if mine:
+            try:
+                conn.delete("/images/{0}", image["Id"], params={"force": True})
+                removed.append(image["Id"])
+            except ApiError:
+                pass
+    return removed
+
+
 def sweep_orphans(conn: Connection, live: set[str]) -> list[str]:
     """Remove every container (and network) labelled for a session not in `live`; returns the IDs.
 
@@ -659,6 +716,9 @@ def sweep_orphans(conn: Connection, live: set[str]) -> list[str]:
              if (label := (n.get("Labels") or {}).get(LABEL)) is not None} - live
     if stale:
         remove_networks(conn, stale)
+    prefixes = {session[:8] for session in live}
+    remove_images(conn, lambda prefix, session: (session is not None and session not in live)
+                  or (prefix is not None and prefix not in prefixes))
     return removed
 
 
