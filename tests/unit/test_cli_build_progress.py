@@ -53,6 +53,8 @@ def test_plain_progress_is_printers_text() -> None:
 
 def test_tty_final_frame_aligns_times_on_the_right() -> None:
     text = render(_messages(), "tty")
+    assert text.startswith("[+] Building 0.0s (2/3) ")  # a frame while the RUN step runs
+    text = text.rsplit("A\r", 1)[1]  # the last frame, drawn over it
     lines = [line.removeprefix("\x1b[0m") for line in text.split("\n")]  # aec resets after "\n"
     assert lines[0] == "[+] Building 0.2s (3/3) FINISHED" + " " * 33 + "docker:default"
     assert len(lines[0]) == 79

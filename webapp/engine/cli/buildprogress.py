@@ -5,7 +5,7 @@ and `BuildDisplay.finish` ends the display:
 
 * BuildKit's solve status, `{"id": "moby.buildkit.trace", "aux": {"vertexes": [...],
   "statuses": [...], "logs": [...]}}`, where a vertex is `{"digest", "name", "started",
-  "completed", "cached", "error"}`, a status `{"id", "vertex", "current", "total", "started",
+  "completed", "cached", "error"}`, a warning `{"vertex", "level", "short"}`, a status `{"id", "vertex", "current", "total", "started",
   "completed", "timestamp"}` and a log `{"vertex", "stream", "data", "timestamp"}` (times in Unix
   seconds, None while not yet). Rendered as buildkit's util/progress/progressui does: `plain`
   (printer.go: `#1 [internal] load build definition from Dockerfile`, `#1 transferring
@@ -17,6 +17,9 @@ and `BuildDisplay.finish` ends the display:
 * The classic builder's stream, `{"stream": "Step 1/2 : FROM busybox\\n"}`, printed as it comes
   (on stdout, as `docker build` without BuildKit does), and `{"errorDetail": {"message": ...},
   "error": ...}`, kept as `error`.
+
+An `on_message` callback raises `BuildCancelled` once its client has gone away (Ctrl-C): the engine
+then stops the build, as BuildKit cancels a solve whose session has closed.
 
 `failure_text` gives what buildx prints after the display when the build failed: the failing
 step's last output lines, the Dockerfile lines around the failure, `ERROR: failed to build: ...`.
@@ -32,6 +35,10 @@ JSON = dict[str, Any]
 LOG_LINES_KEPT = 10  # buildkit's logsBuffer: the last lines of a step, shown again on its failure
 INSTANCE_LINE = '#0 building with "default" instance using docker driver\n\n'
 COLOR_DONE, COLOR_ERROR, RESET = "\x1b[34m", "\x1b[31m", "\x1b[0m"
+
+
+class BuildCancelled(Exception):
+    """The client is gone (Ctrl-C): raised from `on_message`; the engine abandons the build."""
 
 
 @dataclass
@@ -69,6 +76,8 @@ class BuildDisplay:
         self.started: float | None = None
         self.last: float | None = None
         self._began = False
+        self._drawn = 0  # lines of the last tty frame (redrawn in place)
+        self.warnings: list[str] = []  # lint warnings' short texts, printed after a good build
 
     # -- input ------------------------------------------------------------------------------------
 
@@ -102,6 +111,10 @@ class BuildDisplay:
             self._times(v.started, v.completed)
             if self.mode == "plain":
                 self._plain_vertex(v)
+            elif self.mode == "tty" and v.completed is None and "] RUN " in v.name:
+                self._draw(final=False)  # a step that may take a while: show where the build is
+        for data in aux.get("warnings") or []:
+            self.warnings.append(str(data.get("short") or ""))
         for data in aux.get("statuses") or []:
             v = self.vertexes.get(data.get("vertex", ""))
             if v is None:
@@ -187,15 +200,23 @@ class BuildDisplay:
                 partial, v.partial = v.partial, ""
                 self._line(v, partial, v.completed or self.last or 0.0)
         if self.mode == "tty" and self.vertexes:
-            self.err(self.frame())
+            self._draw(final=True)
 
-    def frame(self) -> str:
-        """display.go's last frame (`print(..., all=true)`), colours as a TTY shows them."""
+    def _draw(self, *, final: bool) -> None:
+        """Draw the frame over the previous one (display.go moves the cursor up and rewrites)."""
+        frame = self.frame(final=final)
+        up = f"\x1b[{self._drawn}A\r" if self._drawn else ""
+        self.err(up + frame)
+        self._drawn = frame.count("\n")
+
+    def frame(self, *, final: bool = True) -> str:
+        """display.go's frame (the last one: `print(..., all=true)`), colours as a TTY shows
+        them."""
         width = self.width
         total = len(self.vertexes)
         done = sum(1 for v in self.order if v.completed is not None)
         elapsed = (self.last or 0) - (self.started or 0)
-        status = "FINISHED" if done and done == total else ""
+        status = "FINISHED" if final and done and done == total else ""
         head = f"[+] Building {elapsed:.1f}s ({done}/{total}) {status}"
         head = _align(head, self.desc, width - 1) if self.desc else _align(head, "", width)
         lines = [head[:width] + "\n"]
@@ -232,6 +253,17 @@ class BuildDisplay:
         if completed:
             out = (COLOR_ERROR if error else COLOR_DONE) + out + RESET
         return out
+
+    def warnings_text(self) -> str:
+        """buildx's printWarnings after a build: the count, then each warning's short text."""
+        if not self.warnings or self.mode == "quiet":
+            return ""
+        count = len(self.warnings)
+        head = (f"{count} warning{'s' if count > 1 else ''} found "
+                "(use docker --debug to expand):\n")
+        if self.mode == "tty":
+            head = "\x1b[33m" + head + RESET
+        return "\n " + head + "".join(f" - {w}\n" for w in self.warnings)
 
     def failing(self) -> list[_Vertex]:
         return [v for v in self.order if v.error and not v.error.endswith("context canceled")]

@@ -7,11 +7,12 @@ from .config import ImageConfig, apply_metadata, created_by_copy, created_by_run
 from .errors import DockerfileError, DockerfileRefused
 from .instructions import Dockerfile, Instruction, Warning_
 from .parser import parse
-from .resolve import BuildPlan, Stage, Step, resolve
+from .resolve import BuildPlan, ImageReference, Stage, Step, referenced_images, resolve
 from .shell import process_word, process_words
 
 __all__ = [
-    "BuildPlan", "Dockerfile", "DockerfileError", "DockerfileRefused", "ImageConfig", "Instruction",
-    "Stage", "Step", "Warning_", "apply_metadata", "created_by_copy", "created_by_run", "parse",
-    "process_word", "process_words", "resolve",
+    "BuildPlan", "Dockerfile", "DockerfileError", "DockerfileRefused", "ImageConfig",
+    "ImageReference", "Instruction", "Stage", "Step", "Warning_", "apply_metadata",
+    "created_by_copy", "created_by_run", "parse", "process_word", "process_words",
+    "referenced_images", "resolve",
 ]

@@ -221,7 +221,7 @@ def apply_metadata(config: ImageConfig, instruction: ins.Instruction) -> str:
         try:
             parse_signal(instruction.signal)
         except InvalidSignal:
-            raise DockerfileError(f"invalid signal: {instruction.signal}",
+            raise DockerfileError(f"Invalid signal: {instruction.signal}",
                                   parse_error=False) from None
         config.stop_signal = instruction.signal
         return f"STOPSIGNAL {instruction.signal}"

@@ -144,9 +144,10 @@ class CopyInstruction(Instruction):
     from_: str = ""
     chown: str = ""
     chmod: str = ""
-    link: bool = False
+    link: bool = False  # inert: it changes how the layer is stored, not what the image holds
     heredocs: list[tuple[str, str]] = field(default_factory=list)
     json_form: bool = False
+    heredoc_expand: list[bool] = field(default_factory=list)  # per heredoc: unquoted delimiter
 
 
 @dataclass

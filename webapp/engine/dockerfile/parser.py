@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import instructions as ins
-from .errors import DockerfileError, DockerfileRefused
+from .errors import DockerfileError, DockerfileRefused, refused
 from .shell import Lex, ShellError
 
 MAX_DOCKERFILE = 64 * 1024  # bytes: the workspace's per-file limit
@@ -660,10 +660,6 @@ class _Flags:
                 self.lists[name].append(value)
 
 
-def _refuse(what: str, why: str) -> DockerfileRefused:
-    return DockerfileRefused(f"{what} is not available: {why}")
-
-
 def _shell_dependent(node: Node, empty_as_nil: bool = False) -> tuple[list[str], bool]:
     args = node.args
     if not args:
@@ -771,13 +767,14 @@ def _parse_int32(value: str) -> int:
     return number
 
 
-def _sources_and_dest(node: Node, command: str) -> tuple[list[str], str, list[tuple[str, str]]]:
+def _sources_and_dest(node: Node, command: str) -> tuple[list[str], str,
+                                                         list[tuple[str, str, bool]]]:
     srcs, dest = node.args[:-1], node.args[-1]
     if parse_heredoc(dest) is not None:
         raise DockerfileError(f"{command} cannot accept a heredoc as a destination")
     lookup = {doc.name: doc for doc in node.heredocs}
     paths: list[str] = []
-    contents: list[tuple[str, str]] = []
+    contents: list[tuple[str, str, bool]] = []
     for src in srcs:
         doc = parse_heredoc(src)
         if doc is not None:
@@ -785,7 +782,7 @@ def _sources_and_dest(node: Node, command: str) -> tuple[list[str], str, list[tu
             content = found.content if found else ""
             if doc.chomp:
                 content = chomp_heredoc(content)
-            contents.append((doc.name, content))
+            contents.append((doc.name, content, doc.expand))
         else:
             paths.append(src)
     return paths, dest, contents
@@ -849,22 +846,19 @@ def parse_instruction(node: Node) -> ins.Instruction:
         srcs, dest, docs = _sources_and_dest(node, name)
         for flag in ("exclude", "parents", "keep-git-dir", "checksum", "unpack"):
             if flag in flags.used:
-                raise _refuse(f"{name} --{flag}", "the sandbox's builder does not model it")
+                raise refused(f"{name} --{flag}")
         if kind == "add":
             for src in srcs:
                 if _is_remote(src):
-                    raise _refuse("ADD of a URL or git repository",
-                                  "builds in this sandbox have no network; put the file in your "
-                                  f"folder and COPY it ({src})")
+                    raise refused("ADD of a URL or git repository", src)
                 if _ARCHIVE.search(src):
-                    raise _refuse("ADD of a local archive",
-                                  f"the sandbox does not unpack archives; COPY the files instead "
-                                  f"({src})")
+                    raise refused("ADD of a local archive", src)
         cls = ins.AddInstruction if kind == "add" else ins.CopyInstruction
         return cls(**common, sources=srcs, dest=dest, from_=flags.values.get("from", ""),
                    chown=flags.values["chown"], chmod=flags.values["chmod"],
-                   link=flags.values["link"] == "true", heredocs=docs,
-                   json_form=node.json)
+                   link=flags.values["link"] == "true",
+                   heredocs=[(name, content) for name, content, _ in docs],
+                   heredoc_expand=[expand for _, _, expand in docs], json_form=node.json)
     if kind == "from":
         if len(args) == 3 and args[1].lower() == "as":
             stage = args[2].lower()
@@ -878,7 +872,7 @@ def parse_instruction(node: Node) -> ins.Instruction:
         flags.add_string("platform")
         flags.parse()
         if flags.values["platform"]:
-            raise _refuse("FROM --platform", "the sandbox builds for its own platform only")
+            raise refused("FROM --platform")
         return ins.FromInstruction(**common, base=args[0], name=stage,
                                    as_word=args[1] if len(args) == 3 else "",
                                    keyword_text=node.value)
@@ -908,11 +902,12 @@ def parse_instruction(node: Node) -> ins.Instruction:
         flags.parse()
         for flag in ("mount", "network", "security", "device"):
             if flag in flags.used:
-                raise _refuse(f"RUN --{flag}", _RUN_FLAG_WHY[flag])
+                raise refused(f"RUN --{flag}")
         command, prepend = _shell_dependent(node)
-        docs = [(doc.name, chomp_heredoc(doc.content) if doc.chomp else doc.content)
-                for doc in node.heredocs]
-        return ins.RunInstruction(**common, command=command, prepend_shell=prepend, heredocs=docs)
+        run_docs = [(doc.name, chomp_heredoc(doc.content) if doc.chomp else doc.content)
+                    for doc in node.heredocs]
+        return ins.RunInstruction(**common, command=command, prepend_shell=prepend,
+                                  heredocs=run_docs)
     if kind in ("cmd", "entrypoint"):
         flags.parse()
         command, prepend = _shell_dependent(node)
@@ -969,14 +964,6 @@ def parse_instruction(node: Node) -> ins.Instruction:
         return ins.ShellInstruction(**common, shell=command)
     raise DockerfileError(with_suggestion(f"unknown instruction: {node.value}", node.value,
                                           [name.upper() for name in INSTRUCTIONS], False))
-
-
-_RUN_FLAG_WHY = {
-    "mount": "the sandbox's builder has no cache, secret, ssh or bind mounts",
-    "network": "the sandbox decides the network of a build",
-    "security": "the sandbox fixes the security of a build (no insecure mode)",
-    "device": "the sandbox gives builds no devices",
-}
 
 
 def _parse_healthcheck(node: Node, flags: _Flags, common: dict[str, Any]) -> ins.Instruction:

@@ -17,7 +17,7 @@ from .config import (
     normalize_workdir,
     with_shell,
 )
-from .errors import DockerfileError, DockerfileRefused
+from .errors import DockerfileError, DockerfileRefused, refused
 from .parser import _NodeError, parse_heredoc, parse_instruction, parse_nodes, with_suggestion
 from .shell import Lex, go_quote
 
@@ -409,8 +409,7 @@ def _step(state: _State, command: ins.Instruction, config: ImageConfig, env: dic
           from_stage: int | None, states: list[_State], used_once: dict[str, int]) -> Step:
     """One instruction: expand it where BuildKit expands, apply it, say what history records."""
     if isinstance(command, ins.VolumeInstruction):
-        raise DockerfileRefused("VOLUME is not available: volumes are not available in this "
-                                "sandbox (they live on the server's disk)", command.line)
+        raise refused("VOLUME", line=command.line)
     if isinstance(command, ins.CmdInstruction | ins.EntrypointInstruction |
                   ins.HealthcheckInstruction):
         kind = command.keyword
@@ -487,7 +486,12 @@ def _step(state: _State, command: ins.Instruction, config: ImageConfig, env: dic
             _check_chmod(chmod)
         sources = [_expand(lex, src, env) for src in command.sources]
         dest = _expand(lex, command.dest, env)
-        written = replace(command, chown=chown, chmod=chmod, sources=sources, dest=dest)
+        raw = Lex("\\", skip_process_quotes=True)
+        heredocs = [(name, raw.process_word(body, env) if expand else body)
+                    for (name, body), expand in zip(command.heredocs, command.heredoc_expand,
+                                                    strict=False)]
+        written = replace(command, chown=chown, chmod=chmod, sources=sources, dest=dest,
+                          heredocs=heredocs)
         created_by = created_by_copy(written)
         if command.from_ and from_stage is not None:
             source = states[from_stage]
@@ -528,9 +532,7 @@ def _run_argv(command: ins.RunInstruction, config: ImageConfig) -> list[str]:
         if parse_heredoc(args[0]) is not None:
             data = command.heredocs[0][1]
             if data.startswith("#!"):
-                raise DockerfileRefused("RUN of a heredoc starting with #! is not available: the "
-                                        "sandbox runs heredocs through the shell only",
-                                        command.line)
+                raise refused("RUN of a heredoc starting with #!", line=command.line)
             args = [data]
         else:
             text = args[0]
@@ -540,3 +542,60 @@ def _run_argv(command: ins.RunInstruction, config: ImageConfig) -> list[str]:
     if command.prepend_shell:
         return with_shell(config, args)
     return args
+
+
+@dataclass
+class ImageReference:
+    """An image a Dockerfile names outside its own stages: `kind` "from" (a FROM line) or
+    "copy-from" (`COPY --from=<image>`), `ref` as written after ARG expansion."""
+
+    ref: str
+    line: int
+    kind: str
+
+
+def referenced_images(dockerfile: ins.Dockerfile, *, build_args: Mapping[str, str] | None = None,
+                      ) -> list[ImageReference]:
+    """Every image the build may read, for a policy that checks them before a build is sent: the
+    bases of all stages (the classic builder builds every stage; BuildKit only those the target
+    needs, a subset) and COPY --from sources that are not stages. FROM lines are expanded with the
+    global ARGs and build args as BuildKit expands them; `scratch` and stage names are left out.
+    Raises DockerfileError where BuildKit would (an ARG expansion error, a blank base name)."""
+    build_args = dict(build_args or {})
+    lex = Lex(dockerfile.escape)
+    global_args = default_args("")
+    for key in list(global_args):
+        if key in build_args:
+            global_args[key] = build_args[key]
+    names: set[str] = set()
+    out: list[ImageReference] = []
+    seen_from = False
+    for instruction in dockerfile.instructions:
+        if isinstance(instruction, ins.ArgInstruction) and not seen_from:
+            for key, value in instruction.args:
+                if key in build_args:
+                    global_args[key] = build_args[key]
+                elif value is not None:
+                    try:
+                        global_args[key] = lex.process_word(value, global_args)
+                    except DockerfileError as err:
+                        raise _located(err, instruction.line) from None
+        elif isinstance(instruction, ins.FromInstruction):
+            seen_from = True
+            try:
+                base = lex.process_word(instruction.base, global_args)
+            except DockerfileError as err:
+                raise _located(err, instruction.line) from None
+            if base == "":
+                raise DockerfileError(f"base name ({instruction.base}) should not be blank",
+                                      instruction.line, parse_error=False)
+            if base != SCRATCH and base not in names:
+                out.append(ImageReference(base, instruction.line, "from"))
+            if instruction.name:
+                names.add(instruction.name)
+        elif isinstance(instruction, ins.CopyInstruction) and instruction.from_:
+            value = instruction.from_
+            if value.isdigit() or value.lower() in names:
+                continue
+            out.append(ImageReference(value, instruction.line, "copy-from"))
+    return out

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..api import JSON, ApiError, Refused
+from ..cli.buildprogress import BuildCancelled
 from ..dockerfile import DockerfileError, DockerfileRefused, ImageConfig, parse, resolve
 from ..dockerfile import instructions as ins
 from ..futures import Future
@@ -121,9 +122,16 @@ class Trace:
         self.clock = clock
         self.on_message = on_message
         self.count = 0
+        self.cancelled = False  # the client went away (BuildCancelled from on_message)
 
     def _send(self, **aux: list[JSON]) -> None:
-        self.on_message({"id": TRACE_ID, "aux": {k: v for k, v in aux.items() if v}})
+        if self.cancelled:
+            raise BuildCancelled()
+        try:
+            self.on_message({"id": TRACE_ID, "aux": {k: v for k, v in aux.items() if v}})
+        except BuildCancelled:
+            self.cancelled = True
+            raise
 
     def vertex(self, name: str) -> JSON:
         self.count += 1
@@ -145,9 +153,16 @@ class Trace:
                               "total": total, "started": now, "completed": now,
                               "timestamp": now}])
 
+    def warn(self, v: JSON, short: str) -> None:
+        self._send(warnings=[{"vertex": v["digest"], "level": 1, "short": short}])
+
     def log(self, v: JSON, data: str, stream: int = 1) -> None:
-        self._send(logs=[{"vertex": v["digest"], "stream": stream, "data": data,
-                          "timestamp": self.clock.now()}])
+        """A step's output (from inside a process: a gone client is noted, not raised here)."""
+        try:
+            self._send(logs=[{"vertex": v["digest"], "stream": stream, "data": data,
+                              "timestamp": self.clock.now()}])
+        except BuildCancelled:
+            pass
 
 
 # -- the file tree of a stage ---------------------------------------------------------------------
@@ -291,6 +306,7 @@ class Builder:
         self.results: dict[int, State] = {}
         self._names: dict[int, str] = {}
         self.uses_context = False
+        self.definition: JSON = {}
 
     def fail(self, message: str, line: int = 0, end: int = 0) -> BuildFailed:
         source = (self.dockerfile, self.text, line, end or line) if line else None
@@ -299,7 +315,8 @@ class Builder:
     async def run(self) -> str:
         trace = self.trace
         text = self.context.read(self.dockerfile)
-        v = trace.vertex(f"[internal] load build definition from {self.dockerfile}")
+        v = self.definition = trace.vertex(
+            f"[internal] load build definition from {self.dockerfile}")
         trace.status(v, "transferring dockerfile:", len((text or "").encode()))
         trace.done(v)
         if text is None:
@@ -331,6 +348,9 @@ class Builder:
         except DockerfileError as err:
             raise self.fail("failed to solve: " + err.text, err.line) from None
         self.multi = sum(isinstance(i, ins.FromInstruction) for i in parsed.instructions) > 1
+        for warning in [*parsed.warnings, *plan.warnings]:
+            short = f"{warning.rule}: {warning.message}" if warning.rule else warning.message
+            trace.warn(self.definition, short + (f" (line {warning.line})" if warning.line else ""))
         self._names = {s.index: s.name for s in plan.stages if s.name}
         for ref in dict.fromkeys(s.base for s in plan.stages if s.base_stage is None):
             meta = trace.vertex(f"[internal] load metadata for {_canonical(ref)}")
@@ -621,6 +641,9 @@ class Builder:
         timer.cancel()
         for proc in list(box.procs.values()):
             proc.exit(128 + SIGKILL)
+        if self.trace.cancelled:
+            box.forget_contents()
+            raise BuildCancelled()
         command = " ".join(argv)
         if timed_out["yes"]:
             box.forget_contents()

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ..images import Image
 from .packages import installed_program
 from .process import Box, Proc, Program, Stream
-from .programs import program_for
+from .programs import program_for, script_program
 from .resources import DEFAULT_MEMORY, TEXT_PER_UNIT, Meter, text_cost
 from .tty import LineDiscipline, onlcr
 
@@ -139,6 +139,7 @@ class Container(Box):
         self.restart_delay = 0.0
         self.execs: dict[str, ExecInstance] = {}
         self.written: dict[str, str] = {}
+        self.modes: dict[str, int] = {}  # permission bits set by chmod (or of written files)
         self.owners: dict[str, int] = {}  # uid of each file a process created
         self.installed: dict[str, str] = {}  # path -> program name, from apt-get/apk install
         self.apt_updated = False
@@ -239,12 +240,15 @@ class Container(Box):
         return [self.real_path(path)]
 
     def path_kind(self, proc: Proc | None, path: str) -> str | None:
-        """"dir", "exec", "file" or None for a path inside the container."""
+        """"dir", "exec", "file" or None for a path inside the container ("exec": a regular file
+        with an x bit, a program or a script)."""
         image = self.image
         candidate = self.real_path(path)
+        if candidate in self.written or candidate in image.scripts or candidate in image.files:
+            return "exec" if self.mode_of(candidate) & 0o111 else "file"
         if candidate in image.executables or candidate in self.installed:
             return "exec"
-        if candidate in self.written or candidate in image.files or candidate in _DYNAMIC_FILES:
+        if candidate in _DYNAMIC_FILES:
             return "file"
         if candidate == "/" or candidate in image.dirs or candidate in _RUNTIME_DIRS or \
                 self._is_parent(candidate):
@@ -255,7 +259,35 @@ class Container(Box):
         prefix = path.rstrip("/") + "/"
         image = self.image
         return any(p.startswith(prefix) for p in (*image.dirs, *image.files, *image.executables,
-                                                  *image.symlinks, *self.written, *self.installed))
+                                                  *image.scripts, *image.symlinks, *self.written,
+                                                  *self.installed))
+
+    def mode_of(self, path: str) -> int:
+        """The permission bits of the file at the resolved `path` (0 when there is none): chmod's,
+        else the image's (`modes`; 0755 for programs and scripts, 0644 for other files); a file
+        a process created is 0644 (umask 022)."""
+        image = self.image
+        mode = self.modes.get(path)
+        if mode is not None:
+            return mode
+        mode = image.modes.get(path)
+        if mode is not None:
+            return mode
+        if path in image.scripts or path in image.executables or path in self.installed:
+            return 0o755
+        if path in self.written or path in image.files or path in _DYNAMIC_FILES:
+            return 0o644
+        return 0
+
+    def set_mode(self, proc: Proc | None, path: str, mode: int) -> bool:
+        """chmod: False when there is no such file (directories keep their 0755 here)."""
+        real = self.real_path(path)
+        kind = self.path_kind(proc, real)
+        if kind is None:
+            return False
+        if kind != "dir":
+            self.modes[real] = mode & 0o7777
+        return True
 
     def list_dir(self, proc: Proc | None, path: str) -> list[str]:
         path = self.real_path(path)
@@ -263,8 +295,8 @@ class Container(Box):
         names: set[str] = set()
         image = self.image
         extra = _RUNTIME_DIRS | _DYNAMIC_FILES
-        for candidate in (*image.dirs, *image.files, *image.executables, *image.symlinks, *self.written,
-                          *self.installed, *extra):
+        for candidate in (*image.dirs, *image.files, *image.executables, *image.scripts,
+                          *image.symlinks, *self.written, *self.installed, *extra):
             if candidate.startswith(prefix) and candidate != prefix:
                 names.add(candidate[len(prefix):].split("/", 1)[0])
         return sorted(names)
@@ -278,6 +310,8 @@ class Container(Box):
             if candidate == "/etc/hosts":
                 return (f"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
                         f"{self.ip or '172.17.0.2'}\t{self.hostname}\n")
+            if candidate in self.image.scripts:
+                return self.image.scripts[candidate]
             if candidate in self.image.files:
                 return self.image.files[candidate]
             if candidate == "/etc/os-release" and self.image.os_release:
@@ -313,6 +347,7 @@ class Container(Box):
         return True
 
     def remove_file(self, proc: Proc | None, path: str) -> bool:
+        self.modes.pop(_normpath(path), None)
         return self.written.pop(_normpath(path), None) is not None
 
     def resolve(self, proc: Proc | None, argv: list[str], path_env: str | None = None,
@@ -326,7 +361,7 @@ class Container(Box):
             path = name if name.startswith("/") else _normpath(f"{base}/{name}")
             kind = self.path_kind(proc, path)
             if kind == "exec":
-                return self._program(path), 0, ""
+                return self._program(path, name), 0, ""
             if kind == "dir":
                 return None, 126, "is a directory"
             if kind == "file":
@@ -337,16 +372,47 @@ class Container(Box):
             if not directory:
                 continue
             candidate = f"{directory.rstrip('/')}/{name}"
-            real = self.real_path(candidate)
-            if real in self.image.executables or real in self.installed:  # path_kind's "exec"
-                return self._program(candidate), 0, ""
+            if self.path_kind(proc, candidate) == "exec":
+                return self._program(candidate, candidate), 0, ""
         return None, 127, "not found"
+
+    def script_for(self, proc: Proc | None, name: str, path_env: str | None = None
+                   ) -> tuple[str, str] | None:
+        """(the path exec is called with, text) when `name` finds an executable text file."""
+        if "/" in name:
+            base = proc.cwd if proc else "/"
+            path = name if name.startswith("/") else _normpath(f"{base}/{name}")
+            text = self.script_text(path) if self.path_kind(proc, path) == "exec" else None
+            return (name, text) if text is not None else None
+        search = path_env if path_env is not None else (proc.env.get("PATH", "") if proc else "")
+        for directory in search.split(":"):
+            if directory:
+                candidate = f"{directory.rstrip('/')}/{name}"
+                if self.path_kind(proc, candidate) == "exec":
+                    text = self.script_text(candidate)
+                    return (candidate, text) if text is not None else None
+        return None
+
+    def script_text(self, path: str) -> str | None:
+        """The text of the executable regular file at `path` (a script, or a text file given an x
+        bit), None when it is a program or not executable."""
+        real = self.real_path(path)
+        if real in self.written:
+            text: str | None = self.written[real]
+        else:
+            text = self.image.scripts.get(real, self.image.files.get(real))
+        return text if text is not None and self.mode_of(real) & 0o111 else None
 
     def install(self, path: str, program: str) -> None:
         """A package manager put `program` (see sim.packages) at `path` in this container."""
         self.installed[self.real_path(path)] = program
 
-    def _program(self, path: str) -> Program:
+    def _program(self, path: str, called: str) -> Program:
+        """The program at `path`; a script learns the name it was called by (`called`), which the
+        kernel passes on to its interpreter."""
+        text = self.script_text(path)
+        if text is not None:
+            return script_program(called, text)
         for candidate in self._candidates(path):
             if candidate in self.installed and candidate not in self.image.executables:
                 return installed_program(self.installed[candidate])
@@ -387,6 +453,7 @@ class Container(Box):
         self._log_bytes = 0
         self.meter.release(sum(len(v) for v in self.written.values()))
         self.written.clear()
+        self.modes.clear()
 
 
 _DYNAMIC_FILES = frozenset({"/etc/hostname", "/etc/hosts", "/etc/resolv.conf"})

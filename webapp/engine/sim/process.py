@@ -50,9 +50,13 @@ class WaitPid:
 
 @dataclass
 class Exec:
-    """Replace the program, keeping the PID (the `exec` system call)."""
+    """Replace the program, keeping the PID (the `exec` system call). `env`, `out` and `stdin`,
+    when given, are the new program's environment and (redirected) output and input."""
 
     argv: list[str]
+    env: Mapping[str, str] | None = None
+    out: Callable[[str, str], None] | None = None
+    stdin: Stream | None = None
 
 
 Wait = Sleep | ReadLine | ReadChunk | Forever | WaitPid | Exec
@@ -394,12 +398,19 @@ class Proc:
                 wait.proc.listeners.append(on_child_exit)
                 return
             if isinstance(wait, Exec):
-                program, code, error = self.box.resolve(self, wait.argv)
+                path_env = wait.env.get("PATH", "") if wait.env is not None else None
+                program, code, error = self.box.resolve(self, wait.argv, path_env)
                 if program is None:
                     self.write(error, "stderr")
                     self.exit(code)
                     return
                 self.argv = list(wait.argv)
+                if wait.env is not None:
+                    self.env = wait.env
+                if wait.out is not None:
+                    self.out = wait.out
+                if wait.stdin is not None:
+                    self.stdin = wait.stdin
                 self.handlers.clear()
                 self.ignored.clear()
                 old, self._gen = self._gen, program(self)

@@ -228,7 +228,7 @@ def program_for(path: str, spec: ProgramSpec, shell_name: str = "bash") -> Progr
     """The runnable program for an executable of the catalogue."""
     base = path.rsplit("/", 1)[-1]
     if spec.kind == "shell":
-        return shell_program("bash" if base == "bash" else "sh")
+        return shell_program("bash" if base == "bash" else "sh", spec.exec_last)
     if spec.kind == "applet":
         return applet_program(path)
     if spec.kind == "packages":
@@ -271,3 +271,36 @@ def init_program(proc: Proc) -> Gen:
     while result is INTERRUPTED:
         result = yield WaitPid(child)
     return child.exit_code if child.exit_code is not None else 0
+
+
+def interpreter_line(text: str) -> tuple[str, str] | None:
+    """The `#!` line of a script as the kernel reads it: (interpreter, optional argument), or None
+    when the file does not start with `#!` (exec then fails with ENOEXEC). Linux passes everything
+    after the interpreter's name, trimmed, as one argument."""
+    if not text.startswith("#!"):
+        return None
+    line = text[2:].split("\n", 1)[0].strip(" \t\r")
+    interp, _, arg = line.replace("\t", " ").partition(" ")
+    return interp, arg.strip(" ")
+
+
+def script_program(path: str, text: str) -> Program:
+    """An executable text file run by the kernel (`execve` of `path`, as it was called): a `#!`
+    line runs `interp [arg] path args...`; without one, or with an interpreter that does not exist,
+    the exec fails. That failure is what runc prints for PID 1 and `docker exec` (the container
+    then exits 1); shells check scripts themselves before they get here (sim.shell)."""
+
+    def program(proc: Proc) -> Gen:
+        line = interpreter_line(text)
+        if line is None:
+            proc.write(f"exec {path}: exec format error\n", "stderr")
+            return 1
+        interp, arg = line
+        found, _, _ = proc.box.resolve(proc, [interp], "") if "/" in interp else (None, 0, "")
+        if found is None:
+            proc.write(f"exec {path}: no such file or directory\n", "stderr")
+            return 1
+        proc.argv = [interp, *([arg] if arg else []), path, *proc.argv[1:]]
+        return (yield from found(proc))
+
+    return program

@@ -3,6 +3,12 @@
 External commands run as child processes, so `ps` shows them, ^C reaches the foreground job, and a
 shell that is PID 1 keeps ignoring SIGTERM while its `sleep` child would not. `trap` works the POSIX
 way: a trapped signal interrupts `wait` at once and otherwise runs after the current command.
+
+Except the last command of a `-c` string, which some shells exec instead of forking (the shell
+process becomes that command: same PID, so PID 1's rules and `docker stop`'s signal apply to it);
+which one they exec depends on the shell and its version (images.Program.exec_last, `exec_tails`).
+A script without a `#!` line is run by the shell itself, as POSIX says; one whose interpreter is
+missing gets the shell's own error.
 """
 
 from __future__ import annotations
@@ -87,10 +93,15 @@ class Capture:
 class Shell:
     """One shell process's interpreter state."""
 
-    def __init__(self, proc: Proc, name: str, args: list[str]):
+    def __init__(self, proc: Proc, name: str, args: list[str], exec_last: str = "none"):
         self.proc = proc
         self.name = name  # "bash" or "sh"
         self.bash = name == "bash"
+        self.exec_last = exec_last  # images.Program.exec_last
+        self.tails: set[int] = set()  # ids of the Simple commands this shell would exec, not fork
+        self.ever_trapped = False  # busybox ash's `may_have_traps`
+        self.exit_trap = ""
+        self.arg0: str | None = None  # $0: the -c string's name, or the script's path
         self._vars = MeteredVars(proc.account)
         self.params = args
         self.status = 0
@@ -120,32 +131,58 @@ class Shell:
             if "i" in flag[1:]:
                 force_interactive = True
         if script is not None:
+            self.arg0 = argv[0] if argv else (self.proc.argv[0] if self.proc.argv else self.name)
             self.params = argv[1:]
-            return (yield from self.run_script(script))
+            return (yield from self.run_script(script, oneshot=True))
         if argv:
             path = argv[0]
             content = self.proc.box.read_file(self.proc, path)
             if content is None:
                 self.proc.write(f"{self.name}: {path}: No such file or directory\n", "stderr")
                 return 127
+            self.arg0 = path
             self.params = argv[1:]
             return (yield from self.run_script(content))
         self.interactive = force_interactive or self.proc.tty
         return (yield from self.repl())
 
-    def run_script(self, script: str) -> Gen:
+    def run_script(self, script: str, oneshot: bool = False) -> Gen:
+        """Run a script; `oneshot`: it is the `-c` string, whose last command may be exec'd."""
         try:
             tree = parse(script)
         except ShellSyntaxError as err:
             self.syntax_error(err, "-c")
             return 2
+        if oneshot:
+            self.tails = {id(cmd) for cmd in exec_tails(tree, self.exec_last)}
         try:
             yield from self.run_seq(tree, self.default_io())
         except ShellExit as done:
-            return done.code
+            self.status = done.code
         except LoopControl:
             pass
+        return (yield from self.on_exit())
+
+    def on_exit(self) -> Gen:
+        """The EXIT trap, if one is set; the shell's exit status unless the trap exits."""
+        action, self.exit_trap = self.exit_trap, ""
+        if action:
+            status = self.status
+            try:
+                yield from self.run_script_inline(action)
+            except ShellExit as done:
+                return done.code
+            except LoopControl:
+                pass
+            self.status = status
         return self.status
+
+    def may_exec(self) -> bool:
+        """No trap stands in the way of exec'ing the last command: busybox ash remembers that a
+        trap was ever set; dash and bash look at the traps set now (and an EXIT trap)."""
+        if self.traps or self.exit_trap:
+            return False
+        return not (self.ever_trapped and getattr(self.proc.box, "flavour", "") == "busybox")
 
     def repl(self) -> Gen:
         if self.interactive:
@@ -311,7 +348,8 @@ class Shell:
         for index, cmd in enumerate(pipe.commands):
             last = index == len(pipe.commands) - 1
             if last:
-                status = yield from self.run_command(cmd, IO(io.write, stdin))
+                status = yield from self.run_command(cmd, io if stdin is io.stdin else
+                                                     IO(io.sink, stdin))
             else:
                 capture = Capture(passthrough=io.write, account=self.proc.account)
                 yield from self.run_command(cmd, IO(capture.write, stdin))
@@ -416,10 +454,18 @@ class Shell:
             name, _, raw = assign.partition("=")
             expanded = yield from self.expand(raw, io, split=False)
             assigns[name] = "".join(expanded)
+        tail = (id(cmd) in self.tails and bool(words) and words[0] not in self.builtins()
+                and io.sink == self.proc.write and io.stdin is self.proc.stdin and self.may_exec())
+        if tail:  # redirections of an exec'd command go straight to the process's own output
+            io = IO(self.proc.out, self.proc.stdin)
         redirected = self.redirected(io, cmd, words)
         if redirected is None:
             return 1
         io = redirected
+        if tail:
+            env = dict(self.proc.env)
+            env.update(assigns)
+            return (yield from self.exec_in_place(words, env, io, bool(cmd.redirects)))
         if not words:
             for name, value in assigns.items():
                 self.set_var(name, value)
@@ -440,11 +486,53 @@ class Shell:
         env.update(assigns)
         return (yield from self.run_external(words, env, io))
 
+    def exec_in_place(self, argv: list[str], env: dict[str, str], io: IO, redirected: bool) -> Gen:
+        """The shell replaces itself with its last command (see `exec_tails`), unless that command
+        cannot be exec'd as it is (not found; a script the shell must run or refuse itself)."""
+        from .process import Exec
+
+        box = self.proc.box
+        program, _, _ = box.resolve(self.proc, argv, env.get("PATH"))
+        if program is None or self.script_problem(argv, env) is not None:
+            return (yield from self.run_external(argv, env, io))
+        yield Exec(argv, env=env, out=io.sink if redirected else None,
+                   stdin=io.stdin if redirected else None)
+        return 0  # pragma: no cover (the generator is closed by the exec)
+
+    def script_problem(self, argv: list[str], env: Mapping[str, str]
+                       ) -> tuple[str, str, str] | None:
+        """("noexec", path, "") for an executable file without `#!` (the shell runs it itself),
+        ("interp", path, interpreter) for one whose interpreter does not exist; None otherwise."""
+        find = getattr(self.proc.box, "script_for", None)
+        found = find(self.proc, argv[0], env.get("PATH")) if find is not None else None
+        if found is None:
+            return None
+        path, text = found
+        from .programs import interpreter_line
+
+        line = interpreter_line(text)
+        if line is None:
+            return "noexec", path, ""
+        interp = line[0]
+        if "/" not in interp or self.proc.box.resolve(self.proc, [interp], "")[0] is None:
+            return "interp", path, interp
+        return None
+
     def run_external(self, argv: list[str], env: dict[str, str], io: IO) -> Gen:
         box = self.proc.box
         program, _, reason = box.resolve(self.proc, argv, env.get("PATH"))
         if program is None:
             return self.not_found(argv[0], reason, io)
+        problem = self.script_problem(argv, env)
+        if problem is not None and problem[0] == "interp":
+            if self.bash:
+                io.write(f"bash: {argv[0]}: {problem[2]}: bad interpreter: No such file or "
+                         "directory\n", "stderr")
+                return 126
+            return self.not_found(argv[0], "no such file", io)
+        if problem is not None:  # no `#!`: a child of this shell runs it as a shell script
+            program = shell_program(self.name, self.exec_last)
+            argv = [self.name, problem[1], *argv[1:]]
         child = Proc(box, argv, env=env, cwd=self.proc.cwd, out=io.write, stdin=io.stdin,
                      tty=self.proc.tty, parent=self.proc)
         self.proc.foreground = child
@@ -517,7 +605,7 @@ class Shell:
         if name == "#":
             return str(len(self.params))
         if name == "0":
-            return self.name
+            return self.arg0 or self.name
         if name == "@" or name == "*":
             return " ".join(self.params)
         if name.isdigit():
@@ -804,6 +892,8 @@ def b_trap(sh: Shell, argv: list[str], io: IO) -> Gen:
     action = argv[1]
     for spec in argv[2:]:
         if spec in ("0", "EXIT"):
+            sh.exit_trap = "" if action == "-" else action
+            sh.ever_trapped = sh.ever_trapped or bool(action) and action != "-"
             continue
         try:
             sig = parse_signal(spec)
@@ -821,6 +911,7 @@ def b_trap(sh: Shell, argv: list[str], io: IO) -> Gen:
         else:
             sh.traps[sig] = action
             sh.proc.handlers[sig] = sh._trap_handler
+            sh.ever_trapped = True
     return 0
     yield  # pragma: no cover
 
@@ -890,10 +981,66 @@ BUILTINS: dict[str, Callable[[Shell, list[str], IO], Gen]] = {
 }
 
 
-def shell_program(name: str) -> Callable[[Proc], Gen]:
-    """A Program running this shell flavour."""
+def shell_program(name: str, exec_last: str = "none") -> Callable[[Proc], Gen]:
+    """A Program running this shell flavour (`exec_last`: images.Program.exec_last)."""
 
     def program(proc: Proc) -> Gen:
-        return (yield from Shell(proc, name, []).main())
+        return (yield from Shell(proc, name, [], exec_last).main())
 
     return program
+
+
+def exec_tails(tree: Seq, mode: str) -> list[Simple]:
+    """The simple commands of a `-c` string that the shell would exec instead of forking, when it
+    gets to them with no trap set (see images.Program.exec_last for the modes).
+
+    bash reads the string a line at a time; only the last line's command is a candidate: a simple
+    command without redirections, alone ("single"), at the end of an &&/|| list ("andor"), or also
+    after a `;` ("list"; not after `&`). busybox ash and dash hand "exit after this" down to the
+    last command they reach, through `;`, &&/||, `if` branches, `{ }` and `( )` ("last")."""
+    if mode == "none" or not tree.items:
+        return []
+    if mode == "last":
+        return _last_tails(tree)
+    start = 0
+    for index, sep in enumerate(tree.seps[:-1]):
+        if sep == "\n":
+            start = index + 1
+    line = tree.items[start:]
+    andor, background = line[-1]
+    if background:
+        return []
+    if len(line) > 1:
+        if mode != "list" or tree.seps[len(tree.items) - 2] != ";" or andor.rest:
+            return []
+        pipe = andor.first
+    elif andor.rest:
+        if mode == "single":
+            return []
+        pipe = andor.rest[-1][1]
+    else:
+        pipe = andor.first
+    cmd = pipe.commands[0] if len(pipe.commands) == 1 and not pipe.negate else None
+    return [cmd] if isinstance(cmd, Simple) and not cmd.redirects else []
+
+
+def _last_tails(seq: Seq) -> list[Simple]:
+    andor, background = seq.items[-1]
+    if background:
+        return []
+    pipe = andor.rest[-1][1] if andor.rest else andor.first
+    if len(pipe.commands) != 1 or pipe.negate:
+        return []
+    cmd = pipe.commands[0]
+    if isinstance(cmd, Simple):
+        return [cmd]
+    if isinstance(cmd, Group):
+        return _last_tails(cmd.body) if cmd.body.items else []
+    if isinstance(cmd, If):
+        tails: list[Simple] = []
+        for _, body in cmd.branches:
+            tails.extend(_last_tails(body) if body.items else [])
+        if cmd.otherwise is not None and cmd.otherwise.items:
+            tails.extend(_last_tails(cmd.otherwise))
+        return tails
+    return []

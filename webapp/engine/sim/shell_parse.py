@@ -62,6 +62,9 @@ class AndOr:
 @dataclass
 class Seq:
     items: list[tuple[AndOr, bool]] = field(default_factory=list)  # (and_or, background)
+    # What ended each item: "&", ";", "\n" (a new line follows, even after a `;`) or "" (the end).
+    # bash parses a `-c` string line by line, and whether it forks its last command depends on it.
+    seps: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -246,6 +249,8 @@ class Parser:
         seq = Seq()
         while True:
             while self.is_op("\n") or self.is_op(";"):
+                if self.is_op("\n") and seq.seps:
+                    seq.seps[-1] = "\n"
                 self.i += 1
             tok = self.peek()
             if tok is None or (tok.kind == "word" and not tok.quoted and tok.text in stop) or (
@@ -254,14 +259,17 @@ class Parser:
                 return seq
             node = self.parse_and_or()
             background = False
+            sep = ""
             if self.is_op("&"):
                 self.i += 1
                 background = True
+                sep = "&"
             elif self.is_op(";") or self.is_op("\n"):
-                self.i += 1
+                sep = self.next().text
             elif (bad := self.peek()) is not None and not self._at_stop(stop):
                 raise ShellSyntaxError(f"syntax error near unexpected token `{bad.text}'")
             seq.items.append((node, background))
+            seq.seps.append(sep)
 
     def _at_stop(self, stop: tuple[str, ...]) -> bool:
         tok = self.peek()

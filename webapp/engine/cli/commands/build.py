@@ -5,7 +5,7 @@ only the image ID on stdout, a failure is `ERROR: failed to build: ...` with exi
 from __future__ import annotations
 
 from ...api import ApiError
-from ..buildprogress import BuildDisplay, failure_text
+from ..buildprogress import BuildCancelled, BuildDisplay, failure_text
 from ..client import Cli
 from ..parsed import ParsedCommand
 
@@ -80,11 +80,20 @@ async def build(cli: Cli, cmd: ParsedCommand) -> int:
         return 1
     size = cli.job.tty_size
     display = BuildDisplay(cli.err, mode, out=cli.out, width=size[1] if size else 80)
+    job = cli.job
+
+    def on_message(message: dict) -> None:
+        if job.done:  # Ctrl-C ended the client: the build is cancelled with it
+            raise BuildCancelled()
+        display.message(message)
+
     try:
         image_id = await cli.api.image_build(
             cli.workspace, dockerfile=dockerfile, tags=tags, build_args=build_args,
             target=str(cmd.get("target") or ""), no_cache=cmd.flag("no-cache"),
-            labels=labels or None, on_message=display.message)
+            labels=labels or None, on_message=on_message)
+    except BuildCancelled:
+        return 130
     except ApiError as err:
         display.finish()
         cli.err(failure_text(display, err.message, getattr(err, "source", None)))
@@ -93,6 +102,7 @@ async def build(cli: Cli, cmd: ParsedCommand) -> int:
     if display.error is not None:
         cli.err(failure_text(display, display.error))
         return 1
+    cli.err(display.warnings_text())
     if quiet:
         cli.out(f"{image_id}\n")
     return 0
