@@ -823,6 +823,7 @@ UI: dict[str, tuple[str, str]] = {
     "solution": ("Solution", "풀이"),
     "solution_input_html": ("then type <kbd>{keys}</kbd>", "이어서 <kbd>{keys}</kbd> 입력"),
     "solution_sleep": ("then wait {n} s", "이어서 {n}초 기다리기"),
+    "solution_file": ("in the editor, make {name} read:", "편집기에서 {name}을(를) 이렇게 고치기:"),
     "restart_lesson": ("Restart lesson", "레슨 다시 시작"),
     "restart_challenge": ("Start over", "처음부터 다시"),
     "restart_confirm": ("Really start over?", "정말 처음부터 할까요?"),
@@ -933,7 +934,7 @@ UI: dict[str, tuple[str, str]] = {
         "The image {ref} has no HEALTHCHECK.", "이미지 {ref}에 HEALTHCHECK가 없습니다."),
     "check_image_no_health": (
         "The image {ref} still has a HEALTHCHECK.", "이미지 {ref}에 아직 HEALTHCHECK가 있습니다."),
-    "check_stop_took": ("a `docker stop`{what} that took {limits}", "`docker stop`{what}: {limits}"),
+    "check_stop_took": ("a `docker stop`{what} that took {limits}", "`docker stop`{what} 소요 시간: {limits}"),
     "check_stop_under": ("under {n} s", "{n}초 미만"),
     "check_stop_at_least": ("at least {n} s", "{n}초 이상"),
     "check_stop_last": ("The last stop of {name} took {s} s.", "‘{name}’의 마지막 중지는 {s}초 걸렸습니다."),

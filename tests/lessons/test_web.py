@@ -233,3 +233,11 @@ def test_a_lessons_files_are_seeded_logged_and_rebuilt(make_app):
     assert box.engine.workspace.read("entrypoint.sh").endswith('"$@"\n')
     lab2.request("lesson", {"id": "shell-exec-forms", "restart": True})
     assert box.engine.workspace.read("Dockerfile") == 'FROM alpine\nCMD ["sleep", "300"]\n'
+
+
+def test_a_solution_shows_its_file_edits(http):
+    html = http.get("/lessons/shell-exec-forms").get_data(as_text=True)
+    assert "in the editor, make Dockerfile read:" in html
+    assert '<pre class="solution-file"><code>FROM alpine\nCMD sleep 300\n</code></pre>' in html
+    html = http.get("/lessons/shell-exec-forms?lang=ko").get_data(as_text=True)
+    assert "편집기에서 entrypoint.sh을(를) 이렇게 고치기:" in html
