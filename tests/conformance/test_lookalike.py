@@ -32,8 +32,13 @@ def test_ubuntu_rootfs_is_usr_merged_with_busybox_applets() -> None:
     assert m["/bin"][0].issym() and m["/bin"][0].linkname == "usr/bin"
     assert m["/usr/bin/busybox"][1] == b"BUSYBOX"
     assert m["/usr/bin/sleep"][0].issym() and m["/usr/bin/sleep"][0].linkname == "busybox"
-    assert m["/usr/bin/bash"][1] == b'#!/bin/sh\nexec /bin/sh "$@"\n'
+    # Ubuntu 20.04's dash and bash fork where busybox ash would exec: wrappers (see below)
+    assert m["/usr/bin/sh"][1].startswith(b"#!/usr/bin/busybox sh\n")
+    assert m["/usr/bin/bash"][1].startswith(b"#!/usr/bin/busybox sh\n")
     assert m["/usr/bin/bash"][0].mode == 0o755
+    m22 = members("ubuntu:22.04")  # dash 0.5.11 and bash 5.1 exec as ash does
+    assert m22["/usr/bin/sh"][0].issym() and m22["/usr/bin/sh"][0].linkname == "busybox"
+    assert m22["/usr/bin/bash"][1] == b'#!/bin/sh\nexec /bin/sh "$@"\n'
     assert b"Focal Fossa" in m["/etc/os-release"][1]
     assert m["/etc/passwd"][1].startswith(b"root:x:0:0:root:/root:")
     assert m["/tmp"][0].mode == 0o1777
@@ -294,3 +299,51 @@ def test_apt_get_lookalike_says_what_the_simulator_says(tmp_path: Path) -> None:
     apk = _script(tmp_path, "alpine:latest", "/sbin/apk")
     assert _run(apk, "add", "curl").stdout == "(1/1) Installing curl (offline, from the simulator)\nOK\n"
     assert _run(apk, "add", "nosuch").returncode == 1
+
+
+def _run_shell(tmp_path: Path, ref: str, path: str, *args: str) -> tuple[list[str], int]:
+    """Run the look-alike's shell file at `path` of `ref` with the host's busybox (ubuntu:18.04
+    keeps busybox at /bin/busybox, where the host has it)."""
+    image = CATALOGUE[ref]
+    content = lookalike.shell_file(image, path, image.executables[path])
+    assert content is not None
+    script = tmp_path / path.rsplit("/", 1)[-1]
+    script.write_bytes(content[0])
+    done = subprocess.run([BUSYBOX or "busybox", "sh", str(script), *args], check=False,
+                          capture_output=True,
+                          text=True, timeout=10)
+    return done.stdout.split(), done.returncode
+
+
+# The last command reports its parent: the caller (this test) when the shell exec'd it, the shell
+# (whose $$ the first command printed) when the shell forked it.
+PARENT = "/bin/busybox sh -c 'echo $PPID'"
+
+
+@needs_busybox
+@pytest.mark.skipif(not Path("/bin/busybox").exists(), reason="the host's busybox is elsewhere")
+@pytest.mark.parametrize(("path", "script", "forks"), [
+    ("/bin/sh", f"echo $$; {PARENT}", True),  # dash 0.5.8 forks everything
+    ("/bin/sh", f"echo $$\n{PARENT}", True),
+    ("/bin/bash", f"echo $$; {PARENT}", True),  # bash 4.4 forks after `;`
+    ("/bin/bash", f"echo $$ && {PARENT}", False),  # and execs the end of an && list
+    ("/bin/bash", f"echo $$\n{PARENT}", False),  # and a lone command on the last line
+])
+def test_forking_shells_wrappers(tmp_path: Path, path: str, script: str, forks: bool) -> None:
+    import os
+
+    (shell_pid, parent), status = _run_shell(tmp_path, "ubuntu:18.04", path, "-c", script)
+    assert status == 0
+    assert (parent == shell_pid) is forks
+    if not forks:
+        assert parent == str(os.getpid())
+
+
+@needs_busybox
+@pytest.mark.skipif(not Path("/bin/busybox").exists(), reason="the host's busybox is elsewhere")
+def test_forking_shell_wrapper_keeps_status_and_arguments(tmp_path: Path) -> None:
+    out, status = _run_shell(tmp_path, "ubuntu:18.04", "/bin/sh", "-c", 'echo "$0" "$1"; exit 7',
+                             "name", "one")
+    assert (out, status) == (["name", "one"], 7)
+    out, status = _run_shell(tmp_path, "ubuntu:18.04", "/bin/sh", "-c", "false")
+    assert status == 1

@@ -133,8 +133,9 @@ ERRORS = [
     ("FROM busybox\nRUN <<EOF\necho\n", "unterminated heredoc", 2, False),
     ("FROM busybox\nCOPY a <<EOF\nx\nEOF\n", "COPY cannot accept a heredoc as a destination", 2,
      True),
-    ("# escape=x\nFROM busybox\n", "invalid escape token 'x' does not match ` or \\", 1, False),
-    ("# escape=`\n# escape=`\nFROM busybox\n", "only one escape parser directive can be used", 2,
+    # directive errors: BuildKit's location is the line's 0-based index (parser.go withLocation)
+    ("# escape=x\nFROM busybox\n", "invalid escape token 'x' does not match ` or \\", 0, False),
+    ("# escape=`\n# escape=`\nFROM busybox\n", "only one escape parser directive can be used", 1,
      False),
 ]
 
@@ -347,3 +348,12 @@ def test_durations(text: str, ns: int, shown: str) -> None:
     """Go's time.ParseDuration and Duration.String, as HEALTHCHECK's history text shows them."""
     assert go_parse_duration(text) == ns
     assert go_format_duration(ns) == shown
+
+
+def test_only_newline_ends_a_line() -> None:
+    """Form feeds, vertical tabs and Unicode line separators are not line ends (Go's scanLines);
+    a CR before the newline is dropped."""
+    df = parse("FROM busybox\r\nRUN echo a\x0cb\u2028c\x0bd\n")
+    run = df.instructions[1]
+    assert isinstance(run, ins.RunInstruction) and len(df.instructions) == 2
+    assert run.command == ["echo a\x0cb\u2028c\x0bd"]

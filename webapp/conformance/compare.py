@@ -9,7 +9,9 @@ Normalisation (applied to both sides before comparing):
 - timestamps (RFC 3339, Docker's `CreatedAt`, and the log formats of the catalogue's servers) become
   `<TIME>`; Unix times become `<EPOCH>`;
 - IPv4 addresses other than 0.0.0.0 and 127.x become `<IP>`; sizes (`1.98MB`, `13.3kB`) become `<SIZE>`;
-- in `docker top` tables, the PID, PPID, C, STIME and TIME columns become placeholders;
+- in `docker top` tables, the PID, PPID, C, STIME and TIME columns become placeholders, and a
+  shell's `-c` string loses a last line `exit` (shown as ` exit`): the look-alike of a shell that
+  forks its last command (dash before 0.5.11, bash before 5.1) appends it (lookalike.shell_file);
 - where a placeholder replaced text of varying width in a table, column padding (runs of 2+ spaces)
   is collapsed to three spaces and trailing spaces are dropped.
 
@@ -138,6 +140,10 @@ class Normaliser:
         return value
 
 
+#: A shell's `-c` command line in `docker top` with the look-alike's appended `exit` line.
+FORK_MARK_RE = re.compile(r"^(\S*sh -c .*?)\s+exit$")
+
+
 def _is_top(text: str) -> bool:
     first = text.split("\n", 1)[0].split()
     return first == TOP_HEADER
@@ -152,6 +158,7 @@ def _normalise_top(text: str) -> str:
         if len(cells) == 8:
             cells[1:5] = ["<PID>", "<PPID>", "<C>", "<STIME>"]
             cells[6] = "<CPUTIME>"
+            cells[7] = FORK_MARK_RE.sub(r"\1", cells[7])
         out.append("   ".join(cells))
     return "\n".join(out)
 

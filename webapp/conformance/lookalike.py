@@ -34,7 +34,7 @@ from pathlib import Path
 
 from webapp.engine.images import CATALOGUE, Image, Program, normalize_ref
 
-BUILDER_VERSION = "4"
+BUILDER_VERSION = "5"
 FINGERPRINT_LABEL = "lifecycle-lab.lookalike"
 #: Where the busybox binary goes in images that have no shell (hello-world): out of every PATH.
 HIDDEN_BUSYBOX = "/.lookalike/busybox"
@@ -130,6 +130,78 @@ def shell_path(image: Image) -> str | None:
         if program.kind == "shell" and posixpath.basename(path) == "sh":
             return path
     return None
+
+
+# --------------------------------------------------------------------------------------------------
+# Shells: busybox ash, forking where the real image's shell forks
+# --------------------------------------------------------------------------------------------------
+
+#: Shells whose `-c` handling busybox ash reproduces as it is: ash itself and dash 0.5.11+ exec the
+#: last command they reach; bash 5.1+ execs the last of a `;`/&&/|| list (ash also after `&`, in
+#: `if` and braces: rare in what lessons and scenarios run).
+EXECS_LIKE_ASH = ("last", "list")
+
+# `sh -c STRING [NAME ARGS]` of a shell that forks the last command ash would exec: the same STRING
+# followed by a line `exit`, so that command is no longer the last one; `exit` keeps its status.
+# Everything else (`sh`, `sh FILE`, `sh -i`) runs ash as it is: ash forks in scripts, too.
+_SHELL_WRAPPER = r"""#!{bb} sh
+# The look-alike's {name}: busybox ash, but its last command of `-c` is forked as {real} forks it.
+if [ "$1" = -c ] && [ $# -ge 2 ]; then
+  s=$2; shift 2
+{decide}  if [ -n "$fork" ]; then
+    exec -a {argv0} {bb} -c "$s
+exit" "$@"
+  fi
+  exec -a {argv0} {bb} -c "$s" "$@"
+fi
+exec -a {argv0} {bb} "$@"
+"""
+
+# bash execs the last line of the string when it is one simple command without redirections
+# ("single"), also when that command ends an &&/|| list ("andor"); otherwise it forks.
+_BASH_DECIDE = r"""  line=$s
+  while :; do case $line in *"
+"|*" "|*"	") line=${{line%?}} ;; *) break ;; esac; done
+  line=${{line##*"
+"}}
+{andor}  fork=
+  case $line in *[\;\&\|\<\>\(\)\{{\}}\`]*|"!"*|if\ *|while\ *|until\ *|for\ *|case\ *) fork=1 ;; esac
+"""
+
+_ANDOR_STRIP = r"""  for op in '&&' '||'; do
+    rest=$line; line=
+    while :; do case $rest in *"$op"*) line="$line${{rest%%"$op"*}} "; rest=${{rest#*"$op"}} ;; *) break ;; esac; done
+    line=$line$rest
+  done
+"""
+
+
+def shell_file(image: Image, path: str, program: Program) -> tuple[bytes, int] | None:
+    """The look-alike's file for a shell of the catalogue: None when it is busybox itself (a
+    symlink to it), else a small wrapper script that runs busybox ash so that `sh -c` forks or
+    execs its last command as the real shell does (images.Program.exec_last)."""
+    bb = busybox_path(image)
+    canonical = resolve(image, path)
+    name = posixpath.basename(canonical)
+    is_sh = name in ("sh", "ash")
+    if is_sh and program.exec_last in EXECS_LIKE_ASH:
+        return None
+    sh = shell_path(image)
+    if sh is None:
+        raise LookalikeError(f"{image.ref}: {path} needs an sh in the image")
+    if not is_sh and program.exec_last in EXECS_LIKE_ASH:
+        return f'#!{sh}\nexec {sh} "$@"\n'.encode(), 0o755
+    if program.exec_last == "none":
+        decide = "  fork=1\n"
+    else:
+        decide = _BASH_DECIDE.format(andor=_ANDOR_STRIP.format() if program.exec_last == "andor"
+                                     else "")
+    real = {"none": "dash before 0.5.11", "single": "bash 4.2",
+            "andor": "bash 4.4 and 5.0"}.get(program.exec_last, program.exec_last)
+    # ash is chosen by argv[0]'s name: the caller's path for sh, the image's sh for bash.
+    argv0 = '"$0"' if is_sh else sh
+    text = _SHELL_WRAPPER.format(bb=bb, name=name, real=real, decide=decide, argv0=argv0)
+    return text.encode(), 0o755
 
 
 # --------------------------------------------------------------------------------------------------
@@ -489,15 +561,12 @@ def rootfs_entries(image: Image, busybox: bytes) -> list[tarfile.TarInfo | tuple
 
     bb = busybox_path(image)
     add_file(bb, busybox, 0o755)
-    sh = shell_path(image)
     for path, program in image.executables.items():
         canonical = resolve(image, path)
         if program.kind in ("shell", "applet"):
-            name = posixpath.basename(canonical)
-            if program.kind == "shell" and name not in ("sh", "ash"):
-                if sh is None:
-                    raise LookalikeError(f"{image.ref}: {path} needs an sh in the image")
-                add_file(canonical, f'#!{sh}\nexec {sh} "$@"\n'.encode(), 0o755)
+            wrapper = shell_file(image, path, program) if program.kind == "shell" else None
+            if wrapper is not None:
+                add_file(canonical, *wrapper)
             else:
                 add_link(canonical, posixpath.relpath(bb, posixpath.dirname(canonical)))
         elif program.kind in SCRIPT_KINDS:
@@ -512,7 +581,9 @@ def rootfs_entries(image: Image, busybox: bytes) -> list[tarfile.TarInfo | tuple
         if image.os_release:
             content.setdefault("/etc/os-release", image.os_release)
         for path, text in content.items():
-            add_file(path, text.encode())
+            add_file(path, text.encode(), image.modes.get(path, 0o644))
+    for path, text in image.scripts.items():  # executable text files: `#!` scripts and the like
+        add_file(path, text.encode(), image.modes.get(path, 0o755))
 
     members: list[tarfile.TarInfo | tuple[tarfile.TarInfo, bytes]] = []
     mtime = int(time.time())

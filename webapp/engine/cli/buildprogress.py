@@ -34,7 +34,7 @@ from typing import Any
 JSON = dict[str, Any]
 LOG_LINES_KEPT = 10  # buildkit's logsBuffer: the last lines of a step, shown again on its failure
 INSTANCE_LINE = '#0 building with "default" instance using docker driver\n\n'
-COLOR_DONE, COLOR_ERROR, RESET = "\x1b[34m", "\x1b[31m", "\x1b[0m"
+COLOR_DONE, COLOR_ERROR, COLOR_WARN, RESET = "\x1b[34m", "\x1b[31m", "\x1b[33m", "\x1b[0m"
 
 
 class BuildCancelled(Exception):
@@ -53,6 +53,7 @@ class _Vertex:
     statuses: list[JSON] = field(default_factory=list)
     partial: str = ""
     last_lines: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 class BuildDisplay:
@@ -114,7 +115,15 @@ class BuildDisplay:
             elif self.mode == "tty" and v.completed is None and "] RUN " in v.name:
                 self._draw(final=False)  # a step that may take a while: show where the build is
         for data in aux.get("warnings") or []:
-            self.warnings.append(str(data.get("short") or ""))
+            short = str(data.get("short") or "")
+            self.warnings.append(short)
+            v = self.vertexes.get(data.get("vertex", ""))
+            if v is None:
+                continue
+            v.warnings.append(short)
+            if self.mode == "plain":
+                self._switch(v)
+                self.err(f"#{v.index} WARN: {short}\n")
         for data in aux.get("statuses") or []:
             v = self.vertexes.get(data.get("vertex", ""))
             if v is None:
@@ -236,9 +245,13 @@ class BuildDisplay:
                 lines.append(self._job("=> " + str(s.get("id")), took,
                                        s.get("completed") is not None, False,
                                        _status_bytes(s).strip()))
+            for warning in v.warnings:  # displayInfo: a warning is a (yellow) job of its own
+                lines.append(self._job("WARN: " + warning, end - v.started,
+                                       v.completed is not None, False, color=COLOR_WARN))
         return "".join(lines)
 
-    def _job(self, name: str, took: float, completed: bool, error: bool, status: str = "") -> str:
+    def _job(self, name: str, took: float, completed: bool, error: bool, status: str = "",
+             color: str = "") -> str:
         width = self.width
         took = 0.0 if took < 0.05 else took
         pfx = " => "
@@ -251,7 +264,7 @@ class BuildDisplay:
         out = pfx + name[:max(left, 0)] + (" " + status if show else "")
         out = _align(out, timer, width)
         if completed:
-            out = (COLOR_ERROR if error else COLOR_DONE) + out + RESET
+            out = (color or (COLOR_ERROR if error else COLOR_DONE)) + out + RESET
         return out
 
     def warnings_text(self) -> str:

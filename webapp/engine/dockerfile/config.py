@@ -8,7 +8,7 @@ applies one expanded instruction and returns the history `CreatedBy` text BuildK
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import posixpath
 from dataclasses import dataclass, field
 
@@ -46,8 +46,13 @@ class ImageConfig:
     cmd_set: bool = False
 
     def copy(self) -> ImageConfig:
-        """A deep copy (a stage's config is mutated step by step; snapshots must not follow)."""
-        return copy.deepcopy(self)
+        """A copy that later steps cannot change (a stage's config is mutated step by step;
+        snapshots must not follow). Strings and the frozen Healthcheck are shared."""
+        return dataclasses.replace(
+            self, env=list(self.env), cmd=None if self.cmd is None else list(self.cmd),
+            entrypoint=None if self.entrypoint is None else list(self.entrypoint),
+            labels=dict(self.labels), exposed_ports=list(self.exposed_ports),
+            shell=None if self.shell is None else list(self.shell), onbuild=list(self.onbuild))
 
     def env_dict(self) -> dict[str, str]:
         """`env` as a mapping (for expansion and for RUN's environment)."""
@@ -68,13 +73,18 @@ class ImageConfig:
     @classmethod
     def from_image(cls, image: Image) -> ImageConfig:
         """The config a stage starts from when its FROM names `image` (a catalogue or built
-        image). ONBUILD triggers of a base are not carried into the new image's config."""
+        image). Its ONBUILD triggers come along in `onbuild`: `resolve` runs them first in the
+        stage and leaves them out of the new image. SHELL, ONBUILD and the author are read when the
+        image record has them (built images do)."""
+        shell = getattr(image, "shell", None)
         return cls(env=list(image.env),
                    cmd=list(image.cmd) if image.cmd is not None else None,
                    entrypoint=list(image.entrypoint) if image.entrypoint is not None else None,
                    workdir=image.workdir, user=image.user, labels=dict(image.labels),
                    exposed_ports=list(image.exposed_ports), stop_signal=image.stop_signal,
-                   healthcheck=image.healthcheck)
+                   healthcheck=image.healthcheck, shell=list(shell) if shell else None,
+                   onbuild=list(getattr(image, "onbuild", None) or ()),
+                   author=str(getattr(image, "author", "") or ""))
 
 
 def _go_list(items: list[str]) -> str:
@@ -174,8 +184,13 @@ def apply_metadata(config: ImageConfig, instruction: ins.Instruction) -> str:
     commitToHistory: `CMD ["sleep" "5"]`, `ENV A=b`, `WORKDIR /app`, `EXPOSE [80/tcp]`,
     `HEALTHCHECK {Test:[CMD-SHELL x] Interval:5s ...}`, `SHELL [/bin/bash -c]`, `USER app`."""
     if isinstance(instruction, ins.EnvInstruction):
+        where = {item.partition("=")[0]: i for i, item in enumerate(config.env)}
         for key, value in instruction.pairs:
-            config.set_env(key, value)
+            if key in where:
+                config.env[where[key]] = f"{key}={value}"
+            else:
+                where[key] = len(config.env)
+                config.env.append(f"{key}={value}")
         return "ENV" + "".join(f" {key}={value}" for key, value in instruction.pairs)
     if isinstance(instruction, ins.LabelInstruction):
         for key, value in instruction.pairs:
@@ -187,14 +202,17 @@ def apply_metadata(config: ImageConfig, instruction: ins.Instruction) -> str:
     if isinstance(instruction, ins.CmdInstruction):
         args = (with_shell(config, instruction.command) if instruction.prepend_shell
                 else list(instruction.command))
-        config.cmd = args
+        # `CMD []` is an empty list, which the image config omits: the image then has no CMD
+        # (verified on the daemon: Config.Cmd null)
+        config.cmd = args or None
         config.cmd_set = True
         config.args_escaped = True
         return f"CMD {_go_q_list(args)}"
     if isinstance(instruction, ins.EntrypointInstruction):
         args = (with_shell(config, instruction.command) if instruction.prepend_shell
                 else list(instruction.command))
-        config.entrypoint = args
+        # `ENTRYPOINT []` sets none at all (BuildKit's emptyAsNil), unlike `CMD []`
+        config.entrypoint = args if args or instruction.prepend_shell else None
         if not config.cmd_set:
             config.cmd = None
         return f"ENTRYPOINT {_go_q_list(args)}"

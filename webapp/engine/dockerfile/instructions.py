@@ -196,4 +196,5 @@ class Dockerfile:
     instructions: list[Instruction] = field(default_factory=list)
     escape: str = "\\"
     syntax: str = ""
+    check: str = ""  # a `# check=skip=...;error=true` directive, applied by resolve
     warnings: list[Warning_] = field(default_factory=list)

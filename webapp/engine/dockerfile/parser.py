@@ -98,6 +98,7 @@ class _Directives:
     seen: set[str] = field(default_factory=set)
     done: bool = False
     syntax: str = ""
+    check: str = ""
 
     def set_escape(self, token: str, line: int) -> None:
         if token not in ("`", "\\"):
@@ -127,6 +128,8 @@ class _Directives:
             self.set_escape(match.group(2), number)
         elif key == "syntax":
             self.syntax = match.group(2)
+        else:
+            self.check = match.group(2)
         return True
 
 
@@ -155,11 +158,7 @@ def _process_line(d: _Directives, token: str, strip_left: bool, number: int) -> 
 
 
 def _split_lines(text: str) -> list[str]:
-    """scanLines: lines with their endings kept."""
-    return text.splitlines(keepends=True) if "\r" not in text else _split_on_newline(text)
-
-
-def _split_on_newline(text: str) -> list[str]:
+    """scanLines: lines with their "\\n" kept (only "\\n" ends a line, as in Go)."""
     parts = text.split("\n")
     lines = [part + "\n" for part in parts[:-1]]
     if parts[-1]:
@@ -183,7 +182,8 @@ def parse_nodes(text: str, *, escape: str = "\\") -> tuple[list[Node], _Directiv
     while i < len(lines):
         raw = lines[i]
         i += 1
-        line, _ = _process_line(d, raw, True, current + 1)
+        # BuildKit locates a directive error at the 0-based index of its line: kept as it is
+        line, _ = _process_line(d, raw, True, current)
         current += 1
         start = current
         line, end_of_line = _trim_continuation(line, d)
@@ -194,7 +194,7 @@ def parse_nodes(text: str, *, escape: str = "\\") -> tuple[list[Node], _Directiv
         while not end_of_line and i < len(lines):
             raw = lines[i]
             i += 1
-            part, _ = _process_line(d, raw, False, current + 1)
+            part, _ = _process_line(d, raw, False, current)
             current += 1
             if _is_comment(raw):
                 continue
@@ -235,8 +235,6 @@ def parse_nodes(text: str, *, escape: str = "\\") -> tuple[list[Node], _Directiv
                 node.heredocs.append(doc)
         node.start, node.end = start, current
         nodes.append(node)
-        if len(nodes) > MAX_INSTRUCTIONS:
-            raise _NodeError(f"more than {MAX_INSTRUCTIONS} instructions", start)
     if not nodes:
         raise _NodeError("file with no instructions", current)
     return nodes, d, warnings
@@ -789,9 +787,8 @@ def _sources_and_dest(node: Node, command: str) -> tuple[list[str], str,
 
 
 def _is_remote(src: str) -> bool:
-    lowered = src.lower()
-    return (lowered.startswith(("http://", "https://", "git@", "git://", "ssh://"))
-            or ".git#" in lowered or lowered.endswith(".git"))
+    """A URL or a git reference, which BuildKit would fetch (a local `repo.git` is a file)."""
+    return src.lower().startswith(("http://", "https://", "git@", "git://", "ssh://"))
 
 
 _ARCHIVE = re.compile(r"\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst|gz|bz2|xz)$",
@@ -999,6 +996,23 @@ def _parse_healthcheck(node: Node, flags: _Flags, common: dict[str, Any]) -> ins
                                       retries=retries)
 
 
+def _from_lint(node: Node, frm: ins.FromInstruction) -> list[ins.Warning_]:
+    """StageNameCasing and FromAsCasing, run as BuildKit runs them while parsing FROM."""
+    out: list[ins.Warning_] = []
+    if len(node.args) == 3 and node.args[2] != node.args[2].lower():
+        out.append(ins.Warning_("StageNameCasing",
+                                f"Stage name '{node.args[2]}' should be lowercase", node.start))
+    if len(node.args) >= 3:
+        command, word = node.value, node.args[1]
+        if command == command.lower() and word != word.lower() or (
+                command == command.upper() and command != command.lower()
+                and word != word.upper()):
+            out.append(ins.Warning_(
+                "FromAsCasing", f"'{word}' and '{command}' keywords' casing do not match",
+                node.start))
+    return out
+
+
 def parse(text: str, *, escape: str | None = None) -> ins.Dockerfile:
     """Parse a Dockerfile as BuildKit does. `escape` overrides the default escape character
     (a `# escape=` directive in the text wins). Raises DockerfileError with BuildKit's text for what
@@ -1013,7 +1027,11 @@ def parse(text: str, *, escape: str | None = None) -> ins.Dockerfile:
         nodes, directives, warnings = parse_nodes(text, escape=escape or "\\")
     except _NodeError as err:
         raise DockerfileError(err.message, err.line, parse_error=False) from None
+    if len(nodes) > MAX_INSTRUCTIONS:
+        raise DockerfileRefused(f"the Dockerfile has more than {MAX_INSTRUCTIONS} instructions, "
+                                "more than the sandbox's builder takes", nodes[MAX_INSTRUCTIONS].start)
     dockerfile = ins.Dockerfile(escape=directives.escape, syntax=directives.syntax,
+                                check=directives.check,
                                 warnings=warnings)
     seen_from = False
     for node in nodes:
@@ -1027,6 +1045,7 @@ def parse(text: str, *, escape: str | None = None) -> ins.Dockerfile:
             raise DockerfileError(err.message, node.start) from None
         if isinstance(instruction, ins.FromInstruction):
             seen_from = True
+            dockerfile.warnings += _from_lint(node, instruction)
         elif not seen_from and not isinstance(instruction, ins.ArgInstruction):
             raise DockerfileError("no build stage in current context", node.start,
                                   parse_error=False)

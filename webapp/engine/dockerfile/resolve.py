@@ -18,8 +18,15 @@ from .config import (
     with_shell,
 )
 from .errors import DockerfileError, DockerfileRefused, refused
-from .parser import _NodeError, parse_heredoc, parse_instruction, parse_nodes, with_suggestion
-from .shell import Lex, go_quote
+from .parser import (
+    _NodeError,
+    parse_heredoc,
+    parse_instruction,
+    parse_nodes,
+    suggest,
+    with_suggestion,
+)
+from .shell import Budget, Lex, go_quote
 
 
 @dataclass
@@ -68,8 +75,9 @@ class Stage:
 @dataclass
 class BuildPlan:
     """Stages to build, in build order (dependencies first; only those the target needs, as
-    BuildKit). The last is the target. `warnings`: texts BuildKit prints (unconsumed build args,
-    lint warnings)."""
+    BuildKit). The last is the target. `warnings`: the lint warnings found while resolving, in
+    BuildKit's order; those found while parsing stay in `Dockerfile.warnings` and come first (print
+    both: parsed, then these). A `# check=skip=...` directive has filtered both lists."""
 
     stages: list[Stage]
     warnings: list[ins.Warning_] = field(default_factory=list)
@@ -85,6 +93,7 @@ BaseConfig = Callable[[str], ImageConfig]
 DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 SCRATCH = "scratch"
 MAX_STEPS = 4096  # ONBUILD triggers can add steps; bounded like the instructions themselves
+MAX_BUILD_TEXT = 8 * 1024 * 1024  # characters a build may produce (see shell.Budget)
 
 
 def default_args(target: str) -> dict[str, str]:
@@ -110,6 +119,7 @@ class _State:
     env: dict[str, str] = field(default_factory=dict)  # the LLB state's env: ENV and ARG values
     build_args: list[tuple[str, str | None]] = field(default_factory=list)
     dispatched: bool = False
+    workdir_set: bool = False  # a WORKDIR ran in this build (lint: WorkdirRelativePath)
 
     @property
     def display_name(self) -> str:
@@ -122,20 +132,35 @@ def _located(err: DockerfileError, line: int) -> DockerfileError:
     return DockerfileError(err.message, err.line or line, parse_error=err.parse_error)
 
 
-def _check_reference(ref: str, line: int) -> None:
-    """The parts of reference.ParseNormalizedNamed a learner meets: upper case and stray
-    characters in the repository name."""
+_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_DOMAIN = (r"(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)"
+           r"(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?")
+_REFERENCE = re.compile(
+    rf"(?:{_DOMAIN}/)?{_COMPONENT}(?:/{_COMPONENT})*"
+    r"(?::[\w][\w.-]{0,127})?"
+    r"(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9A-Fa-f]{32,})?")
+
+
+def reference_problem(ref: str) -> str:
+    """What reference.ParseNormalizedNamed says of an image reference ("" when it is valid):
+    `invalid reference format` or `invalid reference format: repository name must be
+    lowercase`."""
+    if _REFERENCE.fullmatch(ref) and len(ref.split("@")[0].rsplit(":", 1)[0]) <= 255:
+        return ""
     name = ref.split("@", 1)[0]
     last = name.rsplit("/", 1)[-1]
     if ":" in last:
         name = name[: len(name) - len(last)] + last.split(":", 1)[0]
-    if name != name.lower():
-        raise DockerfileError(f"failed to parse stage name {go_quote(ref)}: invalid reference "
-                              "format: repository name must be lowercase", line, parse_error=False)
-    if not re.fullmatch(r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?::[0-9]+)?"
-                        r"(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*", name):
-        raise DockerfileError(f"failed to parse stage name {go_quote(ref)}: invalid reference "
-                              "format", line, parse_error=False)
+    if name != name.lower() and _REFERENCE.fullmatch(ref.replace(name, name.lower(), 1)):
+        return "invalid reference format: repository name must be lowercase"
+    return "invalid reference format"
+
+
+def _check_reference(ref: str, line: int) -> None:
+    problem = reference_problem(ref)
+    if problem:
+        raise DockerfileError(f"failed to parse stage name {go_quote(ref)}: {problem}", line,
+                              parse_error=False)
 
 
 _SYMBOLIC_MODE = re.compile(r"[ugoa]*[-+=][rwxXst]*(?:[-+=][rwxXst]*)*"
@@ -206,8 +231,9 @@ def resolve(dockerfile: ins.Dockerfile, *, base_config: BaseConfig,
     target and the stages it needs (FROM a stage, COPY --from) are resolved, in source order.
     Unused build args produce no warning (BuildKit prints none)."""
     build_args = dict(build_args or {})
-    lex = Lex(dockerfile.escape)
-    warnings = list(dockerfile.warnings)
+    lex = Lex(dockerfile.escape, budget=Budget(MAX_BUILD_TEXT))
+    warnings: list[ins.Warning_] = []
+    check = _check_options(dockerfile.check)
 
     meta: list[ins.ArgInstruction] = []
     groups: list[tuple[ins.FromInstruction, list[ins.Instruction]]] = []
@@ -255,20 +281,16 @@ def resolve(dockerfile: ins.Dockerfile, *, base_config: BaseConfig,
                        commands=list(commands))
         states.append(state)
         if frm.name:
-            if frm.name in by_name:
-                warnings.append(ins.Warning_(
-                    "DuplicateStageName",
-                    f"Duplicate stage name {go_quote(frm.name)}, stage names should be unique",
-                    frm.line))
             by_name[frm.name] = index
-        if frm.as_word and frm.keyword_text in (frm.keyword_text.lower(), frm.keyword_text.upper()):
-            wanted = (frm.as_word.lower() if frm.keyword_text == frm.keyword_text.lower()
-                      else frm.as_word.upper())
-            if frm.as_word != wanted:
-                warnings.append(ins.Warning_(
-                    "FromAsCasing",
-                    f"'{frm.as_word}' and '{frm.keyword_text}' keywords' casing do not match",
-                    frm.line))
+
+    _lint_stages(groups, warnings)
+    _lint_default_bases(groups, meta, warnings, dockerfile.escape)
+    declared = set(global_args) | {key for arg in meta for key, _ in arg.args}
+    for frm, _ in groups:
+        for name in sorted(lex.process(frm.base, global_args, split=False).unmatched - declared):
+            warnings.append(ins.Warning_(
+                "UndefinedArgInFrom", f"FROM argument '{name}' is not declared"
+                + _did_you_mean(name, sorted(declared), "", True), frm.line))
 
     if target:
         found = by_name.get(target.lower())
@@ -289,6 +311,7 @@ def resolve(dockerfile: ins.Dockerfile, *, base_config: BaseConfig,
 
     for state in states:
         dependencies(state)
+    _check_cycles(states)
 
     # ONBUILD triggers of a base stage run first in the stage built FROM it.
     for state in states:
@@ -321,11 +344,161 @@ def resolve(dockerfile: ins.Dockerfile, *, base_config: BaseConfig,
         if state.index not in reachable:
             continue
         _dispatch(state, states, lex, global_args, build_args, base_config, plan)
+    _apply_check(check, dockerfile, plan)
     plan.stages.sort(key=lambda s: s.index)
     # the target last, the others in source order before it
     plan.stages = [s for s in plan.stages if s.index != target_state.index] + [
         s for s in plan.stages if s.index == target_state.index]
     return plan
+
+
+_SECRET = re.compile(r"(?i)(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|"
+                     r"passwd|secret|token)(?:_|$)")
+_NOT_SECRET = re.compile(r"(?i)(?:_|^)(?:public|file|version)(?:_|$)")
+RESERVED_STAGE_NAMES = ("context", "scratch")
+
+
+def _did_you_mean(value: str, options: list[str], prefix: str, case_sensitive: bool) -> str:
+    match = suggest(value, options, case_sensitive)
+    return f" (did you mean {prefix}{match}?)" if match else ""
+
+
+def _lint_default_bases(groups: list[tuple[ins.FromInstruction, list[ins.Instruction]]],
+                        meta: list[ins.ArgInstruction], warnings: list[ins.Warning_],
+                        escape: str) -> None:
+    """validateBaseImagesWithDefaultArgs: FROM lines that name no valid image when no build args
+    are given (InvalidDefaultArgInFrom)."""
+    lex = Lex(escape)
+    args = default_args("")
+    try:
+        for arg in meta:
+            for key, value in arg.args:
+                if value is not None:
+                    args[key] = lex.process_word(value, args)
+        for frm, _ in groups:
+            if reference_problem(lex.process_word(frm.base, args)):
+                warnings.append(ins.Warning_(
+                    "InvalidDefaultArgInFrom",
+                    f"Default value for ARG {frm.base} results in empty or invalid base image "
+                    "name", frm.line))
+    except DockerfileError:
+        return  # BuildKit abandons this check; the build fails later with the error
+
+
+def _check_options(text: str) -> tuple[set[str], bool, bool]:
+    """linter.ParseLintOptions of a `# check=skip=A,B;error=true` directive: (rules skipped,
+    all skipped, error on a warning)."""
+    skip: set[str] = set()
+    skip_all = error = False
+    text = text.strip()
+    if not text:
+        return skip, skip_all, error
+    for part in text.split(";", 2):
+        key, eq, value = part.partition("=")
+        if not eq:
+            raise DockerfileError(f"invalid check option {go_quote(part)}", parse_error=False)
+        key, value = key.strip(), value.strip()
+        if key == "skip":
+            if value == "all":
+                skip_all = True
+            else:
+                skip |= {rule.strip() for rule in value.split(",")}
+        elif key == "error":
+            if value not in ("1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE",
+                             "false", "False"):
+                raise DockerfileError(f"failed to parse check option {go_quote(part)}: "
+                                      f"strconv.ParseBool: parsing {go_quote(value)}: invalid "
+                                      "syntax", parse_error=False)
+            error = value in ("1", "t", "T", "TRUE", "true", "True")
+        elif key != "experimental":
+            raise DockerfileError(f"invalid check option {go_quote(part)}", parse_error=False)
+    return skip, skip_all, error
+
+
+def _apply_check(check: tuple[set[str], bool, bool], dockerfile: ins.Dockerfile,
+                 plan: BuildPlan) -> None:
+    """Drop skipped rules; with `error=true`, fail as BuildKit does when any rule fired."""
+    skip, skip_all, error = check
+    for warnings in (dockerfile.warnings, plan.warnings):
+        warnings[:] = [w for w in warnings
+                       if not w.rule or not (skip_all or w.rule in skip)]
+    if error:
+        fired = sorted({w.rule for w in [*dockerfile.warnings, *plan.warnings] if w.rule})
+        if fired:
+            raise DockerfileError(f"lint violation found for rules: {', '.join(fired)}",
+                                  parse_error=False)
+
+
+def _lint_stages(groups: list[tuple[ins.FromInstruction, list[ins.Instruction]]],
+                 warnings: list[ins.Warning_]) -> None:
+    """validateStageNames and validateCommandCasing (dockerfile2llb/validations.go)."""
+    seen: set[str] = set()
+    for frm, _ in groups:
+        if frm.name:
+            if frm.name in RESERVED_STAGE_NAMES:
+                warnings.append(ins.Warning_(
+                    "ReservedStageName", "Stage name should not use the same name as reserved "
+                    f"stage {go_quote(frm.name)}", frm.line))
+            if frm.name in seen:
+                warnings.append(ins.Warning_(
+                    "DuplicateStageName",
+                    f"Duplicate stage name {go_quote(frm.name)}, stage names should be unique",
+                    frm.line))
+            seen.add(frm.name)
+    named: list[tuple[str, int]] = []
+    for frm, commands in groups:
+        named.append((frm.keyword_text, frm.line))
+        named += [(_keyword(c), c.line) for c in commands]
+    lower = sum(1 for name, _ in named if name == name.lower())
+    upper = sum(1 for name, _ in named if name != name.lower() and name == name.upper())
+    majority_lower = lower > upper
+    for name, line in named:
+        wanted = ""
+        if majority_lower and name.lower() != name:
+            wanted = "lowercase"
+        elif not majority_lower and name.upper() != name:
+            wanted = "uppercase"
+        if wanted:
+            warnings.append(ins.Warning_(
+                "ConsistentInstructionCasing",
+                f"Command '{name}' should match the case of the command majority ({wanted})",
+                line))
+
+
+def _secret_check(kind: str, key: str, line: int, plan: BuildPlan) -> None:
+    if _SECRET.search(key) and not _NOT_SECRET.search(key):
+        plan.warnings.append(ins.Warning_(
+            "SecretsUsedInArgOrEnv",
+            f"Do not use ARG or ENV instructions for sensitive data ({kind} {go_quote(key)})", line))
+
+
+def _check_cycles(states: list[_State]) -> None:
+    """validateCircularDependency: stages that COPY --from each other (or themselves)."""
+    visited: set[int] = set()
+
+    def visit(index: int, path: list[int], via: list[int]) -> list[int] | None:
+        if index in visited:
+            return None
+        visited.add(index)
+        path.append(index)
+        state = states[index]
+        for position, dep in state.copy_from.items():
+            if dep is None:
+                continue
+            line = state.commands[position].line
+            if dep in path:
+                return [*via, line]
+            found = visit(dep, path, [*via, line])
+            if found is not None:
+                return found
+        path.pop()
+        return None
+
+    for state in states:
+        lines = visit(state.index, [], [])
+        if lines is not None:
+            raise DockerfileError(f"circular dependency detected on stage: {state.display_name}",
+                                  lines[0], parse_error=False)
 
 
 def _copy_from(command: ins.CopyInstruction, states: list[_State], by_name: dict[str, int],
@@ -360,8 +533,9 @@ def _dispatch(state: _State, states: list[_State], lex: Lex, global_args: dict[s
         config.cmd_set = False
         env = dict(parent.env)
         state.build_args = list(parent.build_args)
+        state.workdir_set = parent.workdir_set
     elif state.base == SCRATCH:
-        config = ImageConfig()
+        config = ImageConfig(env=[DEFAULT_PATH], workdir="/")  # emptyImage (image.go)
         env = {}
     else:
         _check_reference(state.base, line)
@@ -400,16 +574,33 @@ def _dispatch(state: _State, states: list[_State], lex: Lex, global_args: dict[s
     plan.stages.append(stage)
 
 
-def _expand(lex: Lex, word: str, env: dict[str, str]) -> str:
-    return lex.process_word(word, env)
+class _Expander:
+    """The expander dispatch hands an instruction: ProcessWord against the stage's environment,
+    reporting variables that are neither set nor declared ARGs (UndefinedVar)."""
+
+    def __init__(self, lex: Lex, env: dict[str, str], state: _State, plan: BuildPlan, line: int):
+        self.lex, self.env, self.state, self.plan, self.line = lex, env, state, plan, line
+
+    def __call__(self, word: str, lex: Lex | None = None) -> str:
+        result = (lex or self.lex).process(word, self.env, split=False)
+        unmatched = result.unmatched - {key for key, _ in self.state.build_args}
+        for name in sorted(unmatched):
+            self.plan.warnings.append(ins.Warning_(
+                "UndefinedVar", f"Usage of undefined variable '${name}'"
+                + _did_you_mean(name, list(self.env), "$", True), self.line))
+        return result.result
 
 
 def _step(state: _State, command: ins.Instruction, config: ImageConfig, env: dict[str, str],
           lex: Lex, global_args: dict[str, str], build_args: dict[str, str], plan: BuildPlan,
           from_stage: int | None, states: list[_State], used_once: dict[str, int]) -> Step:
     """One instruction: expand it where BuildKit expands, apply it, say what history records."""
+    expand = _Expander(lex, env, state, plan, command.line)
     if isinstance(command, ins.VolumeInstruction):
         raise refused("VOLUME", line=command.line)
+    if lex.budget is not None:  # the config snapshot each step keeps
+        lex.budget.spend(16 + 4 * (len(config.env) + len(config.labels)
+                                   + len(config.exposed_ports)))
     if isinstance(command, ins.CmdInstruction | ins.EntrypointInstruction |
                   ins.HealthcheckInstruction):
         kind = command.keyword
@@ -425,15 +616,11 @@ def _step(state: _State, command: ins.Instruction, config: ImageConfig, env: dic
             "JSONArgsRecommended",
             f"JSON arguments recommended for {_keyword(command)} to prevent unintended "
             "behavior related to OS signals", command.line))
-    if isinstance(command, ins.EnvInstruction | ins.LabelInstruction) and command.legacy:
-        plan.warnings.append(ins.Warning_(
-            "LegacyKeyValueFormat",
-            f'"{_keyword(command)} key=value" should be used instead of legacy '
-            f'"{_keyword(command)} key value" format', command.line))
 
     if isinstance(command, ins.ArgInstruction):
         resolved: list[tuple[str, str | None]] = []
         for key, default in command.args:
+            _secret_check("ARG", key, command.line, plan)
             value: str | None = default
             has_value = key in build_args
             if default is None and not has_value and key in global_args:
@@ -441,7 +628,7 @@ def _step(state: _State, command: ins.Instruction, config: ImageConfig, env: dic
             if has_value:
                 value = build_args[key]
             elif default is not None:
-                value = _expand(lex, default, env)
+                value = expand(default)
             if value is not None:
                 env[key] = value
             state.build_args.append((key, value))
@@ -451,7 +638,15 @@ def _step(state: _State, command: ins.Instruction, config: ImageConfig, env: dic
         return Step(expanded, created_by, True, config.copy())
 
     if isinstance(command, ins.EnvInstruction | ins.LabelInstruction):
-        pairs = [(_expand(lex, k, env), _expand(lex, v, env)) for k, v in command.pairs]
+        pairs = [(expand(k), expand(v)) for k, v in command.pairs]
+        for key, _ in pairs:
+            if command.legacy:
+                plan.warnings.append(ins.Warning_(
+                    "LegacyKeyValueFormat",
+                    f'"{_keyword(command)} key=value" should be used instead of legacy '
+                    f'"{_keyword(command)} key value" format', command.line))
+            if isinstance(command, ins.EnvInstruction):
+                _secret_check("ENV", key, command.line, plan)
         expanded_kv = replace(command, pairs=pairs)
         created_by = apply_metadata(config, expanded_kv)
         if isinstance(command, ins.EnvInstruction):
@@ -460,16 +655,21 @@ def _step(state: _State, command: ins.Instruction, config: ImageConfig, env: dic
         return Step(expanded_kv, created_by, True, config.copy())
 
     if isinstance(command, ins.WorkdirInstruction):
-        expanded_wd = replace(command, path=_expand(lex, command.path, env))
+        expanded_wd = replace(command, path=expand(command.path))
+        if not state.workdir_set and not expanded_wd.path.startswith("/"):
+            plan.warnings.append(ins.Warning_(
+                "WorkdirRelativePath", f"Relative workdir {go_quote(expanded_wd.path)} can have "
+                "unexpected results if the base image changes", command.line))
+        state.workdir_set = True
         created_by = apply_metadata(config, expanded_wd)
         return Step(expanded_wd, created_by, config.workdir == "/", config.copy())
 
     if isinstance(command, ins.UserInstruction):
-        expanded_user = replace(command, user=_expand(lex, command.user, env))
+        expanded_user = replace(command, user=expand(command.user))
         return Step(expanded_user, apply_metadata(config, expanded_user), True, config.copy())
 
     if isinstance(command, ins.StopsignalInstruction):
-        expanded_sig = replace(command, signal=_expand(lex, command.signal, env))
+        expanded_sig = replace(command, signal=expand(command.signal))
         return Step(expanded_sig, apply_metadata(config, expanded_sig), True, config.copy())
 
     if isinstance(command, ins.ExposeInstruction):
@@ -480,15 +680,15 @@ def _step(state: _State, command: ins.Instruction, config: ImageConfig, env: dic
         return Step(expanded_ports, apply_metadata(config, expanded_ports), True, config.copy())
 
     if isinstance(command, ins.CopyInstruction):
-        chown = _expand(lex, command.chown, env)
-        chmod = _expand(lex, command.chmod, env)
+        chown = expand(command.chown)
+        chmod = expand(command.chmod)
         if chmod:
             _check_chmod(chmod)
-        sources = [_expand(lex, src, env) for src in command.sources]
-        dest = _expand(lex, command.dest, env)
-        raw = Lex("\\", skip_process_quotes=True)
-        heredocs = [(name, raw.process_word(body, env) if expand else body)
-                    for (name, body), expand in zip(command.heredocs, command.heredoc_expand,
+        sources = [expand(src) for src in command.sources]
+        dest = expand(command.dest)
+        raw = Lex("\\", skip_process_quotes=True, budget=lex.budget)
+        heredocs = [(name, expand(body, raw) if wanted else body)
+                    for (name, body), wanted in zip(command.heredocs, command.heredoc_expand,
                                                     strict=False)]
         written = replace(command, chown=chown, chmod=chmod, sources=sources, dest=dest,
                           heredocs=heredocs)
@@ -508,6 +708,8 @@ def _step(state: _State, command: ins.Instruction, config: ImageConfig, env: dic
                         _dedupe(state.build_args)]
         created_by = created_by_run(argv, history_args)
         run_env = [f"{k}={v}" for k, v in env.items()]
+        if lex.budget is not None:
+            lex.budget.spend(len(created_by) + sum(len(item) for item in run_env))
         return Step(command, created_by, False, config.copy(), run_env=run_env, argv=argv)
 
     created_by = apply_metadata(config, command)

@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .errors import DockerfileError
+from .errors import DockerfileError, DockerfileRefused
 
 MAX_EXPANSION = 64 * 1024  # characters one word may expand to
 EOF = ""
@@ -96,29 +96,51 @@ class _Words:
 _SPECIAL_PARAMS = set("@*#?-$!0")
 
 
+class Budget:
+    """Characters a whole build may produce (expansions, RUN environments, history texts): each
+    word is capped by MAX_EXPANSION, but thousands of words of 64 KiB each would still fill the
+    server's memory. Exceeding it is the sandbox's refusal, not a Docker error."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.left = limit
+
+    def spend(self, amount: int) -> None:
+        self.left -= amount
+        if self.left < 0:
+            raise DockerfileRefused(f"this Dockerfile expands to more than "
+                                    f"{self.limit // (1024 * 1024)} MiB of text, more than the "
+                                    "sandbox's builder will hold")
+
+
 class Lex:
     """shell.Lex with its options (RawQuotes, RawEscapes, SkipProcessQuotes, SkipUnsetEnv)."""
 
     def __init__(self, escape: str = "\\", *, raw_quotes: bool = False, raw_escapes: bool = False,
-                 skip_process_quotes: bool = False, skip_unset_env: bool = False):
+                 skip_process_quotes: bool = False, skip_unset_env: bool = False,
+                 budget: Budget | None = None):
+        self.budget = budget
         self.escape = escape
         self.raw_quotes = raw_quotes
         self.raw_escapes = raw_escapes
         self.skip_process_quotes = skip_process_quotes
         self.skip_unset_env = skip_unset_env
 
-    def process(self, word: str, env: Mapping[str, str]) -> Result:
-        """Expand `word`: the joined result and the words split after expansion."""
+    def process(self, word: str, env: Mapping[str, str], *, split: bool = True) -> Result:
+        """Expand `word`: the joined result and (with `split`) the words split after expansion."""
         sw = _ShellWord(self, word, env)
+        sw.split = split
         try:
             result, words = sw.process_stop_on(EOF, self.raw_escapes)
         except ShellError as err:
             raise ShellError(f"failed to process {go_quote(word)}: {err.message}") from None
+        if self.budget is not None:
+            self.budget.spend(len(result))
         return Result(result, words, sw.matches, sw.unmatched)
 
     def process_word(self, word: str, env: Mapping[str, str]) -> str:
         """ProcessWord: the expanded word, quotes removed, not split."""
-        return self.process(word, env).result
+        return self.process(word, env, split=False).result
 
     def process_words(self, word: str, env: Mapping[str, str]) -> list[str]:
         """ProcessWords: expanded, then split on unquoted whitespace."""
@@ -131,6 +153,7 @@ class _ShellWord:
         self.scanner = _Scanner(word)
         self.env = env
         self.raw_escapes = lex.raw_escapes
+        self.split = True  # whether to split words (ProcessWords) as well
         self.matches: set[str] = set()
         self.unmatched: set[str] = set()
         self.produced = 0
@@ -163,11 +186,14 @@ class _ShellWord:
                     special = self.process_single_quote
                 elif not self.lex.skip_process_quotes and ch == '"':
                     special = self.process_double_quote
+                split = self.split
                 if special is not None:
                     tmp = special()
                     result.append(tmp)
                     size += len(tmp)
-                    if ch == "$":
+                    if not split:
+                        pass
+                    elif ch == "$":
                         words.add_string(tmp)
                     else:
                         words.add_raw_string(tmp)
@@ -175,13 +201,15 @@ class _ShellWord:
                     ch = sc.next()
                     if ch == self.lex.escape:
                         if self.raw_escapes:
-                            words.add_raw_char(ch)
+                            if split:
+                                words.add_raw_char(ch)
                             result.append(ch)
                         ch = sc.next()
                         if ch == EOF:
                             break
-                        words.add_raw_char(ch)
-                    else:
+                        if split:
+                            words.add_raw_char(ch)
+                    elif split:
                         words.add_char(ch)
                     result.append(ch)
                     size += 1

@@ -463,9 +463,88 @@ def touch(proc: Proc) -> Gen:
     yield  # pragma: no cover
 
 
+def chmod_mode(spec: str, mode: int, is_dir: bool = False) -> int | None:
+    """The new permission bits for `chmod SPEC` of a file with `mode`; None when SPEC is not a
+    mode (octal, or symbolic `[ugoa]*[-+=][rwxXst]*`, comma-separated). Without `ugoa` the umask
+    (022) limits what `+`/`=` give, as chmod(1) says."""
+    if spec and all(c in "01234567" for c in spec):
+        return int(spec, 8) & 0o7777 if len(spec) <= 4 else None
+    for clause in spec.split(","):
+        who_end = 0
+        while who_end < len(clause) and clause[who_end] in "ugoa":
+            who_end += 1
+        who = clause[:who_end] or ""
+        rest = clause[who_end:]
+        if not rest or rest[0] not in "+-=":
+            return None
+        masks = {"u": 0o4700, "g": 0o2070, "o": 0o1007}
+        affected = sum(masks[w] for w in set(who.replace("a", "ugo"))) if who else 0o7777
+        umask = 0 if who else 0o022
+        while rest:
+            op, rest = rest[0], rest[1:]
+            perms = ""
+            while rest and rest[0] not in "+-=":
+                perms += rest[0]
+                rest = rest[1:]
+            if any(p not in "rwxXst" for p in perms):
+                return None
+            bits = 0
+            for p in perms:
+                if p == "X" and not (is_dir or mode & 0o111):
+                    continue
+                bits |= {"r": 0o444, "w": 0o222, "x": 0o111, "X": 0o111, "s": 0o6000,
+                         "t": 0o1000}[p]
+            bits &= affected
+            if op == "+":
+                mode |= bits & ~umask
+            elif op == "-":
+                mode &= ~bits
+            else:
+                mode = (mode & ~affected) | (bits & ~umask)
+    return mode & 0o7777
+
+
+def chmod(proc: Proc) -> Gen:
+    """chmod MODE FILE...: the container keeps the bits (what `test -x` and exec look at)."""
+    args = [a for a in proc.argv[1:] if a not in ("-R", "-f", "-v", "-c", "--")]
+    gnu = _gnu(proc)
+    if len(args) < 2:
+        if gnu:
+            proc.write("chmod: missing operand\nTry 'chmod --help' for more information.\n" if not args
+                       else f"chmod: missing operand after '{args[0]}'\n"
+                       "Try 'chmod --help' for more information.\n", "stderr")
+            return 1
+        proc.write("Usage: chmod [-Rcvf] MODE[,MODE]... FILE...\n\nMODE is octal number (bit pattern "
+                   "sstrwxrwxrwx) or [ugoa]{+|-|=}[rwxXst]\n\n\t-R\tRecurse\n\t-c\tList changed "
+                   "files\n\t-v\tVerbose\n\t-f\tHide errors\n", "stderr")
+        return 1
+    spec, names = args[0], args[1:]
+    if chmod_mode(spec, 0o644) is None:
+        proc.write(f"chmod: invalid mode: '{spec}'\nTry 'chmod --help' for more information.\n"
+                   if gnu else f"chmod: invalid mode '{spec}'\n", "stderr")
+        return 1
+    box = proc.box
+    status = 0
+    for name in names:
+        path = name if name.startswith("/") else f"{proc.cwd.rstrip('/')}/{name}"
+        kind = box.path_kind(proc, path)
+        mode_of = getattr(box, "mode_of", None)
+        set_mode = getattr(box, "set_mode", None)
+        if kind is None or mode_of is None or set_mode is None:
+            proc.write(f"chmod: cannot access '{name}': No such file or directory\n" if gnu
+                       else f"chmod: {name}: No such file or directory\n", "stderr")
+            status = 1
+            continue
+        real = box.real_path(path) if hasattr(box, "real_path") else path
+        new = chmod_mode(spec, mode_of(real) or (0o755 if kind == "dir" else 0o644), kind == "dir")
+        set_mode(proc, path, new if new is not None else 0o644)
+    return status
+    yield  # pragma: no cover
+
+
 APPLETS: dict[str, Callable[[Proc], Gen]] = {
     "sleep": sleep, "echo": echo, "true": true, "false": false, "cat": cat, "env": env,
     "printenv": printenv, "hostname": hostname, "whoami": whoami, "pwd": pwd, "uname": uname,
     "date": date, "id": id_, "ls": ls, "ps": ps, "head": head, "tail": tail, "wc": wc, "grep": grep,
-    "sort": sort, "mkdir": mkdir, "touch": touch,
+    "sort": sort, "mkdir": mkdir, "touch": touch, "chmod": chmod,
 }

@@ -7,8 +7,9 @@ lifecycle container: no events, not in `docker ps -a`), and the result becomes a
 the sha256 of its config. Progress goes out as BuildKit's solve status (vertexes, statuses, logs)
 through `on_message`, which `cli/buildprogress.py` renders as buildx does.
 
-Bounded: a RUN has a wall-clock budget (BUILD_RUN_TIMEOUT on the daemon's clock) on top of the
-sandbox's work budget, its output and files are capped like a container's, the cache holds at most
+Bounded: a RUN has a wall-clock budget (BUILD_RUN_TIMEOUT on the daemon's clock, BUILD_TIMEOUT for
+all of a build's RUN steps) on top of the sandbox's work budget, a build adds at most
+MAX_ADDED_BYTES, its output and files are capped like a container's, the cache holds at most
 CACHE_BYTES of layer contents, and the daemon caps the number of images.
 """
 
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
     from .daemon import Daemon
 
 BUILD_RUN_TIMEOUT = 120.0  # seconds a RUN may take before the build gives up on it
+BUILD_TIMEOUT = 600.0  # seconds all the RUN steps of one build may take together
+MAX_ADDED_BYTES = 8 << 20  # what one build may add to its base (files COPY and RUN write)
 RUN_LOG_LIMIT = 64 * 1024  # characters of one RUN's output shown in the progress
 CACHE_BYTES = 4 << 20  # layer contents the build cache keeps per sandbox
 CACHE_ENTRIES = 512
@@ -84,6 +87,11 @@ class BuiltImage(Image):
     created_at: float = 0.0
 
 
+SCRATCH = Image(repository="scratch", tag="", id="sha256:" + "0" * 64, digest="",
+                created="0001-01-01T00:00:00Z", size=0, layers=(), env=(), shell_name="sh")
+"""`FROM scratch`: no files at all."""
+
+
 def rfc3339(when: float) -> str:
     return datetime.fromtimestamp(when, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f") + "000Z"
 
@@ -97,6 +105,8 @@ def base_history(image: Image) -> list[HistoryEntry]:
         created = 0.0
     if isinstance(image, BuiltImage):
         return list(image.history)
+    if image is SCRATCH:
+        return []
     entries = []
     for n, layer in enumerate(image.layers or ("0" * 12,)):
         digest = hashlib.sha256(f"{image.id}/{layer}".encode()).hexdigest()
@@ -307,6 +317,8 @@ class Builder:
         self._names: dict[int, str] = {}
         self.uses_context = False
         self.definition: JSON = {}
+        self.plan: Any = None
+        self.deadline = self.clock.now() + BUILD_TIMEOUT
 
     def fail(self, message: str, line: int = 0, end: int = 0) -> BuildFailed:
         source = (self.dockerfile, self.text, line, end or line) if line else None
@@ -317,17 +329,21 @@ class Builder:
         text = self.context.read(self.dockerfile)
         v = self.definition = trace.vertex(
             f"[internal] load build definition from {self.dockerfile}")
-        trace.status(v, "transferring dockerfile:", len((text or "").encode()))
-        trace.done(v)
+        # fsutil's transfer: each file costs its bytes plus a header (27 bytes and its name's
+        # length, as measured on the daemon); nothing transferred is 2B
+        trace.status(v, "transferring dockerfile:", _transfer([(self.dockerfile, text)]))
         if text is None:
+            trace.done(v)
             raise BuildFailed(f"failed to solve: failed to read dockerfile: open {self.dockerfile}:"
                               " no such file or directory")
         self.text = text
         try:
             parsed = parse(text)
         except DockerfileRefused as err:
+            trace.done(v)
             raise Refused(err.message) from None
         except DockerfileError as err:
+            trace.done(v)
             raise self.fail("failed to solve: " + err.text, err.line) from None
         bases: dict[str, Image] = {}
         missing: list[str] = []
@@ -338,21 +354,31 @@ class Builder:
                 missing.append(ref)
                 return ImageConfig()
             bases[ref] = image
-            return ImageConfig.from_image(image)
+            config = ImageConfig.from_image(image)
+            if isinstance(image, BuiltImage):  # its ONBUILD triggers run, its SHELL carries on
+                config.onbuild = list(image.onbuild)
+                config.shell = list(image.shell) if image.shell else None
+            return config
 
         try:
             plan = resolve(parsed, base_config=base_config, build_args=self.build_args,
                            target=self.target)
         except DockerfileRefused as err:
+            trace.done(v)
             raise Refused(err.message) from None
         except DockerfileError as err:
+            trace.done(v)
             raise self.fail("failed to solve: " + err.text, err.line) from None
+        self.plan = plan
         self.multi = sum(isinstance(i, ins.FromInstruction) for i in parsed.instructions) > 1
         for warning in [*parsed.warnings, *plan.warnings]:
             short = f"{warning.rule}: {warning.message}" if warning.rule else warning.message
             trace.warn(self.definition, short + (f" (line {warning.line})" if warning.line else ""))
+        trace.done(v)  # the frontend's lint warnings belong to the definition's vertex
         self._names = {s.index: s.name for s in plan.stages if s.name}
-        for ref in dict.fromkeys(s.base for s in plan.stages if s.base_stage is None):
+        bases["scratch"] = SCRATCH
+        for ref in dict.fromkeys(s.base for s in plan.stages
+                                 if s.base_stage is None and s.base != "scratch"):
             meta = trace.vertex(f"[internal] load metadata for {_canonical(ref)}")
             if ref in missing:
                 reason = unavailable_image(normalize_ref(ref), list(self.daemon.images.by_ref))
@@ -364,7 +390,7 @@ class Builder:
             trace.done(meta)
         ignore = self.context.read(".dockerignore")
         v = trace.vertex("[internal] load .dockerignore")
-        trace.status(v, "transferring context:", len((ignore or "").encode()) or 2)
+        trace.status(v, "transferring context:", _transfer([(".dockerignore", ignore)]))
         trace.done(v)
         self.uses_context = any(isinstance(step.instruction, ins.CopyInstruction)
                                 and not step.instruction.from_
@@ -379,7 +405,13 @@ class Builder:
         if not self.uses_context:
             return
         self.uses_context = False
-        size = sum(f.size for f in self.context if f.path not in self.ignored)
+        wanted = set()
+        for stage in self.plan.stages:
+            for step in stage.steps:
+                if isinstance(step.instruction, ins.CopyInstruction) and not step.instruction.from_:
+                    for _source, files in self._sources(step.instruction):
+                        wanted.update(files)
+        size = _transfer([(name, self.context.read(name)) for name in sorted(wanted)])
         v = self.trace.vertex("[internal] load build context")
         self.trace.status(v, "transferring context:", size)
         self.trace.done(v)
@@ -406,23 +438,33 @@ class Builder:
             state = State(image, dict(getattr(image, "installed", {}) or {}), base_history(image),
                           list(_layers(image)), "sha256:" + hashlib.sha256(
                               f"FROM {image.id}".encode()).hexdigest())
+            if stage.base == "scratch":  # nothing to fetch: BuildKit shows no vertex for it
+                index += 1
+                self._load_context()
+                for step in stage.steps:
+                    state = await self._step(state, step, prefix)
+                return state
             from_v = trace.vertex(prefix(f"FROM {_canonical(stage.base)}"))
-            trace.done(from_v)
+            seen = state.key in self.daemon.build_cache  # a base an earlier build used: CACHED
+            if not seen:
+                self._remember(state.key, state)
+            trace.done(from_v, cached=seen and not self.no_cache)
         self._load_context()
         for step in stage.steps:
-            instruction = step.instruction
-            if isinstance(instruction, ins.RunInstruction | ins.CopyInstruction |
-                          ins.WorkdirInstruction):
-                label = prefix(_display(instruction))
-                state = await self._layer_step(state, step, label)
-            else:
-                key = _key(state.key, step.created_by)
-                entry = HistoryEntry(self.clock.now(), step.created_by, 0, True, COMMENT)
-                cached = self.daemon.build_cache.get(key)
-                if cached is not None and not self.no_cache:
-                    entry = cached.history[-1]
-                state = state.derive(state.image, key, entry)
+            state = await self._step(state, step, prefix)
         return state
+
+    async def _step(self, state: State, step: Any, prefix: Callable[[str], str]) -> State:
+        instruction = step.instruction
+        if isinstance(instruction, ins.RunInstruction | ins.CopyInstruction |
+                      ins.WorkdirInstruction):
+            return await self._layer_step(state, step, prefix(_display(instruction)))
+        key = _key(state.key, step.created_by)
+        entry = HistoryEntry(self.clock.now(), step.created_by, 0, True, COMMENT)
+        cached = self.daemon.build_cache.get(key)
+        if cached is not None and not self.no_cache:
+            entry = cached.history[-1]
+        return state.derive(state.image, key, entry)
 
     async def _layer_step(self, state: State, step: Any, label: str) -> State:
         trace = self.trace
@@ -452,6 +494,9 @@ class Builder:
             image, installed, size = await self._run(state, step, v)
             entry = HistoryEntry(v["started"], step.created_by, size, False, COMMENT)
             new = state.derive(image, key, entry, installed=installed)
+        if new.own_bytes > MAX_ADDED_BYTES:
+            raise self._step_error(v, step, "the sandbox's images hold at most "
+                                   f"{MAX_ADDED_BYTES >> 20} MiB of files added by a build")
         trace.done(v)
         self._remember(key, new)
         return new
@@ -459,8 +504,7 @@ class Builder:
     def _remember(self, key: str, state: State) -> None:
         cache = self.daemon.build_cache
         cache[key] = state
-        while len(cache) > CACHE_ENTRIES or sum(s.history[-1].size for s in cache.values()) \
-                > CACHE_BYTES:
+        while len(cache) > CACHE_ENTRIES or sum(_cost(s) for s in cache.values()) > CACHE_BYTES:
             if len(cache) <= 1:
                 break
             cache.popitem(last=False)
@@ -514,6 +558,7 @@ class Builder:
                     v, step, f"unable to convert uid/gid chown string to host mapping: can't find "
                     f"uid for user {name}: no such user: {name}") from None
         items: list[tuple[str, str, int]] = []  # (relative name under the copy, text, mode)
+        programs: list[tuple[str, Any]] = []  # a base's programs COPY --from takes along
         several = len(instruction.sources) + len(instruction.heredocs) > 1
         if instruction.from_:
             src_state = self._from_state(instruction.from_, v, step)
@@ -527,6 +572,10 @@ class Builder:
                 for p, text, mode in _tree_files(src_state.image, path):
                     rel = p[len(path):].lstrip("/") if kind == "dir" else p.rsplit("/", 1)[-1]
                     items.append((rel, text, mode))
+                for p, program in src_state.image.executables.items():
+                    if p == path or p.startswith(path.rstrip("/") + "/"):
+                        rel = p[len(path):].lstrip("/") if kind == "dir" else p.rsplit("/", 1)[-1]
+                        programs.append((rel, program))
                 if kind == "dir":
                     several = True
         else:
@@ -557,6 +606,10 @@ class Builder:
             image = _with_file(image, path, text, mode_override if mode_override is not None
                                else mode)
             size += len(text.encode())
+        for rel, program in programs:
+            path = _norm(f"{dest_path}/{rel}") if to_dir else dest_path
+            image = dataclasses.replace(image, executables={**image.executables, path: program})
+            size += 4096
         if to_dir:
             image = _with_dir(image, dest_path)
         return image, size
@@ -619,7 +672,11 @@ class Builder:
         program, code, reason = box.resolve(None, argv, env.get("PATH", ""), workdir)
         if program is None:
             detail = (f'exec: "{argv[0]}": executable file not found in $PATH'
-                      if reason == "not found" else f"{argv[0]}: {reason}")
+                      if reason == "not found" else
+                      f'runc run failed: unable to start container process: exec: "{argv[0]}": '
+                      f"stat {argv[0]}: no such file or directory" if reason == "no such file"
+                      else f'runc run failed: unable to start container process: exec: '
+                      f'"{argv[0]}": {reason}')
             raise self._step_error(v, step, "process \"" + " ".join(argv) + "\" did not "
                                    f"complete successfully: {detail}")
         finished: Future[int] = Future()
@@ -635,7 +692,8 @@ class Builder:
                 for proc in list(box.procs.values()):
                     proc.signal(SIGKILL)
 
-        timer = self.clock.call_later(BUILD_RUN_TIMEOUT, give_up)
+        budget = min(BUILD_RUN_TIMEOUT, max(self.deadline - self.clock.now(), 0.0))
+        timer = self.clock.call_later(budget, give_up)
         main.start(program)
         code = await finished
         timer.cancel()
@@ -648,8 +706,9 @@ class Builder:
         if timed_out["yes"]:
             box.forget_contents()
             raise self._step_error(v, step, f'process "{command}" did not complete successfully: '
-                                   f"the sandbox stopped it after {int(BUILD_RUN_TIMEOUT)}s "
-                                   "(a build step must finish)")
+                                   f"the sandbox stopped it after {round(budget)}s (a build "
+                                   f"step must finish within {int(BUILD_RUN_TIMEOUT)}s, a "
+                                   f"build's steps within {int(BUILD_TIMEOUT)}s)")
         if code != 0:
             box.forget_contents()
             raise self._step_error(v, step, f'process "{command}" did not complete successfully: '
@@ -664,6 +723,12 @@ class Builder:
             mode = modes.get(path, 0o644)
             image = _with_file(image, path, text, mode)
             size += len(text.encode())
+        for path, mode in modes.items():  # a chmod of a file the image already had
+            if path in box.written:
+                continue
+            kept = image.scripts.get(path, image.files.get(path))
+            if kept is not None:
+                image = _with_file(image, path, kept, mode)
         installed = dict(state.installed)
         for path, program_name in box.installed.items():
             if installed.get(path) != program_name:
@@ -730,6 +795,20 @@ async def build(daemon: Daemon, context: Workspace, *, dockerfile: str, tags: li
     builder = Builder(daemon, context, dockerfile=dockerfile, tags=tags, build_args=build_args,
                       target=target, no_cache=no_cache, labels=labels, on_message=on_message)
     return await builder.run()
+
+
+def _cost(state: State) -> int:
+    """What a cache entry holds of its own: the bytes its step added (a base holds none)."""
+    last = state.history[-1] if state.history else None
+    return last.size if last is not None and last.comment == COMMENT else 0
+
+
+def _transfer(files: list[tuple[str, str | None]]) -> int:
+    """Bytes BuildKit reports for sending these files (absent ones: none), 2 for nothing."""
+    sent = [(name, text) for name, text in files if text is not None]
+    if not sent:
+        return 2
+    return sum(len(text.encode()) + 27 + len(name) for name, text in sent)
 
 
 def _key(*parts: str) -> str:

@@ -836,15 +836,13 @@ class Daemon:
         return lines
 
     def _delete_image(self, image: Image) -> list[str]:
-        """Forget an image that has no tags left: its `Deleted:` lines (the image, then the layers
-        no other image shares) and its `delete` event."""
+        """Forget an image that has no tags left: its `Deleted:` lines (the image, then its
+        layers) and its `delete` event."""
         self.images.dangling.pop(image.id, None)
         lines = [f"Deleted: {image.id}"]
-        others = {layer for i in [*self.images.by_ref.values(), *self.images.dangling.values()]
-                  for layer in _chain(i)}
-        for layer in _chain(image):
-            if layer not in others:
-                lines.append(f"Deleted: sha256:{layer}")
+        # A built image's layers stay in the build cache (BuildKit holds them): only its ID goes.
+        if not hasattr(image, "history"):
+            lines.extend(f"Deleted: sha256:{_layer_chain(image, layer)}" for layer in image.layers)
         self.meter.release(getattr(image, "own_bytes", 0))
         self.emit(None, "delete", {"name": image.id}, type_="image", actor_id=image.id)
         return lines
@@ -895,13 +893,6 @@ class Daemon:
 
 def _untagged(image: Image) -> Image:
     return dataclasses.replace(image, repository="<none>", tag="<none>")
-
-
-def _chain(image: Image) -> list[str]:
-    """The layer chain IDs of an image (what `rmi` reports deleted)."""
-    if hasattr(image, "history"):  # a built image: its layers are chain IDs already
-        return list(image.layers)
-    return [_layer_chain(image, layer) for layer in image.layers]
 
 
 def _layer_chain(image: Image, layer: str) -> str:

@@ -424,9 +424,14 @@ class Shell:
         from .process import NullStream
 
         def program(proc: Proc) -> Gen:
-            sub = Shell(proc, self.name, self.params)
+            sub = Shell(proc, self.name, self.params, self.exec_last)
             sub.vars = dict(self.vars)
             sub.status = self.status
+            # The forked child execs a lone simple command (every shell); ash and dash also the
+            # last command of a list it runs.
+            lone = not node.rest and len(node.first.commands) == 1
+            if self.exec_last == "last" or lone:
+                sub.tails = {id(cmd) for cmd in _last_tails(Seq([(node, False)], [""]))}
             try:
                 return (yield from sub.run_and_or(node, IO(proc.write, proc.stdin)))
             except ShellExit as done:
@@ -539,7 +544,9 @@ class Shell:
         child.start(program)
         result = yield WaitPid(child)
         while result is INTERRUPTED and child.alive:
-            yield from self.run_traps()
+            # POSIX: a trapped signal that arrives while a foreground command runs is handled
+            # after that command completes (run_seq runs the pending traps then); only `wait`
+            # is interrupted by it.
             result = yield WaitPid(child)
         self.proc.foreground = None
         if result is INTERRUPTED:
@@ -621,6 +628,8 @@ class Shell:
 
     def expand(self, word: str, io: IO, split: bool = True) -> Generator[Any, Any, list[str]]:
         """Quote removal, parameter and command substitution, field splitting (no globbing)."""
+        if split and word in ('"$@"', '"${@}"'):
+            return list(self.params)  # no parameters: no field at all
         fields: list[str] = []
         current: list[str] = []
         have = False
@@ -643,6 +652,14 @@ class Shell:
                     if word[i] == "\\" and i + 1 < n and word[i + 1] in '"\\$`':
                         current.append(word[i + 1])
                         i += 2
+                    elif split and word.startswith(("$@", "${@}"), i):
+                        # "$@": one field per positional parameter (`exec "$@"` in entrypoints)
+                        i += 2 if word.startswith("$@", i) else 4
+                        for index, param in enumerate(self.params):
+                            if index:
+                                fields.append(self.joined(current))
+                                current = []
+                            current.append(param)
                     elif word[i] in "$`":
                         value, i = yield from (self.dollar(word, i, io) if word[i] == "$"
                                                else self.backquote(word, i, io))

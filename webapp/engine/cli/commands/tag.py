@@ -17,7 +17,7 @@ async def tag(cli: Cli, cmd: ParsedCommand) -> int:
         cli.err(f'Error parsing reference: "{target}" is not a valid repository/tag: {problem}\n')
         return 1
     if "@" in target:
-        cli.err("Error response from daemon: refusing to create a tag with a digest reference\n")
+        cli.err("refusing to create a tag with a digest reference\n")
         return 1
     familiar = normalize_ref(target)
     repo, _, version = familiar.rpartition(":")
