@@ -65,16 +65,43 @@ def test_scenarios_are_many_and_well_formed() -> None:
 
 
 def test_scenarios_use_catalogue_images() -> None:
-    """Every image a scenario runs exists in the catalogue (nosuchimage excepted, on purpose)."""
+    """Every image a scenario runs exists in the catalogue, or was built or tagged by the scenario
+    itself (nosuchimage excepted, on purpose)."""
     for scenario in SCENARIOS:
+        made: set[str] = set()
         for step in steps_of(scenario):
             try:
                 cmd = parse_argv(step.argv)
             except CliError:
                 continue  # a usage error on purpose: nothing runs
+            if cmd.command == "build":
+                made.update(cmd.values("tag"))
+            if cmd.command == "tag" and len(cmd.args) == 2:
+                made.add(cmd.args[1])
             if cmd.command not in ("run", "create") or not cmd.args or cmd.args[0].startswith("nosuch"):
                 continue
-            assert lookup(cmd.args[0]) is not None, f"{scenario['name']}: {step.cmd}"
+            assert lookup(cmd.args[0]) is not None or cmd.args[0] in made, \
+                f"{scenario['name']}: {step.cmd}"
+
+
+def test_scenarios_with_files_build_from_catalogue_images() -> None:
+    """A scenario's workspace is one a learner could have (the workspace's limits), and every FROM
+    in its Dockerfiles names a catalogue image (or a stage)."""
+    from webapp.engine.docker.build import instructions
+
+    for scenario in SCENARIOS:
+        for path, text in (scenario.get("files") or {}).items():
+            if not path.endswith("Dockerfile"):
+                continue
+            stages: set[str] = set()
+            for ins in instructions(text):
+                if ins.cmd != "from":
+                    continue
+                words = ins.args.split()
+                assert words[0].lower() in stages or lookup(words[0]) is not None, \
+                    f"{scenario['name']} {path}: FROM {words[0]}"
+                if len(words) == 3:
+                    stages.add(words[2].lower())
 
 
 def test_allowlist_entries_have_reasons_and_targets() -> None:

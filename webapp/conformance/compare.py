@@ -170,7 +170,12 @@ def normalise(transcript: dict) -> dict:
     for step in transcript.get("steps", []):
         out = dict(step)
         out["stdout"] = norm.text(step.get("stdout") or "")
-        out["stderr"] = norm.text(step.get("stderr") or "")
+        stderr = step.get("stderr") or ""
+        if is_build(step.get("cmd", "")):
+            # BuildKit 0.8 (Docker 20.10) prints each step's digest (`#3 sha256:…`), later ones
+            # do not: dropped, so the IDs the transcript shows keep their numbers
+            stderr = VERTEX_DIGEST_RE.sub("", stderr)
+        out["stderr"] = norm.text(stderr)
         events = []
         for event in step.get("events") or []:
             if event.get("type", "container") != "container":
@@ -190,6 +195,7 @@ def normalise(transcript: dict) -> dict:
 
 
 BUILD_LOG_RE = re.compile(r"^#\d+ \d+\.\d+ (.*)$")
+VERTEX_DIGEST_RE = re.compile(r"^#\d+ sha256:[0-9a-f]{64}\n", re.MULTILINE)
 
 
 def is_build(cmd: str) -> bool:

@@ -138,7 +138,7 @@ class DockerApi:
         if normalize_ref(image) not in (normalize_ref(t) for t in found[1]):
             config["Image"] = found[0]["Id"]
         elif self.images.own_tag(found[0], image):
-            config["Image"] = self.scope.image_tag(normalize_ref(image))  # shown bare again
+            config["Image"] = self.scope.scoped(image)  # as typed, scoped; shown bare again
         host = body.get("HostConfig") or {}
         restart = host.get("RestartPolicy") or {}
         try:
@@ -429,7 +429,7 @@ class DockerApi:
                           "prune)", usage_hint=False)
         build_plan = build.plan(text, build_args=dict(build_args or {}), target=target,
                                 resolve=self._base_id, refuse_image=self._base_refusal,
-                                allow_network=self.policy.build_network)
+                                allow_network=self.policy.build_network, dockerfile=dockerfile)
         files = Workspace(context.snapshot())
         files.write(dockerfile, build_plan.dockerfile)
         body = files.to_tar()

@@ -160,12 +160,13 @@ class Plan:
 
 def plan(text: str, *, build_args: dict[str, str], target: str,
          resolve: Callable[[str], str | None], refuse_image: Callable[[str], str],
-         allow_network: bool = False) -> Plan:
+         allow_network: bool = False, dockerfile: str = "Dockerfile") -> Plan:
     """Check the Dockerfile against the policy and name its bases by image ID.
 
     `resolve(ref)` gives the ID of an image the learner may build from (None: not theirs to use);
     `refuse_image(ref)` the words for one they may not. Raises Refused, or ApiError where the
     builder would fail anyway (no FROM)."""
+    frontend_check(text, build_args, resolve, refuse_image, dockerfile)
     found = instructions(text)
     meta: dict[str, str] = {}
     stages: list[Stage] = []
@@ -224,7 +225,55 @@ def plan(text: str, *, build_args: dict[str, str], target: str,
     for stage in kept:
         order.append(Instruction("from", stage.base, stage.line))
         order.extend(stage.steps)
-    return Plan(_rewrite(text, found, stages, bases), stages, bases, order)
+    rewritten = _rewrite(text, found, stages, bases)
+    _verify(rewritten, {s.name for s in stages if s.name} | {str(i) for i in range(len(stages))})
+    return Plan(rewritten, stages, bases, order)
+
+
+def _verify(text: str, stage_names: set[str]) -> None:
+    """The safety net: in the Dockerfile the daemon gets, every FROM and COPY --from names an image
+    by ID, a stage or scratch, so the daemon never looks a name up (nor pulls one). A base the
+    rewriting could not place (written on a continuation line, say) is refused."""
+    for ins in instructions(text):
+        refs: list[str] = []
+        if ins.cmd == "from":
+            _, rest = _flags(ins.args)
+            refs = rest.split()[:1]
+        elif ins.cmd in ("copy", "add"):
+            flags, _ = _flags(ins.args)
+            refs = [flags["from"]] if "from" in flags else []
+        for ref in refs:
+            if ref.startswith("sha256:") or ref == "scratch" or ref.lower() in stage_names:
+                continue
+            raise Refused(f"line {ins.line}: write the image of FROM (or COPY --from) on the "
+                          f"instruction's first line, with no variables the sandbox cannot "
+                          f"expand ({ref!r})", usage_hint=False)
+
+
+def frontend_check(text: str, build_args: dict[str, str], resolve: Callable[[str], str | None],
+                   refuse_image: Callable[[str], str], dockerfile: str = "Dockerfile") -> None:
+    """The project's Dockerfile frontend (`engine/dockerfile`, BuildKit's parser), where it is
+    installed: BuildKit's parse errors and the sandbox's refusals by name before the daemon sees
+    the file, and every image the build may read (its expansion of ARGs) checked. Without it the
+    daemon's classic builder reports parse errors, in its words, and `instructions` does the rest."""
+    try:
+        from .. import dockerfile as frontend  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        return
+    try:
+        parsed = frontend.parse(text)
+        refs = frontend.referenced_images(parsed, build_args=build_args)
+    except frontend.DockerfileRefused as err:
+        raise Refused(str(err.message), usage_hint=False) from None
+    except frontend.DockerfileError as err:
+        failure = ApiError(400, f"failed to solve: {err}")
+        if err.line:
+            failure.source = (dockerfile, text, err.line, err.line)  # type: ignore[attr-defined]
+        raise failure from None
+    for ref in refs:
+        if resolve(ref.ref) is None:
+            raise Refused(f"FROM {ref.ref} (line {ref.line}): {refuse_image(ref.ref)}",
+                          usage_hint=False)
 
 
 def _check(ins: Instruction, allow_network: bool) -> None:
