@@ -267,3 +267,21 @@ def test_a_goal_can_require_more_checks(engine):
     assert evaluate(goal, engine)
     assert [c.kind for c in goal.walk()] == ["goal", "stop_took"]
     assert json.dumps(goal.view())  # the page's target graph: containers only
+
+
+def test_image_check_follows_a_rebuild(engine):
+    """The check reads the image the name points at now: a rebuild with another CMD changes it."""
+    exec_form = {"image": {"name": "naps", "cmd": ["sleep", "300"], "healthcheck": False}}
+    shell_form = {"image": {"name": "naps", "cmd": ["/bin/sh", "-c", "sleep 300"]}}
+    engine.workspace.write("Dockerfile", 'FROM alpine\nCMD ["sleep", "300"]\n')
+    assert engine.run("docker build -t naps .").exit_code == 0
+    assert holds(exec_form, engine) and not holds(shell_form, engine)
+    engine.workspace.write("Dockerfile", "FROM alpine\nHEALTHCHECK CMD true\nCMD sleep 300\n"
+                                         "STOPSIGNAL SIGINT\n")
+    assert engine.run("docker build -t naps .").exit_code == 0
+    assert holds(shell_form, engine) and not holds(exec_form, engine)
+    assert holds({"image": {"name": "naps", "healthcheck": True, "stop_signal": "INT"}}, engine)
+    assert explain(exec_form, engine) == [
+        ('The image naps:latest has Cmd ["/bin/sh", "-c", "sleep 300"]; this step wants '
+         '["sleep", "300"].'),
+        "The image naps:latest still has a HEALTHCHECK."]
