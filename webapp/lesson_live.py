@@ -17,7 +17,8 @@ The namespace (`webapp.live`) routes the client's requests here:
                                                        "total", "missing": [sentences]}
 
 Opening a lesson for the first time runs its hidden set-up in the sandbox (logged, so a rebuild
-replays it, but kept out of the learner's command history).
+replays it, but kept out of the learner's command history); its seeded `files:` are written into the
+sandbox's workspace first, through `Sandbox.write_file`, logged the same way.
 """
 
 from __future__ import annotations
@@ -56,6 +57,9 @@ class LessonRelay:
     @staticmethod
     def _runner(sandbox: Sandbox) -> Any:
         def run(entries: tuple[Entry, ...]) -> None:
+            for entry in entries:  # seeded files first (they come first), then the hidden lines
+                if entry.file is not None:
+                    sandbox.write_file(entry.file, entry.text)
             sandbox.run_setup([e.line for e in entries if e.line is not None])
         return run
 

@@ -849,6 +849,7 @@ UI: dict[str, tuple[str, str]] = {
     "solution": ("Solution", "풀이"),
     "solution_input_html": ("then type <kbd>{keys}</kbd>", "이어서 <kbd>{keys}</kbd> 입력"),
     "solution_sleep": ("then wait {n} s", "이어서 {n}초 기다리기"),
+    "solution_file": ("in the editor, make {name} read:", "편집기에서 {name}을(를) 이렇게 고치기:"),
     "restart_lesson": ("Restart lesson", "레슨 다시 시작"),
     "restart_challenge": ("Start over", "처음부터 다시"),
     "restart_confirm": ("Really start over?", "정말 처음부터 할까요?"),
@@ -950,6 +951,19 @@ UI: dict[str, tuple[str, str]] = {
     "check_goal_missing": ("Still missing: {}.", "아직 없는 것: {}."),
     "check_goal_extra": ("Containers that are not part of the goal: {}.", "목표에 없는 컨테이너: {}."),
     "check_all": ("all of: {}", "모두: {}"),
+    "check_image_built": ("the image {ref}{details}", "이미지 {ref}{details}"),
+    "check_image_field": (
+        "The image {ref} has {field} {have}; this step wants {want}.",
+        "이미지 {ref}의 {field}은(는) {have}입니다. 이 단계에서는 {want}이어야 합니다.",
+    ),
+    "check_image_health": (
+        "The image {ref} has no HEALTHCHECK.", "이미지 {ref}에 HEALTHCHECK가 없습니다."),
+    "check_image_no_health": (
+        "The image {ref} still has a HEALTHCHECK.", "이미지 {ref}에 아직 HEALTHCHECK가 있습니다."),
+    "check_stop_took": ("a `docker stop`{what} that took {limits}", "`docker stop`{what} 소요 시간: {limits}"),
+    "check_stop_under": ("under {n} s", "{n}초 미만"),
+    "check_stop_at_least": ("at least {n} s", "{n}초 이상"),
+    "check_stop_last": ("The last stop of {name} took {s} s.", "‘{name}’의 마지막 중지는 {s}초 걸렸습니다."),
 }
 
 SERVER_ONLY = ("markdown_", "check_")

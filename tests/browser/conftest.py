@@ -203,6 +203,9 @@ class Lab:
         A wait (`sleep:`) is waited out unless it is the step's last entry: then the step's own
         deadline (the caller's wait for `data-done`) covers it.
         """
+        if entry.file is not None:
+            self.edit_file(entry.file, entry.text, deadline=deadline)
+            return
         if entry.line is None:
             if not last:
                 self.page.wait_for_timeout((entry.sleep or 0) * 1000)
@@ -225,6 +228,17 @@ class Lab:
                 f"`{entry.line}` still running after {deadline} ms; the console shows:\n"
                 f"{self.screen_text()[-2000:]}"
             ) from None
+
+    def edit_file(self, name: str, text: str, *, deadline: int) -> None:
+        """A solution's file entry: the file's tab in the page's editor, its whole text replaced
+        (inserted, so the editor's auto-indent does not touch it), then saved to the server."""
+        if self.page.query_selector("#workspace") is None:
+            pytest.skip(f"{name}: this page has no editor to type a file into")
+        self.page.click(f'#workspace .file-tab[data-file="{name}"]')
+        self.page.click("#editor .cm-content")
+        self.page.keyboard.press("Control+A")
+        self.page.keyboard.insert_text(text)
+        self.page.wait_for_selector('#workspace[data-saved="true"]', timeout=deadline)
 
     def do_lesson(self, lesson: Lesson, *, deadline: int) -> None:
         """Every step of the open lesson page, by typing its solution; each must tick in turn."""

@@ -315,7 +315,7 @@ def test_malformed_checks_are_refused_with_their_place(data, message):
 
 def test_every_kind_is_covered():
     assert set(KINDS) == {"all", "any", "not", "container", "no_container", "count", "event", "ran",
-                          "image_present", "goal"}
+                          "image_present", "image", "stop_took", "goal"}
 
 
 def test_container_health(engine):

@@ -202,3 +202,42 @@ def test_a_step_ticks_for_its_command_inside_a_list(app, http):
     pushed = lab.events("progress")[-1]
     assert pushed["done"][0] == "run-default"
     assert pushed["steps"][0] == {"id": "run-default", "done": True}
+
+
+def test_a_lessons_files_are_seeded_logged_and_rebuilt(make_app):
+    """Opening a lesson with `files:` writes them into the sandbox's workspace through its log,
+    so a server restart rebuilds them; a learner's edit of the same file survives until the
+    lesson restarts, which seeds it again."""
+    app = make_app()
+    http = app.test_client()
+    http.get("/sandbox")
+    lab = console(app, http, "/sandbox")
+    lab.request("lesson", {"id": "shell-exec-forms"})
+    sandbox = app.extensions["lab"].all()[0]
+    lesson = app.extensions["lab.lessons"].get("shell-exec-forms")
+    files = sandbox.engine.workspace.snapshot()
+    assert files == dict(lesson.files)
+    assert files["Dockerfile"] == 'FROM alpine\nCMD ["sleep", "300"]\n'
+    assert files["serve.sh"].startswith("#!/bin/sh\n")
+    assert not sandbox.engine.commands, "seeding is not a command of the learner's"
+    sandbox.write_file("Dockerfile", "FROM alpine\nCMD sleep 300\n")  # as the editor would
+    lab.disconnect(namespace=NAMESPACE)
+    cookie = http.get_cookie("lab_session").value
+
+    restarted = make_app()  # a server restart on the same database: the log is replayed
+    http2 = restarted.test_client()
+    http2.set_cookie("lab_session", cookie)
+    lab2 = console(restarted, http2, "/lessons/shell-exec-forms")
+    box = restarted.extensions["lab"].all()[0]
+    assert box.engine.workspace.read("Dockerfile") == "FROM alpine\nCMD sleep 300\n"
+    assert box.engine.workspace.read("entrypoint.sh").endswith('"$@"\n')
+    lab2.request("lesson", {"id": "shell-exec-forms", "restart": True})
+    assert box.engine.workspace.read("Dockerfile") == 'FROM alpine\nCMD ["sleep", "300"]\n'
+
+
+def test_a_solution_shows_its_file_edits(http):
+    html = http.get("/lessons/shell-exec-forms").get_data(as_text=True)
+    assert "in the editor, make Dockerfile read:" in html
+    assert '<pre class="solution-file"><code>FROM alpine\nCMD sleep 300\n</code></pre>' in html
+    html = http.get("/lessons/shell-exec-forms?lang=ko").get_data(as_text=True)
+    assert "편집기에서 entrypoint.sh을(를) 이렇게 고치기:" in html

@@ -10,7 +10,8 @@ exposing the three things both engines provide (`webapp.engine.base.EngineView`)
   `name`, `image`, `exitCode`, `signal`, ...), oldest first;
 * `commands`: the learner's command records (`line`, `command`, `options`, `args`, `exit_code`).
 
-`image_present` also needs `images()` (dicts with a familiar `ref`; every `Engine` has it).
+`image_present` also needs `images()` (dicts with a familiar `ref`; every `Engine` has it), and
+`image` the engine's API (`engine.api.image_inspect`, both engines have it).
 
 Kinds (lessons/README.md has the author's version, with examples):
 
@@ -21,7 +22,10 @@ Kinds (lessons/README.md has the author's version, with examples):
     event: {action, type, container, image, exitCode, signal, attributes, since, at_least}
     ran: {command, options, args, image, cmd, line_matches, exit_code, since, at_least}
     image_present: REF
-    goal: {containers: [FILTER + had_events], only, new}      (a challenge's target state)
+    image: {name, cmd, entrypoint, healthcheck, stop_signal}   (as `docker image inspect` shows it)
+    stop_took: {container, image, under, at_least, since}     (the last `docker stop`, in seconds)
+    goal: {containers: [FILTER + had_events], only, new, requires: [CHECK, ...]}
+                              (a challenge's target state)
 
 FILTER keys: name, image, state, exit_code, restart_count, min_restart_count, status_matches,
 health.
@@ -31,11 +35,13 @@ after its set-up) or `ever` (the whole history).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from ..engine.api import ApiError, DaemonUnavailable, Refused
 from ..engine.base import EngineView, ListsImages
 from ..engine.events import Event
 from ..engine.images import normalize_ref
@@ -134,6 +140,12 @@ class Context:
         self._history: list[Event] | None = None
         self._commands: list[CommandRecord] | None = None
         self._images: set[str] | None = None
+        self._inspected: dict[str, dict[str, Any] | None] = {}
+
+    def image_inspect(self, ref: str) -> dict[str, Any] | None:
+        if ref not in self._inspected:
+            self._inspected[ref] = image_inspect(self.engine, ref)
+        return self._inspected[ref]
 
     @property
     def containers(self) -> list[dict[str, Any]]:
@@ -601,6 +613,183 @@ class ImagePresent(Check):
         return [] if self.ref in images else [_w(locale, "image_missing").format(ref=self.ref)]
 
 
+# -- built images ----------------------------------------------------------------------------------
+
+_UNSET: Any = object()
+
+
+def image_inspect(engine: EngineView, ref: str) -> dict[str, Any] | None:
+    """`docker image inspect REF` as the learner's engine answers it (None: no such image, or an
+    engine that cannot say). Both engines answer from their API without waiting on anything, so
+    the coroutine is driven to its end here; one that would wait counts as "cannot say"."""
+    api = getattr(engine, "api", None)
+    inspect = getattr(api, "image_inspect", None)
+    if inspect is None:
+        return None
+    coro = inspect(ref)
+    try:
+        coro.send(None)
+    except StopIteration as done:
+        return done.value if isinstance(done.value, dict) else None
+    except (ApiError, DaemonUnavailable, Refused):  # 404: no such image; a daemon that went away
+        return None
+    coro.close()
+    return None
+
+
+def _signal_name(value: Any) -> str:
+    try:
+        return str(parse_signal(str(value)))
+    except InvalidSignal:
+        return str(value)
+
+
+@dataclass
+class ImageCheck(Check):
+    """An image (typically one the learner built) whose configuration is as given: `cmd` and
+    `entrypoint` exactly (as `docker image inspect` shows `.Config.Cmd` / `.Config.Entrypoint`;
+    null for none), `healthcheck` (whether it has one), `stop_signal`, `user`, `workdir`."""
+
+    ref: str
+    cmd: Any = _UNSET
+    entrypoint: Any = _UNSET
+    healthcheck: bool | None = None
+    stop_signal: str | None = None
+    kind = "image"
+
+    def _differences(self, config: dict[str, Any], locale: str) -> list[str]:
+        out = []
+        for key, field_name in (("cmd", "Cmd"), ("entrypoint", "Entrypoint")):
+            want = getattr(self, key)
+            if want is _UNSET:
+                continue
+            have = config.get(field_name) or None
+            if (list(have) if have else None) != want:
+                out.append(_w(locale, "image_field").format(
+                    ref=self.ref, field=field_name, have=_json(have), want=_json(want)))
+        if self.healthcheck is not None:
+            test = (config.get("Healthcheck") or {}).get("Test") or []
+            has = bool(test) and test[0] != "NONE"
+            if has != self.healthcheck:
+                out.append(_w(locale, "image_health" if self.healthcheck else "image_no_health")
+                           .format(ref=self.ref))
+        if self.stop_signal is not None:
+            have_signal = config.get("StopSignal") or "SIGTERM"
+            if _signal_name(have_signal) != _signal_name(self.stop_signal):
+                out.append(_w(locale, "image_field").format(
+                    ref=self.ref, field="StopSignal", have=have_signal, want=self.stop_signal))
+        return out
+
+    def _config(self, ctx: Context) -> dict[str, Any] | None:
+        found = ctx.image_inspect(self.ref)
+        return None if found is None else dict(found.get("Config") or {})
+
+    def holds(self, ctx: Context) -> bool:
+        config = self._config(ctx)
+        return config is not None and not self._differences(config, "en")
+
+    def describe(self, locale: str) -> str:
+        parts = []
+        for key, field_name in (("cmd", "Cmd"), ("entrypoint", "Entrypoint")):
+            if getattr(self, key) is not _UNSET:
+                parts.append(f"{field_name} {_json(getattr(self, key))}")
+        if self.healthcheck is not None:
+            parts.append(f"HEALTHCHECK: {'✓' if self.healthcheck else '✗'}")
+        if self.stop_signal is not None:
+            parts.append(f"STOPSIGNAL {self.stop_signal}")
+        return _w(locale, "image_built").format(ref=self.ref, details=(
+            f" ({', '.join(parts)})" if parts else ""))
+
+    def missing(self, ctx: Context, locale: str) -> list[str]:
+        config = self._config(ctx)
+        if config is None:
+            return [_w(locale, "image_missing").format(ref=self.ref)]
+        return self._differences(config, locale)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+# -- how long a stop took ---------------------------------------------------------------------------
+
+
+@dataclass
+class StopTook(Check):
+    """The last finished `docker stop` of a matching container took under / at least N seconds:
+    from its first `kill` event (the stop signal) to its `die`, on the events' timeNano. A stop
+    whose process obeys the signal takes milliseconds; one that ignores it takes the whole grace
+    period (10 s by default) before Docker sends SIGKILL."""
+
+    container: tuple[str, ...] = ()
+    image: tuple[str, ...] = ()
+    under: float | None = None
+    at_least: float | None = None
+    since: str = "step"
+    kind = "stop_took"
+
+    def durations(self, ctx: Context) -> dict[str, tuple[str, float]]:
+        """Container id -> (name, seconds its last finished stop took), for matching containers."""
+        kill_at: dict[str, int] = {}
+        die_at: dict[str, int] = {}
+        out: dict[str, tuple[str, float]] = {}
+        for e in ctx.events(self.since):
+            if e.type != "container":
+                continue
+            attrs = e.attributes or {}
+            if self.container and attrs.get("name") not in self.container:
+                continue
+            if self.image and normalize_ref(str(attrs.get("image", ""))) not in self.image:
+                continue
+            action = _base_action(e.action)
+            if action == "start":
+                kill_at.pop(e.actor_id, None)
+                die_at.pop(e.actor_id, None)
+            elif action == "kill":
+                kill_at.setdefault(e.actor_id, e.time_nano)
+            elif action == "die":
+                die_at[e.actor_id] = e.time_nano
+            elif action == "stop":
+                if e.actor_id in kill_at and e.actor_id in die_at:
+                    seconds = max(0, die_at[e.actor_id] - kill_at[e.actor_id]) / 1e9
+                    out[e.actor_id] = (str(attrs.get("name", e.actor_id[:12])), seconds)
+                kill_at.pop(e.actor_id, None)
+                die_at.pop(e.actor_id, None)
+        return out
+
+    def _fits(self, seconds: float) -> bool:
+        if self.under is not None and not seconds < self.under:
+            return False
+        return not (self.at_least is not None and seconds < self.at_least)
+
+    def holds(self, ctx: Context) -> bool:
+        return any(self._fits(seconds) for _, seconds in self.durations(ctx).values())
+
+    def describe(self, locale: str) -> str:
+        what = []
+        if self.container:
+            what.append(f"{_w(locale, 'container')}: {_listing(self.container)}")
+        if self.image:
+            what.append(f"{_w(locale, 'image')}: {_listing(self.image)}")
+        limits = []
+        if self.under is not None:
+            limits.append(_w(locale, "stop_under").format(n=f"{self.under:g}"))
+        if self.at_least is not None:
+            limits.append(_w(locale, "stop_at_least").format(n=f"{self.at_least:g}"))
+        return _w(locale, "stop_took").format(
+            what=f" ({', '.join(what)})" if what else "", limits=", ".join(limits))
+
+    def missing(self, ctx: Context, locale: str) -> list[str]:
+        if self.holds(ctx):
+            return []
+        out = [_w(locale, "not_seen").format(
+            scope=_w(locale, f"since_{self.since}") if self.since != "ever" else "",
+            what=self.describe(locale))]
+        for name, seconds in self.durations(ctx).values():
+            out.append(_w(locale, "stop_last").format(name=name, s=f"{seconds:.1f}"))
+        return out
+
+
 # -- goals (challenges) ----------------------------------------------------------------------------------
 
 
@@ -615,6 +804,7 @@ class Goal(Check):
     containers: list[ContainerFilter]
     only: bool = True
     new: bool = True
+    requires: list[Check] = field(default_factory=list)  # more checks that must hold too
     kind = "goal"
 
     def _candidates(self, ctx: Context) -> list[dict[str, Any]]:
@@ -648,10 +838,18 @@ class Goal(Check):
         assigned, cands = self._assign(ctx)
         if len(assigned) < len(self.containers):
             return False
-        return not (self.only and len(cands) > len(self.containers))
+        if self.only and len(cands) > len(self.containers):
+            return False
+        return all(r.holds(ctx) for r in self.requires)
 
     def describe(self, locale: str) -> str:
-        return AND.join(f.describe(locale) for f in self.containers)
+        return AND.join([f.describe(locale) for f in self.containers]
+                        + [r.describe(locale) for r in self.requires])
+
+    def walk(self) -> Iterable[Check]:
+        yield self
+        for r in self.requires:
+            yield from r.walk()
 
     def missing(self, ctx: Context, locale: str) -> list[str]:
         assigned, cands = self._assign(ctx)
@@ -666,6 +864,8 @@ class Goal(Check):
             if extra:
                 out.append(_w(locale, "goal_extra").format(
                     ", ".join(f"{c.get('name')} ({c.get('state')})" for c in extra)))
+        for r in self.requires:
+            out += r.missing(ctx, locale)
         return out
 
     def view(self) -> dict[str, Any]:
@@ -861,7 +1061,7 @@ def _ran(data: Any, path: str) -> RanCheck:
 
 
 def compile_goal(data: Any, path: str) -> Goal:
-    data = _keys(data, path, ("containers", "only", "new"), required=("containers",))
+    data = _keys(data, path, ("containers", "only", "new", "requires"), required=("containers",))
     specs = data["containers"]
     if not isinstance(specs, list) or not specs:
         raise CheckError(f"{path}.containers", "expected a non-empty list of container filters")
@@ -873,7 +1073,10 @@ def compile_goal(data: Any, path: str) -> Goal:
     for key in ("only", "new"):
         if key in data and not isinstance(data[key], bool):
             raise CheckError(f"{path}.{key}", "expected true or false")
-    return Goal(filters, only=data.get("only", True), new=data.get("new", True))
+    requires = _list(data["requires"], f"{path}.requires") if "requires" in data else []
+    if any(c.kind == "goal" for r in requires for c in r.walk()):
+        raise CheckError(f"{path}.requires", "a goal inside a goal")
+    return Goal(filters, only=data.get("only", True), new=data.get("new", True), requires=requires)
 
 
 def _count_check(data: Any, path: str) -> Count:
@@ -887,6 +1090,62 @@ def _count_check(data: Any, path: str) -> Count:
 
 def _image(data: Any, path: str) -> ImagePresent:
     return ImagePresent(normalize_ref(_strings(data, path)[0]))
+
+
+IMAGE_KEYS = ("name", "cmd", "entrypoint", "healthcheck", "stop_signal")
+
+
+def _argv_or_none(value: Any, path: str) -> list[str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise CheckError(path, "expected a list of strings as `docker image inspect` shows it "
+                         '(shell form: ["/bin/sh", "-c", "…"]), or null for none')
+    return list(value)
+
+
+def _image_check(data: Any, path: str) -> ImageCheck:
+    data = _keys(data, path, IMAGE_KEYS, required=("name",))
+    check = ImageCheck(normalize_ref(_strings(data["name"], f"{path}.name")[0]))
+    if "cmd" in data:
+        check.cmd = _argv_or_none(data["cmd"], f"{path}.cmd")
+    if "entrypoint" in data:
+        check.entrypoint = _argv_or_none(data["entrypoint"], f"{path}.entrypoint")
+    if "healthcheck" in data:
+        if not isinstance(data["healthcheck"], bool):
+            raise CheckError(f"{path}.healthcheck", "expected true or false")
+        check.healthcheck = data["healthcheck"]
+    if "stop_signal" in data:
+        _signal(data["stop_signal"], f"{path}.stop_signal")  # a signal it knows
+        check.stop_signal = str(data["stop_signal"])
+    return check
+
+
+STOP_KEYS = ("container", "image", "under", "at_least", "since")
+
+
+def _seconds(value: Any, path: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 600:
+        raise CheckError(path, f"expected seconds between 0 and 600, got {value!r}")
+    return float(value)
+
+
+def _stop_took(data: Any, path: str) -> StopTook:
+    data = _keys(data, path, STOP_KEYS)
+    if "under" not in data and "at_least" not in data:
+        raise CheckError(path, "needs under (seconds) or at_least (seconds)")
+    check = StopTook()
+    if "container" in data:
+        check.container = _strings(data["container"], f"{path}.container")
+    if "image" in data:
+        check.image = tuple(normalize_ref(i) for i in _strings(data["image"], f"{path}.image"))
+    if "under" in data:
+        check.under = _seconds(data["under"], f"{path}.under")
+    if "at_least" in data:
+        check.at_least = _seconds(data["at_least"], f"{path}.at_least")
+    if "since" in data:
+        check.since = _scope(data["since"], f"{path}.since")
+    return check
 
 
 def _list(data: Any, path: str) -> list[Check]:
@@ -905,6 +1164,8 @@ COMPILERS: dict[str, Callable[[Any, str], Check]] = {
     "event": _event,
     "ran": _ran,
     "image_present": _image,
+    "image": _image_check,
+    "stop_took": _stop_took,
     "goal": compile_goal,
 }
 KINDS = tuple(COMPILERS)

@@ -18,6 +18,7 @@ import yaml
 
 from ..engine.cli import CliError, parse_argv, split_line
 from ..engine.images import CATALOGUE, normalize_ref
+from ..engine.workspace import Workspace, WorkspaceError
 from ..ui_text import translate
 from .checks import CheckError, compile_check, compile_goal
 from .markdown import commands_in, render_inline, render_markdown
@@ -35,10 +36,10 @@ from .model import (
 
 LESSON_FILE = "lesson.yaml"
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-LESSON_KEYS = ("id", "order", "kind", "images", "setup", "steps")
-CHALLENGE_KEYS = ("id", "order", "kind", "images", "setup", "goal", "best", "solution")
+LESSON_KEYS = ("id", "order", "kind", "images", "files", "setup", "steps")
+CHALLENGE_KEYS = ("id", "order", "kind", "images", "files", "setup", "goal", "best", "solution")
 STEP_KEYS = ("id", "check", "solution")
-ENTRY_KEYS = ("line", "input", "sleep")
+ENTRY_KEYS = ("line", "input", "sleep", "file", "text")
 FRONT_KEYS = ("title", "summary")
 
 STEP_HEADING = re.compile(r"^##\s+(?P<title>.*?)\s*\{#(?P<id>[^}\s]*)\}\s*$")
@@ -190,12 +191,22 @@ def _entry(data: Any, where: str, errors: list[str], *, interactive: bool = True
     if isinstance(data, str):
         data = {"line": data}
     if not isinstance(data, dict):
-        errors.append(f"{where}: expected a command line, or a mapping with line:/input: or sleep:")
+        errors.append(f"{where}: expected a command line, or a mapping with line:/input:, sleep: or "
+                      "file:/text:")
         return None
     unknown = [k for k in data if k not in ENTRY_KEYS]
     if unknown:
         errors.append(f"{where}: unknown key {unknown[0]!r}; expected: {', '.join(ENTRY_KEYS)}")
         return None
+    if "file" in data or "text" in data:
+        if not interactive:
+            errors.append(f"{where}: set-up has command lines only (seed files with files:)")
+            return None
+        others = [k for k in data if k not in ("file", "text")]
+        if others or "file" not in data or "text" not in data:
+            errors.append(f"{where}: a file entry has exactly file: (a workspace name) and text:")
+            return None
+        return _file_entry(data["file"], data["text"], where, errors)
     if ("line" in data) == ("sleep" in data):
         errors.append(f"{where}: give either line: (a console line) or sleep: (seconds)")
         return None
@@ -228,6 +239,41 @@ def _entry(data: Any, where: str, errors: list[str], *, interactive: bool = True
     return Entry(line=line, input=keys)
 
 
+def _file_entry(name: Any, text: Any, where: str, errors: list[str]) -> Entry | None:
+    """A workspace file as the editor would write it: the workspace's own rules say if it may."""
+    if not isinstance(text, str):
+        errors.append(f"{where}: {name!r}: text: expected the file's text (a string)")
+        return None
+    try:
+        Workspace().write(name, text)
+    except WorkspaceError as err:
+        errors.append(f"{where}: {err}")
+        return None
+    return Entry(file=name, text=text)
+
+
+def _files(data: Any, where: str, errors: list[str]) -> tuple[Entry, ...]:
+    """`files:` (name: text), validated together: the seeded workspace must fit its limits."""
+    if data is None:
+        return ()
+    if not isinstance(data, dict) or not data:
+        errors.append(f"{where}: expected a mapping of file name: text")
+        return ()
+    out = []
+    together = Workspace()
+    for name, text in data.items():
+        entry = _file_entry(name, text, f"{where}: {name}", errors)
+        if entry is None:
+            continue
+        try:
+            together.write(name, text)
+        except WorkspaceError as err:
+            errors.append(f"{where}: {err}")
+            continue
+        out.append(entry)
+    return tuple(out)
+
+
 def _entries(data: Any, where: str, errors: list[str], *, interactive: bool = True,
              required: bool = True) -> tuple[Entry, ...]:
     if data is None and not required:
@@ -255,6 +301,43 @@ def images_used(line: str) -> list[str]:
     if cmd.help or cmd.command not in ("run", "create", "pull") or not cmd.args:
         return []
     return [normalize_ref(cmd.args[0])]
+
+
+def built_tags(line: str) -> list[str]:
+    """The tags a `docker build` line gives its image (`-t`/`--tag`), in familiar form."""
+    try:
+        argv = split_line(line)
+    except CliError:
+        return []
+    if argv[:2] != ["docker", "build"] and argv[:3] not in (["docker", "image", "build"],
+                                                            ["docker", "buildx", "build"]):
+        return []
+    tags = []
+    for i, arg in enumerate(argv):
+        if arg in ("-t", "--tag") and i + 1 < len(argv):
+            tags.append(argv[i + 1])
+        elif arg.startswith("--tag="):
+            tags.append(arg.removeprefix("--tag="))
+        elif arg.startswith("-t") and len(arg) > 2 and not arg.startswith("--"):
+            tags.append(arg[2:].removeprefix("="))
+    return [normalize_ref(t) for t in tags if t]
+
+
+FROM_LINE = re.compile(r"^[ \t]*FROM[ \t]+(?:--\S+[ \t]+)*(?P<ref>[^\s#]+)(?:[ \t]+AS[ \t]+(?P<stage>\S+))?",
+                       re.IGNORECASE | re.MULTILINE)
+
+
+def base_images(text: str) -> list[str]:
+    """The images a Dockerfile's FROM lines start from (not `scratch`, not earlier stages)."""
+    stages: set[str] = set()
+    out = []
+    for match in FROM_LINE.finditer(text):
+        ref = match.group("ref")
+        if ref.lower() != "scratch" and ref.lower() not in stages and "$" not in ref:
+            out.append(normalize_ref(ref))
+        if match.group("stage"):
+            stages.add(match.group("stage").lower())
+    return out
 
 
 # -- one lesson ------------------------------------------------------------------------------------------
@@ -310,7 +393,9 @@ def load_lesson(folder: Path, *, catalogue: dict[str, Any] | None = None) -> Les
                               f"{', '.join(sorted(catalogue))}")
             images.append(norm)
 
-    setup = _entries(data.get("setup"), f"{where}: setup", errors, interactive=False, required=False)
+    files = _files(data.get("files"), f"{where}: files", errors)
+    setup = files + _entries(data.get("setup"), f"{where}: setup", errors, interactive=False,
+                             required=False)
 
     steps: list[Step] = []
     goal = None
@@ -376,16 +461,26 @@ def load_lesson(folder: Path, *, catalogue: dict[str, Any] | None = None) -> Les
         texts = [lt.intro, lt.outro] + [st.body for st in lt.steps.values()] + [
             h for st in lt.steps.values() for h in st.hints]
         used += [(line, f"{_rel(folder / (locale + '.md'))}") for t in texts for line in commands_in(t)]
+    built = {tag for line, _ in used for tag in built_tags(line or "")}
     for line, place in used:
         for ref in images_used(line or ""):
-            if images and ref not in images:
+            if images and ref not in images and ref not in built:
                 errors.append(f"{place}: {line!r} uses {ref}, which is not in images: (add it, so "
                               "the real-daemon engine has it)")
+    written = [(e.file, e.text, f"{where}: files") for e in setup if e.file is not None] + [
+        (e.file, e.text, f"{where}: step {s.id!r} solution") for s in steps for e in s.solution
+        if e.file is not None]
+    for name, content, place in written:
+        for ref in base_images(content):
+            if images and ref not in images and ref not in built:
+                errors.append(f"{place}: {name} starts FROM {ref}, which is not in images: (add "
+                              "it, so the real-daemon engine has it)")
 
     if errors:
         raise LessonError(errors)
     return Lesson(id=lesson_id, order=order, kind=kind, images=tuple(images), setup=setup,
-                  steps=tuple(steps), text=text, goal=goal, best=best, path=_rel(folder))
+                  steps=tuple(steps), text=text, goal=goal, best=best, path=_rel(folder),
+                  files=tuple((e.file, e.text) for e in files if e.file is not None))
 
 
 def _step(raw: Any, where: str, errors: list[str]) -> Step | None:

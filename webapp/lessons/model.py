@@ -15,22 +15,32 @@ GOAL_STEP = "goal"  # the one implicit step of a challenge
 
 @dataclass(frozen=True)
 class Entry:
-    """One thing a solution (or set-up) does: a console line, keystrokes for it, or a wait.
+    """One thing a solution (or set-up) does: a console line, keystrokes for it, a wait, or a file.
 
     line: a console line (`docker …`); input: keystrokes sent once it started (an interactive
     command: `exit\\r`, Ctrl-P Ctrl-Q as `\\x10\\x11`); sleep: seconds to let pass (a learner waiting
-    for a restart policy or a container's own `sleep`).
+    for a restart policy or a container's own `sleep`); file + text: the workspace file `file` now
+    holds `text`, as if the learner had typed it in the page's editor (a lesson's seeded `files:`
+    are such entries at the start of its set-up).
     """
 
     line: str | None = None
     input: tuple[str, ...] = ()
     sleep: float | None = None
+    file: str | None = None
+    text: str = ""
 
     @property
     def is_command(self) -> bool:
         return self.line is not None
 
+    @property
+    def is_file(self) -> bool:
+        return self.file is not None
+
     def view(self) -> dict[str, Any]:
+        if self.file is not None:
+            return {"file": self.file, "text": self.text}
         if self.line is None:
             return {"sleep": self.sleep}
         out: dict[str, Any] = {"line": self.line}
@@ -85,6 +95,7 @@ class Lesson:
     goal: Goal | None = None
     best: int | None = None
     path: str = ""
+    files: tuple[tuple[str, str], ...] = ()  # seeded workspace files (name, text), in order
 
     def step(self, step_id: str) -> Step | None:
         for step in self.steps:
@@ -133,7 +144,8 @@ class Lesson:
             "title_html": render_inline(text.title, locale),
             "summary_html": render_inline(text.summary, locale),
             "html": text.intro_html, "outro_html": text.outro_html,
-            "images": list(self.images), "steps": steps, "next": next_id,
+            "images": list(self.images), "files": dict(self.files), "steps": steps,
+            "next": next_id,
             "done": bool(self.steps) and all(s.id in done for s in self.steps),
         }
         if self.goal is not None:

@@ -105,6 +105,8 @@ def text_problems(lesson: Lesson, locale: str) -> list[str]:
             blocks = commands_in(st.body)
             problems += [f"step {step.id!r}: the solution {line!r} is not a click-to-run block in "
                          "its text" for line in step.commands if line not in blocks]
+            problems += [f"step {step.id!r}: the solution edits {e.file}, which its text does not "
+                         "name" for e in step.solution if e.file is not None and e.file not in st.body]
     return problems
 
 
@@ -123,8 +125,23 @@ def _settle(engine: Engine) -> None:
         engine.settle()
 
 
+def write_file(engine: Engine, entry: Entry) -> str | None:
+    """A file entry, written into the engine's workspace as the page's editor would; a problem or
+    None. (A sandbox writes through `Sandbox.write_file`, which also logs it.)"""
+    assert entry.file is not None
+    try:
+        with engine.lock:
+            engine.workspace.write(entry.file, entry.text)
+    except ValueError as err:  # WorkspaceError
+        return f"writing {entry.file}: {err}"
+    return None
+
+
 def drive(engine: Engine, entry: Entry) -> tuple[int | None, str | None]:
-    """Do one solution/set-up entry; returns (exit code or None for a sleep, problem or None)."""
+    """Do one solution/set-up entry; returns (exit code or None for a sleep or a file, problem or
+    None)."""
+    if entry.file is not None:
+        return None, write_file(engine, entry)
     if entry.line is None:
         _advance(engine, entry.sleep or 0.0)
         return None, None
@@ -165,6 +182,11 @@ def run_setup(engine: Engine, entries: Iterable[Entry]) -> list[str]:
     """Run a lesson's hidden set-up (kept out of the command history); returns problems."""
     problems = []
     for entry in entries:
+        if entry.file is not None:
+            problem = write_file(engine, entry)
+            if problem:
+                problems.append(f"set-up: {problem}")
+            continue
         if entry.line is None:
             _advance(engine, entry.sleep or 0.0)
             continue
