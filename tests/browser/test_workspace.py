@@ -6,8 +6,6 @@ Saves artifacts/screenshots/workspace.png: the editor beside the graph (for the 
 
 from __future__ import annotations
 
-import pytest
-
 from .conftest import ROOT, Lab
 
 DOCKERFILE = 'FROM busybox\nCMD ["sleep", "3600"]'
