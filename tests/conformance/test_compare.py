@@ -71,7 +71,7 @@ def test_all_digit_short_ids_where_ids_stand() -> None:
     table = ("REPOSITORY   TAG   IMAGE ID   CREATED   SIZE\n"
              "ubuntu   latest   858666267559   5 seconds ago   1.99MB\n")
     assert norm.text(table).split("\n")[1] == "ubuntu   latest   <ID1>   <DURATION> ago   <SIZE>"
-    assert norm.text("858666267559\n8e8666267559\n") == "<ID1>\n<ID2>\n"
+    assert norm.text("8e8666267559\n858666267559\n") == "<ID2>\n<ID1>\n"  # numbered in order
 
 
 def test_generated_names_only() -> None:

@@ -68,7 +68,8 @@ HEX12_RE = re.compile(r"(?<![0-9a-zA-Z])(?=[0-9]*[a-f])[0-9a-f]{12}(?![0-9a-zA-Z
 # A short ID may be all digits (one in 280 is: with a few dozen images in a transcript, often
 # enough to fail a run now and then). Twelve digits are taken for one where IDs stand: a line of
 # their own (`-q`) or a table cell (two spaces or more around it); elsewhere they are a number.
-DIGITS12_RE = re.compile(r"(?:^|(?<=  ))[0-9]{12}(?=  |$)", re.MULTILINE)
+DIGITS12 = r"(?:^|(?<=  ))[0-9]{12}(?=  |$)"
+SHORT_ID_RE = re.compile(HEX12_RE.pattern + "|" + DIGITS12, re.MULTILINE)  # one pass: in order
 DURATION_RE = re.compile(
     r"\b(?:Less than a second|About a minute|About an hour|1 second|"
     r"\d+ (?:seconds|minutes|hours|days|weeks|months|years))\b")
@@ -119,8 +120,7 @@ class Normaliser:
             text = _normalise_top(text)
         text = SHA_RE.sub(lambda m: "sha256:" + self._id(m.group(1)), text)
         text = HEX64_RE.sub(lambda m: self._id(m.group(0)), text)
-        text = HEX12_RE.sub(lambda m: self._id(m.group(0)), text)
-        text = DIGITS12_RE.sub(lambda m: self._id(m.group(0)), text)
+        text = SHORT_ID_RE.sub(lambda m: self._id(m.group(0)), text)
         fixed_width = text
         text = NAME_RE.sub(lambda m: self._name(m.group(0)), text)
         for pattern in TIME_RES:
