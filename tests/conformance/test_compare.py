@@ -65,6 +65,15 @@ def test_all_digit_twelve_character_numbers_are_not_ids() -> None:
         "tid 140245263673216 and 123456789012")
 
 
+def test_all_digit_short_ids_where_ids_stand() -> None:
+    """One short ID in 280 has no letter: in a table cell or on a line of its own it is an ID."""
+    norm = Normaliser()
+    table = ("REPOSITORY   TAG   IMAGE ID   CREATED   SIZE\n"
+             "ubuntu   latest   858666267559   5 seconds ago   1.99MB\n")
+    assert norm.text(table).split("\n")[1] == "ubuntu   latest   <ID1>   <DURATION> ago   <SIZE>"
+    assert norm.text("8e8666267559\n858666267559\n") == "<ID2>\n<ID1>\n"  # numbered in order
+
+
 def test_generated_names_only() -> None:
     norm = Normaliser()
     assert norm.text("pedantic_liskov boring_wozniak3") == "<NAME1> <NAME2>"

@@ -82,6 +82,8 @@ def test_a_build_from_the_workspace_runs_with_bare_names(make_engine, daemon) ->
     assert shown.startswith("greeter ") and "lifecycle-lab.session" not in shown
     ps = engine.run("docker ps -a --format '{{.Image}} {{.Names}}'").stdout
     assert ps == "greeter gg\n"
+    assert [c["image"] for c in engine.containers()] == ["greeter"]  # the page's graph
+    assert engine.run("docker ps -a -q --filter ancestor=greeter:2").stdout.strip() != ""
 
 
 def test_built_metadata_and_history(make_engine) -> None:

@@ -1,7 +1,8 @@
 """Compare two transcripts of one scenario: the real daemon's (expected) and the simulator's (actual).
 
 Normalisation (applied to both sides before comparing):
-- container and exec IDs (64 hex), short IDs (12 hex), image IDs and digests (`sha256:<hex>`) become
+- container and exec IDs (64 hex), short IDs (12 hex; all digits where IDs stand: a line of their own
+  or a table cell), image IDs and digests (`sha256:<hex>`) become
   numbered placeholders `<ID1>`, `<ID2>`, … in order of first appearance in the transcript (a short ID
   gets the number of the full ID it abbreviates), so two containers stay distinguishable;
 - generated names (`adjective_surname`, as Docker's name generator makes them) become `<NAME1>`, …;
@@ -66,6 +67,11 @@ NAME_RE = re.compile(r"\b(?:" + "|".join(ADJECTIVES) + r")_[a-z]+[0-9]?\b")
 SHA_RE = re.compile(r"sha256:([0-9a-f]{64}|[0-9a-f]{12})\b")
 HEX64_RE = re.compile(r"(?<![0-9a-zA-Z])[0-9a-f]{64}(?![0-9a-zA-Z])")
 HEX12_RE = re.compile(r"(?<![0-9a-zA-Z])(?=[0-9]*[a-f])[0-9a-f]{12}(?![0-9a-zA-Z])")
+# A short ID may be all digits (one in 280 is: with a few dozen images in a transcript, often
+# enough to fail a run now and then). Twelve digits are taken for one where IDs stand: a line of
+# their own (`-q`) or a table cell (two spaces or more around it); elsewhere they are a number.
+DIGITS12 = r"(?:^|(?<=  ))[0-9]{12}(?=  |$)"
+SHORT_ID_RE = re.compile(HEX12_RE.pattern + "|" + DIGITS12, re.MULTILINE)  # one pass: in order
 DURATION_RE = re.compile(
     r"\b(?:Less than a second|About a minute|About an hour|1 second|"
     r"\d+ (?:seconds|minutes|hours|days|weeks|months|years))\b")
@@ -116,7 +122,7 @@ class Normaliser:
             text = _normalise_top(text)
         text = SHA_RE.sub(lambda m: "sha256:" + self._id(m.group(1)), text)
         text = HEX64_RE.sub(lambda m: self._id(m.group(0)), text)
-        text = HEX12_RE.sub(lambda m: self._id(m.group(0)), text)
+        text = SHORT_ID_RE.sub(lambda m: self._id(m.group(0)), text)
         fixed_width = text
         text = NAME_RE.sub(lambda m: self._name(m.group(0)), text)
         for pattern in TIME_RES:

@@ -66,7 +66,8 @@ def build_client(docker: str = "docker") -> tuple[str, dict[str, str]]:
     3. else a client older than 23.0 (`/usr/bin/docker`, or `docker` if it is one), whose built-in
        BuildKit client DOCKER_BUILDKIT=1 turns on;
     4. else `docker` as it is (23+ without buildx: the classic builder, with its deprecation
-       warning — such a recording is not a BuildKit reference).
+       warning — not a BuildKit reference, and a scenario whose build has a RUN step fails: the
+       classic builder's intermediate containers look like another client's work).
     """
     from webapp.conformance.scenario import version_tuple
 

@@ -103,6 +103,9 @@ class DockerApi:
                              filters: dict[str, list[str]] | None = None) -> list[JSON]:
         by_key = {key: list(values) for key, values in (filters or {}).items()}
         names = by_key.pop("name", [])  # the daemon sees scoped names: matched here, on bare ones
+        if "ancestor" in by_key:  # the learner's image names mean nothing to the daemon: by ID
+            by_key["ancestor"] = [found[0]["Id"] if (found := self.images.find(value)) else value
+                                  for value in by_key["ancestor"]]
         listing = None
         for key in ("before", "since"):
             if key in by_key:

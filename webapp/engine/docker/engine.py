@@ -239,7 +239,8 @@ class DockerEngine(EngineBase):
                 names = c.get("Names") or ["/"]
                 out.append({
                     "name": self.scope.bare(names[0]).lstrip("/"), "id": c["Id"],
-                    "image": self.scope.bare(c.get("Image", "")), "state": STATE_IDS.get(c.get("State", ""), "exited"),
+                    "image": self.scope.bare(str(c.get("Image", ""))),
+                    "state": STATE_IDS.get(c.get("State", ""), "exited"),
                     "exit_code": int(state.get("ExitCode") or 0), "status": c.get("Status", ""),
                     "restart_count": int(data.get("RestartCount") or 0),
                     "created": _timestamp(data.get("Created")) or float(c.get("Created") or 0),
