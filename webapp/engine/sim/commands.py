@@ -20,7 +20,7 @@ from . import flags
 if TYPE_CHECKING:
     from .engine import SimEngine
 
-COVERS = "simulates containers and images, not networks, volumes, builds or swarm"
+COVERS = "simulates containers, images and builds, not networks, volumes or swarm"
 
 
 class SimCli:
