@@ -204,7 +204,33 @@ def date(proc: Proc) -> Gen:
 
 
 def id_(proc: Proc) -> Gen:
-    proc.write(id_line(proc.ident))
+    """`id`, and `id -u|-g|-G [-n]` (one field; `-n` its name), as coreutils and busybox print it."""
+    ident = proc.ident
+    flags = "".join(a[1:] for a in proc.argv[1:] if a.startswith("-") and not a.startswith("--"))
+    longs = {a for a in proc.argv[1:] if a.startswith("--")}
+    flags += "".join(letter for word, letter in (("--user", "u"), ("--group", "g"), ("--groups", "G"),
+                                                 ("--name", "n")) if word in longs)
+    users = [a for a in proc.argv[1:] if not a.startswith("-")]
+    if users and users != [ident.name] and users != [str(ident.uid)]:
+        proc.write(f"id: '{users[0]}': no such user\n" if _gnu(proc)
+                   else f"id: unknown user {users[0]}\n", "stderr")
+        return 1
+    unknown = set(flags) - set("ugGnr")
+    if unknown:
+        letter = min(unknown)
+        proc.write(f"id: invalid option -- '{letter}'\n", "stderr")
+        return 1
+    if not set(flags) & set("ugG"):
+        proc.write(id_line(ident))
+        return 0
+    if "u" in flags:
+        values = [(ident.uid, ident.name)]
+    elif "g" in flags:
+        values = [(ident.gid, ident.group_name(ident.gid))]
+    else:
+        values = [(g, ident.group_name(g)) for g in dict.fromkeys(ident.groups)]
+    words = [(label or str(number)) if "n" in flags else str(number) for number, label in values]
+    proc.write(" ".join(words) + "\n")
     return 0
     yield  # pragma: no cover
 
@@ -232,6 +258,8 @@ def ls(proc: Proc) -> Gen:
             chunks.append((None, [name]))
             continue
         entries = proc.box.list_dir(proc, path)
+        if not show_all and "A" not in flags:  # names starting with a dot are hidden, as in ls
+            entries = [e for e in entries if not e.startswith(".")]
         if show_all:
             entries = [".", ".."] + entries
         chunks.append((name if len(targets) > 1 else None, entries))
@@ -425,23 +453,32 @@ def sort(proc: Proc) -> Gen:
 
 
 def mkdir(proc: Proc) -> Gen:
+    """`mkdir [-p] DIR...`: each folder in an existing one; `-p` makes the missing parents too and
+    accepts folders that exist (GNU's and busybox's words)."""
+    options = [a for a in proc.argv[1:] if a.startswith("-") and a != "-"]
+    parents = any(a == "--parents" or (not a.startswith("--") and "p" in a) for a in options)
+    verb = "cannot create directory" if _gnu(proc) else "can't create directory"
     status = 0
-    for name in (a for a in proc.argv[1:] if not a.startswith("-")):
+    for name in (a for a in proc.argv[1:] if not a.startswith("-") or a == "-"):
         path = name if name.startswith("/") else f"{proc.cwd.rstrip('/')}/{name}"
-        if proc.box.path_kind(proc, path) is not None and "-p" not in proc.argv:
-            proc.write(f"mkdir: cannot create directory '{name}': File exists\n" if _gnu(proc)
-                       else f"mkdir: can't create directory '{name}': File exists\n", "stderr")
-            status = 1
-            continue
-        if proc.box.write_denied(proc, path.rstrip("/") + "/.keep"):
-            proc.write(f"mkdir: cannot create directory '{name}': Permission denied\n" if _gnu(proc)
-                       else f"mkdir: can't create directory '{name}': Permission denied\n", "stderr")
-            status = 1
-            continue
-        if not proc.box.write_file(proc, path.rstrip("/") + "/.keep", ""):
-            proc.write(f"mkdir: cannot create directory '{name}': No such file or directory\n" if _gnu(proc)
-                       else f"mkdir: can't create directory '{name}': No such file or directory\n", "stderr")
-            status = 1
+        parts = [part for part in path.split("/") if part and part != "."]
+        targets = [("/" + "/".join(parts[:n])) for n in range(1, len(parts) + 1)] if parents \
+            else ["/" + "/".join(parts)]
+        for target in targets:
+            kind = proc.box.path_kind(proc, target)
+            if kind == "dir" and (parents or target != targets[-1]):
+                continue
+            problem = ""
+            if kind is not None:
+                problem = "File exists" if target == targets[-1] or kind == "dir" else "Not a directory"
+            elif proc.box.write_denied(proc, target.rstrip("/") + "/.keep"):
+                problem = "Permission denied"
+            elif not proc.box.make_dir(proc, target):
+                problem = "No such file or directory"
+            if problem:
+                proc.write(f"mkdir: {verb} '{name}': {problem}\n", "stderr")
+                status = 1
+                break
     return status
     yield  # pragma: no cover
 

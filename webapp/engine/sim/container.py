@@ -299,6 +299,8 @@ class Container(Box):
                           *image.symlinks, *self.written, *self.installed, *extra):
             if candidate.startswith(prefix) and candidate != prefix:
                 names.add(candidate[len(prefix):].split("/", 1)[0])
+        if self.written.get(prefix + ".keep") == "":
+            names.discard(".keep")  # the marker `mkdir` leaves (see make_dir), not a file
         return sorted(names)
 
     def read_file(self, proc: Proc | None, path: str) -> str | None:
@@ -344,6 +346,20 @@ class Container(Box):
         self.meter.charge(len(new) - len(old), force=True)
         if proc is not None:
             proc.spend(len(new) / TEXT_PER_UNIT)
+        return True
+
+    def make_dir(self, proc: Proc | None, path: str) -> bool:
+        """A folder is kept as an empty `.keep` file in it (the file system holds files, and a
+        folder is any prefix of one), so its parent must exist as a folder."""
+        path = _normpath(path)
+        parent = path.rsplit("/", 1)[0] or "/"
+        if path == "/" or self.path_kind(proc, parent) != "dir":
+            return False
+        keep = f"{path}/.keep"
+        if keep not in self.written:
+            if proc is not None:
+                self.owners[path] = proc.ident.uid
+            self.written[keep] = ""
         return True
 
     def remove_file(self, proc: Proc | None, path: str) -> bool:

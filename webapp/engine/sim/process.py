@@ -211,6 +211,10 @@ class Box:
         """False when the file cannot be created (no such directory)."""
         raise NotImplementedError
 
+    def make_dir(self, proc: Proc | None, path: str) -> bool:
+        """Create the folder `path` in an existing folder; False when its parent does not exist."""
+        return False
+
     def write_denied(self, proc: Proc | None, path: str) -> bool:
         """True when the process's user may not write there (permission denied)."""
         return False

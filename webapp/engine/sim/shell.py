@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Generator, Mapping
 from typing import Any
 
+from .arith import ArithError, evaluate
 from .process import INTERRUPTED, Proc, ReadLine, Sleep, Stream, WaitPid
 from .resources import TEXT_PER_UNIT, Account, MeteredVars, join_cost, split_cost
 from .shell_parse import (
@@ -726,8 +727,41 @@ class Shell:
             j += 1
         return (yield from self.substitute("".join(inner), io)), j + 1
 
+    def arithmetic(self, word: str, i: int, io: IO) -> Generator[Any, Any, tuple[str, int] | None]:
+        """`$((expr))` at `i`: its value and where it ends, or None when the parentheses do not
+        close as `))` (then it is a command substitution of a subshell, as shells read it)."""
+        depth, j, n = 0, i + 1, len(word)
+        while j < n:
+            if word[j] == "(":
+                depth += 1
+            elif word[j] == ")":
+                depth -= 1
+                if depth == 0:
+                    break
+            j += 1
+        if j >= n or word[j - 1] != ")":
+            return None
+        inner, k, expanded = word[i + 3:j - 1], 0, []
+        while k < len(inner):  # parameters and substitutions first, as POSIX says
+            if inner[k] == "$":
+                text, k = yield from self.dollar(inner, k, io)
+                expanded.append(text)
+            else:
+                expanded.append(inner[k])
+                k += 1
+        try:
+            value = evaluate("".join(expanded), self.get_var, self.set_var)
+        except ArithError as err:
+            self.proc.write(f"{self.name}: {err}\n", "stderr")
+            raise ShellExit(2) from None
+        return str(value), j + 1
+
     def dollar(self, word: str, i: int, io: IO) -> Generator[Any, Any, tuple[str, int]]:
         n = len(word)
+        if word.startswith("$((", i):
+            found = yield from self.arithmetic(word, i, io)
+            if found is not None:
+                return found
         if word.startswith("$(", i):
             depth, j = 1, i + 2
             while j < n and depth:
