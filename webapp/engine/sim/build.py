@@ -31,7 +31,7 @@ from ..dockerfile import instructions as ins
 from ..futures import Future
 from ..images import Image, normalize_ref, unavailable_image
 from ..workspace import Workspace
-from .container import Config, Container, HostConfig
+from .container import Config, Container, HostConfig, normpath
 from .process import NullStream, Proc
 from .resources import DEFAULT_MEMORY
 from .signals import SIGKILL
@@ -199,19 +199,6 @@ class State:
                      [*self.history, entry], layers, key, self.own_bytes + entry.size)
 
 
-def _norm(path: str) -> str:
-    parts: list[str] = []
-    for part in path.split("/"):
-        if part in ("", "."):
-            continue
-        if part == "..":
-            if parts:
-                parts.pop()
-        else:
-            parts.append(part)
-    return "/" + "/".join(parts)
-
-
 def _with_file(image: Image, path: str, text: str, mode: int) -> Image:
     """`image` with a regular file at `path` (a script when an x bit is set)."""
     files = dict(image.files)
@@ -268,7 +255,7 @@ def ignored_paths(context: Workspace) -> set[str]:
             continue
         keep = line.startswith("!")
         pattern = line[1:].strip() if keep else line
-        pattern = _norm(pattern).lstrip("/")
+        pattern = normpath(pattern).lstrip("/")
         if pattern:
             rules.append((keep, pattern))
     out = set()
@@ -487,7 +474,7 @@ class Builder:
             entry = HistoryEntry(self.clock.now(), step.created_by, size, False, COMMENT)
             new = state.derive(image, key, entry)
         elif isinstance(instruction, ins.WorkdirInstruction):
-            path = _norm(step.config.workdir or instruction.path)
+            path = normpath(step.config.workdir or instruction.path)
             entry = HistoryEntry(self.clock.now(), step.created_by, 0, False, COMMENT)
             new = state.derive(_with_dir(state.image, path), key, entry)
         else:
@@ -516,7 +503,7 @@ class Builder:
         names = [n for n in self.context.names() if n not in self.ignored]
         out = []
         for source in instruction.sources:
-            rel = _norm(source).lstrip("/")
+            rel = normpath(source).lstrip("/")
             if rel == "":
                 out.append((source, names))
                 continue
@@ -563,7 +550,7 @@ class Builder:
         if instruction.from_:
             src_state = self._from_state(instruction.from_, v, step)
             for source in instruction.sources:
-                path = _norm(source)
+                path = normpath(source)
                 kind = _kind(src_state.image, path)
                 if kind is None:
                     raise self._step_error(v, step, f'failed to calculate checksum of ref '
@@ -583,8 +570,8 @@ class Builder:
                 if not files:
                     raise self._step_error(
                         v, step, f'failed to calculate checksum of ref {_ref_id(self.text)}: '
-                        f'"{_norm(source)}": not found', prefix="failed to compute cache key: ")
-                rel_root = _norm(source).lstrip("/")
+                        f'"{normpath(source)}": not found', prefix="failed to compute cache key: ")
+                rel_root = normpath(source).lstrip("/")
                 is_dir = rel_root == "" or any(n.startswith(rel_root + "/") for n in files)
                 if is_dir or any(c in source for c in "*?["):
                     several = True
@@ -598,16 +585,16 @@ class Builder:
                     items.append((rel, found.text, found.mode))
             for name, body in instruction.heredocs:
                 items.append((name, body, 0o644))
-        to_dir = dest.endswith("/") or several or _kind(image, _norm(dest)) == "dir"
-        dest_path = _norm(dest)
+        to_dir = dest.endswith("/") or several or _kind(image, normpath(dest)) == "dir"
+        dest_path = normpath(dest)
         size = 0
         for rel, text, mode in items:
-            path = _norm(f"{dest_path}/{rel}") if to_dir else dest_path
+            path = normpath(f"{dest_path}/{rel}") if to_dir else dest_path
             image = _with_file(image, path, text, mode_override if mode_override is not None
                                else mode)
             size += len(text.encode())
         for rel, program in programs:
-            path = _norm(f"{dest_path}/{rel}") if to_dir else dest_path
+            path = normpath(f"{dest_path}/{rel}") if to_dir else dest_path
             image = dataclasses.replace(image, executables={**image.executables, path: program})
             size += 4096
         if to_dir:

@@ -220,7 +220,7 @@ class Container(Box):
     def real_path(self, path: str) -> str:
         """Resolve the image's symlinks (e.g. /bin -> usr/bin on merged-/usr distributions)."""
         links = self.image.symlinks
-        parts = [p for p in _normpath(path).split("/") if p]
+        parts = [p for p in normpath(path).split("/") if p]
         resolved = ""
         hops = 0
         while parts:
@@ -233,7 +233,7 @@ class Container(Box):
                 parts = [p for p in f"{base}/{target}".split("/") if p] + parts
                 resolved = ""
                 continue
-            resolved = _normpath(candidate)
+            resolved = normpath(candidate)
         return resolved or "/"
 
     def _candidates(self, path: str) -> list[str]:
@@ -326,11 +326,11 @@ class Container(Box):
         """Whether the process's user may not write `path` (`-u`: only root writes everywhere)."""
         if proc is None:
             return False
-        path = _normpath(path)
+        path = normpath(path)
         return not proc.ident.may_write(path, self.owners.get(path))
 
     def write_file(self, proc: Proc | None, path: str, text: str, append: bool = False) -> bool:
-        path = _normpath(path)
+        path = normpath(path)
         parent = path.rsplit("/", 1)[0] or "/"
         if self.path_kind(proc, parent) != "dir":
             return False
@@ -351,7 +351,7 @@ class Container(Box):
     def make_dir(self, proc: Proc | None, path: str) -> bool:
         """A folder is kept as an empty `.keep` file in it (the file system holds files, and a
         folder is any prefix of one), so its parent must exist as a folder."""
-        path = _normpath(path)
+        path = normpath(path)
         parent = path.rsplit("/", 1)[0] or "/"
         if path == "/" or self.path_kind(proc, parent) != "dir":
             return False
@@ -363,8 +363,8 @@ class Container(Box):
         return True
 
     def remove_file(self, proc: Proc | None, path: str) -> bool:
-        self.modes.pop(_normpath(path), None)
-        return self.written.pop(_normpath(path), None) is not None
+        self.modes.pop(normpath(path), None)
+        return self.written.pop(normpath(path), None) is not None
 
     def resolve(self, proc: Proc | None, argv: list[str], path_env: str | None = None,
                 cwd: str | None = None) -> tuple[Program | None, int, str]:
@@ -374,7 +374,7 @@ class Container(Box):
         name = argv[0]
         if "/" in name:
             base = cwd or (proc.cwd if proc else "/")
-            path = name if name.startswith("/") else _normpath(f"{base}/{name}")
+            path = name if name.startswith("/") else normpath(f"{base}/{name}")
             kind = self.path_kind(proc, path)
             if kind == "exec":
                 return self._program(path, name), 0, ""
@@ -397,7 +397,7 @@ class Container(Box):
         """(the path exec is called with, text) when `name` finds an executable text file."""
         if "/" in name:
             base = proc.cwd if proc else "/"
-            path = name if name.startswith("/") else _normpath(f"{base}/{name}")
+            path = name if name.startswith("/") else normpath(f"{base}/{name}")
             text = self.script_text(path) if self.path_kind(proc, path) == "exec" else None
             return (name, text) if text is not None else None
         search = path_env if path_env is not None else (proc.env.get("PATH", "") if proc else "")
@@ -481,7 +481,8 @@ def _default_path() -> str:
     return "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
-def _normpath(path: str) -> str:
+def normpath(path: str) -> str:
+    """An absolute path with `.`, `..` and repeated slashes resolved (never above `/`)."""
     parts: list[str] = []
     for part in path.split("/"):
         if part in ("", "."):
