@@ -14,11 +14,14 @@ conformance rules (`compare.py`) and the fuzz allow-list.
 Sequences run concurrently on one daemon: every container a sequence makes is named with the
 sequence's own prefix (`fz007-…`), every `docker ps` filters on that prefix, and the events and
 states recorded for a sequence are those of its own containers (events are read per step as the
-span `docker events --since --until` of the step, which a loaded daemon answers completely). A sequence refuses to start when a
-container with its prefix exists already (a leftover, or somebody else's), rather than touching it.
+span `docker events --since --until` of the step, which a loaded daemon answers completely, up to
+a moment after the states were read, so that a step holds every event its states show). A sequence
+refuses to start when a container with its prefix exists already (a leftover, or somebody else's),
+rather than touching it.
 
 Generated containers either run until they are signalled (sleep, a shell waiting on stdin, httpd,
-nginx) or end at once (echo, exit N); there are no timing races such as a restart back-off, and
+nginx) or end at once (echo, exit N); a restart policy's first back-off (0.1 s) ends within the
+settle time, and
 `stop`/`restart` use `-t 0` or `-t 1`, since a PID 1 that ignores SIGTERM makes a real `docker stop`
 wait out its whole timeout.
 """
@@ -56,6 +59,8 @@ DEFAULT_JOBS = 6
 SETTLE = 0.3
 QUICK_END = 1.0  # extra seconds after starting a program that ends at once
 REMOVAL_WAIT = 5.0
+# how far DaemonClock.now() may lag the daemon's own clock (its margin plus a `docker info` round trip)
+CLOCK_SLACK = 0.1
 
 SIGNALS = ("KILL", "TERM", "INT", "HUP", "USR1", "SIGKILL", "9", "15")
 STOP_SIGNALS = ("SIGKILL", "SIGINT", "SIGTERM", "SIGHUP")
@@ -502,6 +507,39 @@ def _containers_named(docker: str, prefix: str) -> list[str]:
     return proc.stdout.split()
 
 
+@dataclass
+class _SpanReader:
+    """Reads a sequence's events span by span (`docker events --since --until`), noting the
+    containers created and destroyed."""
+
+    docker: str
+    clock: DaemonClock
+    prefix: str
+    since: float
+    seen: set[tuple[str, str, int]] = field(default_factory=set)
+    ids: list[str] = field(default_factory=list)
+    destroyed: set[str] = field(default_factory=set)
+
+    def read(self, into: list[dict]) -> None:
+        """Append the events from the end of the previous span up to now to `into`."""
+        until = self.clock.now()
+        for event in _events_between(self.docker, self.since, until, self.prefix):
+            actor = event.get("Actor") or {}
+            key = (actor.get("ID", ""), event.get("Action", ""), event.get("timeNano", 0))
+            if key in self.seen:  # on the boundary of two spans
+                continue
+            self.seen.add(key)
+            if event.get("Action") == "create" and actor.get("ID") not in self.ids:
+                self.ids.append(actor.get("ID", ""))
+            elif event.get("Action") == "destroy":
+                self.destroyed.add(actor.get("ID", ""))
+            attributes = actor.get("Attributes") or {}
+            into.append({"type": "container", "action": event.get("Action", ""),
+                         "name": attributes.get("name", ""),
+                         "attrs": {k: attributes[k] for k in KEPT_ATTRS if k in attributes}})
+        self.since = until
+
+
 def run_sequence_real(scenario: dict, clock: DaemonClock, *, docker: str = "docker",
                       settle: float = SETTLE, step_timeout: float = 30) -> dict:
     """Run a generated scenario on the daemon beside others; its containers only are recorded."""
@@ -510,10 +548,7 @@ def run_sequence_real(scenario: dict, clock: DaemonClock, *, docker: str = "dock
         raise DaemonNotEmptyError(
             f"containers named {prefix}* exist on the daemon already; the fuzzer leaves them alone: "
             "remove them yourself, or point DOCKER_HOST at a daemon of your own")
-    since = clock.now()
-    seen: set[tuple[str, str, int]] = set()
-    ids: list[str] = []
-    destroyed: set[str] = set()
+    reader = _SpanReader(docker, clock, prefix, clock.now())
     results = []
     try:
         time.sleep(0.1)
@@ -523,32 +558,21 @@ def run_sequence_real(scenario: dict, clock: DaemonClock, *, docker: str = "dock
             events: list[dict] = []
             deadline = time.monotonic() + REMOVAL_WAIT
             while True:
-                until = clock.now()
-                for event in _events_between(docker, since, until, prefix):
-                    actor = event.get("Actor") or {}
-                    key = (actor.get("ID", ""), event.get("Action", ""), event.get("timeNano", 0))
-                    if key in seen:  # on the boundary of two spans
-                        continue
-                    seen.add(key)
-                    if event.get("Action") == "create" and actor.get("ID") not in ids:
-                        ids.append(actor.get("ID", ""))
-                    elif event.get("Action") == "destroy":
-                        destroyed.add(actor.get("ID", ""))
-                    attributes = actor.get("Attributes") or {}
-                    events.append({"type": "container", "action": event.get("Action", ""),
-                                   "name": attributes.get("name", ""),
-                                   "attrs": {k: attributes[k] for k in KEPT_ATTRS if k in attributes}})
-                since = until
-                found = _inspect(docker, ids)
+                reader.read(events)
+                found = _inspect(docker, reader.ids)
                 # --rm removes an ended container in the background, which under load can take
                 # longer than the settle time: wait for it, and for its `destroy` event (the
                 # simulator removes at once)
-                gone = set(ids) - {d.get("Id") for d in found}
+                gone = set(reader.ids) - {d.get("Id") for d in found}
                 removing = any((d.get("State") or {}).get("Status") == "removing" for d in found)
-                if (not removing and gone <= destroyed) or time.monotonic() > deadline:
+                if (not removing and gone <= reader.destroyed) or time.monotonic() > deadline:
                     break
                 time.sleep(0.1)
             states = {data.get("Name", "").lstrip("/"): _state_record(data) for data in found}
+            # The events logged while the states were read (a restart's `start` the states show):
+            # the clock reads the daemon's time a little behind, so wait that out first.
+            time.sleep(CLOCK_SLACK)
+            reader.read(events)
             result = {"cmd": step.cmd, "stdin": step.stdin, "stdout": stdout, "stderr": stderr,
                       "exit": code, "events": events, "states": states}
             if note:

@@ -2,9 +2,9 @@
 
 Each step runs `docker <args>` as a subprocess (stdin: the step's text, or empty; no TTY), then the
 runner sleeps the step's `sleep` plus `settle` seconds and records stdout, stderr, the exit status,
-the container events that arrived since the previous recording (from one `docker events` stream
-opened before the first step) and the state of every container the scenario created (`docker
-inspect`). Afterwards every container the scenario created is removed with `docker rm -f`, and every
+the state of every container the scenario created (`docker inspect`) and the container events
+logged since the previous recording up to that inspection (from one `docker events` stream opened
+before the first step, read up to a marker event made after the inspection). Afterwards every container the scenario created is removed with `docker rm -f`, and every
 image tag (and untagged image) that appeared while it ran is removed with `docker rmi`.
 
 A scenario's `files` are written into a temporary folder (a file whose text starts with `#!` gets mode
@@ -25,6 +25,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -162,6 +163,26 @@ class _EventStream:
             self.taken = len(self.events)
         return new
 
+    def sync(self, timeout: float = 10) -> None:
+        """Wait until every event the daemon logged before now has been read.
+
+        The daemon sends events in the order it logs them, so once the destroy event of a volume
+        made and removed now arrives, everything logged before it has arrived too. Without this a
+        step's last events (say, the `start` of a restart its states already show) could land in
+        the next step's record.
+        """
+        name = f"lab-sync-{uuid.uuid4().hex[:16]}"
+        _docker(self.docker, "volume", "create", name)
+        _docker(self.docker, "volume", "rm", name)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            with self.lock:
+                if any(event.get("Type") == "volume" and event.get("Action") == "destroy"
+                       and (event.get("Actor") or {}).get("ID") == name
+                       for event in self.events[self.taken:]):
+                    return
+            time.sleep(0.01)
+
     def close(self) -> None:
         if self.proc.poll() is None:
             self.proc.terminate()
@@ -295,6 +316,31 @@ def _run_step(docker: str, step: Step, timeout: float, cwd: str | None = None,
             proc.returncode, None)
 
 
+def _step_events(taken: list[dict], step: Step, created: list[str], foreign: set[str]) -> list[dict]:
+    """The events of the scenario's own containers among `taken`; notes the containers this step
+    created in `created` (and anybody else's in `foreign`)."""
+    events: list[dict] = []
+    creates = bool(step.argv) and (
+        step.argv[0] in CREATING_COMMANDS
+        or (step.argv[0] == "container" and len(step.argv) > 1 and step.argv[1] in CREATING_COMMANDS))
+    for event in taken:
+        if event.get("Type") != "container":
+            continue
+        cid = (event.get("Actor") or {}).get("ID", "")
+        if cid == "" and event.get("Action") == "prune":  # the daemon's, of no container
+            events.append(_event_record(event))
+            continue
+        if event.get("Action") == "create" and cid not in created:
+            if creates:
+                created.append(cid)
+            else:
+                foreign.add(cid)
+        if cid in foreign or cid not in created:
+            continue
+        events.append(_event_record(event))
+    return events
+
+
 def run_scenario_real(scenario: dict, *, docker: str = "docker", settle: float = 0.3,
                       step_timeout: float = 30) -> dict:
     """Run `scenario` on the daemon `docker` talks to; return its transcript."""
@@ -314,29 +360,16 @@ def run_scenario_real(scenario: dict, *, docker: str = "docker", settle: float =
         for step in steps:
             stdout, stderr, code, note = _run_step(docker, step, step_timeout, folder, build)
             time.sleep(step.sleep + settle)
-            events: list[dict] = []
-            creates = bool(step.argv) and (
-                step.argv[0] in CREATING_COMMANDS
-                or (step.argv[0] == "container" and len(step.argv) > 1
-                    and step.argv[1] in CREATING_COMMANDS))
-            for event in stream.take():
-                if event.get("Type") != "container":
-                    continue
-                cid = (event.get("Actor") or {}).get("ID", "")
-                if cid == "" and event.get("Action") == "prune":  # the daemon's, of no container
-                    events.append(_event_record(event))
-                    continue
-                if event.get("Action") == "create" and cid not in created:
-                    if creates:
-                        created.append(cid)
-                    else:
-                        foreign.add(cid)
-                if cid in foreign or cid not in created:
-                    continue
-                events.append(_event_record(event))
+            # Events first (they name the containers this step created), then the states, then
+            # the events logged while the states were read: a step's record holds every event up
+            # to its states.
+            stream.sync()
+            events = _step_events(stream.take(), step, created, foreign)
             states: dict[str, dict] = {}
             for data in _inspect(docker, created):
                 states[data.get("Name", "").lstrip("/")] = _state_record(data)
+            stream.sync()
+            events += _step_events(stream.take(), step, created, foreign)
             result = {"cmd": step.cmd, "stdin": step.stdin, "stdout": stdout, "stderr": stderr,
                       "exit": code, "events": events, "states": states}
             if step.timing:
