@@ -48,7 +48,8 @@ async def _measure(url: str, lines: Callable[[int], list[str]], calls: int,
         while len(times) < calls:
             for line in lines(index):
                 started = time.perf_counter()
-                result = await client.call("run", {"line": line}, namespace=NAMESPACE, timeout=10)
+                result = await client.call("run", {"line": line, "streamed": True},
+                                           namespace=NAMESPACE, timeout=10)
                 elapsed = (time.perf_counter() - started) * 1000
                 if result.get("exit_code") != 0:
                     raise SystemExit(f"{line!r} failed: {result}")

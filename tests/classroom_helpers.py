@@ -132,6 +132,10 @@ class Member:
             for name in ("hello", "output", "engine_event", "state", "error", "progress", "class",
                          "mirror", "goto", "notice", "ended", "learner", "dashboard"):
                 self.sio.on(name, self._handler(ns, name), namespace=ns)
+        if lab:  # one command's events in one message: kept as the `engine_event`s it carries
+            each = self._handler("/lab", "engine_event")
+            self.sio.on("engine_events", lambda data: [each(e) for e in data["events"]],
+                        namespace="/lab")
         cookie = http.cookies.get("lab_session")
         headers = {"Cookie": f"lab_session={cookie}"} if cookie else {}
         self.sio.connect(server, namespaces=namespaces, headers=headers, transports=["websocket"],

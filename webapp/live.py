@@ -2,13 +2,16 @@
 
 Protocol (DESIGN.md): client -> server `run {"line"}` (acked with `{"exit_code", "stdout", "stderr",
 "parsed"}` when the command returns; `parsed` summarizes the command, see `webapp.command_summary`;
-`run {"line", "streamed": true}` is acked with empty stdout/stderr and `"streamed": true`, for a
-client that shows the `output` messages), `input {"data"}`, `complete {"line", "cursor"}` (acked with
+`run {"line", "streamed": true}` is for a client that shows the `output` messages: acked with
+empty stdout/stderr and `"streamed": true` when the output went out as `output` messages, or, for a
+command that was over by the time it started, with its output in the ack and no `output` message),
+`input {"data"}`, `complete {"line", "cursor"}` (acked with
 `{"candidates", "replace_from"}`), `reset {}`; server -> client `hello`, `command {"line", "parsed"}`
 (to the console that ran the line, once it is accepted and before any of its output or events; a
 list or a pipe adds one `command {"line", "parsed", "invocation"}` per docker command it starts),
-`output {"data", "stream"}`, `engine_event` (a Docker event object), `state {"containers"}` and
-`error {"message"}`.
+`output {"data", "stream"}`, `engine_events {"events": [...]}` (the Docker events one command or
+keystroke caused, in order, in one message), `engine_event` (one Docker event that came later on its
+own: a container dying after `sleep 5`), `state {"containers"}` and `error {"message"}`.
 Workspace (the learner's files, `webapp.engine.workspace`): client -> server `file_write {"path",
 "text"}` and `file_remove {"path"}`, acked `{"ok": true}` or `{"error": "..."}` (a name, size or
 count the workspace refuses, or too many changes a second); server -> client `files {"files": {path:
@@ -78,7 +81,14 @@ class Broadcaster:
     """Pushes one sandbox's Docker events to its room as they happen; coalesces `state` snapshots.
 
     Events may come from a command or, later, from the engine's clock thread; both call us under the
-    sandbox lock. A burst (`rm -f a b c`, a restart loop tick) marks the state dirty once and is
+    sandbox lock. While a handler runs a command or keystrokes (`holding`), their events are
+    gathered and go out as one `engine_events` message when it ends (each Socket.IO message costs
+    encoding and a websocket frame on both sides: `run --rm ... echo` causes five events), or
+    earlier when the next docker command of a list is announced or a `state` is sent
+    (`release_events`): a client sees a command's events after its `command` message and before
+    the next one's, and before the `state` they led to. The command's `output` is not held back
+    (a terminal shows it as it comes), so it may arrive before events that preceded it. Events that
+    come later on their own go out at once as `engine_event`. A burst (`rm -f a b c`, a restart loop tick) marks the state dirty once and is
     flushed `STATE_DELAY` later on the sandbox's own clock, or at once when a handler finishes.
     """
 
@@ -88,6 +98,7 @@ class Broadcaster:
         self._dirty = False
         self._scheduled = False
         self._holding = 0  # handlers that flush when they finish: their events need no timer
+        self._events: list[dict[str, Any]] = []  # a holding handler's events not sent yet
         self._unsubscribe: Unsubscribe | None = None
         self._unsubscribe_notices: Unsubscribe | None = None
 
@@ -108,17 +119,29 @@ class Broadcaster:
 
     def _on_notice(self, text: str) -> None:
         """A message for every console of the sandbox that no command printed; then fresh state."""
+        self.release_events()
         self.server.emit("output", {"data": text, "stream": "stderr"}, to=self.sandbox.id,
                          namespace=NAMESPACE)
         self._dirty = True
         self.flush()
 
     def _on_event(self, event: Event) -> None:
-        self.server.emit("engine_event", event.to_dict(), to=self.sandbox.id, namespace=NAMESPACE)
         self._dirty = True
-        if not self._scheduled and not self._holding:
+        if self._holding:
+            self._events.append(event.to_dict())
+            return
+        self.server.emit("engine_event", event.to_dict(), to=self.sandbox.id, namespace=NAMESPACE)
+        if not self._scheduled:
             self._scheduled = True
             self.sandbox.clock.call_later(STATE_DELAY, self._timer_flush)
+
+    def release_events(self) -> None:
+        """Send the events gathered so far as one `engine_events`: before any other message."""
+        with self.sandbox.lock:
+            if self._events:
+                events, self._events = self._events, []
+                self.server.emit("engine_events", {"events": events}, to=self.sandbox.id,
+                                 namespace=NAMESPACE)
 
     @contextmanager
     def holding(self) -> Iterator[None]:
@@ -138,6 +161,7 @@ class Broadcaster:
 
     def flush(self) -> None:
         with self.sandbox.lock:
+            self.release_events()
             if self._dirty:
                 self._dirty = False
                 self.send_state(self.sandbox.id)
@@ -152,6 +176,7 @@ class Broadcaster:
 
     def send_state(self, to: str) -> None:
         with self.sandbox.lock:
+            self.release_events()
             containers = self.sandbox.snapshot()
         self.server.emit("state", {"containers": containers}, to=to, namespace=NAMESPACE)
 
@@ -368,8 +393,17 @@ class LabNamespace(GuardedNamespace[Connection]):
         if len(line) > self.max_line:
             raise Refused(f"line too long ({len(line)} characters; at most {self.max_line})")
 
+        broadcaster = self._broadcaster(sandbox)
+        # A client that shows `output` itself (the page) gets the output of a command that is over
+        # by the time it has started in this thread in the ack instead: one message, not several.
+        # Until then the output is held here (under the sandbox lock, like every output call).
+        held: list[list[tuple[str, str]] | None] = [[] if streamed else None]
+
         def output(text: str, stream: str) -> None:
-            self._send("output", {"data": text, "stream": stream}, sid)
+            if held[0] is not None:
+                held[0].append((text, stream))
+            else:
+                self._send("output", {"data": text, "stream": stream}, sid)
             signals.notify(signals.command_output, self, sid=sid, sandbox=sandbox, text=text,
                            stream=stream)
 
@@ -387,15 +421,16 @@ class LabNamespace(GuardedNamespace[Connection]):
             if plain:
                 return  # the line itself, already announced
             last["summary"] = summarize(parsed)
+            broadcaster.release_events()  # the previous command's events, before this one starts
             self._send("command", {"line": line, "parsed": last["summary"], "invocation": text}, sid)
 
         signals.notify(signals.command_started, self, sid=sid, sandbox=sandbox, line=line)
-        broadcaster = self._broadcaster(sandbox)
         with broadcaster.holding():
             job = sandbox.run(line, owner=sid, on_output=output, on_start=announce,
                               on_command=announce_each)
             if self._connection(sid) is None:  # the console closed while the command was starting
                 sandbox.hang_up(owner=sid)
+        folded = self._fold_output(sandbox, job, held, sid)
         finished = threading.Event()
         with sandbox.lock:
             job.done_listeners.append(lambda _job: finished.set())
@@ -412,10 +447,34 @@ class LabNamespace(GuardedNamespace[Connection]):
                                   sandbox.snapshot() if failed else None, result["stderr"])
         signals.notify(signals.command_finished, self, sid=sid, sandbox=sandbox, line=line,
                        result=result)
+        if folded is not None:  # the terminal shows the ack's output: it was sent nowhere else
+            return {"exit_code": result["exit_code"], "stdout": folded[0], "stderr": folded[1],
+                    "parsed": parsed}
         if streamed:  # everything the command printed already went out as `output` messages
             return {"exit_code": result["exit_code"], "stdout": "", "stderr": "", "streamed": True,
                     "parsed": parsed}
         return {**result, "parsed": parsed}
+
+    def _fold_output(self, sandbox: Sandbox, job: Any, held: list[list[tuple[str, str]] | None],
+                     sid: str) -> tuple[str, str] | None:
+        """The held output of a command that is over, as (stdout, stderr) for its ack; else None.
+
+        Folded only when the ack's two fields show it as it was printed (no stdout after stderr:
+        the page writes the ack's stdout, then its stderr). Otherwise, or when the command still
+        runs (attached, waiting for a container), the held output goes out as `output` messages,
+        in order, and what the command prints from now on follows as it comes.
+        """
+        with sandbox.lock:
+            chunks, held[0] = held[0], None
+            if chunks is None:
+                return None
+            streams = [stream for _, stream in chunks]
+            if job.done and streams == sorted(streams, key=lambda name: name != "stdout"):
+                return ("".join(text for text, stream in chunks if stream == "stdout"),
+                        "".join(text for text, stream in chunks if stream != "stdout"))
+            for text, stream in chunks:
+                self._send("output", {"data": text, "stream": stream}, sid)
+            return None
 
     def _input(self, sid: str, conn: Connection, args: tuple[Any, ...]) -> None:
         """Keystrokes, kept in order although each event runs in a thread of its own.

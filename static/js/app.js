@@ -230,6 +230,10 @@ class Lab {
     s.on('hello', (data) => this.onHello(data || {}));
     s.on('command', (data) => this.onCommand(data));
     s.on('engine_event', (event) => this.onEvent(event));
+    // The events one command caused, in order, in one message (docs/protocol.md).
+    s.on('engine_events', (data) => {
+      for (const event of (data && Array.isArray(data.events) ? data.events : [])) this.onEvent(event);
+    });
     s.on('state', (data) => this.onState(data));
     s.on('output', (data) => this.console.output(data && data.data));
     s.on('error', (data) => {

@@ -23,6 +23,18 @@ from webapp.live import NAMESPACE
 SECRET = "test-secret-key"
 
 
+def unfold(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Received messages with each `engine_events` as the `engine_event`s it carries, in order."""
+    out: list[dict[str, Any]] = []
+    for item in items:
+        if item["name"] == "engine_events":
+            out += [{**item, "name": "engine_event", "args": [event]}
+                    for event in item["args"][0]["events"]]
+        else:
+            out.append(item)
+    return out
+
+
 class LabClient(SocketIOTestClient):
     """A `/lab` console for tests: `run`, `send`, `complete`, and the events received so far."""
 
@@ -32,6 +44,7 @@ class LabClient(SocketIOTestClient):
         self._acks: dict[int, Any] = {}
         self._arrived = threading.Condition()
         self.seen: list[dict[str, Any]] = []
+        self.wire: list[dict[str, Any]] = []  # as received, `engine_events` and all
         super().__init__(app, socketio, namespace=NAMESPACE, **kwargs)
         server = socketio.server
         deliver, deliver_encoded = server._send_packet, server._send_eio_packet
@@ -71,6 +84,13 @@ class LabClient(SocketIOTestClient):
         executor.shutdown(wait=False)
         return future
 
+    def run_in_thread_streamed(self, line: str) -> Future:
+        """`run_in_thread` for a client that shows `output` itself (the page's `streamed`)."""
+        executor = ThreadPoolExecutor(max_workers=1)
+        future = executor.submit(self.request, "run", {"line": line, "streamed": True})
+        executor.shutdown(wait=False)
+        return future
+
     def keys(self, data: str) -> None:
         self.emit("input", {"data": data}, namespace=NAMESPACE)
 
@@ -81,11 +101,17 @@ class LabClient(SocketIOTestClient):
         return self.request("complete", payload)
 
     def received(self) -> list[dict[str, Any]]:
-        """Everything received since the last call (safe while another thread is emitting)."""
+        """Everything received since the last call (safe while another thread is emitting).
+
+        A client handles `engine_events` (one command's events in one message) as that many
+        `engine_event`s, in order: so do these tests. `wire` keeps the messages as they came.
+        """
         items = self.queue[:]
         del self.queue[: len(items)]
-        self.seen += items
-        return items
+        self.wire += items
+        unfolded = unfold(items)
+        self.seen += unfolded
+        return unfolded
 
     def events(self, name: str) -> list[Any]:
         """Payloads of `name` events received since the last call to `received`/`events`."""
@@ -95,7 +121,7 @@ class LabClient(SocketIOTestClient):
                  timeout: float = 5.0) -> Any:
         """Block until a not yet `received` `name` event satisfies `predicate`; return it."""
         def match() -> Any:
-            for item in self.queue[:]:
+            for item in unfold(self.queue[:]):
                 if item["name"] == name and predicate(item["args"][0]):
                     return item
             return None

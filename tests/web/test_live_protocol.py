@@ -95,14 +95,33 @@ def test_a_refused_command_names_the_state_and_the_edge_it_needs(lab):
     assert lab.run("docker start box")["parsed"]["refused"] is False
 
 
-def test_a_streamed_ack_does_not_repeat_the_output(lab):
+def test_a_streamed_command_that_is_over_at_once_has_its_output_in_the_ack_only(lab):
     ack = lab.request("run", {"line": "docker ps -a", "streamed": True})
-    assert ack["streamed"] is True and ack["stdout"] == ack["stderr"] == ""
+    assert "streamed" not in ack and ack["stdout"].startswith("CONTAINER ID")
     assert ack["exit_code"] == 0 and ack["parsed"]["command"] == "ps"
-    assert lab.output().startswith("CONTAINER ID")  # it came as `output` messages
+    assert lab.events("output") == []  # one message, not the output and then the ack
     failed = lab.request("run", {"line": "docker stop nosuch", "streamed": True})
-    assert failed["exit_code"] == 1 and failed["stderr"] == ""
-    assert "No such container: nosuch" in lab.output()
+    assert failed["exit_code"] == 1 and "No such container: nosuch" in failed["stderr"]
+    assert lab.events("output") == []
+    both = lab.request("run", {"line": "docker ps -q; docker stop nosuch", "streamed": True})
+    assert both["stdout"] == "" and "No such container" in both["stderr"]
+
+
+def test_a_streamed_ack_does_not_repeat_output_that_went_out_as_messages(lab, manager):
+    # stderr before stdout: the ack's two fields cannot show that order, so it is streamed
+    ack = lab.request("run", {"line": "docker stop nosuch; docker ps -a", "streamed": True})
+    assert ack["streamed"] is True and ack["stdout"] == ack["stderr"] == ""
+    output = lab.events("output")
+    assert [o["stream"] for o in output] == ["stderr", "stdout"]
+    assert "No such container" in output[0]["data"] and output[1]["data"].startswith("CONTAINER")
+    # a command still running when it has started: what it printed so far, then the rest
+    future = lab.run_in_thread_streamed("docker run --name napper ubuntu sh -c 'echo a; sleep 5; "
+                                        "echo b'")
+    lab.wait_for("output", lambda o: o["data"] == "a\n")
+    manager.advance(5.1)
+    ack = future.result(timeout=5)
+    assert ack["streamed"] is True and ack["stdout"] == ""
+    assert [o["data"] for o in lab.events("output")] == ["a\n", "b\n"]
 
 
 def test_errors_reach_the_terminal_too(lab):
@@ -130,15 +149,48 @@ def test_events_are_pushed_and_a_burst_gives_one_state(lab):
     assert web["status"].startswith("Up")
 
 
+def test_one_commands_events_travel_in_one_message(lab):
+    lab.run("docker ps")  # the sandbox opens (and its files go out) on the first command
+    lab.received()
+    lab.wire.clear()
+    lab.run("docker run -d --name web httpd")
+    lab.received()
+    wire = [(m["name"], m["args"][0]) for m in lab.wire]
+    names = [name for name, _ in wire]
+    assert names == ["command", "output", "engine_events", "state"], wire  # output is not held
+    assert actions(wire[2][1]["events"]) == [("create", "web"), ("start", "web")]
+
+
+def test_a_list_sends_each_commands_events_before_the_next_command(lab):
+    lab.run("docker ps")
+    lab.received()
+    lab.wire.clear()
+    lab.run("docker run -d --name ab httpd; docker rm -f ab; docker ps")
+    lab.received()
+    flow = [(m["name"], m["args"][0].get("invocation") if m["name"] == "command" else
+             actions(m["args"][0]["events"]) if m["name"] == "engine_events" else None)
+            for m in lab.wire if m["name"] in ("command", "engine_events", "engine_event")]
+    assert flow == [
+        ("command", None),
+        ("command", "docker run -d --name ab httpd"),
+        ("engine_events", [("create", "ab"), ("start", "ab")]),
+        ("command", "docker rm -f ab"),
+        ("engine_events", [("kill", "ab"), ("die", "ab"), ("destroy", "ab")]),
+        ("command", "docker ps"),
+    ]
+
+
 def test_a_container_that_dies_on_its_own_is_pushed_later(lab, manager):
     assert lab.run("docker run -d --name napper ubuntu sleep 5")["exit_code"] == 0
     lab.received()
     manager.advance(4.9)
     assert lab.events("engine_event") == []
     manager.advance(0.2)
+    lab.wire.clear()
     received = lab.received()
     events = [r["args"][0] for r in received if r["name"] == "engine_event"]
     assert actions(events) == [("die", "napper")]
+    assert [m["name"] for m in lab.wire] == ["engine_event", "state"]  # on its own, not batched
     assert events[0]["Actor"]["Attributes"]["exitCode"] == "0"
     assert [containers(r["args"][0]) for r in received if r["name"] == "state"] == [
         {"napper": "exited"}]

@@ -37,12 +37,18 @@ class Console:
         self.sio = socketio.Client(reconnection=False)
         for name in ("hello", "output", "engine_event", "state", "error"):
             self.sio.on(name, self._handler(name), namespace=NS)
+        self.sio.on("engine_events", self._unfold, namespace=NS)
         headers = {"Cookie": f"lab_session={cookie}"} if cookie else {}
         self.sio.connect(url, namespaces=[NS], headers=headers, transports=["websocket"],
                          wait_timeout=TIMEOUT)
 
     def _handler(self, name: str):
         return lambda data: self.inbox.put((name, data))
+
+    def _unfold(self, data: dict) -> None:
+        """One command's events in one message: queued as the `engine_event`s it carries."""
+        for event in data["events"]:
+            self.inbox.put(("engine_event", event))
 
     def wait_for(self, name: str, predicate=lambda data: True) -> object:
         deadline = time.monotonic() + TIMEOUT
@@ -210,10 +216,14 @@ def test_the_command_message_precedes_the_commands_own_output_and_events(server)
             ack, arrived = console.run(line)
             assert ack["exit_code"] == 0, ack
             names = [name for name, _ in arrived]
-            assert "engine_event" in names and "output" in names, names
+            # the command's own events travel together, in one message
+            assert names.count("engine_events") == 1 and "output" in names, names
+            assert "engine_event" not in names, names
             first = names.index("command")  # after the connection's hello and state
             assert names.count("command") == 1
-            assert "engine_event" not in names[:first] and "output" not in names[:first], names
+            assert "engine_events" not in names[:first] and "output" not in names[:first], names
+            batch = arrived[names.index("engine_events")][1]["events"]
+            assert [e["Action"] for e in batch] == ["create", "attach", "start", "die"], batch
             message = arrived[first][1]
             assert message["line"] == line
             assert message["parsed"]["targets"] == [f"quick{attempt}"]
