@@ -26,7 +26,7 @@ from webapp.devserver import AppServer, ServerError, serve_command
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 NAMESPACE = "/lab"
-STACKS = ("gunicorn", "dev")
+STACKS = ("gunicorn", "dev")  # and "gevent": gunicorn's gevent worker (not in the default runs)
 TICKS = os.sysconf("SC_CLK_TCK")
 RESULT = {"exit_code": 0, "stdout": "", "stderr": ""}
 
@@ -36,10 +36,10 @@ def floor_app() -> Any:
     from flask import Flask, jsonify
     from flask_socketio import SocketIO
 
-    from webapp import heap
+    from webapp import async_mode, heap
 
     app = Flask("floor")
-    sio = SocketIO(app, async_mode="threading", channel="lifecycle-lab")
+    sio = SocketIO(app, async_mode=async_mode(), channel="lifecycle-lab")
 
     @app.get("/")
     def index() -> Any:
@@ -93,9 +93,11 @@ class Server:
 
 def command(kind: str, stack: str, port: int, threads: int) -> list[str]:
     """The command line serving `kind` ("app" or "floor") on `stack` ("gunicorn" or "dev")."""
-    if stack == "gunicorn":
+    if stack in ("gunicorn", "gevent"):
         target = "webapp.wsgi:app" if kind == "app" else "_server:floor_app()"
-        return [str(BIN / "gunicorn"), "-w", "1", "--threads", str(threads),
+        worker = (["-k", "gevent", "--worker-connections", str(max(1000, threads))]
+                  if stack == "gevent" else ["-k", "gthread", "--threads", str(threads)])
+        return [str(BIN / "gunicorn"), "-w", "1", *worker,
                 "--bind", f"127.0.0.1:{port}", "--no-control-socket", "--log-level", "warning",
                 "--pythonpath", str(ROOT / "bench"), target]
     if kind == "app":
@@ -118,7 +120,7 @@ def start(kind: str, stack: str = "gunicorn", *, threads: int = 100, cpus: set[i
     finally:
         os.sched_setaffinity(0, mine)
     server = Server(f"{kind}/{stack}", process, process.url, process.pid)
-    if stack == "gunicorn":  # the worker does the serving; the master only watches it
+    if stack in ("gunicorn", "gevent"):  # the worker does the serving; the master only watches it
         children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
         server.pid = int(children[0])
     return server

@@ -66,7 +66,7 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--calls", type=int, default=400, help="timed calls per workload and server")
     parser.add_argument("--warmup", type=int, default=30, help="untimed rounds first")
-    parser.add_argument("--stacks", nargs="+", choices=STACKS, default=list(STACKS))
+    parser.add_argument("--stacks", nargs="+", choices=(*STACKS, "gevent"), default=list(STACKS))
     args = parser.parse_args()
     rows = []
     for stack in args.stacks:

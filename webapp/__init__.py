@@ -19,6 +19,22 @@ from .config import PROJECT_ROOT, instance_secret_key, load_config
 socketio = SocketIO()
 compress = Compress()
 
+
+def async_mode() -> str:
+    """"gevent" in a process whose standard library gevent has patched (gunicorn's `-k gevent`
+    worker does so before it loads the app), else "threading" (the development server, tests).
+
+    The app's own threads (the sandbox clocks, the reaper, the Redis bus, the docker SDK's reads)
+    use the standard library, so they become greenlets with it; Flask-SocketIO must then be in
+    gevent mode too, and in threading mode otherwise.
+    """
+    import sys
+
+    monkey = sys.modules.get("gevent.monkey")
+    if monkey is not None and monkey.is_module_patched("socket"):
+        return "gevent"
+    return "threading"
+
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
@@ -89,7 +105,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     # Processes share rooms (classes) through a message queue; without one, this process is alone.
     socketio.server_options.pop("client_manager", None)  # not the queue of an earlier app (tests)
-    socketio.init_app(app, async_mode="threading", message_queue=settings["LAB_MESSAGE_QUEUE"],
+    socketio.init_app(app, async_mode=async_mode(), message_queue=settings["LAB_MESSAGE_QUEUE"],
                       channel="lifecycle-lab", max_http_buffer_size=message_bound(settings))
     message_limit.install(app, socketio.server)  # an oversized message gets an `error`, not a hang-up
     lab = LabNamespace(manager, app.config, lessons=catalog)

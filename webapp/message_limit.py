@@ -9,7 +9,8 @@ The guarded namespaces (`webapp.guarded`) answer it with an `error` event and a 
 the client learns why and the connection stays up.
 
 Two doors lead in, both wrapped here: the websocket transport (`simple_websocket`, used by the
-threading async mode under Werkzeug and gunicorn) and long-polling POSTs (a WSGI middleware).
+threading async mode under Werkzeug and gunicorn, and by the gevent mode under gunicorn's gevent
+worker) and long-polling POSTs (a WSGI middleware).
 Messages within the bound are untouched.
 """
 
@@ -151,6 +152,19 @@ class BoundedWebSocket(SimpleWebSocketWSGI):
         return ret
 
 
+class BoundedGeventWebSocket(BoundedWebSocket):
+    """The same under gevent: simple-websocket on gevent's greenlets, events and selector, as
+    Engine.IO's gevent driver sets it up."""
+
+    def __init__(self, handler: Callable[..., Any], server: Any, **kwargs: Any):
+        import gevent.event
+        import gevent.selectors
+        from engineio.async_drivers.gevent import Thread
+
+        super().__init__(handler, server, thread_class=Thread, event_class=gevent.event.Event,
+                         selector_class=gevent.selectors.DefaultSelector, **kwargs)
+
+
 # -- long polling ----------------------------------------------------------------------------------
 
 
@@ -198,4 +212,6 @@ def install(app: Any, sio_server: Any, path: str = "socket.io") -> None:
     eio = sio_server.eio
     if eio.async_mode == "threading":  # the instance's own copy: the driver's table is shared
         eio._async = {**eio._async, "websocket": BoundedWebSocket}
+    elif eio.async_mode == "gevent":
+        eio._async = {**eio._async, "websocket": BoundedGeventWebSocket}
     app.wsgi_app = BoundedPolling(app.wsgi_app, path, int(eio.max_http_buffer_size))
