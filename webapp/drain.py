@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 RESTARTING = "server restarting"
 #: console events that change a sandbox: refused (with a retry ack) once a drain has begun
-REFUSED = frozenset({"run", "input", "reset", "file_write", "file_remove", "lesson"})
+REFUSED = frozenset({"run", "input", "reset", "file_write", "file_remove"})
 DRAIN_SECONDS = 10.0  # how long in-flight commands may take before the sockets close anyway
 
 
