@@ -50,6 +50,7 @@ SECURITY_HEADERS = {
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings from `LAB_*` variables, then `config` (tests), then the sandboxes."""
     from . import classroom, message_limit
+    from .drain import Drain
     from .engines import choose_engines
     from .lessons import LESSONS_DIR
     from .live import LabNamespace
@@ -109,6 +110,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                       channel="lifecycle-lab", max_http_buffer_size=message_bound(settings))
     message_limit.install(app, socketio.server)  # an oversized message gets an `error`, not a hang-up
     lab = LabNamespace(manager, app.config, lessons=catalog)
+    drain = Drain()  # graceful stop (SIGTERM): see webapp/drain.py
+    drain.install(socketio.server)
+    lab.drain = drain
+    app.extensions["lab.drain"] = drain
     socketio.on_namespace(lab)
     app.extensions["lab.namespace"] = lab
     classroom.init_app(app, socketio, manager, lab, catalog)

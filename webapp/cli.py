@@ -7,6 +7,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
@@ -170,11 +171,32 @@ def gunicorn_argv(host: str, port: int, threads: int) -> list[str]:
     """The production command: gunicorn, one worker (Flask-SocketIO keeps sessions in a process).
 
     In threading mode each open console holds one of the worker's threads, so `threads` bounds the
-    consoles the process serves at once.
+    consoles the process serves at once. `webapp.gunicorn_conf` makes SIGTERM a graceful stop.
     """
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     return [sys.executable, "-m", "gunicorn", "--workers", "1", "--threads", str(threads),
-            "--bind", bind, "--no-control-socket", "webapp.wsgi:app"]
+            "--bind", bind, "--no-control-socket", "--config", "python:webapp.gunicorn_conf",
+            "webapp.wsgi:app"]
+
+
+def stop_gracefully_on_sigterm(app: Any) -> None:
+    """The development server stops as the production one does on SIGTERM (webapp/drain.py): the
+    commands in flight finish and are acknowledged, the sockets close, then the server exits."""
+    import _thread
+    import signal
+    import threading
+
+    def stop() -> None:
+        try:
+            app.extensions["lab.drain"].shutdown(app.extensions["lab.sio_server"])
+        finally:
+            _thread.interrupt_main()  # the server's loop ends as on Ctrl-C; close_app follows
+
+    def on_term(signum: int, frame: Any) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM stops at once
+        threading.Thread(target=stop, name="graceful-stop", daemon=True).start()
+
+    signal.signal(signal.SIGTERM, on_term)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -200,6 +222,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"lifecycle-lab serve: {err}", file=sys.stderr)
         return 2
     heap.settle()
+    stop_gracefully_on_sigterm(app)
     host = f"[{args.host}]" if ":" in args.host else args.host
     engine = app.config.get("LAB_ENGINE_LABEL") or app.config["LAB_ENGINE"]
     print(f"Lifecycle Lab on http://{host}:{args.port}/ (engine: {engine}; "

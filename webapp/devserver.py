@@ -15,6 +15,7 @@ from __future__ import annotations
 import http.client
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -61,17 +62,22 @@ def server_environ(env: Mapping[str, str] | None = None) -> dict[str, str]:
 
 
 class ServerProcess:
-    """A command running in the background, its stdout and stderr in `log_path`."""
+    """A command running in the background, its stdout and stderr in `log_path`.
+
+    `new_session` puts it in a process group of its own, so `kill()` ends its children too (gunicorn's
+    worker), as a crash of the machine's process would."""
 
     def __init__(self, argv: Sequence[str], *, log_path: Path, env: Mapping[str, str] | None = None,
-                 cwd: Path = ROOT, name: str | None = None):
+                 cwd: Path = ROOT, name: str | None = None, new_session: bool = False):
         self.name = name or Path(argv[0]).name
         self.log_path = log_path
+        self._new_session = new_session
         self._log: IO[str] = open(log_path, "w", encoding="utf-8")  # noqa: SIM115 (closed in stop)
         try:
             self.proc = subprocess.Popen(list(argv), cwd=cwd, env=dict(env or os.environ),
                                          stdout=self._log, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL)
+                                         stdin=subprocess.DEVNULL,
+                                         start_new_session=new_session)
         except BaseException:
             self._log.close()
             raise
@@ -126,6 +132,20 @@ class ServerProcess:
         self._log.close()
         return self.proc.returncode
 
+    def kill(self) -> int:
+        """SIGKILL, no goodbye (with `new_session`: the whole group); returns the exit status."""
+        if self.proc.poll() is None:
+            try:
+                if self._new_session:
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                else:
+                    self.proc.kill()
+            except ProcessLookupError:
+                pass
+        self.proc.wait()
+        self._log.close()
+        return self.proc.returncode
+
     def __enter__(self) -> Self:
         return self
 
@@ -149,18 +169,20 @@ class AppServer(ServerProcess):
     `folder` holds the database (`lab.db`), the instance folder (`instance/`) and `server.log`; by
     default a temporary folder, removed by `stop()`. `env` adds settings (`LAB_ENGINE`, …) to the
     environment of `server_environ`. `argv` replaces `lifecycle-lab serve` with another command
-    (given the port) that serves `ready_path`; `production` serves with gunicorn.
+    (given the port) that serves `ready_path`; `production` serves with gunicorn. `port` pins the
+    port (a process started again behind a proxy that knows its address).
     """
 
     def __init__(self, *, folder: Path | None = None, env: Mapping[str, str] | None = None,
                  production: bool = False, threads: int | None = None, host: str = "127.0.0.1",
                  argv: Callable[[int], Sequence[str]] | None = None, ready_path: str = "/healthz",
-                 timeout: float = 30.0, name: str | None = None):
+                 timeout: float = 30.0, name: str | None = None, port: int | None = None,
+                 new_session: bool = False):
         self._tmp = None if folder is not None else tempfile.mkdtemp(prefix="lab-server-")
         self.folder = Path(folder if folder is not None else self._tmp)  # type: ignore[arg-type]
         self.folder.mkdir(parents=True, exist_ok=True)
         self.host = host
-        self.port = free_port(host)
+        self.port = port if port is not None else free_port(host)
         self.url = f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
         command = (argv(self.port) if argv is not None
                    else serve_command(self.port, host=host, production=production, threads=threads))
@@ -169,7 +191,8 @@ class AppServer(ServerProcess):
         try:
             super().__init__(command, log_path=self.folder / "server.log", env=environ,
                              name=name or ("the production server" if production
-                                           else "the app server"))
+                                           else "the app server"),
+                             new_session=new_session)
         except BaseException:
             self._remove_folder()
             raise

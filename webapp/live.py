@@ -11,7 +11,10 @@ command that was over by the time it started, with its output in the ack and no 
 list or a pipe adds one `command {"line", "parsed", "invocation"}` per docker command it starts),
 `output {"data", "stream"}`, `engine_events {"events": [...]}` (the Docker events one command or
 keystroke caused, in order, in one message), `engine_event` (one Docker event that came later on its
-own: a container dying after `sleep 5`), `state {"containers"}` and `error {"message"}`.
+own: a container dying after `sleep 5`), `state {"containers"}` and `error {"message"}`. While the
+process is stopping (SIGTERM, `webapp.drain`), `run`, `input` and the other changes are acked with
+`{"retry": true, "error": "server restarting"}` and not run: the client sends them again after it
+has reconnected.
 Workspace (the learner's files, `webapp.engine.workspace`): client -> server `file_write {"path",
 "text"}` and `file_remove {"path"}`, acked `{"ok": true}` or `{"error": "..."}` (a name, size or
 count the workspace refuses, or too many changes a second); server -> client `files {"files": {path:
@@ -45,6 +48,7 @@ from socketio.exceptions import ConnectionRefusedError as ConnectionRefused
 from . import signals
 from .command_summary import summarize, summarize_line, with_outcome
 from .completion import complete
+from .drain import Drain, retry_ack
 from .engine import lifecycle
 from .engine.base import Unsubscribe
 from .engine.events import Event
@@ -227,6 +231,7 @@ class LabNamespace(GuardedNamespace[Connection]):
         # Other layers say which learners' sandboxes open as soon as their console connects (a
         # class member's, so the dashboard sees them), given the sandbox id.
         self.open_at_connect: list[Callable[[str], bool]] = []
+        self.drain = Drain()  # the app's own (create_app) counts this namespace's events
         if lessons is not None:
             self.lessons = LessonRelay(self._send, lessons, manager.store)
         manager.on_engine = self._on_engine
@@ -254,6 +259,8 @@ class LabNamespace(GuardedNamespace[Connection]):
                                progress=data)
 
     def dispatch(self, event: str, sid: str, conn: Connection, args: tuple[Any, ...]) -> Any:
+        if self.drain.refuses(event):  # this process is stopping: the client sends it again
+            return retry_ack(event)
         if event == "input":
             return self._input(sid, conn, args)
         return self._handle(event, sid, args)

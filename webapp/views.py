@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import time
 from pathlib import Path
@@ -16,7 +17,9 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    Response,
     abort,
+    after_this_request,
     current_app,
     flash,
     jsonify,
@@ -99,12 +102,35 @@ IMPORT_MAP: dict[str, str] = {
 }
 
 
+ROUTE_COOKIE = "lab_route"
+ROUTE_COOKIE_SECONDS = 30 * 24 * 3600
+
+
+def route_key(sandbox_id: str) -> str:
+    """The routing cookie's value: an HMAC of the sandbox id (the id itself stays secret)."""
+    secret = str(current_app.config["SECRET_KEY"]).encode("utf-8")
+    return hmac.new(secret, b"lab-route:" + sandbox_id.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+
 def ensure_sandbox_cookie() -> str:
-    """The learner's sandbox id, minted into the signed cookie on the first page they load."""
+    """The learner's sandbox id, minted into the signed cookie on the first page they load.
+
+    Also sets `lab_route`, the cookie a proxy in front of several processes hashes to pick one:
+    `lab_session` changes whenever the session does (language, lesson, class), this one never does
+    for a sandbox, so a learner's requests keep reaching the process that holds their sandbox.
+    """
     sandbox_id = session.get(SESSION_KEY)
     if not isinstance(sandbox_id, str) or not sandbox_id:
         sandbox_id = session[SESSION_KEY] = new_sandbox_id()
     session.permanent = True
+    key = route_key(sandbox_id)
+    if request.cookies.get(ROUTE_COOKIE) != key:
+        @after_this_request
+        def set_route_cookie(response: Response) -> Response:
+            response.set_cookie(ROUTE_COOKIE, key, max_age=ROUTE_COOKIE_SECONDS, httponly=True,
+                                samesite="Lax", secure=current_app.config.get(
+                                    "SESSION_COOKIE_SECURE", False))
+            return response
     return sandbox_id
 
 

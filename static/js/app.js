@@ -24,6 +24,21 @@ function unique(list) {
   return [...new Set(list)];
 }
 
+/** `run` a console line. A server that is restarting answers `{"retry": true}` without running it
+ * (docs/protocol.md): the line is sent once more after the socket has reconnected (to the process
+ * started again, or through the proxy to another), so it runs exactly once. */
+function runOnce(socket, line, retried = false) {
+  return new Promise((resolve) => {
+    socket.emit('run', { line, streamed: true }, (ack) => {
+      if (ack && ack.retry && !retried) {
+        socket.once('connect', () => runOnce(socket, line, true).then(resolve));
+      } else {
+        resolve(ack);
+      }
+    });
+  });
+}
+
 class Lab {
   constructor(root) {
     this.root = root;
@@ -88,7 +103,7 @@ class Lab {
       conn: {
         connected: () => socket.connected,
         // The terminal shows the `output` messages: the ack need not repeat them (docs/protocol.md).
-        run: (line) => new Promise((resolve) => { socket.emit('run', { line, streamed: true }, resolve); }),
+        run: (line) => runOnce(socket, line),
         input: (data) => socket.emit('input', { data }),
         complete: (line, cursor) => socket.timeout(4000).emitWithAck('complete', { line, cursor }),
       },

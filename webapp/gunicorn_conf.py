@@ -1,0 +1,44 @@
+"""gunicorn settings of `lifecycle-lab serve --production` (`--config python:webapp.gunicorn_conf`).
+
+The worker's SIGTERM (gunicorn's master sends it on its own SIGTERM: `docker stop`, a deploy) starts a
+graceful stop instead of gunicorn's own: new console commands get a retry ack, the ones in flight
+finish and are acknowledged, the sockets close, and only then does the worker stop (webapp/drain.py).
+gunicorn's own stop would wait for open websockets until `graceful_timeout` and then kill them.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from typing import Any
+
+# Longer than the drain's wait for in-flight commands, so gunicorn's master never kills a draining
+# worker.
+graceful_timeout = 30
+
+
+def post_worker_init(worker: Any) -> None:
+    """Replace the worker's SIGTERM handler (installed before this hook runs) with a drain."""
+    app = worker.wsgi
+    drain = getattr(app, "extensions", {}).get("lab.drain")
+    sio_server = getattr(app, "extensions", {}).get("lab.sio_server")
+    if drain is None or sio_server is None:
+        return
+    started = threading.Event()
+
+    def stop_gracefully() -> None:
+        try:
+            drain.shutdown(sio_server)
+        finally:
+            # gunicorn's own stop from here: no new connections, exit once the open ones end
+            worker.handle_exit(signal.SIGTERM, None)
+
+    def on_term(signum: int, frame: Any) -> None:
+        if started.is_set():  # a second SIGTERM: gunicorn's own stop, at once
+            worker.handle_exit(signum, frame)
+            return
+        started.set()
+        # Not in the signal handler: the worker's main thread is its event loop.
+        threading.Thread(target=stop_gracefully, name="graceful-stop", daemon=True).start()
+
+    signal.signal(signal.SIGTERM, on_term)
