@@ -1,10 +1,14 @@
-"""Shared test fixtures: availability of a Docker daemon and of Chromium.
+"""Shared test fixtures: availability of a Docker daemon, of Chromium and of PostgreSQL.
 
 Tests that need a real Docker daemon use the `require_docker` fixture (or the `docker` marker); tests
 that need a browser use `require_browser` (or the `browser` marker). A test that reaches either
 fixture, directly or through another (`daemon`, `chromium`, `browser`, …), gets the marker as well. Without the resource they are
 skipped, unless the environment demands it: with REQUIRE_DOCKER=1 (REQUIRE_BROWSER=1) a missing
 daemon (browser) is a test failure, so CI cannot pass by silently skipping them.
+
+`postgres_server` is one throwaway PostgreSQL server for the whole run (webapp/services/postgres.py),
+and `postgres_url` a fresh empty database on it for one test; without PostgreSQL they skip, unless
+REQUIRE_POSTGRES=1.
 """
 
 from __future__ import annotations
@@ -73,6 +77,26 @@ def require_browser() -> str:
     """Chromium's path (skip without it; fail if REQUIRE_BROWSER=1)."""
     _gate(browser_problem(), "REQUIRE_BROWSER")
     return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator:
+    """One PostgreSQL server for the run (skip without PostgreSQL; fail if REQUIRE_POSTGRES=1)."""
+    from webapp.services.postgres import PostgresServer, available
+
+    _gate(available(), "REQUIRE_POSTGRES")
+    with PostgresServer() as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres_server) -> Iterator[str]:
+    """A fresh, empty database for one test; dropped afterwards."""
+    url = postgres_server.create_database()
+    try:
+        yield url
+    finally:
+        postgres_server.drop_database(url.rsplit("/", 1)[1])
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` selects by marker
