@@ -8,7 +8,7 @@ daemon (browser) is a test failure, so CI cannot pass by silently skipping them.
 
 `postgres_server` is one throwaway PostgreSQL server for the whole run (webapp/services/postgres.py),
 and `postgres_url` a fresh empty database on it for one test; without PostgreSQL they skip, unless
-REQUIRE_POSTGRES=1.
+REQUIRE_POSTGRES=1. `lab_db` runs a test once per backend (a SQLite file, a PostgreSQL database).
 """
 
 from __future__ import annotations
@@ -97,6 +97,14 @@ def postgres_url(postgres_server) -> Iterator[str]:
         yield url
     finally:
         postgres_server.drop_database(url.rsplit("/", 1)[1])
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def lab_db(request, tmp_path) -> str:
+    """`LAB_DB` for one test on each backend: a SQLite file, then a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "lab.db")
+    return request.getfixturevalue("postgres_url")
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` selects by marker
