@@ -8,7 +8,8 @@ daemon (browser) is a test failure, so CI cannot pass by silently skipping them.
 
 `postgres_server` is one throwaway PostgreSQL server for the whole run (webapp/services/postgres.py),
 and `postgres_url` a fresh empty database on it for one test; without PostgreSQL they skip, unless
-REQUIRE_POSTGRES=1. `lab_db` runs a test once per backend (a SQLite file, a PostgreSQL database).
+REQUIRE_POSTGRES=1. `lab_db` runs a test once per backend (a SQLite file, a PostgreSQL database);
+the apps of a test marked `backends` are built on each backend in turn (`app_db`).
 """
 
 from __future__ import annotations
@@ -105,6 +106,29 @@ def lab_db(request, tmp_path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "lab.db")
     return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def backend(request) -> str:
+    """The database of the apps a test builds: sqlite, or each of BACKENDS in turn for a test
+    marked `backends` (a representative set of web tests runs on both)."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def app_db(backend: str, tmp_path, request) -> str:
+    """`LAB_DB` of the test's apps (every app of one test shares it: a second one is a restart)."""
+    if backend == "sqlite":
+        return str(tmp_path / "lab.db")
+    return request.getfixturevalue("postgres_url")
+
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.definition.get_closest_marker("backends") and "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` selects by marker
