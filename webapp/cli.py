@@ -219,6 +219,8 @@ def cmd_db(args: argparse.Namespace) -> int:
 
     The server upgrades at start anyway; these are for an operator who wants to look first, or
     to migrate once before starting many processes."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from .config import PROJECT_ROOT, ConfigError, load_config
     from .db import Database, DatabaseError, current, head, parse_target, upgrade
 
@@ -245,7 +247,7 @@ def cmd_db(args: argparse.Namespace) -> int:
     except DatabaseError as err:
         print(f"lifecycle-lab db: {err}", file=sys.stderr)
         return 1
-    except Exception as err:  # unreachable server, bad credentials: one line, not a traceback
+    except (SQLAlchemyError, OSError) as err:  # unreachable, bad credentials: one line
         print(f"lifecycle-lab db: {db.target.shown}: {str(err).splitlines()[0]}", file=sys.stderr)
         return 1
     finally:

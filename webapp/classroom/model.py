@@ -438,9 +438,6 @@ class SQLClassStore(ClassStore):
                                     .where(class_processes.c.seen >= now - PROCESS_TTL)).scalars())
 
 
-SQLiteClassStore = SQLClassStore  # the name from before PostgreSQL: the same store
-
-
 # -- the bus between processes ---------------------------------------------------------------------
 
 
