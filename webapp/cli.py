@@ -167,15 +167,30 @@ def no_delay_handler() -> type:
     return NoDelayHandler
 
 
-def gunicorn_argv(host: str, port: int, threads: int) -> list[str]:
+WORKERS = ("gevent", "gthread")  # gunicorn worker classes of `serve --production`; the first is
+# the default: on bench/class_load.py's workload it served 500 learners with less CPU and memory
+# per learner than threads (README, "Performance")
+GEVENT_CONNECTIONS = 2000  # consoles one gevent worker serves at once
+# Given as a file, not `python:webapp.gunicorn_conf`: importing the package in gunicorn's master
+# would import Flask, ssl and the rest before the gevent worker patches the standard library.
+GUNICORN_CONF = Path(__file__).resolve().parent / "gunicorn_conf.py"
+
+
+def gunicorn_argv(host: str, port: int, threads: int, worker: str = WORKERS[0]) -> list[str]:
     """The production command: gunicorn, one worker (Flask-SocketIO keeps sessions in a process).
 
-    In threading mode each open console holds one of the worker's threads, so `threads` bounds the
-    consoles the process serves at once. `webapp.gunicorn_conf` makes SIGTERM a graceful stop.
+    `gevent`: one greenlet per connection (the app's threads become greenlets too, see
+    `webapp.async_mode`), up to GEVENT_CONNECTIONS consoles. `gthread`: each open console holds one
+    of the worker's threads, so `threads` bounds the consoles the process serves at once.
+    `webapp.gunicorn_conf` makes SIGTERM a graceful stop.
     """
+    if worker not in WORKERS:
+        raise ValueError(f"worker {worker!r}: expected one of {', '.join(WORKERS)}")
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    return [sys.executable, "-m", "gunicorn", "--workers", "1", "--threads", str(threads),
-            "--bind", bind, "--no-control-socket", "--config", "python:webapp.gunicorn_conf",
+    kind = (["--worker-class", "gevent", "--worker-connections", str(GEVENT_CONNECTIONS)]
+            if worker == "gevent" else ["--worker-class", "gthread", "--threads", str(threads)])
+    return [sys.executable, "-m", "gunicorn", "--workers", "1", *kind,
+            "--bind", bind, "--no-control-socket", "--config", str(GUNICORN_CONF),
             "webapp.wsgi:app"]
 
 
@@ -212,7 +227,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         if args.engine:
             os.environ["LAB_ENGINE"] = args.engine
-        argv = gunicorn_argv(args.host, args.port, args.threads)
+        argv = gunicorn_argv(args.host, args.port, args.threads, args.worker)
         sys.stdout.flush()
         os.execv(argv[0], argv)  # returns only by raising OSError
     overrides = {"LAB_ENGINE": args.engine} if args.engine else None
@@ -287,11 +302,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--engine", choices=("sim", "docker"), default=None,
                        help="engine (default: $LAB_ENGINE, else sim)")
     serve.add_argument("--production", action="store_true",
-                       help="serve with gunicorn (one worker, --threads threads) instead of the "
-                            "development server")
+                       help="serve with gunicorn (one worker, gevent) instead of the development "
+                            "server")
+    serve.add_argument("--worker", choices=WORKERS, default=WORKERS[0],
+                       help=f"--production: gunicorn's worker class (default {WORKERS[0]}; "
+                            f"gevent serves up to {GEVENT_CONNECTIONS} consoles)")
     serve.add_argument("--threads", type=int, default=200,
-                       help="--production: the worker's threads; each open console holds one "
-                            "(default 200)")
+                       help="--production --worker gthread: the worker's threads; each open "
+                            "console holds one (default 200)")
     serve.set_defaults(func=cmd_serve)
     console = sub.add_parser("console", help="a docker console on the simulator, in this terminal")
     console.set_defaults(func=cmd_console)

@@ -1,4 +1,5 @@
-"""gunicorn settings of `lifecycle-lab serve --production` (`--config python:webapp.gunicorn_conf`).
+"""gunicorn settings of `lifecycle-lab serve --production` (`--config <this file>`; it imports
+nothing of the app at load, so the gevent worker patches the standard library before Flask loads).
 
 The worker's SIGTERM (gunicorn's master sends it on its own SIGTERM: `docker stop`, a deploy) starts a
 graceful stop instead of gunicorn's own: new console commands get a retry ack, the ones in flight
@@ -15,6 +16,20 @@ from typing import Any
 # Longer than the drain's wait for in-flight commands, so gunicorn's master never kills a draining
 # worker.
 graceful_timeout = 30
+
+
+def in_background(target: Any) -> None:
+    """Run `target` beside the worker's loop: in a thread, or under the gevent worker in a greenlet
+    (there the signal handler runs in gevent's event loop, where starting a thread, which waits
+    until it has started, is refused)."""
+    from webapp import async_mode
+
+    if async_mode() == "gevent":
+        import gevent
+
+        gevent.spawn(target)
+    else:
+        threading.Thread(target=target, name="graceful-stop", daemon=True).start()
 
 
 def post_worker_init(worker: Any) -> None:
@@ -39,6 +54,6 @@ def post_worker_init(worker: Any) -> None:
             return
         started.set()
         # Not in the signal handler: the worker's main thread is its event loop.
-        threading.Thread(target=stop_gracefully, name="graceful-stop", daemon=True).start()
+        in_background(stop_gracefully)
 
     signal.signal(signal.SIGTERM, on_term)

@@ -1,9 +1,11 @@
-"""The WSGI entry for production serving: `gunicorn -w 1 --threads 100 webapp.wsgi:app`.
+"""The WSGI entry for production serving: `gunicorn -w 1 -k gevent webapp.wsgi:app`.
 
 Flask-SocketIO keeps each learner's sandbox and Socket.IO session in the memory of one process, so
 gunicorn runs one worker per process (`-w 1`; scale out with more processes behind a sticky proxy and
-`LAB_MESSAGE_QUEUE`). In threading mode a websocket holds one of gunicorn's threads for as long as it
-is open, so `--threads` bounds the consoles a process can serve at once.
+`LAB_MESSAGE_QUEUE`). Under gunicorn's gevent worker (the default of `serve --production`) the app
+runs Flask-SocketIO in gevent mode (`webapp.async_mode`) and each websocket is a greenlet; under
+`-k gthread --threads N` it runs in threading mode and a websocket holds one of the N threads for as
+long as it is open.
 Settings come from the `LAB_*` environment variables, as for `lifecycle-lab serve`.
 """
 

@@ -50,13 +50,22 @@ def test_gunicorn_serves_a_console_round_trip(gunicorn):
     assert health["sandboxes"] == 1  # the cookie's sandbox outlives its console
 
 
-def test_serve_production_runs_gunicorn_with_one_worker():
-    args = build_parser().parse_args(["serve", "--production", "--port", "5003", "--threads", "50"])
-    assert args.production and args.threads == 50
-    argv = gunicorn_argv(args.host, args.port, args.threads)
+def test_serve_production_runs_gunicorn_with_one_gevent_worker():
+    args = build_parser().parse_args(["serve", "--production", "--port", "5003"])
+    assert args.production and args.worker == "gevent"
+    argv = gunicorn_argv(args.host, args.port, args.threads, args.worker)
     assert argv[:3] == [sys.executable, "-m", "gunicorn"]
     assert argv[argv.index("--workers") + 1] == "1"
-    assert argv[argv.index("--threads") + 1] == "50"
+    assert argv[argv.index("--worker-class") + 1] == "gevent"
+    assert "--threads" not in argv
     assert argv[argv.index("--bind") + 1] == "127.0.0.1:5003"
     assert argv[-1] == "webapp.wsgi:app"
     assert gunicorn_argv("::1", 80, 10)[argv.index("--bind") + 1] == "[::1]:80"
+
+
+def test_serve_production_can_run_threads_instead():
+    args = build_parser().parse_args(["serve", "--production", "--worker", "gthread",
+                                      "--threads", "50"])
+    argv = gunicorn_argv(args.host, args.port, args.threads, args.worker)
+    assert argv[argv.index("--worker-class") + 1] == "gthread"
+    assert argv[argv.index("--threads") + 1] == "50"
