@@ -1,9 +1,10 @@
 """Round trip of one acknowledged `run` over a real Socket.IO connection: the app against the floor.
 
-Run: `.venv/bin/python bench/roundtrip.py` (`--calls 500`, `--stacks gunicorn` to skip the
-development server). In the same run it starts the app on the simulator and a bare Flask-SocketIO
-app whose `run` handler acknowledges at once (the floor), on the same server (gunicorn threads, and
-the development server), each in a subprocess. One python-socketio client per server sends the calls
+Run: `.venv/bin/python bench/roundtrip.py` (`--calls 500`, `--stacks gevent` for the production
+server only). In the same run it starts the app on the simulator and a bare Flask-SocketIO app whose
+`run` handler acknowledges at once (the floor), on the same server (gunicorn's gevent worker, its
+gthread worker as `gunicorn`, and the development server), each in a subprocess. The calls ask for
+the ack the page asks for (`"streamed": true`). One python-socketio client per server sends the calls
 one after another over a websocket and times each acknowledgement. The client is the asyncio one:
 the threaded `socketio.Client` starts a thread for every message it receives, which would charge the
 app, whose commands push their output, Docker events and state before the acknowledgement, some
@@ -66,7 +67,8 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--calls", type=int, default=400, help="timed calls per workload and server")
     parser.add_argument("--warmup", type=int, default=30, help="untimed rounds first")
-    parser.add_argument("--stacks", nargs="+", choices=(*STACKS, "gevent"), default=list(STACKS))
+    parser.add_argument("--stacks", nargs="+", choices=("gevent", *STACKS),
+                        default=["gevent", *STACKS])
     args = parser.parse_args()
     rows = []
     for stack in args.stacks:
