@@ -61,7 +61,7 @@ EXPOSE 5000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:5000/healthz', timeout=4).status != 200)"]
 
-# The production server: `serve --production` execs gunicorn on webapp.wsgi:app with one worker
-# (the learners' sandboxes and Socket.IO sessions live in one process; each open console holds one
-# of its threads). Scale out with more containers, sticky sessions and LAB_MESSAGE_QUEUE.
+# The production server: `serve --production` execs gunicorn on webapp.wsgi:app with one gevent
+# worker (the learners' sandboxes and Socket.IO sessions live in one process; each open console is
+# a greenlet). Scale out with more containers, sticky sessions and LAB_MESSAGE_QUEUE.
 CMD ["lifecycle-lab", "serve", "--production", "--host", "0.0.0.0", "--port", "5000"]

@@ -24,6 +24,8 @@ def gunicorn(tmp_path):
     with AppServer(folder=tmp_path, production=True, threads=20, timeout=TIMEOUT,
                    env={"LAB_SECRET_KEY": "production-test", "LAB_ENGINE": "sim"}) as server:
         assert "Starting gunicorn" in server.output(), server.output()
+        assert "Using worker: gevent" in server.output(), server.output()  # the default
+        assert "MonkeyPatchWarning" not in server.output()  # patched before Flask and ssl load
         yield server.url
 
 
