@@ -86,6 +86,14 @@ class Cluster:
                     raise
         return "sqlite", str(self.folder / "lab.db")
 
+    def process_of(self, response_headers: Mapping[str, str]) -> int | None:
+        """Which app process (index) answered a request through nginx (its `X-Lab-Upstream`)."""
+        answered = response_headers.get("X-Lab-Upstream", "")
+        for index, port in enumerate(self.ports):
+            if answered.endswith(f":{port}"):
+                return index
+        return None
+
     def app_folder(self, index: int) -> Path:
         return self.folder / f"app{index + 1}"
 
@@ -121,12 +129,17 @@ class Cluster:
             raise RuntimeError(f"app process {index + 1} was never started")
         return app
 
-    def logs(self) -> str:
-        """The end of every process's output, for a failing test's message."""
+    def logs(self, limit: int = 4000) -> str:
+        """The end of every app process's output (also of those that ended) and of nginx's, for a
+        failing test's message."""
         parts = []
-        for index, app in enumerate(self.apps):
-            if app is not None:
-                parts.append(f"--- app process {index + 1}\n{app.output()}")
+        for index in range(len(self.apps)):
+            for log in sorted(self.app_folder(index).glob("server*.log")):
+                try:
+                    text = log.read_text(encoding="utf-8", errors="replace")[-limit:]
+                except OSError:
+                    continue
+                parts.append(f"--- app process {index + 1}: {log.name}\n{text}")
         if self.nginx is not None:
             parts.append(f"--- nginx\n{self.nginx.output()}")
         return "\n".join(parts)
