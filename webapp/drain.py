@@ -111,6 +111,8 @@ class Drain:
                 _close(server.eio, socket)
             closed += len(sockets)
             if sockets:
+                log.info("graceful stop: closed %d connection(s)", len(sockets))
+            if sockets:
                 quiet_since = time.monotonic()
             elif time.monotonic() - quiet_since >= SETTLE_SECONDS:
                 break

@@ -9,6 +9,7 @@ gunicorn's own stop would wait for open websockets until `graceful_timeout` and 
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from typing import Any
 
@@ -28,9 +29,10 @@ def post_worker_init(worker: Any) -> None:
 
     def stop_accepting() -> None:
         # The gthread worker's loop stops accepting while it counts itself full; the loop keeps
-        # serving the open connections until the drain has closed them.
+        # serving the open connections until the drain has closed them. Its count of open
+        # connections drifts below zero with websockets (seen: -145), so "full" must be lower still.
         if hasattr(worker, "worker_connections") and hasattr(worker, "method_queue"):
-            worker.worker_connections = 0
+            worker.worker_connections = -sys.maxsize
             worker.method_queue.defer(lambda: None)  # wake the loop to notice
 
     def stop_gracefully() -> None:

@@ -11,8 +11,7 @@ import pytest
 from webapp.services import ServiceUnavailable
 from webapp.services.cluster import Cluster
 
-REQUIRES = {"nginx": "REQUIRE_NGINX", "redis": "REQUIRE_REDIS", "postgres": "REQUIRE_POSTGRES",
-            "psql": "REQUIRE_POSTGRES", "initdb": "REQUIRE_POSTGRES"}
+REQUIRES = {"nginx": "REQUIRE_NGINX", "redis": "REQUIRE_REDIS", "postgres": "REQUIRE_POSTGRES"}
 
 
 def required(variable: str) -> bool:
@@ -28,7 +27,8 @@ def start_cluster(**options: object) -> Cluster:
     try:
         return Cluster(database=database, **options)  # type: ignore[arg-type]
     except ServiceUnavailable as err:
-        needed = [var for name, var in REQUIRES.items() if name in str(err) and required(var)]
+        needed = [var for name, var in REQUIRES.items()
+                  if name in str(err).lower() and required(var)]
         if needed:
             pytest.fail(f"{needed[0]}=1 but {err}", pytrace=False)
         pytest.skip(str(err))

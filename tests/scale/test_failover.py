@@ -196,8 +196,9 @@ def history_key(events: list[dict[str, Any]]) -> list[tuple[str, str, str | None
     return [(e["Type"], e["Action"], e["Actor"]["Attributes"].get("name")) for e in events]
 
 
-def test_a_process_lost_mid_class_and_a_graceful_restart():
-    cluster = start_cluster(processes=2, threads=300,
+def test_a_process_lost_mid_class_and_a_graceful_restart(tmp_path):
+    # In pytest's temporary folder: the processes' logs stay there for a failure's post-mortem.
+    cluster = start_cluster(processes=2, threads=300, folder=tmp_path / "cluster",
                             env={"LAB_RATE": "50", "LAB_MAX_SANDBOXES": "400",
                                  "LAB_CLASS_RATE": "100/minute"})
     learners: list[Learner] = []
@@ -275,13 +276,19 @@ def test_a_process_lost_mid_class_and_a_graceful_restart():
         phase = {"restarted": False}
         after_restart = Counter()
 
+        failures: list[str] = []
+
         def keep_sending(i: int) -> None:
             n = 0
             while not stop.is_set():
                 n += 1
                 line = f"docker create --name g{n} busybox"
                 lines[i].append(line)
-                results[i].append(learners[i].send_once(line, stats))
+                try:
+                    results[i].append(learners[i].send_once(line, stats))
+                except AssertionError as err:
+                    failures.append(f"{err} (sandbox {sandboxes[i]})")
+                    return
                 if phase["restarted"]:
                     after_restart[i] += 1
 
@@ -302,8 +309,9 @@ def test_a_process_lost_mid_class_and_a_graceful_restart():
             return f"{len(waiting)} learners waiting; {dict(stats)}\n" + "\n".join(rows) + \
                 "\n" + cluster.logs()
 
-        wait(lambda: all(after_restart[i] >= 2 for i in range(LEARNERS)),
+        wait(lambda: failures or all(after_restart[i] >= 2 for i in range(LEARNERS)),
              "every learner's commands answered after the restart", details=stuck)
+        assert not failures, "\n".join(failures) + f"\nlogs in {cluster.folder}"
         stop.set()
         for sender in senders:
             sender.join(TIMEOUT)

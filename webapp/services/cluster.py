@@ -27,13 +27,16 @@ APP_TIMEOUT = 60.0  # a production server on a busy machine takes a few seconds 
 DATABASES = ("auto", "postgres", "sqlite")
 
 
-def _start_postgres(folder: Path) -> Any:
+def _start_postgres() -> Any:
     """PostgreSQL from `webapp/services/postgres.py` (ServiceUnavailable if it cannot run here)."""
     try:
         from . import postgres  # type: ignore[attr-defined]
     except ImportError:
         raise ServiceUnavailable("this build has no PostgreSQL launcher") from None
-    return postgres.PostgresServer(folder)
+    try:
+        return postgres.PostgresServer()
+    except postgres.PostgresUnavailable as err:
+        raise ServiceUnavailable(f"PostgreSQL: {err}") from None
 
 
 class Cluster:
@@ -79,7 +82,7 @@ class Cluster:
     def _start_database(self, kind: str) -> tuple[str, str]:
         if kind in ("auto", "postgres"):
             try:
-                self.database = _start_postgres(self.folder / "postgres")
+                self.database = _start_postgres()  # in a temporary folder of its own
                 return "postgres", str(self.database.url)
             except ServiceUnavailable:
                 if kind == "postgres":
