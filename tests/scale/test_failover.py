@@ -339,9 +339,10 @@ def test_a_process_lost_mid_class_and_a_graceful_restart(tmp_path):
               + f"\nfailover: SIGKILL of one process: {len(moved)} learners moved, all "
               f"{LEARNERS} connected again with the same containers, progress and history in "
               f"{reconnected_seconds:.1f} s; dashboard lists {len(board['learners'])}"
-              f"\nfailover: graceful restart (SIGTERM) under load: {stats['sent']} commands sent, "
-              f"{stats['acked']} results, {stats['retry_acks']} retry acks resent, "
-              f"{stats['resent_after_drop']} resent after a drop; each command once in the log")
+              f"\nfailover: graceful restart (SIGTERM) under load: {stats['acked']} commands, "
+              f"each with one result and once in the log ({stats['sent']} sends: "
+              f"{stats['retry_acks']} answered 'retry' and sent again after the reconnect, "
+              f"{stats['resent_after_drop']} sent again after a drop)")
     finally:
         for learner in learners:
             learner.close()
