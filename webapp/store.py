@@ -95,6 +95,15 @@ class Store:
             return conn.execute(select(func.max(log.c.seq)).where(log.c.sandbox == sandbox_id)
                                 ).scalar()
 
+    def position(self, sandbox_id: str) -> tuple[int, int | None] | None:
+        """(seed, last seq) of a sandbox in one query, None when it is not stored: a copy in
+        memory with another seed was reset elsewhere, one with fewer entries fell behind."""
+        last = select(func.max(log.c.seq)).where(log.c.sandbox == sandbox_id).scalar_subquery()
+        with self.db.read() as conn:
+            row = conn.execute(select(sandboxes.c.seed, last)
+                               .where(sandboxes.c.id == sandbox_id)).first()
+        return (row[0], row[1]) if row is not None else None
+
     def append(self, sandbox_id: str, seq: int, entry: LogEntry, wall: float) -> None:
         """Raises IntegrityError when `seq` is taken (another process logged to this sandbox)."""
         with self.db.write() as conn:

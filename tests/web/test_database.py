@@ -86,6 +86,11 @@ def test_a_stale_copy_is_rebuilt_when_a_console_attaches_or_its_write_collides(l
             "docker run -d --name one busybox sleep 1000", "docker create --name two busybox sleep 1000",
             "docker kill one", "docker start two"]
         assert first.last_seq("box") == len(entries) - 1 == box.log_length - 1
+
+        b.reset(there)  # "reset my sandbox" on the other process: a new seed, an empty log
+        assert there.run("docker create --name three alpine").exit_code == 0
+        assert a.open("box", sid="a3") is box and names(box) == {"three": "created"}
+        assert box.record.seed == there.record.seed and box.log_length == 1
     finally:
         a.close()
         b.close()
