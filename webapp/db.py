@@ -6,8 +6,9 @@ driver either way). Everything else is refused at start-up with a ConfigError th
 accepted: other databases (`mysql://…`), SQLAlchemy's `sqlite:///…` URLs (give the path itself),
 `postgres://…` (spell it `postgresql://`), other PostgreSQL drivers, typos such as `postgres:/x`.
 
-One code path for both backends: SQLAlchemy Core. SQLite runs on the standard library's sqlite3
-under a process-wide lock (its writes are serialised anyway), and a write transaction starts with
+One code path for both backends: SQLAlchemy Core. SQLite runs on the standard library's sqlite3,
+one connection per process used under a lock (its writes are serialised anyway), and a write
+transaction starts with
 `BEGIN IMMEDIATE` so a read-modify-write is atomic across processes sharing the file. PostgreSQL
 gets a connection pool; the stores lock the rows they change (`SELECT … FOR UPDATE`).
 
@@ -112,13 +113,11 @@ class Database:
         self.engine: Engine
         if target.kind == "sqlite":
             self._lock: Any = threading.RLock()
-            memory = target.path == ":memory:"
-            if not memory:
+            if target.path != ":memory:":
                 Path(target.path or "").parent.mkdir(parents=True, exist_ok=True)
-            self.engine = create_engine(
-                target.url, poolclass=pool.StaticPool if memory else pool.QueuePool,
-                connect_args={"check_same_thread": False, "timeout": 30},
-                **({} if memory else {"pool_size": 4, "max_overflow": 8}))
+            # one connection, used under the lock (as SQLite serialises writes anyway)
+            self.engine = create_engine(target.url, poolclass=pool.StaticPool,
+                                        connect_args={"check_same_thread": False, "timeout": 30})
             event.listen(self.engine, "connect", _sqlite_connect)
             event.listen(self.engine, "begin", _sqlite_begin)
         else:
