@@ -21,6 +21,7 @@ processes starting together migrate once.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Iterator
@@ -127,14 +128,16 @@ class Database:
 
     @classmethod
     def open(cls, value: str | Path | Database, *, migrate: bool = True) -> Database:
-        """A Database for `LAB_DB`'s value (or `value` itself), migrated to this build's head."""
-        db = value if isinstance(value, Database) else cls(parse_target(value))
+        """A Database for `LAB_DB`'s value, migrated to this build's head; an open Database is
+        returned as it is (whoever opened it migrated it)."""
+        if isinstance(value, Database):
+            return value
+        db = cls(parse_target(value))
         if migrate:
             try:
                 upgrade(db)
             except BaseException:
-                if not isinstance(value, Database):
-                    db.dispose()
+                db.dispose()
                 raise
         return db
 
@@ -185,6 +188,7 @@ def alembic_config(connection: Connection | None = None) -> Any:
     return config
 
 
+@functools.cache
 def head() -> str:
     """The newest revision this build knows."""
     from alembic.script import ScriptDirectory
