@@ -108,7 +108,7 @@ class Database:
     block ends, rolled back on an exception); `write()` takes SQLite's write lock at once.
     """
 
-    def __init__(self, target: Target, *, pool_size: int = 10, max_overflow: int = 20):
+    def __init__(self, target: Target, *, pool_size: int = 10):
         self.target = target
         self.kind = target.kind
         self.engine: Engine
@@ -123,16 +123,17 @@ class Database:
             event.listen(self.engine, "begin", _sqlite_begin)
         else:
             self._lock = None
-            self.engine = create_engine(target.url, pool_size=pool_size, max_overflow=max_overflow,
+            self.engine = create_engine(target.url, pool_size=pool_size, max_overflow=pool_size,
                                         pool_pre_ping=True, pool_recycle=1800)
 
     @classmethod
-    def open(cls, value: str | Path | Database, *, migrate: bool = True) -> Database:
+    def open(cls, value: str | Path | Database, *, migrate: bool = True,
+             pool_size: int = 10) -> Database:
         """A Database for `LAB_DB`'s value, migrated to this build's head; an open Database is
         returned as it is (whoever opened it migrated it)."""
         if isinstance(value, Database):
             return value
-        db = cls(parse_target(value))
+        db = cls(parse_target(value), pool_size=pool_size)
         if migrate:
             try:
                 upgrade(db)
