@@ -15,7 +15,8 @@ gets a connection pool; the stores lock the rows they change (`SELECT … FOR UP
 Migrations (Alembic, webapp/migrations) run when a database is opened: an empty one is brought to
 the newest revision, an older one upgraded, one made by a newer build refused. Files made before
 migrations existed have the tables but no `alembic_version`: they are stamped with the baseline
-revision first. On PostgreSQL the upgrade holds an advisory lock, on SQLite the write lock, so
+revision first (the baseline creates only the tables a file lacks, such as the class tables of a
+file from before classes). On PostgreSQL the upgrade holds an advisory lock, on SQLite the write lock, so
 processes starting together migrate once.
 """
 
@@ -239,8 +240,9 @@ def upgrade(db: Database) -> tuple[str | None, str]:
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
             before = _revision(conn)  # another process may have migrated while we waited
             _refuse_unknown(db, before)
-            if before is None and inspect(conn).has_table("sandboxes"):
-                command.stamp(alembic_config(conn), BASELINE)  # made before migrations existed
+            if before is None and inspect(conn).has_table("sandboxes"):  # made before migrations:
+                # the baseline creates only the tables it lacks, then stamps it
+                command.upgrade(alembic_config(conn), BASELINE)
             if _revision(conn) != target:
                 command.upgrade(alembic_config(conn), "head")
     except SQLAlchemyError as err:
