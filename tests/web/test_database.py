@@ -158,3 +158,26 @@ def test_two_server_processes_on_one_database_never_serve_a_stale_sandbox(lab_db
             "docker ps -a --format '{{.Names}} {{.State}}'", "docker rm two"]
     finally:
         check.close()
+
+
+def test_the_postgres_launcher_answers_then_leaves_nothing_behind(postgres_server):
+    import os
+
+    import psycopg
+
+    from webapp.services.postgres import PostgresServer
+
+    with PostgresServer() as pg:
+        assert pg.port != postgres_server.port and "127.0.0.1" in pg.url
+        with psycopg.connect(pg.url) as conn:
+            assert conn.execute("SHOW fsync").fetchone() == ("off",)
+        other = pg.create_database()
+        with psycopg.connect(other) as conn:
+            assert conn.execute("SELECT current_database()").fetchone()[0] == other.rsplit("/", 1)[1]
+        folder, pid = pg.folder, pg.pid
+        assert folder.is_dir()
+    assert not folder.exists()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(pg.url, connect_timeout=2)
