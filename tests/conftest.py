@@ -1,10 +1,15 @@
-"""Shared test fixtures: availability of a Docker daemon and of Chromium.
+"""Shared test fixtures: availability of a Docker daemon, of Chromium and of PostgreSQL.
 
 Tests that need a real Docker daemon use the `require_docker` fixture (or the `docker` marker); tests
 that need a browser use `require_browser` (or the `browser` marker). A test that reaches either
 fixture, directly or through another (`daemon`, `chromium`, `browser`, …), gets the marker as well. Without the resource they are
 skipped, unless the environment demands it: with REQUIRE_DOCKER=1 (REQUIRE_BROWSER=1) a missing
 daemon (browser) is a test failure, so CI cannot pass by silently skipping them.
+
+`postgres_server` is one throwaway PostgreSQL server for the whole run (webapp/services/postgres.py),
+and `postgres_url` a fresh empty database on it for one test; without PostgreSQL they skip, unless
+REQUIRE_POSTGRES=1. `lab_db` runs a test once per backend (a SQLite file, a PostgreSQL database);
+the apps of a test marked `backends` are built on each backend in turn (`app_db`).
 """
 
 from __future__ import annotations
@@ -73,6 +78,57 @@ def require_browser() -> str:
     """Chromium's path (skip without it; fail if REQUIRE_BROWSER=1)."""
     _gate(browser_problem(), "REQUIRE_BROWSER")
     return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator:
+    """One PostgreSQL server for the run (skip without PostgreSQL; fail if REQUIRE_POSTGRES=1)."""
+    from webapp.services.postgres import PostgresServer, available
+
+    _gate(available(), "REQUIRE_POSTGRES")
+    with PostgresServer() as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres_server) -> Iterator[str]:
+    """A fresh, empty database for one test; dropped afterwards."""
+    url = postgres_server.create_database()
+    try:
+        yield url
+    finally:
+        postgres_server.drop_database(url.rsplit("/", 1)[1])
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def lab_db(request, tmp_path) -> str:
+    """`LAB_DB` for one test on each backend: a SQLite file, then a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "lab.db")
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def backend(request) -> str:
+    """The database of the apps a test builds: sqlite, or each of BACKENDS in turn for a test
+    marked `backends` (a representative set of web tests runs on both)."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def app_db(backend: str, tmp_path, request) -> str:
+    """`LAB_DB` of the test's apps (every app of one test shares it: a second one is a restart)."""
+    if backend == "sqlite":
+        return str(tmp_path / "lab.db")
+    return request.getfixturevalue("postgres_url")
+
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.definition.get_closest_marker("backends") and "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` selects by marker

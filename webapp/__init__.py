@@ -34,6 +34,7 @@ SECURITY_HEADERS = {
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings from `LAB_*` variables, then `config` (tests), then the sandboxes."""
     from . import classroom, message_limit
+    from .db import Database
     from .drain import Drain
     from .engines import choose_engines
     from .lessons import LESSONS_DIR
@@ -62,11 +63,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     catalog = load_catalog(settings["LAB_LESSONS"] or LESSONS_DIR)
     app.extensions["lab.lessons"] = catalog
 
-    store = Store(db)
+    # refused, or migrated to this build's schema, before serving
+    database = Database.open(db, pool_size=max(1, settings["LAB_DB_POOL"]))
+    store = Store(database)
     try:  # LAB_ENGINE=docker: the daemon must answer (or LAB_FALLBACK=sim); orphans are removed
         engines = choose_engines(settings, store)
     except Exception:
-        store.close()
+        database.dispose()
         raise
     app.config["LAB_ENGINE"] = engines.name
     app.config["LAB_ENGINE_LABEL"] = engines.label  # "docker", "sim", or "sim (fallback)"
@@ -77,6 +80,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         rate=settings["LAB_RATE"], engines=engines, evict_seconds=settings["LAB_EVICT_SECONDS"])
     app.extensions["lab"] = manager
     app.extensions["lab.store"] = store
+    app.extensions["lab.db"] = database
 
     app.register_blueprint(bp)
     app.after_request(_security_headers)
@@ -147,6 +151,7 @@ def close_app(app: Flask) -> None:
     hub = app.extensions.get("lab.classroom")
     if hub is not None:
         hub.close()
+    app.extensions["lab.db"].dispose()
 
 
 def _security_headers(response: Response) -> Response:

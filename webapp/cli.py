@@ -1,5 +1,5 @@
 """The `lifecycle-lab` command: `serve` (the web app), `cluster`, `console`, `replay`, `fuzz`,
-`lessons check`, `images build|pull`."""
+`lessons check`, `images build|pull`, `db upgrade|current`."""
 
 from __future__ import annotations
 
@@ -266,6 +266,46 @@ def cmd_cluster(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_db(args: argparse.Namespace) -> int:
+    """`db current`: the database's schema revision; `db upgrade`: migrate it to this build's.
+
+    The server upgrades at start anyway; these are for an operator who wants to look first, or
+    to migrate once before starting many processes."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .config import PROJECT_ROOT, ConfigError, load_config
+    from .db import Database, DatabaseError, current, head, parse_target, upgrade
+
+    try:
+        settings = load_config({"LAB_DB": args.db} if args.db else None)
+        instance = Path(settings["LAB_INSTANCE"] or PROJECT_ROOT / "instance")
+        db = Database(parse_target(settings["LAB_DB"] or str(instance / "lab.db")))
+    except ConfigError as err:
+        print(f"lifecycle-lab db: {err}", file=sys.stderr)
+        return 2
+    try:
+        if args.action == "current":
+            revision = current(db)
+            newest = head()
+            state = ("up to date" if revision == newest else
+                     "empty, or made before migrations" if revision is None else "behind")
+            print(f"{db.target.shown}: revision {revision or 'none'} ({state}; this build's "
+                  f"newest is {newest})")
+            return 0
+        before, after = upgrade(db)
+        print(f"{db.target.shown}: {before or 'none'} -> {after}"
+              + (" (already up to date)" if before == after else ""))
+        return 0
+    except DatabaseError as err:
+        print(f"lifecycle-lab db: {err}", file=sys.stderr)
+        return 1
+    except (SQLAlchemyError, OSError) as err:  # unreachable, bad credentials: one line
+        print(f"lifecycle-lab db: {db.target.shown}: {str(err).splitlines()[0]}", file=sys.stderr)
+        return 1
+    finally:
+        db.dispose()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lifecycle-lab",
                                      description="Learn how Docker containers live and die.")
@@ -339,6 +379,13 @@ def build_parser() -> argparse.ArgumentParser:
     images.add_argument("--timeout", type=float, default=30.0,
                         help="pull: seconds without progress before giving up (default 30)")
     images.set_defaults(func=cmd_images)
+    db = sub.add_parser("db", help="the database's schema: its revision, or migrate it")
+    db.add_argument("action", choices=("current", "upgrade"),
+                    help="current: print the revision; upgrade: migrate to this build's newest")
+    db.add_argument("--db", default=None, metavar="LAB_DB",
+                    help="a SQLite path or a postgresql:// URL (default: $LAB_DB, else "
+                         "instance/lab.db)")
+    db.set_defaults(func=cmd_db)
     return parser
 
 

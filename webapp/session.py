@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -26,7 +25,7 @@ from .engine.clock import SHARED_SCHEDULER, VIRTUAL_EPOCH, Clock, HybridClock, V
 from .engine.job import Job
 from .engine.workspace import Workspace, WorkspaceError
 from .engines import DockerEngines, SimEngines
-from .store import LogEntry, SandboxRecord, Store
+from .store import IntegrityError, LogEntry, SandboxRecord, Store, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -127,11 +126,11 @@ class GroupCommit:
     def _write(self, batch: list[_Pending]) -> None:
         try:
             self.store.append_many([item.row for item in batch])
-        except sqlite3.Error:  # one bad entry must not cost the others theirs
+        except StoreError:  # one bad entry must not cost the others theirs
             for item in batch:
                 try:
                     self.store.append(*item.row)
-                except sqlite3.Error as err:
+                except StoreError as err:
                     item.error = err
 
 
@@ -141,7 +140,7 @@ class _Pending:
     def __init__(self, row: tuple[str, int, LogEntry, float]):
         self.row = row
         self.done = False
-        self.error: sqlite3.Error | None = None
+        self.error: StoreError | None = None
         self.event = threading.Event()
 
 
@@ -172,6 +171,9 @@ class Sandbox:
         self.file_log_bytes = 0  # file texts logged so far (MAX_FILE_LOG_BYTES)
         self.file_listeners: list[FilesListener] = []  # told after each live change of the files
         self.extras: dict[str, Any] = {}  # per-sandbox state of other layers (the live broadcaster)
+        # Called (under the lock) when the store already has the entry this copy meant to log
+        # next: the manager rebuilds the sandbox from the store; True when it did.
+        self.on_stale: Callable[[Sandbox], bool] | None = None
 
     @property
     def lock(self) -> threading.RLock:
@@ -299,10 +301,23 @@ class Sandbox:
         if self.log_writer is not None:
             try:
                 self.log_writer.append(self.id, self.log_length, entry, self.last_active)
-            except sqlite3.Error:  # keep teaching; only a restart would lose this sandbox
+            except IntegrityError:  # the seq is taken: another process wrote to this sandbox
+                if self.on_stale is not None and self.on_stale(self):  # rebuilt from the store
+                    entry = LogEntry(self.clock.now(), kind, data)
+                    self._append_or_warn(entry)
+                else:
+                    log.exception("could not log to sandbox %s", self.id)
+            except StoreError:  # keep teaching; only a restart would lose this sandbox
                 log.exception("could not log to sandbox %s", self.id)
         self.log_length += 1
         return entry
+
+    def _append_or_warn(self, entry: LogEntry) -> None:
+        assert self.log_writer is not None
+        try:
+            self.log_writer.append(self.id, self.log_length, entry, self.last_active)
+        except StoreError:
+            log.exception("could not log to sandbox %s", self.id)
 
     def _apply(self, entry: LogEntry, owner: str | None = None,
                on_output: OutputListener | None = None,
@@ -442,7 +457,12 @@ class SandboxManager:
         with self._lock:
             found = self._sandboxes.get(sandbox_id)
             if found is not None:
-                return self._attach(found, sid)
+                self._attach(found, sid)
+        if found is not None:
+            if sid is not None:  # a console attaches: it must not see a stale copy
+                self.refresh(found)
+            return found
+        with self._lock:
             evicted = None
             if len(self._sandboxes) + len(self._opening) >= self.max_sandboxes:
                 evicted = self._make_room()
@@ -567,8 +587,65 @@ class SandboxManager:
         return self._wrap(record, engine)
 
     def _wrap(self, record: SandboxRecord, engine: Engine) -> Sandbox:
-        return Sandbox(record.id, engine, record, store=self.store, max_log=self.max_log,
-                       rate=self.rate, wallclock=self.wallclock, log_writer=self.log_writer)
+        sandbox = Sandbox(record.id, engine, record, store=self.store, max_log=self.max_log,
+                          rate=self.rate, wallclock=self.wallclock, log_writer=self.log_writer)
+        sandbox.on_stale = self.refresh
+        return sandbox
+
+    def refresh(self, sandbox: Sandbox) -> bool:
+        """Rebuild a sandbox held in memory from the store when the store moved on without it.
+
+        Several processes share the database: when a learner's console moved to another process
+        (a restart, a failover) and came back, this process's copy missed what was done there.
+        Under the sandbox's lock (so no command of ours is half-logged) its log length and seed are
+        compared with the store's last `seq` and seed; if they differ (more entries, or a reset
+        elsewhere) the engine is rebuilt in place from the stored log (the same Sandbox object, so
+        open consoles keep it), as a restart would. Returns True when it rebuilt.
+        """
+        with sandbox.lock:
+            try:
+                position = self.store.position(sandbox.id)
+                if position is None:  # gone from the store (reaped elsewhere): nothing to follow
+                    return False
+                seed, last = position
+                stored = 0 if last is None else last + 1
+                if seed == sandbox.record.seed and stored == sandbox.log_length:
+                    return False
+                loaded = self.store.load(sandbox.id)
+            except StoreError:  # the database is away: keep serving the copy we have
+                log.exception("could not compare sandbox %s with the store", sandbox.id)
+                return False
+            if loaded is None:
+                return False
+            record, entries = loaded
+            behind = sandbox.log_length
+            if not self.engines.replays:  # the daemon has the containers: files and the count
+                sandbox.record, sandbox.log_length = record, stored
+                sandbox.restore_files(entries)
+                return True
+            try:
+                sandbox.close(discard=False)
+                engine, advance_to = self._engine(record, sandbox.lock, replaying=True)
+                sandbox.engine, sandbox.record = engine, record
+                sandbox.job, sandbox.owner = None, None
+                sandbox.replay(entries, advance_to)
+                sandbox.log_length = stored
+                if isinstance(engine.clock, HybridClock):
+                    engine.clock.go_live()
+                sandbox.hang_up()  # a command left running belongs to the process that ran it
+            except Exception:
+                log.exception("could not rebuild sandbox %s from the store", sandbox.id)
+                return False
+            # the lesson layer reloads the learner's progress too (it moved on with the log)
+            lessons = sandbox.extras.pop("lessons", None)
+            unsubscribe = getattr(lessons, "unsubscribe", None)
+            if unsubscribe is not None:
+                unsubscribe()
+        log.info("sandbox %s differed from the store (%d entries here, %d there): rebuilt",
+                 sandbox.id, behind, stored)
+        if self.on_engine is not None:
+            self.on_engine(sandbox)
+        return True
 
     def _load(self, sandbox_id: str) -> Sandbox:
         loaded = self.store.load(sandbox_id)

@@ -1,42 +1,27 @@
-"""Persistence of sandboxes as command logs (event sourcing), in SQLite.
+"""Persistence of sandboxes as command logs (event sourcing), in the lab's database.
 
 A sandbox is not saved as a snapshot of containers: its log of console lines and keystrokes, each with
 the time it was applied, is the truth, and the engine is rebuilt from it. So the store only appends.
+The tables are in webapp/schema.py; `LAB_DB` picks SQLite or PostgreSQL (webapp/db.py).
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS sandboxes (
-    id          TEXT PRIMARY KEY,
-    seed        INTEGER NOT NULL,
-    created     REAL NOT NULL,   -- the sandbox clock's time at birth (where a replay starts)
-    last_active REAL NOT NULL    -- wall-clock time of the last use (for reaping)
-);
-CREATE TABLE IF NOT EXISTS log (
-    sandbox TEXT NOT NULL REFERENCES sandboxes(id) ON DELETE CASCADE,
-    seq     INTEGER NOT NULL,
-    t       REAL NOT NULL,       -- the sandbox clock's time when the entry was applied
-    kind    TEXT NOT NULL,       -- run | input | cancel | setup | file
-    data    TEXT NOT NULL,
-    PRIMARY KEY (sandbox, seq)
-);
-CREATE TABLE IF NOT EXISTS lesson_progress (
-    learner TEXT NOT NULL,       -- the sandbox id from the learner's cookie (outlives the sandbox)
-    lesson  TEXT NOT NULL,
-    data    TEXT NOT NULL,       -- JSON: done steps, marks, hints revealed, a challenge's result
-    updated REAL NOT NULL,       -- wall-clock time of the last change (for pruning)
-    PRIMARY KEY (learner, lesson)
-);
-"""
+from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from .db import Database
+from .schema import lesson_progress, log, sandboxes
+
+StoreError = SQLAlchemyError  # any failure of the database (IntegrityError: a `seq` taken)
+__all__ = ["KINDS", "IntegrityError", "LogEntry", "SandboxRecord", "Store", "StoreError"]
 
 # setup: a lesson's hidden set-up line; file: a workspace change, JSON {"path", "text"} or
 # {"path", "remove": true}
@@ -61,88 +46,117 @@ class SandboxRecord:
     last_active: float
 
 
-class Store:
-    """One SQLite connection shared by the server's threads behind a lock (writes are tiny).
+# The statements on every command's path, built once (building one costs more than running it).
+_APPEND = insert(log)
+_TOUCH = (update(sandboxes).where(sandboxes.c.id == bindparam("sid"))
+          .values(last_active=bindparam("wall")))
+_POSITION = select(sandboxes.c.seed, select(func.max(log.c.seq))
+                   .where(log.c.sandbox == bindparam("sid")).scalar_subquery()
+                   ).where(sandboxes.c.id == bindparam("sid"))
+_RECORD = select(sandboxes.c.id, sandboxes.c.seed, sandboxes.c.created,
+                 sandboxes.c.last_active).where(sandboxes.c.id == bindparam("sid"))
+_ENTRIES = (select(log.c.t, log.c.kind, log.c.data).where(log.c.sandbox == bindparam("sid"))
+            .order_by(log.c.seq))
 
-    `with self._db` makes each write one transaction, committed when the block ends.
+
+class Store:
+    """Sandboxes, their logs and lesson progress, one short transaction per call.
+
+    `target` is `LAB_DB`'s value (a SQLite path or a PostgreSQL URL) or an open Database (then
+    shared with the class store, and closed by its owner).
     """
 
-    def __init__(self, path: str | Path):
-        self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False)
-        with self._lock:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.executescript(SCHEMA)
+    def __init__(self, target: str | Path | Database):
+        self._owned = not isinstance(target, Database)
+        self.db = Database.open(target)
+        self.path = self.db.target.shown
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        if self._owned:
+            self.db.dispose()
 
     def create(self, record: SandboxRecord) -> None:
         """Start a sandbox afresh (an old log under the same id is dropped)."""
-        with self._lock, self._db:
-            self._db.execute("DELETE FROM sandboxes WHERE id = ?", (record.id,))
-            self._db.execute("INSERT INTO sandboxes (id, seed, created, last_active) VALUES (?, ?, ?, ?)",
-                             (record.id, record.seed, record.created, record.last_active))
+        with self.db.write() as conn:
+            conn.execute(delete(log).where(log.c.sandbox == record.id))
+            conn.execute(delete(sandboxes).where(sandboxes.c.id == record.id))
+            conn.execute(insert(sandboxes).values(id=record.id, seed=record.seed,
+                                                  created=record.created,
+                                                  last_active=record.last_active))
 
     def load(self, sandbox_id: str) -> tuple[SandboxRecord, list[LogEntry]] | None:
-        with self._lock:
-            row = self._db.execute("SELECT id, seed, created, last_active FROM sandboxes WHERE id = ?",
-                                   (sandbox_id,)).fetchone()
+        with self.db.read() as conn:
+            row = conn.execute(_RECORD, {"sid": sandbox_id}).first()
             if row is None:
                 return None
-            entries = [LogEntry(t, kind, data) for t, kind, data in self._db.execute(
-                "SELECT t, kind, data FROM log WHERE sandbox = ? ORDER BY seq", (sandbox_id,))]
+            entries = [LogEntry(t, kind, data)
+                       for t, kind, data in conn.execute(_ENTRIES, {"sid": sandbox_id})]
         return SandboxRecord(*row), entries
 
     def has(self, sandbox_id: str) -> bool:
-        with self._lock:
-            return self._db.execute("SELECT 1 FROM sandboxes WHERE id = ?",
-                                    (sandbox_id,)).fetchone() is not None
+        with self.db.read() as conn:
+            return conn.execute(select(sandboxes.c.id).where(sandboxes.c.id == sandbox_id)
+                                ).first() is not None
+
+    def last_seq(self, sandbox_id: str) -> int | None:
+        """The highest `seq` logged for the sandbox (None: no entries). Another process that wrote
+        to the same sandbox makes this run ahead of a copy held in memory."""
+        with self.db.read() as conn:
+            return conn.execute(select(func.max(log.c.seq)).where(log.c.sandbox == sandbox_id)
+                                ).scalar()
+
+    def position(self, sandbox_id: str) -> tuple[int, int | None] | None:
+        """(seed, last seq) of a sandbox in one query, None when it is not stored: a copy in
+        memory with another seed was reset elsewhere, one with fewer entries fell behind."""
+        with self.db.read() as conn:
+            row = conn.execute(_POSITION, {"sid": sandbox_id}).first()
+        return (row[0], row[1]) if row is not None else None
 
     def append(self, sandbox_id: str, seq: int, entry: LogEntry, wall: float) -> None:
-        with self._lock, self._db:
-            self._db.execute("INSERT INTO log (sandbox, seq, t, kind, data) VALUES (?, ?, ?, ?, ?)",
-                             (sandbox_id, seq, entry.t, entry.kind, entry.data))
-            self._db.execute("UPDATE sandboxes SET last_active = ? WHERE id = ?", (wall, sandbox_id))
+        """Raises IntegrityError when `seq` is taken (another process logged to this sandbox)."""
+        with self.db.write() as conn:
+            conn.execute(_APPEND, {"sandbox": sandbox_id, "seq": seq, "t": entry.t,
+                                   "kind": entry.kind, "data": entry.data})
+            conn.execute(_TOUCH, {"sid": sandbox_id, "wall": wall})
 
     def append_many(self, rows: list[tuple[str, int, LogEntry, float]]) -> None:
         """Several `append`s (of any sandboxes) in one transaction: all of them or none."""
-        with self._lock, self._db:
-            self._db.executemany("INSERT INTO log (sandbox, seq, t, kind, data) VALUES (?, ?, ?, ?, ?)",
-                                 [(i, seq, e.t, e.kind, e.data) for i, seq, e, _ in rows])
-            self._db.executemany("UPDATE sandboxes SET last_active = ? WHERE id = ?",
-                                 [(wall, i) for i, _, _, wall in rows])
+        if not rows:
+            return
+        latest = {i: wall for i, _, _, wall in rows}
+        with self.db.write() as conn:
+            conn.execute(_APPEND, [{"sandbox": i, "seq": seq, "t": e.t, "kind": e.kind,
+                                    "data": e.data} for i, seq, e, _ in rows])
+            conn.execute(_TOUCH, [{"sid": i, "wall": wall} for i, wall in latest.items()])
 
     def touch(self, sandbox_id: str, wall: float) -> None:
-        with self._lock, self._db:
-            self._db.execute("UPDATE sandboxes SET last_active = ? WHERE id = ?", (wall, sandbox_id))
+        with self.db.write() as conn:
+            conn.execute(_TOUCH, {"sid": sandbox_id, "wall": wall})
 
     def delete(self, sandbox_ids: Iterable[str]) -> None:
-        with self._lock, self._db:
-            self._db.executemany("DELETE FROM sandboxes WHERE id = ?", [(i,) for i in sandbox_ids])
+        ids = list(sandbox_ids)
+        if not ids:
+            return
+        with self.db.write() as conn:
+            conn.execute(delete(log).where(log.c.sandbox.in_(ids)))
+            conn.execute(delete(sandboxes).where(sandboxes.c.id.in_(ids)))
 
     def idle_since(self, cutoff: float) -> list[str]:
         """Sandboxes last used before `cutoff` (wall-clock seconds)."""
-        with self._lock:
-            return [row[0] for row in self._db.execute(
-                "SELECT id FROM sandboxes WHERE last_active < ?", (cutoff,))]
+        with self.db.read() as conn:
+            return list(conn.execute(select(sandboxes.c.id)
+                                     .where(sandboxes.c.last_active < cutoff)).scalars())
 
     def ids(self) -> list[str]:
-        with self._lock:
-            return [row[0] for row in self._db.execute("SELECT id FROM sandboxes ORDER BY id")]
+        with self.db.read() as conn:
+            return list(conn.execute(select(sandboxes.c.id).order_by(sandboxes.c.id)).scalars())
 
     # -- lesson progress (kept per learner, not per sandbox: a reaped or reset sandbox keeps it) ----
 
     def load_progress(self, learner: str) -> dict[str, dict[str, Any]]:
-        with self._lock:
-            rows = self._db.execute("SELECT lesson, data FROM lesson_progress WHERE learner = ?",
-                                    (learner,)).fetchall()
+        with self.db.read() as conn:
+            rows = conn.execute(select(lesson_progress.c.lesson, lesson_progress.c.data)
+                                .where(lesson_progress.c.learner == learner)).all()
         out: dict[str, dict[str, Any]] = {}
         for lesson, data in rows:
             try:
@@ -154,14 +168,22 @@ class Store:
         return out
 
     def save_progress(self, learner: str, lesson: str, data: dict[str, Any], wall: float) -> None:
-        with self._lock, self._db:
-            self._db.execute(
-                "INSERT INTO lesson_progress (learner, lesson, data, updated) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (learner, lesson) DO UPDATE SET data = excluded.data, "
-                "updated = excluded.updated",
-                (learner, lesson, json.dumps(data, separators=(",", ":")), wall))
+        values = {"learner": learner, "lesson": lesson, "updated": wall,
+                  "data": json.dumps(data, separators=(",", ":"))}
+        with self.db.write() as conn:
+            conn.execute(upsert(self.db, lesson_progress, values, ("learner", "lesson")))
 
     def prune_progress(self, before: float) -> int:
         """Forget progress nobody touched since `before` (wall-clock seconds); returns how many."""
-        with self._lock, self._db:
-            return self._db.execute("DELETE FROM lesson_progress WHERE updated < ?", (before,)).rowcount
+        with self.db.write() as conn:
+            return conn.execute(delete(lesson_progress)
+                                .where(lesson_progress.c.updated < before)).rowcount
+
+
+def upsert(db: Database, table: Any, values: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    """INSERT … ON CONFLICT (keys) DO UPDATE the other columns, in either backend's dialect."""
+    stmt = (postgresql.insert(table) if db.kind == "postgresql" else sqlite.insert(table)).values(
+        **values)
+    return stmt.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={k: stmt.excluded[k] for k in values if k not in keys})

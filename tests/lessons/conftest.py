@@ -128,7 +128,7 @@ def engine() -> SimEngine:
 
 
 @pytest.fixture
-def make_app(tmp_path):
+def make_app(tmp_path, app_db):
     """Apps on one temporary database and a virtual clock (a second app on it is a restart)."""
     from webapp import close_app, create_app
 
@@ -139,7 +139,7 @@ def make_app(tmp_path):
             "TESTING": True,
             "SECRET_KEY": "test-secret-key",
             "LAB_CLOCK": "virtual",
-            "LAB_DB": str(tmp_path / "lab.db"),
+            "LAB_DB": app_db,
             "LAB_INSTANCE": str(tmp_path / "instance"),
             "LAB_NODE_MODULES": str(tmp_path / "node_modules"),
             "LAB_REAP_INTERVAL": 0,

@@ -84,6 +84,7 @@ def upload(http, raw: bytes | dict, *, headers=ORIGIN, lang: str | None = None, 
 # -- across servers --------------------------------------------------------------------------------
 
 
+@pytest.mark.backends
 def test_export_then_import_on_another_server_restores_the_course_map(make_app, tmp_path):
     first = make_app(LAB_DB=str(tmp_path / "first.db"))
     http = first.test_client()
@@ -125,6 +126,7 @@ def test_export_then_import_on_another_server_restores_the_course_map(make_app, 
     assert fresh.get("/progress/export").get_json()["lessons"]["why-exit"]["done"] == saved["done"]
 
 
+@pytest.mark.backends
 def test_import_into_a_sandbox_in_use_updates_it_at_once(make_app):
     app = make_app()
     http = app.test_client()
@@ -143,6 +145,7 @@ def test_import_into_a_sandbox_in_use_updates_it_at_once(make_app):
     assert lab.events("progress")[-1]["done"] == [s.id for s in WHY_EXIT.steps[:5]]
 
 
+@pytest.mark.backends
 def test_progress_survives_a_server_restart_on_the_same_database(make_app):
     app = make_app()
     http = app.test_client()

@@ -80,6 +80,7 @@ def console(app, http, page: str) -> LabClient:
     return client
 
 
+@pytest.mark.backends
 def test_the_console_of_a_lesson_page_gets_progress_after_each_command(app, http):
     lab = console(app, http, "/lessons/why-exit")
     first = lab.events("progress")
@@ -121,6 +122,7 @@ def test_the_lesson_event_opens_restarts_and_closes(app, http):
     assert "'restart' must be true or false" in lab.events("error")[-1]["message"]
 
 
+@pytest.mark.backends
 def test_the_setup_runs_hidden_and_is_replayed_after_a_restart(make_app):
     app = make_app()
     http = app.test_client()

@@ -1,5 +1,6 @@
 """Classes without Flask: nicknames, dashboard rows, who is stuck, the heat map, the snapshot, and
-the two class stores (SQLite, and Redis when redis-server is installed) held to one contract."""
+the class store on both backends (SQLite, and PostgreSQL when it is installed) held to one contract,
+and the Redis bus between processes."""
 
 from __future__ import annotations
 
@@ -15,9 +16,8 @@ from webapp.classroom.model import (
     ClassRecord,
     LocalBus,
     RedisBus,
-    RedisClassStore,
     Snapshot,
-    SQLiteClassStore,
+    SQLClassStore,
     StuckRule,
     apply_activity,
     clean_name,
@@ -127,13 +127,9 @@ def redis_url(tmp_path_factory):
         server.stop()
 
 
-@pytest.fixture(params=["sqlite", "redis"])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        made = SQLiteClassStore(tmp_path / "lab.db")
-    else:
-        url = request.getfixturevalue("redis_url")
-        made = RedisClassStore(url, prefix=f"test-{tmp_path.name}:")
+@pytest.fixture
+def store(lab_db):
+    made = SQLClassStore(lab_db)
     yield made
     made.close()
 

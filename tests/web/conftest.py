@@ -111,7 +111,7 @@ class LabClient(SocketIOTestClient):
 
 
 @pytest.fixture
-def make_app(tmp_path):
+def make_app(tmp_path, app_db):
     """Build apps on one temporary database (a second app on it is a server restart)."""
     apps: list[Flask] = []
 
@@ -120,7 +120,7 @@ def make_app(tmp_path):
             "TESTING": True,
             "SECRET_KEY": SECRET,
             "LAB_CLOCK": "virtual",
-            "LAB_DB": str(tmp_path / "lab.db"),
+            "LAB_DB": app_db,
             "LAB_INSTANCE": str(tmp_path / "instance"),
             "LAB_NODE_MODULES": str(tmp_path / "node_modules"),
             "LAB_REAP_INTERVAL": 0,

@@ -186,6 +186,7 @@ def test_only_the_instructor_opens_the_instructor_view(app, teacher):
     assert other.get("/teach/NOSUCH").status_code == 404
 
 
+@pytest.mark.backends
 def test_join_asks_for_a_nickname_and_keeps_nicknames_unique(app, teacher):
     http = app.test_client()
     form = http.get(f"/join/{teacher.code}")
@@ -304,6 +305,7 @@ def test_learners_follow_the_instructor_console_and_graph(app, teacher):
     assert "web running" in ada.screen()
 
 
+@pytest.mark.backends
 def test_a_late_joiner_sees_the_instructor_state_at_once(app, teacher):
     teacher.run("docker run -d --name web nginx")
     teacher.run("docker pause web")
@@ -337,6 +339,7 @@ def test_learner_commands_stay_in_their_own_sandbox(app, teacher):
 # -- the dashboard ----------------------------------------------------------------------------------
 
 
+@pytest.mark.backends
 def test_the_dashboard_shows_each_learner(app, teacher):
     ada = learner(app, teacher.code, "ada")
     learner(app, teacher.code, "bob")
@@ -393,6 +396,7 @@ def test_no_progress_for_a_while_makes_a_learner_stuck(make_app):
     assert row["stuck"] and row["stuck_reason"] == "no progress for 2 min"
 
 
+@pytest.mark.backends
 def test_lesson_progress_reaches_the_dashboard(app, teacher):
     ada = learner(app, teacher.code, "ada")
     ada.lab.request("lesson", {"id": "why-exit"})
@@ -413,6 +417,7 @@ def test_the_instructor_sends_everyone_to_a_lesson_step(app, teacher):
     assert "&#34;create&#34;" in page or "&quot;create&quot;" in page
 
 
+@pytest.mark.backends
 def test_reset_all_resets_every_learner_but_not_the_instructor(app, teacher):
     ada, bob = learner(app, teacher.code, "ada"), learner(app, teacher.code, "bob")
     teacher.run("docker run -d --name web nginx")
@@ -426,6 +431,7 @@ def test_reset_all_resets_every_learner_but_not_the_instructor(app, teacher):
     assert any("reset" in n["message"] for n in ada.all("notice"))
 
 
+@pytest.mark.backends
 def test_a_learner_who_missed_a_reset_is_reset_when_they_come_back(app, teacher):
     ada = learner(app, teacher.code, "ada")
     ada.run("docker run -d --name a nginx")
@@ -439,6 +445,7 @@ def test_a_learner_who_missed_a_reset_is_reset_when_they_come_back(app, teacher)
     assert back.run("docker ps -a -q")["stdout"] == ""
 
 
+@pytest.mark.backends
 def test_ending_the_class(app, teacher):
     ada = learner(app, teacher.code, "ada")
     assert teacher.call("end") == {"ended": True}

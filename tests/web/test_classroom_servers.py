@@ -1,12 +1,13 @@
 """Classes on real servers: `lifecycle-lab serve` subprocesses and python-socketio clients.
 
-One process alone, and two processes (each with its own database, like two hosts) that share only a
-real `redis-server` as Flask-SocketIO's message queue and the class store. The Redis tests skip
-without redis-server unless REQUIRE_REDIS=1.
+One process alone, and two processes (like two hosts) that share a database (PostgreSQL, else one
+SQLite file) for the classes and a real `redis-server` as Flask-SocketIO's message queue and the
+class bus. The Redis tests skip without redis-server unless REQUIRE_REDIS=1.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -32,9 +33,21 @@ def redis_url(tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def pair(tmp_path_factory, redis_url) -> Iterator[list[str]]:
-    with (app_server(tmp_path_factory.mktemp("host-a"), LAB_MESSAGE_QUEUE=redis_url) as a,
-          app_server(tmp_path_factory.mktemp("host-b"), LAB_MESSAGE_QUEUE=redis_url) as b):
+def shared_db(request, tmp_path_factory) -> str:
+    """The database two hosts share: PostgreSQL where it is installed, else one SQLite file."""
+    from webapp.services.postgres import available
+
+    if available() is None or os.environ.get("REQUIRE_POSTGRES", "") not in ("", "0"):
+        return request.getfixturevalue("postgres_server").create_database()
+    return str(tmp_path_factory.mktemp("shared") / "lab.db")
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory, redis_url, shared_db) -> Iterator[list[str]]:
+    with (app_server(tmp_path_factory.mktemp("host-a"), LAB_MESSAGE_QUEUE=redis_url,
+                     LAB_DB=shared_db) as a,
+          app_server(tmp_path_factory.mktemp("host-b"), LAB_MESSAGE_QUEUE=redis_url,
+                     LAB_DB=shared_db) as b):
         yield [a.url, b.url]
 
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 
 import pytest
 
 from webapp.session import GroupCommit, _Pending
-from webapp.store import LogEntry, SandboxRecord, Store
+from webapp.store import IntegrityError, LogEntry, SandboxRecord, Store
 
 
 @pytest.fixture
-def store(tmp_path):
-    store = Store(tmp_path / "lab.db")
+def store(lab_db):
+    store = Store(lab_db)
     yield store
     store.close()
 
@@ -50,12 +49,12 @@ def test_a_failing_entry_fails_alone(store):
     store.create(SandboxRecord("b", 1, 0.0, 0.0))
     writer = GroupCommit(store)
     writer.append("a", 0, LogEntry(0.0, "run", "first"), 1.0)
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(IntegrityError):
         writer.append("a", 0, LogEntry(0.0, "run", "the same seq again"), 1.0)
     # in one batch with a good entry, the bad one costs the good one nothing
     bad, good = (_Pending(("a", 0, LogEntry(0.0, "run", "again"), 1.0)),
                  _Pending(("b", 0, LogEntry(0.0, "run", "other"), 1.0)))
     writer._write([bad, good])
-    assert isinstance(bad.error, sqlite3.IntegrityError) and good.error is None
+    assert isinstance(bad.error, IntegrityError) and good.error is None
     assert [e.data for e in store.load("a")[1]] == ["first"]
     assert [e.data for e in store.load("b")[1]] == ["other"]

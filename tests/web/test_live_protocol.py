@@ -340,6 +340,7 @@ def test_a_reconnect_finds_the_same_sandbox(app, http):
     assert containers(received[1]["args"][0]) == {"web": "running"}
 
 
+@pytest.mark.backends
 def test_a_restarted_server_rebuilds_the_sandbox_from_its_log(make_app, tmp_path):
     app = make_app()
     http = app.test_client()

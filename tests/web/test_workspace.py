@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.web.conftest import LabClient
 from webapp.engine.workspace import MAX_FILE_BYTES, MAX_FILES
 from webapp.engines import SimEngines
@@ -131,6 +133,7 @@ def test_a_reload_finds_the_files(app, http, lab):
     assert files_of(again) == {"Dockerfile": DOCKERFILE}
 
 
+@pytest.mark.backends
 def test_a_server_restart_rebuilds_the_files_from_the_log(make_app, tmp_path):
     first = make_app()
     http = first.test_client()

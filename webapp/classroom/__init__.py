@@ -24,8 +24,7 @@ def init_app(app: Flask, socketio: Any, manager: SandboxManager, lab: Any, catal
         ClassStore,
         LocalBus,
         RedisBus,
-        RedisClassStore,
-        SQLiteClassStore,
+        SQLClassStore,
         StuckRule,
         is_redis_url,
     )
@@ -34,11 +33,9 @@ def init_app(app: Flask, socketio: Any, manager: SandboxManager, lab: Any, catal
 
     settings = app.config
     url = settings.get("LAB_MESSAGE_QUEUE") or None
-    store: ClassStore
-    if is_redis_url(url):
-        store, bus = RedisClassStore(url), RedisBus(url)
-    else:
-        store, bus = SQLiteClassStore(settings["LAB_DB"]), LocalBus()
+    # the lab's own database (the app's, when it opened one); Redis only carries messages
+    store: ClassStore = SQLClassStore(app.extensions.get("lab.db") or settings["LAB_DB"])
+    bus = RedisBus(url) if is_redis_url(url) else LocalBus()
     seconds, errors = settings.get("LAB_CLASS_STUCK_SECONDS"), settings.get("LAB_CLASS_STUCK_ERRORS")
     rule = StuckRule(seconds=300.0 if seconds is None else float(seconds),
                      errors=3 if errors is None else max(1, int(errors)))

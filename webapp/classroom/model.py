@@ -5,10 +5,11 @@ stored; the secret itself lives in the instructor's signed session cookie) and t
 instructor's sandbox. Each *learner* is a row keyed by their sandbox id (never shown to anyone) with
 a unique nickname, which the dashboard uses.
 
-Everything that must outlive one server process lives in a `ClassStore`: SQLite (the lab's database
-file, shared by processes on one machine) by default, Redis when `LAB_MESSAGE_QUEUE` names a Redis
-server. Processes tell each other about class-wide actions (reset every sandbox, end the class) on a
-`ClassBus`: in-process by default, a Redis pub/sub channel with Redis.
+Everything that must outlive one server process lives in the `ClassStore`: tables in the lab's
+database (`LAB_DB`: a SQLite file shared by processes on one machine, or PostgreSQL shared by
+processes anywhere). Processes tell each other about class-wide actions (reset every sandbox, end the
+class) on a `ClassBus`: in-process by default, a Redis pub/sub channel when `LAB_MESSAGE_QUEUE` names
+a Redis server. Redis carries only messages, never state.
 
 The instructor's console is mirrored to learners as a *snapshot* (the last events, the containers and
 the terminal's recent text) plus a numbered stream of changes: each change bumps `seq`, the snapshot is
@@ -23,15 +24,20 @@ import hmac
 import json
 import logging
 import secrets
-import sqlite3
 import threading
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..db import Database
+from ..schema import class_learners, class_members, class_processes, class_rooms, class_snapshots
+from ..store import upsert
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +46,6 @@ CODE_LENGTH = 6
 NAME_MAX = 24
 SCREEN_MAX = 24_000  # characters of the instructor's terminal kept for late joiners
 HISTORY_MAX = 200  # instructor events kept for late joiners (like the console's `hello`)
-CLASS_TTL = 7 * 86400  # seconds a class lives in Redis after its last change
 PROCESS_TTL = 30.0  # a process whose heartbeat is older than this is gone (its sockets too)
 STATES = ("created", "running", "paused", "restarting", "exited", "dead")  # what containers can be
 
@@ -294,280 +299,143 @@ class ClassStore:
     def close(self) -> None: pass
 
 
-class SQLiteClassStore(ClassStore):
-    """Tables of their own in the lab's SQLite file; `BEGIN IMMEDIATE` makes updates atomic across
-    processes sharing the file."""
+class SQLClassStore(ClassStore):
+    """Tables of their own in the lab's database (webapp/schema.py), SQLite or PostgreSQL.
 
-    SCHEMA = """
-    CREATE TABLE IF NOT EXISTS class_rooms (code TEXT PRIMARY KEY, data TEXT NOT NULL);
-    CREATE TABLE IF NOT EXISTS class_learners (
-        code TEXT NOT NULL, learner TEXT NOT NULL, name_key TEXT NOT NULL, data TEXT NOT NULL,
-        PRIMARY KEY (code, learner), UNIQUE (code, name_key));
-    CREATE TABLE IF NOT EXISTS class_members (
-        sandbox TEXT PRIMARY KEY, code TEXT NOT NULL, role TEXT NOT NULL, name TEXT NOT NULL);
-    CREATE TABLE IF NOT EXISTS class_snapshots (code TEXT PRIMARY KEY, data TEXT NOT NULL);
-    CREATE TABLE IF NOT EXISTS class_processes (pid TEXT PRIMARY KEY, seen REAL NOT NULL);
+    A read-modify-write is one transaction that locks what it changes: `SELECT … FOR UPDATE` on
+    PostgreSQL, `BEGIN IMMEDIATE` on SQLite, so processes sharing the database never lose an update.
     """
 
-    def __init__(self, path: str | Path):
-        self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.RLock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
-                                   timeout=10)
-        with self._lock:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(self.SCHEMA)
+    def __init__(self, target: str | Path | Database):
+        self._owned = not isinstance(target, Database)
+        self.db = Database.open(target)
+        self._for_update = self.db.kind == "postgresql"
 
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken at once (`BEGIN IMMEDIATE`), so read-modify-write is atomic."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
-
-    def _one(self, sql: str, args: tuple[Any, ...]) -> Any:
-        with self._lock:
-            return self._db.execute(sql, args).fetchone()
+    def _locked(self, stmt: Any) -> Any:
+        return stmt.with_for_update() if self._for_update else stmt
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        if self._owned:
+            self.db.dispose()
 
     def create_class(self, record: ClassRecord) -> None:
-        with self._tx() as db:
-            db.execute("INSERT INTO class_rooms (code, data) VALUES (?, ?)", (record.code, record.to_json()))
+        try:
+            with self.db.write() as conn:
+                conn.execute(insert(class_rooms).values(code=record.code, data=record.to_json()))
+        except IntegrityError:
+            raise ClassError("that class code is taken") from None
 
     def get_class(self, code: str) -> ClassRecord | None:
-        row = self._one("SELECT data FROM class_rooms WHERE code = ?", (code,))
-        return ClassRecord.from_json(row[0]) if row else None
+        with self.db.read() as conn:
+            data = conn.execute(select(class_rooms.c.data).where(class_rooms.c.code == code)).scalar()
+        return ClassRecord.from_json(data) if data is not None else None
 
     def update_class(self, code: str, fn: Callable[[ClassRecord], None]) -> ClassRecord | None:
-        with self._tx() as db:
-            row = db.execute("SELECT data FROM class_rooms WHERE code = ?", (code,)).fetchone()
-            if row is None:
+        with self.db.write() as conn:
+            data = conn.execute(self._locked(select(class_rooms.c.data)
+                                             .where(class_rooms.c.code == code))).scalar()
+            if data is None:
                 return None
-            record = ClassRecord.from_json(row[0])
+            record = ClassRecord.from_json(data)
             fn(record)
-            db.execute("UPDATE class_rooms SET data = ? WHERE code = ?", (record.to_json(), code))
+            conn.execute(update(class_rooms).where(class_rooms.c.code == code)
+                         .values(data=record.to_json()))
             return record
 
     def claim_name(self, code: str, name: str, learner: str) -> bool:
         key = name.casefold()
-        with self._tx() as db:
-            owner = db.execute("SELECT learner FROM class_learners WHERE code = ? AND name_key = ?",
-                               (code, key)).fetchone()
+        rows = class_learners.c
+        with self.db.write() as conn:
+            # the class's row is the lock every claim in the class takes first
+            room = conn.execute(self._locked(select(class_rooms.c.data)
+                                             .where(class_rooms.c.code == code))).scalar()
+            owner = conn.execute(select(rows.learner).where(rows.code == code,
+                                                            rows.name_key == key)).scalar()
             if owner is not None:
-                return owner[0] == learner
-            mine = db.execute("SELECT data FROM class_learners WHERE code = ? AND learner = ?",
-                              (code, learner)).fetchone()
+                return bool(owner == learner)
+            mine = conn.execute(select(rows.data).where(rows.code == code,
+                                                        rows.learner == learner)).scalar()
             if mine is not None:  # a new nickname for the same learner
-                row = json.loads(mine[0])
+                row = json.loads(mine)
                 row["name"] = name
-                db.execute("UPDATE class_learners SET name_key = ?, data = ? WHERE code = ? AND "
-                           "learner = ?", (key, json.dumps(row), code, learner))
+                conn.execute(update(class_learners).where(rows.code == code, rows.learner == learner)
+                             .values(name_key=key, data=json.dumps(row)))
                 return True
-            record = db.execute("SELECT data FROM class_rooms WHERE code = ?", (code,)).fetchone()
-            epoch = ClassRecord.from_json(record[0]).reset_epoch if record else 0
-            db.execute("INSERT INTO class_learners (code, learner, name_key, data) VALUES (?, ?, ?, ?)",
-                       (code, learner, key, json.dumps(new_learner(name, time.time(), epoch))))
+            epoch = ClassRecord.from_json(room).reset_epoch if room is not None else 0
+            conn.execute(insert(class_learners).values(
+                code=code, learner=learner, name_key=key,
+                data=json.dumps(new_learner(name, time.time(), epoch))))
             return True
 
     def get_learner(self, code: str, learner: str) -> dict[str, Any] | None:
-        row = self._one("SELECT data FROM class_learners WHERE code = ? AND learner = ?", (code, learner))
-        return json.loads(row[0]) if row else None
+        rows = class_learners.c
+        with self.db.read() as conn:
+            data = conn.execute(select(rows.data).where(rows.code == code,
+                                                        rows.learner == learner)).scalar()
+        return json.loads(data) if data is not None else None
 
     def update_learner(self, code: str, learner: str,
                        fn: Callable[[dict[str, Any]], None]) -> dict[str, Any] | None:
-        with self._tx() as db:
-            found = db.execute("SELECT data FROM class_learners WHERE code = ? AND learner = ?",
-                               (code, learner)).fetchone()
-            if found is None:
+        rows = class_learners.c
+        with self.db.write() as conn:
+            data = conn.execute(self._locked(select(rows.data).where(
+                rows.code == code, rows.learner == learner))).scalar()
+            if data is None:
                 return None
-            row = json.loads(found[0])
+            row = json.loads(data)
             fn(row)
-            db.execute("UPDATE class_learners SET data = ? WHERE code = ? AND learner = ?",
-                       (json.dumps(row, separators=(",", ":")), code, learner))
-            return row
+            conn.execute(update(class_learners).where(rows.code == code, rows.learner == learner)
+                         .values(data=json.dumps(row, separators=(",", ":"))))
+            return dict(row)
 
     def put_learner(self, code: str, learner: str, row: dict[str, Any]) -> None:
-        with self._tx() as db:
-            db.execute("INSERT OR REPLACE INTO class_learners (code, learner, name_key, data) "
-                       "VALUES (?, ?, ?, ?)", (code, learner, row["name"].casefold(), json.dumps(row)))
+        rows = class_learners.c
+        key = row["name"].casefold()
+        with self.db.write() as conn:  # as INSERT OR REPLACE: whoever held the row or the name
+            conn.execute(delete(class_learners).where(
+                rows.code == code, or_(rows.learner == learner, rows.name_key == key)))
+            conn.execute(insert(class_learners).values(code=code, learner=learner, name_key=key,
+                                                       data=json.dumps(row)))
 
     def learners(self, code: str) -> dict[str, dict[str, Any]]:
-        with self._lock:
-            rows = self._db.execute("SELECT learner, data FROM class_learners WHERE code = ?",
-                                    (code,)).fetchall()
-        return {learner: json.loads(data) for learner, data in rows}
+        rows = class_learners.c
+        with self.db.read() as conn:
+            found = conn.execute(select(rows.learner, rows.data).where(rows.code == code)).all()
+        return {learner: json.loads(data) for learner, data in found}
 
     def set_membership(self, sandbox: str, code: str, role: str, name: str = "") -> None:
-        with self._tx() as db:
-            db.execute("INSERT OR REPLACE INTO class_members (sandbox, code, role, name) "
-                       "VALUES (?, ?, ?, ?)", (sandbox, code, role, name))
+        with self.db.write() as conn:
+            conn.execute(upsert(self.db, class_members, {"sandbox": sandbox, "code": code,
+                                                         "role": role, "name": name},
+                                ("sandbox",)))
 
     def membership(self, sandbox: str) -> tuple[str, str, str] | None:
-        row = self._one("SELECT code, role, name FROM class_members WHERE sandbox = ?", (sandbox,))
+        m = class_members.c
+        with self.db.read() as conn:
+            row = conn.execute(select(m.code, m.role, m.name).where(m.sandbox == sandbox)).first()
         return (row[0], row[1], row[2]) if row else None
 
     def get_snapshot(self, code: str) -> Snapshot:
-        row = self._one("SELECT data FROM class_snapshots WHERE code = ?", (code,))
-        return Snapshot.from_json(row[0] if row else None)
+        with self.db.read() as conn:
+            data = conn.execute(select(class_snapshots.c.data)
+                                .where(class_snapshots.c.code == code)).scalar()
+        return Snapshot.from_json(data)
 
     def put_snapshot(self, code: str, snapshot: Snapshot) -> None:
-        with self._tx() as db:
-            db.execute("INSERT OR REPLACE INTO class_snapshots (code, data) VALUES (?, ?)",
-                       (code, snapshot.to_json()))
+        with self.db.write() as conn:
+            conn.execute(upsert(self.db, class_snapshots,
+                                {"code": code, "data": snapshot.to_json()}, ("code",)))
 
     def heartbeat(self, pid: str, now: float) -> None:
-        with self._tx() as db:
-            db.execute("INSERT OR REPLACE INTO class_processes (pid, seen) VALUES (?, ?)", (pid, now))
-            db.execute("DELETE FROM class_processes WHERE seen < ?", (now - 10 * PROCESS_TTL,))
+        with self.db.write() as conn:
+            conn.execute(upsert(self.db, class_processes, {"pid": pid, "seen": now}, ("pid",)))
+            conn.execute(delete(class_processes)
+                         .where(class_processes.c.seen < now - 10 * PROCESS_TTL))
 
     def alive(self, now: float) -> set[str]:
-        with self._lock:
-            rows = self._db.execute("SELECT pid FROM class_processes WHERE seen >= ?",
-                                    (now - PROCESS_TTL,)).fetchall()
-        return {r[0] for r in rows}
-
-
-class RedisClassStore(ClassStore):
-    """The same in Redis: one JSON string per class, a hash of learners per class, WATCH/MULTI for
-    read-modify-write, keys that expire a week after the class's last change."""
-
-    def __init__(self, url: str, prefix: str = "lifecycle-lab:"):
-        import redis  # optional: only when LAB_MESSAGE_QUEUE is a Redis URL
-
-        self.redis = redis.Redis.from_url(url)
-        self.prefix = prefix
-        self._watch_error = redis.WatchError
-
-    def _k(self, *parts: str) -> str:
-        return self.prefix + ":".join(parts)
-
-    def _touch(self, pipe: Any, code: str) -> None:
-        for key in (self._k("class", code), self._k("class", code, "learners"),
-                    self._k("class", code, "names"), self._k("class", code, "snapshot")):
-            pipe.expire(key, CLASS_TTL)
-
-    def _update(self, key: str, load: Callable[[bytes], Any], dump: Callable[[Any], str],
-                fn: Callable[[Any], None], field_name: str | None = None) -> Any:
-        while True:
-            with self.redis.pipeline() as pipe:
-                try:
-                    pipe.watch(key)
-                    raw = pipe.hget(key, field_name) if field_name else pipe.get(key)
-                    if raw is None:
-                        pipe.unwatch()
-                        return None
-                    value = load(raw)
-                    fn(value)
-                    pipe.multi()
-                    if field_name:
-                        pipe.hset(key, field_name, dump(value))
-                    else:
-                        pipe.set(key, dump(value), keepttl=True)
-                    pipe.execute()
-                    return value
-                except self._watch_error:
-                    continue
-
-    def create_class(self, record: ClassRecord) -> None:
-        if not self.redis.set(self._k("class", record.code), record.to_json(), nx=True, ex=CLASS_TTL):
-            raise ClassError("that class code is taken")
-
-    def get_class(self, code: str) -> ClassRecord | None:
-        raw = self.redis.get(self._k("class", code))
-        return ClassRecord.from_json(raw) if raw else None
-
-    def update_class(self, code: str, fn: Callable[[ClassRecord], None]) -> ClassRecord | None:
-        record = self._update(self._k("class", code), ClassRecord.from_json, ClassRecord.to_json, fn)
-        if record is not None:
-            with self.redis.pipeline() as pipe:
-                self._touch(pipe, code)
-                pipe.execute()
-        return record
-
-    def claim_name(self, code: str, name: str, learner: str) -> bool:
-        names, rows = self._k("class", code, "names"), self._k("class", code, "learners")
-        key = name.casefold()
-        while True:
-            with self.redis.pipeline() as pipe:
-                try:
-                    pipe.watch(names, rows)
-                    owner = pipe.hget(names, key)
-                    if owner is not None:
-                        pipe.unwatch()
-                        return owner.decode() == learner
-                    mine = pipe.hget(rows, learner)
-                    record = self.get_class(code)
-                    pipe.multi()
-                    if mine is not None:
-                        row = json.loads(mine)
-                        pipe.hdel(names, row["name"].casefold())
-                        row["name"] = name
-                    else:
-                        row = new_learner(name, time.time(), record.reset_epoch if record else 0)
-                    pipe.hset(names, key, learner)
-                    pipe.hset(rows, learner, json.dumps(row))
-                    self._touch(pipe, code)
-                    pipe.execute()
-                    return True
-                except self._watch_error:
-                    continue
-
-    def get_learner(self, code: str, learner: str) -> dict[str, Any] | None:
-        raw = self.redis.hget(self._k("class", code, "learners"), learner)
-        return json.loads(raw) if raw else None
-
-    def update_learner(self, code: str, learner: str,
-                       fn: Callable[[dict[str, Any]], None]) -> dict[str, Any] | None:
-        return self._update(self._k("class", code, "learners"), json.loads,
-                            lambda row: json.dumps(row, separators=(",", ":")), fn, learner)
-
-    def put_learner(self, code: str, learner: str, row: dict[str, Any]) -> None:
-        with self.redis.pipeline() as pipe:
-            pipe.hset(self._k("class", code, "learners"), learner, json.dumps(row))
-            pipe.hset(self._k("class", code, "names"), row["name"].casefold(), learner)
-            self._touch(pipe, code)
-            pipe.execute()
-
-    def learners(self, code: str) -> dict[str, dict[str, Any]]:
-        raw = self.redis.hgetall(self._k("class", code, "learners"))
-        return {k.decode(): json.loads(v) for k, v in raw.items()}
-
-    def set_membership(self, sandbox: str, code: str, role: str, name: str = "") -> None:
-        self.redis.set(self._k("member", sandbox), json.dumps([code, role, name]), ex=CLASS_TTL)
-
-    def membership(self, sandbox: str) -> tuple[str, str, str] | None:
-        raw = self.redis.get(self._k("member", sandbox))
-        if not raw:
-            return None
-        code, role, name = json.loads(raw)
-        return code, role, name
-
-    def get_snapshot(self, code: str) -> Snapshot:
-        return Snapshot.from_json(self.redis.get(self._k("class", code, "snapshot")))
-
-    def put_snapshot(self, code: str, snapshot: Snapshot) -> None:
-        self.redis.set(self._k("class", code, "snapshot"), snapshot.to_json(), ex=CLASS_TTL)
-
-    def heartbeat(self, pid: str, now: float) -> None:
-        self.redis.set(self._k("process", pid), str(now), ex=int(PROCESS_TTL))
-
-    def alive(self, now: float) -> set[str]:
-        start = len(self._k("process", ""))
-        return {k.decode()[start:] for k in self.redis.scan_iter(self._k("process", "*"), count=200)}
-
-    def close(self) -> None:
-        self.redis.close()
+        with self.db.read() as conn:
+            return set(conn.execute(select(class_processes.c.pid)
+                                    .where(class_processes.c.seen >= now - PROCESS_TTL)).scalars())
 
 
 # -- the bus between processes ---------------------------------------------------------------------
