@@ -2,8 +2,8 @@
 
 `RedisServer` starts Debian's `redis-server` on a free localhost port with no persistence; tests
 that need it skip without the binary, unless REQUIRE_REDIS=1 makes that a failure. `app_server()`
-runs `lifecycle-lab serve` on a free port with its own database (two of them are two hosts sharing
-only Redis); both start and stop through webapp.devserver. `Member` is a python-socketio client on `/lab` and `/class` with the cookie of a browser.
+runs `lifecycle-lab serve` on a free port with its own database unless given `LAB_DB` (two hosts of
+one class share a database and Redis); both start and stop through webapp.devserver. `Member` is a python-socketio client on `/lab` and `/class` with the cookie of a browser.
 """
 
 from __future__ import annotations

@@ -79,7 +79,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     catalog = load_catalog(settings["LAB_LESSONS"] or LESSONS_DIR)
     app.extensions["lab.lessons"] = catalog
 
-    database = Database.open(db)  # refused, or migrated to this build's schema, before serving
+    # refused, or migrated to this build's schema, before serving
+    database = Database.open(db, pool_size=max(1, settings["LAB_DB_POOL"]))
     store = Store(database)
     try:  # LAB_ENGINE=docker: the daemon must answer (or LAB_FALLBACK=sim); orphans are removed
         engines = choose_engines(settings, store)

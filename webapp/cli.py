@@ -1,5 +1,5 @@
-"""The `lifecycle-lab` command: `serve` (the web app), `console`, `replay`, `fuzz`, `lessons check`,
-`images build|pull`, `db upgrade|current`."""
+"""The `lifecycle-lab` command: `serve` (the web app), `cluster`, `console`, `replay`, `fuzz`,
+`lessons check`, `images build|pull`, `db upgrade|current`."""
 
 from __future__ import annotations
 
@@ -252,6 +252,35 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_cluster(args: argparse.Namespace) -> int:
+    """A trial of `deploy/` on this machine: app processes behind nginx, Redis, a database."""
+    import time
+
+    from .devserver import ServerError
+    from .services import ServiceUnavailable
+    from .services.cluster import Cluster
+
+    print("lifecycle-lab cluster: starting ...", flush=True)
+    try:
+        cluster = Cluster(args.processes, database=args.database, port=args.port,
+                          threads=args.threads)
+    except (ServiceUnavailable, ServerError) as err:
+        print(f"lifecycle-lab cluster: {err}", file=sys.stderr)
+        return 1
+    try:
+        ports = ", ".join(str(port) for port in cluster.ports)
+        print(f"Lifecycle Lab on {cluster.url}/ through nginx: {args.processes} app process(es) "
+              f"(ports {ports}), database {cluster.db_kind}, Redis {cluster.redis.url if cluster.redis else '-'}"
+              f"; files in {cluster.folder}; Ctrl-C stops and removes everything", flush=True)
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        cluster.stop()
+    return 0
+
+
 def cmd_db(args: argparse.Namespace) -> int:
     """`db current`: the database's schema revision; `db upgrade`: migrate it to this build's.
 
@@ -311,6 +340,15 @@ def build_parser() -> argparse.ArgumentParser:
                        help="--production --worker gthread: the worker's threads; each open "
                             "console holds one (default 200)")
     serve.set_defaults(func=cmd_serve)
+    cluster = sub.add_parser("cluster", help="try the deployment of deploy/ on this machine: app "
+                                             "processes behind nginx, Redis, a database")
+    cluster.add_argument("--processes", type=int, default=2, help="app processes (default 2)")
+    cluster.add_argument("--port", type=int, default=None, help="nginx's port (default: a free one)")
+    cluster.add_argument("--database", choices=("auto", "postgres", "sqlite"), default="auto",
+                         help="auto (the default): PostgreSQL when it is installed, else SQLite")
+    cluster.add_argument("--threads", type=int, default=None,
+                         help="each process's threads (see serve --threads)")
+    cluster.set_defaults(func=cmd_cluster)
     console = sub.add_parser("console", help="a docker console on the simulator, in this terminal")
     console.set_defaults(func=cmd_console)
     replay = sub.add_parser("replay", help="replay a scenario and print its transcript")

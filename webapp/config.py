@@ -17,6 +17,8 @@ _SETTINGS: dict[str, tuple[type, Any]] = {
     "LAB_ENGINE": (str, "sim"),  # sim | docker (a real daemon: DOCKER_HOST or the default socket)
     "LAB_CLOCK": (str, "real"),  # real | virtual (tests drive time themselves)
     "LAB_DB": (str, None),  # the database: a SQLite path or a postgresql:// URL (webapp/db.py)
+    "LAB_DB_POOL": (int, 10),  # PostgreSQL: connections a process keeps open (as many again in
+    # bursts): processes x 2 x this must stay under the server's max_connections (100 by default)
     "LAB_INSTANCE": (str, None),  # instance folder (secret key, default database)
     "LAB_SECRET_KEY": (str, None),  # signs the session cookie; else a key kept in the instance folder
     "LAB_IDLE_SECONDS": (float, 3600.0),  # a sandbox nobody used for this long is removed

@@ -6,20 +6,23 @@ driver either way). Everything else is refused at start-up with a ConfigError th
 accepted: other databases (`mysql://…`), SQLAlchemy's `sqlite:///…` URLs (give the path itself),
 `postgres://…` (spell it `postgresql://`), other PostgreSQL drivers, typos such as `postgres:/x`.
 
-One code path for both backends: SQLAlchemy Core. SQLite runs on the standard library's sqlite3
-under a process-wide lock (its writes are serialised anyway), and a write transaction starts with
+One code path for both backends: SQLAlchemy Core. SQLite runs on the standard library's sqlite3,
+one connection per process used under a lock (its writes are serialised anyway), and a write
+transaction starts with
 `BEGIN IMMEDIATE` so a read-modify-write is atomic across processes sharing the file. PostgreSQL
 gets a connection pool; the stores lock the rows they change (`SELECT … FOR UPDATE`).
 
 Migrations (Alembic, webapp/migrations) run when a database is opened: an empty one is brought to
 the newest revision, an older one upgraded, one made by a newer build refused. Files made before
 migrations existed have the tables but no `alembic_version`: they are stamped with the baseline
-revision first. On PostgreSQL the upgrade holds an advisory lock, on SQLite the write lock, so
+revision first (the baseline creates only the tables a file lacks, such as the class tables of a
+file from before classes). On PostgreSQL the upgrade holds an advisory lock, on SQLite the write lock, so
 processes starting together migrate once.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Iterator
@@ -106,36 +109,37 @@ class Database:
     block ends, rolled back on an exception); `write()` takes SQLite's write lock at once.
     """
 
-    def __init__(self, target: Target, *, pool_size: int = 10, max_overflow: int = 20):
+    def __init__(self, target: Target, *, pool_size: int = 10):
         self.target = target
         self.kind = target.kind
         self.engine: Engine
         if target.kind == "sqlite":
             self._lock: Any = threading.RLock()
-            memory = target.path == ":memory:"
-            if not memory:
+            if target.path != ":memory:":
                 Path(target.path or "").parent.mkdir(parents=True, exist_ok=True)
-            self.engine = create_engine(
-                target.url, poolclass=pool.StaticPool if memory else pool.QueuePool,
-                connect_args={"check_same_thread": False, "timeout": 30},
-                **({} if memory else {"pool_size": 4, "max_overflow": 8}))
+            # one connection, used under the lock (as SQLite serialises writes anyway)
+            self.engine = create_engine(target.url, poolclass=pool.StaticPool,
+                                        connect_args={"check_same_thread": False, "timeout": 30})
             event.listen(self.engine, "connect", _sqlite_connect)
             event.listen(self.engine, "begin", _sqlite_begin)
         else:
             self._lock = None
-            self.engine = create_engine(target.url, pool_size=pool_size, max_overflow=max_overflow,
+            self.engine = create_engine(target.url, pool_size=pool_size, max_overflow=pool_size,
                                         pool_pre_ping=True, pool_recycle=1800)
 
     @classmethod
-    def open(cls, value: str | Path | Database, *, migrate: bool = True) -> Database:
-        """A Database for `LAB_DB`'s value (or `value` itself), migrated to this build's head."""
-        db = value if isinstance(value, Database) else cls(parse_target(value))
+    def open(cls, value: str | Path | Database, *, migrate: bool = True,
+             pool_size: int = 10) -> Database:
+        """A Database for `LAB_DB`'s value, migrated to this build's head; an open Database is
+        returned as it is (whoever opened it migrated it)."""
+        if isinstance(value, Database):
+            return value
+        db = cls(parse_target(value), pool_size=pool_size)
         if migrate:
             try:
                 upgrade(db)
             except BaseException:
-                if not isinstance(value, Database):
-                    db.dispose()
+                db.dispose()
                 raise
         return db
 
@@ -186,6 +190,7 @@ def alembic_config(connection: Connection | None = None) -> Any:
     return config
 
 
+@functools.cache
 def head() -> str:
     """The newest revision this build knows."""
     from alembic.script import ScriptDirectory
@@ -235,8 +240,9 @@ def upgrade(db: Database) -> tuple[str | None, str]:
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
             before = _revision(conn)  # another process may have migrated while we waited
             _refuse_unknown(db, before)
-            if before is None and inspect(conn).has_table("sandboxes"):
-                command.stamp(alembic_config(conn), BASELINE)  # made before migrations existed
+            if before is None and inspect(conn).has_table("sandboxes"):  # made before migrations:
+                # the baseline creates only the tables it lacks, then stamps it
+                command.upgrade(alembic_config(conn), BASELINE)
             if _revision(conn) != target:
                 command.upgrade(alembic_config(conn), "head")
     except SQLAlchemyError as err:

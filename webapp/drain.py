@@ -8,7 +8,8 @@ A process being stopped (a deploy, a restart) must not lose a command or run one
 2. waits until the console events already being handled have returned *and* their acks are queued
    (counted around python-socketio's handler thread, so an ack cannot be cut off by step 3);
 3. closes every Engine.IO connection without a goodbye packet, behind its queued packets: clients
-   see a dropped transport and reconnect, as they do after a crash.
+   see a dropped transport and reconnect, as they do after a crash. The server takes no new
+   connections meanwhile (`stop_accepting`), and any that slipped in are closed as well.
 
 Then the caller lets the process exit (gunicorn: `webapp.gunicorn_conf`; the development server:
 `lifecycle-lab serve`). A command that is still running when `timeout` passes (an attached
@@ -28,6 +29,7 @@ RESTARTING = "server restarting"
 #: console events that change a sandbox: refused (with a retry ack) once a drain has begun
 REFUSED = frozenset({"run", "input", "reset", "file_write", "file_remove"})
 DRAIN_SECONDS = 10.0  # how long in-flight commands may take before the sockets close anyway
+SETTLE_SECONDS = 0.3  # no new connection for this long: the last handshakes have been closed
 
 
 def retry_ack(event: str) -> dict[str, Any]:
@@ -85,16 +87,37 @@ class Drain:
                 self._idle.wait(remaining)
         return True
 
-    def shutdown(self, server: Any, timeout: float = DRAIN_SECONDS) -> dict[str, Any]:
-        """Steps 1-3 above; returns what happened (for the log)."""
+    def shutdown(self, server: Any, timeout: float = DRAIN_SECONDS,
+                 stop_accepting: Any = None) -> dict[str, Any]:
+        """Steps 1-3 above; returns what happened (for the log).
+
+        `stop_accepting()`, when given, is called once commands are refused: the server takes no new
+        connections (clients reconnecting meanwhile wait in the listen queue, and the proxy moves
+        them on when the process is gone). Connections that arrived before it took effect are
+        closed too, until none is left (or `timeout`).
+        """
         started = time.monotonic()
         self.begin()
+        if stop_accepting is not None:
+            stop_accepting()
         log.warning("graceful stop: %d console event(s) in flight", self._busy)
         finished = self.wait_idle(timeout)
-        sockets = list(server.eio.sockets.values())
-        for socket in sockets:
-            _close(server.eio, socket)
-        summary = {"in_flight_finished": finished, "connections_closed": len(sockets),
+        closed = 0
+        deadline = time.monotonic() + timeout
+        quiet_since = time.monotonic()
+        while time.monotonic() < deadline:
+            sockets = list(server.eio.sockets.values())
+            for socket in sockets:
+                _close(server.eio, socket)
+            closed += len(sockets)
+            if sockets:
+                log.info("graceful stop: closed %d connection(s)", len(sockets))
+            if sockets:
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since >= SETTLE_SECONDS:
+                break
+            time.sleep(0.05)
+        summary = {"in_flight_finished": finished, "connections_closed": closed,
                    "seconds": round(time.monotonic() - started, 3)}
         log.warning("graceful stop: %s", summary)
         return summary

@@ -10,6 +10,7 @@ gunicorn's own stop would wait for open websockets until `graceful_timeout` and 
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from typing import Any
 
@@ -41,11 +42,19 @@ def post_worker_init(worker: Any) -> None:
         return
     started = threading.Event()
 
+    def stop_accepting() -> None:
+        # The gthread worker's loop stops accepting while it counts itself full; the loop keeps
+        # serving the open connections until the drain has closed them. Its count of open
+        # connections drifts below zero with websockets (seen: -145), so "full" must be lower still.
+        if hasattr(worker, "worker_connections") and hasattr(worker, "method_queue"):
+            worker.worker_connections = -sys.maxsize
+            worker.method_queue.defer(lambda: None)  # wake the loop to notice
+
     def stop_gracefully() -> None:
         try:
-            drain.shutdown(sio_server)
+            drain.shutdown(sio_server, stop_accepting=stop_accepting)
         finally:
-            # gunicorn's own stop from here: no new connections, exit once the open ones end
+            # gunicorn's own stop from here: the worker exits once its connections have ended
             worker.handle_exit(signal.SIGTERM, None)
 
     def on_term(signum: int, frame: Any) -> None:

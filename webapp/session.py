@@ -593,25 +593,34 @@ class SandboxManager:
         return sandbox
 
     def refresh(self, sandbox: Sandbox) -> bool:
-        """Rebuild a sandbox held in memory from the store if the store is ahead of it.
+        """Rebuild a sandbox held in memory from the store when the store moved on without it.
 
         Several processes share the database: when a learner's console moved to another process
-        (a restart, a failover) and came back, this process's copy missed what was done there. Its
-        log length is compared with the store's last `seq`; if the store is ahead the engine is
-        rebuilt in place from the stored log (the same Sandbox object, so open consoles keep it),
-        as a restart would. Returns True when it rebuilt.
+        (a restart, a failover) and came back, this process's copy missed what was done there.
+        Under the sandbox's lock (so no command of ours is half-logged) its log length and seed are
+        compared with the store's last `seq` and seed; if they differ (more entries, or a reset
+        elsewhere) the engine is rebuilt in place from the stored log (the same Sandbox object, so
+        open consoles keep it), as a restart would. Returns True when it rebuilt.
         """
-        last = self.store.last_seq(sandbox.id)
-        if last is None or last < sandbox.log_length:
-            return False
-        loaded = self.store.load(sandbox.id)
-        if loaded is None:
-            return False
-        record, entries = loaded
-        behind, next_seq = sandbox.log_length, max(len(entries), last + 1)
         with sandbox.lock:
-            if not self.engines.replays:  # the daemon has the containers: only files and the count
-                sandbox.record, sandbox.log_length = record, next_seq
+            try:
+                position = self.store.position(sandbox.id)
+                if position is None:  # gone from the store (reaped elsewhere): nothing to follow
+                    return False
+                seed, last = position
+                stored = 0 if last is None else last + 1
+                if seed == sandbox.record.seed and stored == sandbox.log_length:
+                    return False
+                loaded = self.store.load(sandbox.id)
+            except StoreError:  # the database is away: keep serving the copy we have
+                log.exception("could not compare sandbox %s with the store", sandbox.id)
+                return False
+            if loaded is None:
+                return False
+            record, entries = loaded
+            behind = sandbox.log_length
+            if not self.engines.replays:  # the daemon has the containers: files and the count
+                sandbox.record, sandbox.log_length = record, stored
                 sandbox.restore_files(entries)
                 return True
             try:
@@ -620,10 +629,10 @@ class SandboxManager:
                 sandbox.engine, sandbox.record = engine, record
                 sandbox.job, sandbox.owner = None, None
                 sandbox.replay(entries, advance_to)
-                sandbox.log_length = next_seq
+                sandbox.log_length = stored
                 if isinstance(engine.clock, HybridClock):
                     engine.clock.go_live()
-                sandbox.hang_up()  # the command it was running belongs to the other process
+                sandbox.hang_up()  # a command left running belongs to the process that ran it
             except Exception:
                 log.exception("could not rebuild sandbox %s from the store", sandbox.id)
                 return False
@@ -632,8 +641,8 @@ class SandboxManager:
             unsubscribe = getattr(lessons, "unsubscribe", None)
             if unsubscribe is not None:
                 unsubscribe()
-        log.info("sandbox %s was behind the store (%d < %d entries): rebuilt", sandbox.id,
-                 behind, next_seq)
+        log.info("sandbox %s differed from the store (%d entries here, %d there): rebuilt",
+                 sandbox.id, behind, stored)
         if self.on_engine is not None:
             self.on_engine(sandbox)
         return True

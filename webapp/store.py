@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -46,6 +46,19 @@ class SandboxRecord:
     last_active: float
 
 
+# The statements on every command's path, built once (building one costs more than running it).
+_APPEND = insert(log)
+_TOUCH = (update(sandboxes).where(sandboxes.c.id == bindparam("sid"))
+          .values(last_active=bindparam("wall")))
+_POSITION = select(sandboxes.c.seed, select(func.max(log.c.seq))
+                   .where(log.c.sandbox == bindparam("sid")).scalar_subquery()
+                   ).where(sandboxes.c.id == bindparam("sid"))
+_RECORD = select(sandboxes.c.id, sandboxes.c.seed, sandboxes.c.created,
+                 sandboxes.c.last_active).where(sandboxes.c.id == bindparam("sid"))
+_ENTRIES = (select(log.c.t, log.c.kind, log.c.data).where(log.c.sandbox == bindparam("sid"))
+            .order_by(log.c.seq))
+
+
 class Store:
     """Sandboxes, their logs and lesson progress, one short transaction per call.
 
@@ -73,14 +86,11 @@ class Store:
 
     def load(self, sandbox_id: str) -> tuple[SandboxRecord, list[LogEntry]] | None:
         with self.db.read() as conn:
-            row = conn.execute(select(sandboxes.c.id, sandboxes.c.seed, sandboxes.c.created,
-                                      sandboxes.c.last_active)
-                               .where(sandboxes.c.id == sandbox_id)).first()
+            row = conn.execute(_RECORD, {"sid": sandbox_id}).first()
             if row is None:
                 return None
-            entries = [LogEntry(t, kind, data) for t, kind, data in conn.execute(
-                select(log.c.t, log.c.kind, log.c.data).where(log.c.sandbox == sandbox_id)
-                .order_by(log.c.seq))]
+            entries = [LogEntry(t, kind, data)
+                       for t, kind, data in conn.execute(_ENTRIES, {"sid": sandbox_id})]
         return SandboxRecord(*row), entries
 
     def has(self, sandbox_id: str) -> bool:
@@ -95,30 +105,33 @@ class Store:
             return conn.execute(select(func.max(log.c.seq)).where(log.c.sandbox == sandbox_id)
                                 ).scalar()
 
+    def position(self, sandbox_id: str) -> tuple[int, int | None] | None:
+        """(seed, last seq) of a sandbox in one query, None when it is not stored: a copy in
+        memory with another seed was reset elsewhere, one with fewer entries fell behind."""
+        with self.db.read() as conn:
+            row = conn.execute(_POSITION, {"sid": sandbox_id}).first()
+        return (row[0], row[1]) if row is not None else None
+
     def append(self, sandbox_id: str, seq: int, entry: LogEntry, wall: float) -> None:
         """Raises IntegrityError when `seq` is taken (another process logged to this sandbox)."""
         with self.db.write() as conn:
-            conn.execute(insert(log).values(sandbox=sandbox_id, seq=seq, t=entry.t,
-                                            kind=entry.kind, data=entry.data))
-            conn.execute(update(sandboxes).where(sandboxes.c.id == sandbox_id)
-                         .values(last_active=wall))
+            conn.execute(_APPEND, {"sandbox": sandbox_id, "seq": seq, "t": entry.t,
+                                   "kind": entry.kind, "data": entry.data})
+            conn.execute(_TOUCH, {"sid": sandbox_id, "wall": wall})
 
     def append_many(self, rows: list[tuple[str, int, LogEntry, float]]) -> None:
         """Several `append`s (of any sandboxes) in one transaction: all of them or none."""
         if not rows:
             return
+        latest = {i: wall for i, _, _, wall in rows}
         with self.db.write() as conn:
-            conn.execute(insert(log), [{"sandbox": i, "seq": seq, "t": e.t, "kind": e.kind,
-                                        "data": e.data} for i, seq, e, _ in rows])
-            latest = {i: wall for i, _, _, wall in rows}
-            for sandbox_id, wall in latest.items():
-                conn.execute(update(sandboxes).where(sandboxes.c.id == sandbox_id)
-                             .values(last_active=wall))
+            conn.execute(_APPEND, [{"sandbox": i, "seq": seq, "t": e.t, "kind": e.kind,
+                                    "data": e.data} for i, seq, e, _ in rows])
+            conn.execute(_TOUCH, [{"sid": i, "wall": wall} for i, wall in latest.items()])
 
     def touch(self, sandbox_id: str, wall: float) -> None:
         with self.db.write() as conn:
-            conn.execute(update(sandboxes).where(sandboxes.c.id == sandbox_id)
-                         .values(last_active=wall))
+            conn.execute(_TOUCH, {"sid": sandbox_id, "wall": wall})
 
     def delete(self, sandbox_ids: Iterable[str]) -> None:
         ids = list(sandbox_ids)

@@ -167,9 +167,13 @@ def test_a_stranger_cannot_open_the_instructor_view(browser, server):
 
 @pytest.fixture(scope="module")
 def two_hosts(chromium, tmp_path_factory) -> Iterator[list[str]]:
+    """Two processes sharing one database (a SQLite file: one machine) and Redis."""
+    shared = str(tmp_path_factory.mktemp("shared") / "lab.db")
     with (RedisServer(tmp_path_factory.mktemp("redis")) as redis,
-          app_server(tmp_path_factory.mktemp("host-a"), LAB_MESSAGE_QUEUE=redis.url) as a,
-          app_server(tmp_path_factory.mktemp("host-b"), LAB_MESSAGE_QUEUE=redis.url) as b):
+          app_server(tmp_path_factory.mktemp("host-a"), LAB_MESSAGE_QUEUE=redis.url,
+                     LAB_DB=shared) as a,
+          app_server(tmp_path_factory.mktemp("host-b"), LAB_MESSAGE_QUEUE=redis.url,
+                     LAB_DB=shared) as b):
         yield [a.url, b.url]
 
 

@@ -14,6 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
 from webapp import create_app
+from webapp.classroom.model import ClassRecord, SQLClassStore, hash_secret
 from webapp.cli import main as cli
 from webapp.config import ConfigError
 from webapp.db import BASELINE, LOCK_KEY, Database, DatabaseError, current, head, parse_target
@@ -123,6 +124,22 @@ def test_a_file_made_before_migrations_is_stamped_as_the_baseline_then_upgraded(
         assert store.load_progress("box") == {"first": {"done": [1]}}
         assert "ix_sandboxes_last_active" in {
             i["name"] for i in inspect(store.db.engine).get_indexes("sandboxes")}
+    finally:
+        store.close()
+
+
+def test_a_file_from_before_classes_gets_the_class_tables(tmp_path):
+    path = tmp_path / "older.db"
+    with sqlite3.connect(path) as old:
+        old.executescript(OLD_SCHEMA.split("CREATE TABLE IF NOT EXISTS class_rooms")[0])
+        old.execute("INSERT INTO sandboxes VALUES ('box', 7, 1.0, 2.0)")
+    store = SQLClassStore(path)
+    try:
+        assert current(store.db) == head()
+        store.create_class(ClassRecord("ABCDEF", hash_secret("s"), "box", 1.0))
+        assert store.claim_name("ABCDEF", "Ada", "box-1")
+        assert set(inspect(store.db.engine).get_table_names()) == set(metadata.tables) | {
+            "alembic_version"}
     finally:
         store.close()
 

@@ -86,6 +86,11 @@ def test_a_stale_copy_is_rebuilt_when_a_console_attaches_or_its_write_collides(l
             "docker run -d --name one busybox sleep 1000", "docker create --name two busybox sleep 1000",
             "docker kill one", "docker start two"]
         assert first.last_seq("box") == len(entries) - 1 == box.log_length - 1
+
+        b.reset(there)  # "reset my sandbox" on the other process: a new seed, an empty log
+        assert there.run("docker create --name three alpine").exit_code == 0
+        assert a.open("box", sid="a3") is box and names(box) == {"three": "created"}
+        assert box.record.seed == there.record.seed and box.log_length == 1
     finally:
         a.close()
         b.close()
@@ -153,3 +158,26 @@ def test_two_server_processes_on_one_database_never_serve_a_stale_sandbox(lab_db
             "docker ps -a --format '{{.Names}} {{.State}}'", "docker rm two"]
     finally:
         check.close()
+
+
+def test_the_postgres_launcher_answers_then_leaves_nothing_behind(postgres_server):
+    import os
+
+    import psycopg
+
+    from webapp.services.postgres import PostgresServer
+
+    with PostgresServer() as pg:
+        assert pg.port != postgres_server.port and "127.0.0.1" in pg.url
+        with psycopg.connect(pg.url) as conn:
+            assert conn.execute("SHOW fsync").fetchone() == ("off",)
+        other = pg.create_database()
+        with psycopg.connect(other) as conn:
+            assert conn.execute("SELECT current_database()").fetchone()[0] == other.rsplit("/", 1)[1]
+        folder, pid = pg.folder, pg.pid
+        assert folder.is_dir()
+    assert not folder.exists()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(pg.url, connect_timeout=2)

@@ -186,7 +186,8 @@ class ClassHub:
     def _mirror(self, code: str, kind: str, data: Any) -> None:
         with self._mirror_lock:
             snap = self._snaps.get(code)
-            if snap is None:
+            if snap is None or kind == "hello":  # the instructor's console (re)attached here: it
+                # may have been served by another process meanwhile, so start from the stored one
                 snap = self._snaps[code] = self.store.get_snapshot(code)
             snap.apply(kind, data)
             snap.seq += 1

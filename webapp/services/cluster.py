@@ -27,13 +27,16 @@ APP_TIMEOUT = 60.0  # a production server on a busy machine takes a few seconds 
 DATABASES = ("auto", "postgres", "sqlite")
 
 
-def _start_postgres(folder: Path) -> Any:
+def _start_postgres() -> Any:
     """PostgreSQL from `webapp/services/postgres.py` (ServiceUnavailable if it cannot run here)."""
     try:
         from . import postgres  # type: ignore[attr-defined]
     except ImportError:
         raise ServiceUnavailable("this build has no PostgreSQL launcher") from None
-    return postgres.PostgresServer(folder)
+    try:
+        return postgres.PostgresServer()
+    except postgres.PostgresUnavailable as err:
+        raise ServiceUnavailable(f"PostgreSQL: {err}") from None
 
 
 class Cluster:
@@ -79,12 +82,20 @@ class Cluster:
     def _start_database(self, kind: str) -> tuple[str, str]:
         if kind in ("auto", "postgres"):
             try:
-                self.database = _start_postgres(self.folder / "postgres")
+                self.database = _start_postgres()  # in a temporary folder of its own
                 return "postgres", str(self.database.url)
             except ServiceUnavailable:
                 if kind == "postgres":
                     raise
         return "sqlite", str(self.folder / "lab.db")
+
+    def process_of(self, response_headers: Mapping[str, str]) -> int | None:
+        """Which app process (index) answered a request through nginx (its `X-Lab-Upstream`)."""
+        answered = response_headers.get("X-Lab-Upstream", "")
+        for index, port in enumerate(self.ports):
+            if answered.endswith(f":{port}"):
+                return index
+        return None
 
     def app_folder(self, index: int) -> Path:
         return self.folder / f"app{index + 1}"
@@ -121,12 +132,17 @@ class Cluster:
             raise RuntimeError(f"app process {index + 1} was never started")
         return app
 
-    def logs(self) -> str:
-        """The end of every process's output, for a failing test's message."""
+    def logs(self, limit: int = 4000) -> str:
+        """The end of every app process's output (also of those that ended) and of nginx's, for a
+        failing test's message."""
         parts = []
-        for index, app in enumerate(self.apps):
-            if app is not None:
-                parts.append(f"--- app process {index + 1}\n{app.output()}")
+        for index in range(len(self.apps)):
+            for log in sorted(self.app_folder(index).glob("server*.log")):
+                try:
+                    text = log.read_text(encoding="utf-8", errors="replace")[-limit:]
+                except OSError:
+                    continue
+                parts.append(f"--- app process {index + 1}: {log.name}\n{text}")
         if self.nginx is not None:
             parts.append(f"--- nginx\n{self.nginx.output()}")
         return "\n".join(parts)
