@@ -35,6 +35,8 @@ def in_background(target: Any) -> None:
 
 def post_worker_init(worker: Any) -> None:
     """Replace the worker's SIGTERM handler (installed before this hook runs) with a drain."""
+    from webapp import async_mode
+
     app = worker.wsgi
     drain = getattr(app, "extensions", {}).get("lab.drain")
     sio_server = getattr(app, "extensions", {}).get("lab.sio_server")
@@ -49,6 +51,10 @@ def post_worker_init(worker: Any) -> None:
         if hasattr(worker, "worker_connections") and hasattr(worker, "method_queue"):
             worker.worker_connections = -sys.maxsize
             worker.method_queue.defer(lambda: None)  # wake the loop to notice
+        elif async_mode() == "gevent":
+            # The gevent worker's loop notices within a second, closes its listening servers and
+            # waits for the open connections (up to graceful_timeout) before the worker exits.
+            worker.alive = False
 
     def stop_gracefully() -> None:
         try:

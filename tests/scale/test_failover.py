@@ -87,6 +87,8 @@ class Learner:
                                    reconnection_delay_max=1.0, reconnection_attempts=0)
         self.sio.on("hello", self._hello, namespace="/lab")
         self.sio.on("engine_event", self.events.append, namespace="/lab")
+        self.sio.on("engine_events", lambda batch: self.events.extend(batch["events"]),
+                    namespace="/lab")  # one command's events in one message
         self.sio.on("connect", self._connected, namespace="/lab")
         self.sio.on("disconnect", self._dropped, namespace="/lab")
         self.sio.connect(url, namespaces=["/lab", "/class"], transports=["websocket"],
