@@ -98,6 +98,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["lab.store"] = store
     app.extensions["lab.db"] = database
 
+    if settings["LAB_PROXIES"]:  # behind nginx: the client's address, not the proxy's (rate limits)
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        proxies = int(settings["LAB_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     app.register_blueprint(bp)
     app.after_request(_security_headers)
     # Pages, our JS/CSS and the npm files leave compressed (xterm.js: 337 KB, 88 KB gzipped).

@@ -41,6 +41,8 @@ _SETTINGS: dict[str, tuple[type, Any]] = {
     "LAB_CLASS_STUCK_SECONDS": (float, 300.0),  # a learner in a lesson with no step done this long
     "LAB_CLASS_STUCK_ERRORS": (int, 3),  # ... or this many failed commands in a row: stuck
     "LAB_CLASS_RATE": (str, "10/minute;30/hour"),  # classes one client address may start
+    "LAB_PROXIES": (int, 0),  # reverse proxies in front (nginx: 1) whose X-Forwarded-For/-Proto
+    # name the client; 0 trusts no such header
 }
 
 ENGINES = ("sim", "docker")

@@ -20,6 +20,8 @@ from webapp.services.redis import RedisServer
 
 from .conftest import REQUIRES, required
 
+pytestmark = pytest.mark.scale
+
 
 def launch(factory):  # type: ignore[no-untyped-def]
     try:

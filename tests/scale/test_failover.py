@@ -47,7 +47,7 @@ SETUP = [
 EXPECTED_STATES = {"made": "created", "up": "running", "held": "paused", "done": "exited"}
 PS = "docker ps -a --format '{{.Names}} {{.State}}'"
 
-pytestmark = pytest.mark.timeout(900)
+pytestmark = [pytest.mark.scale, pytest.mark.timeout(900)]
 
 
 def wait(condition: Any, what: str, timeout: float = TIMEOUT, details: Any = None) -> None:

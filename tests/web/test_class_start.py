@@ -113,3 +113,23 @@ def test_a_nickname_is_escaped_wherever_the_server_shows_it(app):
         as_text=True)
     refused = app.test_client().get(f"/join/{code}", query_string={"name": "<img src=x>"})
     assert refused.status_code == 400 and "<img src=x>" not in refused.get_data(as_text=True)
+
+
+def start_from(http, forwarded_for: str) -> int:
+    """A class start through a proxy that says the client is `forwarded_for`."""
+    headers = {"X-Forwarded-For": forwarded_for}
+    form = http.get("/teach", headers=headers)
+    return http.post("/teach", data={"csrf_token": csrf_token(form.get_data(as_text=True))},
+                     headers={**ORIGIN, **headers}).status_code
+
+
+def test_behind_a_proxy_the_limit_counts_the_clients_it_names(make_app):
+    """LAB_PROXIES=1 (nginx in front): every client comes from the proxy's address, so the
+    limit counts the address X-Forwarded-For names; without it the header is ignored (forgeable)."""
+    proxied = make_app(LAB_CLASS_RATE="1/minute", LAB_PROXIES=1)
+    assert start_from(proxied.test_client(), "203.0.113.1") == 303
+    assert start_from(proxied.test_client(), "203.0.113.2") == 303  # another client
+    assert start_from(proxied.test_client(), "203.0.113.1") == 429
+    direct = make_app(LAB_CLASS_RATE="1/minute")
+    assert start_from(direct.test_client(), "203.0.113.3") == 303
+    assert start_from(direct.test_client(), "203.0.113.4") == 429  # the same real address

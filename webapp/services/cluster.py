@@ -69,6 +69,7 @@ class Cluster:
             self.redis = RedisServer(self.folder / "redis")
             self.env = {"LAB_SECRET_KEY": secret or secrets.token_hex(32), "LAB_DB": self.db_url,
                         "LAB_MESSAGE_QUEUE": self.redis.url, "LAB_ENGINE": "sim",
+                        "LAB_PROXIES": "1",
                         **(env or {})}
             for index in range(processes):
                 self.start(index)
