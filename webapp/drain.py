@@ -112,7 +112,6 @@ class Drain:
             closed += len(sockets)
             if sockets:
                 log.info("graceful stop: closed %d connection(s)", len(sockets))
-            if sockets:
                 quiet_since = time.monotonic()
             elif time.monotonic() - quiet_since >= SETTLE_SECONDS:
                 break
@@ -126,8 +125,8 @@ class Drain:
 def _close(eio: Any, socket: Any) -> None:
     """Close one Engine.IO connection without a CLOSE packet, so clients treat it as a lost transport
     and reconnect. Packets queued before (the acks) still go out first: the connection's writer sends
-    its queue in order and closes the websocket when it reaches the end, and the worker waits for its
-    open connections to finish before it exits."""
+    its queue in order and closes the websocket when it reaches the end, and the connection's thread
+    waits for the writer (the process joins those threads before it exits)."""
     try:
         socket.close(wait=False, abort=True, reason=eio.reason.SERVER_DISCONNECT)
     except Exception:  # already closed by its client meanwhile

@@ -81,6 +81,10 @@ class GuardedNamespace(Namespace, Generic[C]):
         """The ack of a refused request."""
         return {"error": message}
 
+    def unconnected(self, event: str) -> Any:
+        """The ack of an event from a socket whose connection record is gone (it is closing)."""
+        return None
+
     # -- connections -----------------------------------------------------------------------------------
 
     def admit(self, sid: str, conn: C) -> None:
@@ -120,7 +124,7 @@ class GuardedNamespace(Namespace, Generic[C]):
         with self._lock:
             guarded = self._guarded.get(sid)
             if guarded is None:
-                return None
+                return self.unconnected(event)
             allowed = guarded.messages.take(now)
             warn = not allowed and now - guarded.last_error >= ERROR_INTERVAL
             if warn:

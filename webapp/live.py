@@ -268,6 +268,10 @@ class LabNamespace(GuardedNamespace[Connection]):
     def refusal(self, event: str, message: str) -> dict[str, Any] | None:
         return refusal_ack(event, message)
 
+    def unconnected(self, event: str) -> dict[str, Any] | None:
+        # A command racing the close of a stopping process: not run, so the client may send it again.
+        return retry_ack(event) if self.drain.refuses(event) else None
+
     def _handle(self, event: str, sid: str, args: tuple[Any, ...]) -> Any:
         """Run `on_<event>` in a request context that reuses the connection's session.
 

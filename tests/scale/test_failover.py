@@ -137,7 +137,9 @@ class Learner:
                 generation = self.connects
             answer: queue.Queue = queue.Queue()
             try:
-                self.sio.emit("run", {"line": line}, namespace="/lab", callback=answer.put)
+                # (an empty ack: the command reached a connection that was closing; not run)
+                self.sio.emit("run", {"line": line}, namespace="/lab",
+                              callback=lambda *data, box=answer: box.put(data[0] if data else {}))
             except socketio.exceptions.BadNamespaceError:  # dropped just now
                 stats["resent_not_connected"] += 1
                 continue
@@ -153,8 +155,8 @@ class Learner:
                             break  # the connection dropped: no ack will come on it
             if ack is None and self.connects == generation and self.connected:
                 raise AssertionError(f"{self.name}: no answer to {line!r} on a live connection")
-            if ack is None or ack.get("retry"):
-                stats["resent_after_drop" if ack is None else "retry_acks"] += 1
+            if ack is None or not ack or ack.get("retry"):
+                stats["resent_after_drop" if not ack else "retry_acks"] += 1
                 self.wait_reconnected(generation)  # then send it again
                 continue
             stats["acked"] += 1
