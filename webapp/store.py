@@ -47,7 +47,6 @@ class SandboxRecord:
 
 
 # The statements on every command's path, built once (building one costs more than running it).
-_APPEND = insert(log)
 _TOUCH = (update(sandboxes).where(sandboxes.c.id == bindparam("sid"))
           .values(last_active=bindparam("wall")))
 _POSITION = select(sandboxes.c.seed, select(func.max(log.c.seq))
@@ -114,20 +113,20 @@ class Store:
 
     def append(self, sandbox_id: str, seq: int, entry: LogEntry, wall: float) -> None:
         """Raises IntegrityError when `seq` is taken (another process logged to this sandbox)."""
-        with self.db.write() as conn:
-            conn.execute(_APPEND, {"sandbox": sandbox_id, "seq": seq, "t": entry.t,
-                                   "kind": entry.kind, "data": entry.data})
-            conn.execute(_TOUCH, {"sid": sandbox_id, "wall": wall})
+        self.append_many([(sandbox_id, seq, entry, wall)])
 
     def append_many(self, rows: list[tuple[str, int, LogEntry, float]]) -> None:
         """Several `append`s (of any sandboxes) in one transaction: all of them or none."""
         if not rows:
             return
         latest = {i: wall for i, _, _, wall in rows}
-        with self.db.write() as conn:
-            conn.execute(_APPEND, [{"sandbox": i, "seq": seq, "t": e.t, "kind": e.kind,
-                                    "data": e.data} for i, seq, e, _ in rows])
-            conn.execute(_TOUCH, [{"sid": i, "wall": wall} for i, wall in latest.items()])
+        p = self.db.paramstyle
+        with self.db.raw_write() as cursor:  # every command's path: the driver directly
+            cursor.executemany(f"INSERT INTO log (sandbox, seq, t, kind, data) "
+                               f"VALUES ({p}, {p}, {p}, {p}, {p})",
+                               [(i, seq, e.t, e.kind, e.data) for i, seq, e, _ in rows])
+            cursor.executemany(f"UPDATE sandboxes SET last_active = {p} WHERE id = {p}",
+                               [(wall, i) for i, wall in latest.items()])
 
     def touch(self, sandbox_id: str, wall: float) -> None:
         with self.db.write() as conn:
