@@ -120,17 +120,35 @@ class ServerProcess:
             self.stop()  # after reading the log: stopping may remove it
             raise ServerError(message)
 
+    _tmp: str | None = None  # a temporary folder of ours (`own_folder`), removed by stop()
+
+    def own_folder(self, folder: Path | None, prefix: str) -> Path:
+        """`folder` (made if missing), or a new temporary folder that `stop()` removes."""
+        if folder is None:
+            self._tmp = tempfile.mkdtemp(prefix=prefix)
+            folder = Path(self._tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def _remove_folder(self) -> None:
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+
     def stop(self, timeout: float = 10.0) -> int:
         """Terminate (then kill, after `timeout`); returns the exit status. Safe to call twice."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout)
-        self._log.close()
-        return self.proc.returncode
+        try:
+            if self.proc.poll() is None:
+                self.proc.terminate()
+                try:
+                    self.proc.wait(timeout)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+                    self.proc.wait(timeout)
+            self._log.close()
+            return self.proc.returncode
+        finally:
+            self._remove_folder()
 
     def kill(self) -> int:
         """SIGKILL, no goodbye (with `new_session`: the whole group); returns the exit status."""
@@ -178,9 +196,7 @@ class AppServer(ServerProcess):
                  argv: Callable[[int], Sequence[str]] | None = None, ready_path: str = "/healthz",
                  timeout: float = 30.0, name: str | None = None, port: int | None = None,
                  new_session: bool = False):
-        self._tmp = None if folder is not None else tempfile.mkdtemp(prefix="lab-server-")
-        self.folder = Path(folder if folder is not None else self._tmp)  # type: ignore[arg-type]
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder = self.own_folder(folder, "lab-server-")
         self.host = host
         self.port = port if port is not None else free_port(host)
         self.url = f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
@@ -203,13 +219,3 @@ class AppServer(ServerProcess):
             self.stop()
             raise
 
-    def stop(self, timeout: float = 10.0) -> int:
-        try:
-            return super().stop(timeout)
-        finally:
-            self._remove_folder()
-
-    def _remove_folder(self) -> None:
-        if self._tmp is not None:
-            shutil.rmtree(self._tmp, ignore_errors=True)
-            self._tmp = None

@@ -15,10 +15,8 @@ only the learners of a process that goes away, and `proxy_next_upstream` sends t
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -135,9 +133,7 @@ class NginxServer(ServerProcess):
     def __init__(self, servers: Sequence[str], folder: Path | None = None, *,
                  port: int | None = None, workers: int = 1, show_upstream: bool = True):
         binary = find_binary("nginx", ["/usr/sbin/nginx"], package="nginx")
-        self._tmp = None if folder is not None else tempfile.mkdtemp(prefix="lab-nginx-")
-        self.folder = Path(folder if folder is not None else self._tmp).resolve()  # type: ignore[arg-type]
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder = self.own_folder(folder, "lab-nginx-").resolve()
         os.chmod(self.folder, 0o755)  # nginx's workers drop root: they must reach their buffers
         self.port = port if port is not None else free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -167,16 +163,6 @@ class NginxServer(ServerProcess):
             pass
         return text[-limit:]
 
-    def stop(self, timeout: float = 10.0) -> int:
-        try:
-            return super().stop(timeout)
-        finally:
-            self._remove_folder()
-
-    def _remove_folder(self) -> None:
-        if self._tmp is not None:
-            shutil.rmtree(self._tmp, ignore_errors=True)
-            self._tmp = None
 
 
 if __name__ == "__main__":  # regenerate deploy/nginx.conf: python -m webapp.services.nginx ...

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 
 from . import ServerProcess, ServiceUnavailable, find_binary, free_port
@@ -21,9 +19,7 @@ class RedisServer(ServerProcess):
             import redis
         except ImportError:
             raise ServiceUnavailable("the redis Python package is not installed") from None
-        self._tmp = None if folder is not None else tempfile.mkdtemp(prefix="lab-redis-")
-        self.folder = Path(folder if folder is not None else self._tmp)  # type: ignore[arg-type]
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder = self.own_folder(folder, "lab-redis-")
         self.port = port if port is not None else free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         try:
@@ -41,13 +37,3 @@ class RedisServer(ServerProcess):
         finally:
             client.close()
 
-    def stop(self, timeout: float = 10.0) -> int:
-        try:
-            return super().stop(timeout)
-        finally:
-            self._remove_folder()
-
-    def _remove_folder(self) -> None:
-        if self._tmp is not None:
-            shutil.rmtree(self._tmp, ignore_errors=True)
-            self._tmp = None
