@@ -1,12 +1,14 @@
 """A class at once: N learners sending console commands, against the app and against the floor.
 
-Run: `.venv/bin/python bench/class_load.py` (`--learners 50 200`, `--seconds 10`). For each N (50, 200
-and 500 by default) and stack (`--stacks`: gunicorn's gevent worker, the production default, and
-its gthread worker, `gunicorn`, `-w 1 --threads N+50`) it starts the app on the simulator and a
-bare Flask-SocketIO app on the same stack whose `run` handler acknowledges at once (the floor), each
-in a subprocess; the calls ask for the page's ack (`"streamed": true`). N python-socketio AsyncClients, each with a session cookie of its own (so a sandbox
-of its own), connect over websockets and repeat `run -d`, `ps`, `stop -t 0`, `rm`, `run --rm ... echo`
-with a think time of 0.2-0.8 s between commands, for `--seconds`.
+Run: `.venv/bin/python bench/class_load.py` (`--learners 50 200`, `--seconds 10`). For each N (50,
+200 and 500 by default) and stack (`--stacks`: gunicorn's gevent worker, the production default, and
+its gthread worker, `gunicorn`, `-w 1 --threads N+50`) it starts the app on the simulator and a bare
+Flask-SocketIO app on the same stack whose `run` handler acknowledges at once (the floor), each in a
+subprocess; the calls ask for the page's ack (`"streamed": true, "inline": true`: the messages a
+command sends its console travel in the ack). N python-socketio AsyncClients, each with a session
+cookie of its own (so a sandbox of its own), connect over websockets and repeat `run -d`, `ps`,
+`stop -t 0`, `rm`, `run --rm ... echo` with a think time of 0.2-0.8 s between commands, for
+`--seconds`.
 
 Printed per server and N: acknowledgement latency p50/p95/p99 (ms), errors (a call that timed out or
 was refused, or a command that failed), the serving process's RSS growth per learner from before the
@@ -14,8 +16,8 @@ learners connected to the end, and its CPU use (% of one core); and the CPU use 
 (this process): near 100 % the clients, not the server, are what the latency measures.
 
 The machine has two cores and the clients cost CPU too (all of them run in this one process, on
-asyncio). With `--pin` (the default on a machine with two or more cores) the server is pinned to CPU 0
-and this process to CPU 1, so the two do not steal each other's core and the app and the floor are
+asyncio). With `--pin` (the default on a machine with two or more cores) the server is pinned to CPU
+0 and this process to CPU 1, so the two do not steal each other's core and the app and the floor are
 compared on equal terms: each server gets one core. Other load on the machine still shows in the
 numbers. Target: at 500 learners the app's p95 within 2x the floor's, and no errors.
 """
@@ -88,7 +90,7 @@ async def learner(index: int, url: str, session_cookie: str, tally: Tally, ready
             for line in script(index, step):
                 started = time.perf_counter()
                 try:
-                    result = await client.call("run", {"line": line, "streamed": True},
+                    result = await client.call("run", {"line": line, "streamed": True, "inline": True},
                                                namespace=NAMESPACE, timeout=30)
                 except Exception as err:  # noqa: BLE001 - a timeout is an error to count
                     tally.fail(f"{line}: {err!r}")

@@ -106,7 +106,7 @@ async def hog_learner(url: str, session_cookie: str, hog: Hog, seconds: float, g
             await asyncio.sleep(remaining)
             return
         try:  # attached: it never ends by itself; the client gives up when the run is over
-            await client.call("run", {"line": FLOOD, "streamed": True}, namespace=NAMESPACE,
+            await client.call("run", {"line": FLOOD, "streamed": True, "inline": True}, namespace=NAMESPACE,
                               timeout=remaining)
         except socketio.exceptions.TimeoutError:
             pass

@@ -4,14 +4,14 @@ Run: `.venv/bin/python bench/roundtrip.py` (`--calls 500`, `--stacks gevent` for
 server only). In the same run it starts the app on the simulator and a bare Flask-SocketIO app whose
 `run` handler acknowledges at once (the floor), on the same server (gunicorn's gevent worker, its
 gthread worker as `gunicorn`, and the development server), each in a subprocess. The calls ask for
-the ack the page asks for (`"streamed": true`). One python-socketio client per server sends the calls
-one after another over a websocket and times each acknowledgement. The client is the asyncio one:
-the threaded `socketio.Client` starts a thread for every message it receives, which would charge the
-app, whose commands push their output, Docker events and state before the acknowledgement, some
-0.15 ms per message that a browser does not spend. Two workloads: `run -d` of a
-sleeping container followed by its `rm -f` (two calls), and an attached `run ... echo hi`.
-The app runs with a high `LAB_RATE` so the per-learner command limit does not refuse the calls.
-Prints median and p95 in ms for both and the app/floor ratio (target: at most 1.3).
+the ack the page asks for (`"streamed": true, "inline": true`). One python-socketio client per
+server sends the calls one after another over a websocket and times each acknowledgement. The client
+is the asyncio one: the threaded `socketio.Client` starts a thread for every message it receives,
+which would charge the app, whose commands push their output, Docker events and state before the
+acknowledgement, some 0.15 ms per message that a browser does not spend. Two workloads: `run -d` of
+a sleeping container followed by its `rm -f` (two calls), and an attached `run ... echo hi`. The app
+runs with a high `LAB_RATE` so the per-learner command limit does not refuse the calls. Prints
+median and p95 in ms for both and the app/floor ratio (target: at most 1.3).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ async def _measure(url: str, lines: Callable[[int], list[str]], calls: int,
         while len(times) < calls:
             for line in lines(index):
                 started = time.perf_counter()
-                result = await client.call("run", {"line": line, "streamed": True},
+                result = await client.call("run", {"line": line, "streamed": True, "inline": True},
                                            namespace=NAMESPACE, timeout=10)
                 elapsed = (time.perf_counter() - started) * 1000
                 if result.get("exit_code") != 0:

@@ -8,7 +8,7 @@ and drives it with more and more learners, each a python-socketio client of its 
 `/sandbox` through nginx for the cookies (`lab_session` and `lab_route`, so nginx pins the learner
 to one process), then a websocket through nginx, then class_load's commands (`run -d`, `ps`,
 `stop -t 0`, `rm`, `run --rm ... echo`, 0.2-0.8 s apart) for `--seconds`, asking for the ack the
-page asks for (`streamed`). A step with errors ends the ramp for that process count: the point
+page asks for (`streamed` and `inline`). A step with errors ends the ramp for that process count: the point
 where errors start.
 
 The clients run in `--client-processes` processes (asyncio each), not pinned: on this 2-core machine
@@ -105,7 +105,7 @@ async def learner(index: int, url: str, cookie: str, share: Share, connected: as
             for line in script(index, step):
                 started = time.perf_counter()
                 try:
-                    result = await client.call("run", {"line": line, "streamed": True},
+                    result = await client.call("run", {"line": line, "streamed": True, "inline": True},
                                                namespace=NAMESPACE, timeout=30)
                 except Exception as err:  # noqa: BLE001 - a timeout is an error to count
                     share.fail(f"{line}: {err!r}")

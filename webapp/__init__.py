@@ -55,6 +55,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .engines import choose_engines
     from .lessons import LESSONS_DIR
     from .live import LabNamespace
+    from .outbox import install_after_ack
     from .session import SandboxManager
     from .store import Store
     from .views import bp
@@ -120,6 +121,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     message_limit.install(app, socketio.server)  # an oversized message gets an `error`, not a hang-up
     lab = LabNamespace(manager, app.config, lessons=catalog)
     drain = Drain()  # graceful stop (SIGTERM): see webapp/drain.py
+    install_after_ack(socketio.server)  # a console's held messages go out after its ack
     drain.install(socketio.server)
     lab.drain = drain
     app.extensions["lab.drain"] = drain

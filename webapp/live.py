@@ -4,7 +4,9 @@ Protocol (DESIGN.md): client -> server `run {"line"}` (acked with `{"exit_code",
 "parsed"}` when the command returns; `parsed` summarizes the command, see `webapp.command_summary`;
 `run {"line", "streamed": true}` is for a client that shows the `output` messages: acked with
 empty stdout/stderr and `"streamed": true` when the output went out as `output` messages, or, for a
-command that was over by the time it started, with its output in the ack and no `output` message),
+command that was over by the time it started, with its output in the ack and no `output` message;
+with `"inline": true` too, everything such a command sent this console comes in the ack as
+`"messages"`, see `webapp.outbox`),
 `input {"data"}`, `complete {"line", "cursor"}` (acked with
 `{"candidates", "replace_from"}`), `reset {}`; server -> client `hello`, `command {"line", "parsed"}`
 (to the console that ran the line, once it is accepted and before any of its output or events; a
@@ -56,6 +58,7 @@ from .engine.workspace import MAX_FILE_BYTES, WorkspaceError
 from .guarded import GuardedNamespace, Refused
 from .lesson_live import LessonRelay
 from .lessons import Catalog, LessonProgress, pick_locale
+from .outbox import Outbox, defer
 from .session import Sandbox, SandboxError, SandboxManager, TooManySandboxes, new_sandbox_id
 
 NAMESPACE = "/lab"
@@ -96,8 +99,8 @@ class Broadcaster:
     flushed `STATE_DELAY` later on the sandbox's own clock, or at once when a handler finishes.
     """
 
-    def __init__(self, server: Any, sandbox: Sandbox):
-        self.server = server
+    def __init__(self, outbox: Outbox, sandbox: Sandbox):
+        self.outbox = outbox
         self.sandbox = sandbox
         self._dirty = False
         self._scheduled = False
@@ -124,8 +127,7 @@ class Broadcaster:
     def _on_notice(self, text: str) -> None:
         """A message for every console of the sandbox that no command printed; then fresh state."""
         self.release_events()
-        self.server.emit("output", {"data": text, "stream": "stderr"}, to=self.sandbox.id,
-                         namespace=NAMESPACE)
+        self.outbox.emit("output", {"data": text, "stream": "stderr"}, self.sandbox.id)
         self._dirty = True
         self.flush()
 
@@ -134,7 +136,7 @@ class Broadcaster:
         if self._holding:
             self._events.append(event.to_dict())
             return
-        self.server.emit("engine_event", event.to_dict(), to=self.sandbox.id, namespace=NAMESPACE)
+        self.outbox.emit("engine_event", event.to_dict(), self.sandbox.id)
         if not self._scheduled:
             self._scheduled = True
             self.sandbox.clock.call_later(STATE_DELAY, self._timer_flush)
@@ -144,8 +146,7 @@ class Broadcaster:
         with self.sandbox.lock:
             if self._events:
                 events, self._events = self._events, []
-                self.server.emit("engine_events", {"events": events}, to=self.sandbox.id,
-                                 namespace=NAMESPACE)
+                self.outbox.emit("engine_events", {"events": events}, self.sandbox.id)
 
     @contextmanager
     def holding(self) -> Iterator[None]:
@@ -176,13 +177,13 @@ class Broadcaster:
 
     def send_files(self, to: str) -> None:
         files = self.sandbox.files()
-        self.server.emit("files", {"files": files}, to=to, namespace=NAMESPACE)
+        self.outbox.emit("files", {"files": files}, to)
 
     def send_state(self, to: str) -> None:
         with self.sandbox.lock:
             self.release_events()
             containers = self.sandbox.snapshot()
-        self.server.emit("state", {"containers": containers}, to=to, namespace=NAMESPACE)
+        self.outbox.emit("state", {"containers": containers}, to)
 
 
 @dataclass
@@ -232,6 +233,7 @@ class LabNamespace(GuardedNamespace[Connection]):
         # class member's, so the dashboard sees them), given the sandbox id.
         self.open_at_connect: list[Callable[[str], bool]] = []
         self.drain = Drain()  # the app's own (create_app) counts this namespace's events
+        self._outbox: Outbox | None = None
         if lessons is not None:
             self.lessons = LessonRelay(self._send, lessons, manager.store)
         manager.on_engine = self._on_engine
@@ -241,7 +243,7 @@ class LabNamespace(GuardedNamespace[Connection]):
     def _on_engine(self, sandbox: Sandbox) -> None:
         broadcaster = sandbox.extras.get("live")
         if broadcaster is None:
-            broadcaster = sandbox.extras["live"] = Broadcaster(self.server, sandbox)
+            broadcaster = sandbox.extras["live"] = Broadcaster(self.outbox, sandbox)
         broadcaster.attach()
         if self.lessons is not None:
             self.lessons.on_engine(sandbox)
@@ -250,8 +252,15 @@ class LabNamespace(GuardedNamespace[Connection]):
     def _broadcaster(self, sandbox: Sandbox) -> Broadcaster:
         return sandbox.extras["live"]
 
+    @property
+    def outbox(self) -> Outbox:
+        """Where every message of the namespace goes out (made once the server is known)."""
+        if self._outbox is None:
+            self._outbox = Outbox(self.server, NAMESPACE)
+        return self._outbox
+
     def _send(self, event: str, data: Any, to: str) -> None:
-        super()._send(event, data, to)
+        self.outbox.emit(event, data, to)
         if event == "progress":
             conn = self._connection(to)
             if conn is not None and conn.sandbox is not None:
@@ -397,10 +406,17 @@ class LabNamespace(GuardedNamespace[Connection]):
 
     def on_run(self, *args: Any) -> dict[str, Any]:
         sid = request.sid
-        sandbox = self._sandbox()
         payload = self.payload("run", args, line=str)
         line: str = payload["line"]
         streamed = payload.get("streamed") is True  # the client shows `output` messages itself
+        # A client that takes its messages in the ack (`inline`, the page) gets everything sent to
+        # it while a command that is over at once ran, in the ack, in order (webapp.outbox),
+        # starting with what a sandbox opened now sends.
+        inline = (streamed and payload.get("inline") is True
+                  and defer(lambda: self.outbox.release(sid)))
+        if inline:
+            self.outbox.hold(sid)
+        sandbox = self._sandbox()
         if len(line) > self.max_line:
             raise Refused(f"line too long ({len(line)} characters; at most {self.max_line})")
 
@@ -408,7 +424,7 @@ class LabNamespace(GuardedNamespace[Connection]):
         # A client that shows `output` itself (the page) gets the output of a command that is over
         # by the time it has started in this thread in the ack instead: one message, not several.
         # Until then the output is held here (under the sandbox lock, like every output call).
-        held: list[list[tuple[str, str]] | None] = [[] if streamed else None]
+        held: list[list[tuple[str, str]] | None] = [[] if streamed and not inline else None]
 
         def output(text: str, stream: str) -> None:
             if held[0] is not None:
@@ -441,6 +457,10 @@ class LabNamespace(GuardedNamespace[Connection]):
                               on_command=announce_each)
             if self._connection(sid) is None:  # the console closed while the command was starting
                 sandbox.hang_up(owner=sid)
+        if inline and not job.done:  # it runs on (attached): what it sends goes out as it comes
+            with sandbox.lock:
+                self.outbox.release(sid)
+            inline = False
         folded = self._fold_output(sandbox, job, held, sid)
         finished = threading.Event()
         with sandbox.lock:
@@ -458,6 +478,9 @@ class LabNamespace(GuardedNamespace[Connection]):
                                   sandbox.snapshot() if failed else None, result["stderr"])
         signals.notify(signals.command_finished, self, sid=sid, sandbox=sandbox, line=line,
                        result=result)
+        if inline:  # what follows waits for the ack to go out (released after it)
+            return {"exit_code": result["exit_code"], "stdout": "", "stderr": "", "streamed": True,
+                    "parsed": parsed, "messages": self.outbox.take(sid)}
         if folded is not None:  # the terminal shows the ack's output: it was sent nowhere else
             return {"exit_code": result["exit_code"], "stdout": folded[0], "stderr": folded[1],
                     "parsed": parsed}

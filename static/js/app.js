@@ -26,15 +26,21 @@ function unique(list) {
 
 /** `run` a console line. A server that is restarting answers `{"retry": true}` without running it
  * (docs/protocol.md): the line is sent once more after the socket has reconnected (to the process
- * started again, or through the proxy to another), so it runs exactly once. */
+ * started again, or through the proxy to another), so it runs exactly once. The ack of a command
+ * that was over at once carries the messages it sent this console (`inline`): they are handled
+ * here, in order, by the same listeners as if each had come on its own. */
 function runOnce(socket, line, retried = false) {
   return new Promise((resolve) => {
-    socket.emit('run', { line, streamed: true }, (ack) => {
+    socket.emit('run', { line, streamed: true, inline: true }, (ack) => {
       if (ack && ack.retry && !retried) {
         socket.once('connect', () => runOnce(socket, line, true).then(resolve));
-      } else {
-        resolve(ack);
+        return;
       }
+      for (const message of (ack && Array.isArray(ack.messages) ? ack.messages : [])) {
+        if (!Array.isArray(message) || typeof message[0] !== 'string') continue;
+        for (const listener of socket.listeners(message[0])) listener(message[1]);
+      }
+      resolve(ack);
     });
   });
 }

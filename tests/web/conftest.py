@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import itertools
 import threading
+import weakref
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from flask import Flask
@@ -39,6 +40,7 @@ class LabClient(SocketIOTestClient):
     """A `/lab` console for tests: `run`, `send`, `complete`, and the events received so far."""
 
     _ids = itertools.count(1000)
+    _by_eio: ClassVar[weakref.WeakValueDictionary[str, LabClient]] = weakref.WeakValueDictionary()
 
     def __init__(self, app: Flask, **kwargs: Any):
         self._acks: dict[int, Any] = {}
@@ -49,9 +51,13 @@ class LabClient(SocketIOTestClient):
         server = socketio.server
         deliver, deliver_encoded = server._send_packet, server._send_eio_packet
 
+        # Each test client patches the server anew, so this one keeps the acks of every LabClient.
+        LabClient._by_eio[self.eio_sid] = self
+
         def send_packet(eio_sid: str, pkt: packet.Packet) -> None:
-            if pkt.packet_type == packet.ACK and eio_sid == self.eio_sid:
-                self._acks[pkt.id] = pkt.data[0] if len(pkt.data) == 1 else pkt.data
+            owner = LabClient._by_eio.get(eio_sid)
+            if pkt.packet_type == packet.ACK and owner is not None:
+                owner._acks[pkt.id] = pkt.data[0] if len(pkt.data) == 1 else pkt.data
             else:
                 deliver(eio_sid, pkt)
                 self._notify()
