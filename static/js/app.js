@@ -719,7 +719,8 @@ class Lab {
     const el = $('console-status');
     if (el) {
       el.dataset.state = kind;
-      el.textContent = text;
+      // A live region (role="status"): the same words set again would be read again.
+      if (el.textContent !== text) el.textContent = text;
     }
     const conn = $('conn-status');
     if (conn) {
