@@ -42,6 +42,7 @@ export class ConsoleSpeech {
     this.enabled = false;
     this.pending = '';
     this.timer = null;
+    this.echo = ''; // keys typed into an attached container, whose terminal echoes them back
   }
 
   setEnabled(on) {
@@ -66,10 +67,30 @@ export class ConsoleSpeech {
     this.say(t('sr_command', { line }));
   }
 
+  /**
+   * Keys typed while a command runs (into an attached container). A container's terminal echoes
+   * them; the screen reader has said each key as it was typed, so the echo is not said again.
+   */
+  typed(data) {
+    if (!this.enabled) return;
+    this.echo = (this.echo + String(data).replace(/[^\r\x20-\x7e\u00a0-\uffff]/g, '')).slice(-256);
+  }
+
   /** Text the terminal printed: read once it stops coming (or when the command ends). */
   output(data) {
     if (!this.enabled || !data) return;
-    this.pending += String(data);
+    let text = String(data);
+    if (this.echo) {
+      let i = 0;
+      while (i < text.length && this.echo && text[i] === this.echo[0]) {
+        this.echo = this.echo.slice(1);
+        i += 1;
+      }
+      if (i < text.length) this.echo = ''; // something else: no longer an echo of the keys
+      text = text.slice(i);
+      if (!text) return;
+    }
+    this.pending += text;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.flush(), QUIET_MS);
   }
@@ -77,6 +98,7 @@ export class ConsoleSpeech {
   /** The command returned: what is left of its output, and its exit code when it failed. */
   done(exitCode) {
     if (!this.enabled) return;
+    this.echo = '';
     const code = Number(exitCode);
     this.flush(code > 0 ? t('sr_exit', { code }) : ''); // -1: no exit (the connection dropped)
   }

@@ -274,6 +274,7 @@ export class LabConsole {
         this.term.write('^C');
         this.lastChar = 'C';
       }
+      this.speech.typed(data);
       this.conn.input(data);
       return;
     }

@@ -189,3 +189,30 @@ def test_off_by_default_then_remembered(reader_page: Lab):
     console = [s["text"] for s in said(page, start) if s["region"] == "console-announce"]
     print(f"sr remembered after reload: {len(console)} announcements for `help`")
     assert console[0] == "Command: help" and len(console) == 2
+
+
+@pytest.mark.parametrize("reader_page", [(1440, 900)], ids=size_id, indirect=True)
+def test_in_an_attached_container_its_output_is_said_not_the_echo_of_the_keys(reader_page: Lab):
+    """Typed into a container's terminal, the keys come back as its echo: the screen reader said
+    each key as it was typed, so only what the container prints is said (once)."""
+    lab = reader_page
+    page = lab.page
+    page.click("#sr-toggle")
+    page.wait_for_selector('#sr-toggle[aria-pressed="true"]', timeout=T)
+    start = len(said(page))
+    lab.run("docker run -it --name d1 ubuntu:20.04", wait=False)
+    page.wait_for_selector('#console-status[data-state="attached"]', timeout=T)
+    wait_said(page, "console-announce", r"^Output: root@[0-9a-f]+:/#$", start)
+    page.keyboard.type("echo hello")
+    page.keyboard.press("Enter")
+    wait_said(page, "console-announce", r"^Output: hello(\n|$)", start)
+    page.keyboard.type("exit")
+    page.keyboard.press("Enter")
+    lab.wait_idle()
+    lab.token("d1", "exited")
+    wait_said(page, "console-announce", r"^Output: exit$", start)
+    console = [s["text"] for s in said(page, start) if s["region"] == "console-announce"]
+    print(f"sr attached: {len(console)} console announcements: {console}")
+    assert console[0] == "Command: docker run -it --name d1 ubuntu:20.04"
+    assert not [c for c in console if "echo" in c], "the echo of the typed keys was said"
+    assert sum(c.count("hello") for c in console) == 1
