@@ -106,6 +106,18 @@ def test_the_class_consoles_wear_the_lab_consoles_theme(browser, server, size):
         join_url = teacher.page.get_attribute("[data-join-url]", "data-join-url")
         teach = measure(teacher.page, "#console")
         shot(teacher.page, "#console", f"class-teach-{label}.png")
+        # The class bar's controls (lesson and step pickers, buttons) stay on the screen.
+        outside, right = teacher.page.evaluate(
+            """() => {
+              const controls = [...document.querySelectorAll('.class-bar select, .class-bar button, .class-bar a')];
+              const right = Math.max(...controls.map((e) => e.getBoundingClientRect().right));
+              const out = controls.filter((e) => e.getBoundingClientRect().left < 0
+                || e.getBoundingClientRect().right > document.documentElement.clientWidth);
+              return [out.map((e) => e.id || e.textContent.trim()), Math.round(right)];
+            }""")
+        print(f"class {label}: teach class bar: {len(outside)} controls outside the "
+              f"{width} px viewport (rightmost edge {right} px)")
+        assert outside == [], f"class bar controls off the screen: {outside}"
 
         with person(browser, f"{join_url}?name=ada", FOLLOW_READY) as ada:
             page = ada.page
