@@ -38,19 +38,24 @@ RECORDER = """
     if (!r || r.getAttribute('aria-live') === 'off' || r.closest('[aria-hidden="true"]')) return null;
     return r;
   };
+  // An atomic region (role status or alert unless aria-atomic="false") is read whole at a change.
+  const atomic = (r) => {
+    const a = r.getAttribute('aria-atomic');
+    return a ? a === 'true' : ['status', 'alert'].includes(r.getAttribute('role'));
+  };
   const name = (r) => r.id || String(r.className) || r.tagName;
   new MutationObserver((mutations) => {
+    const whole = new Set();
     for (const m of mutations) {
-      if (m.type === 'characterData') {
-        const r = region(m.target);
-        if (r) window.__said.push({ region: name(r), text: m.target.data });
-        continue;
-      }
-      for (const n of m.addedNodes) {
-        const r = region(n.nodeType === 1 ? n : m.target);
-        if (r && n.textContent) window.__said.push({ region: name(r), text: n.textContent });
+      const nodes = m.type === 'characterData' ? [m.target] : [...m.addedNodes];
+      for (const n of nodes) {
+        const r = region(n.nodeType === 1 ? n : (m.type === 'characterData' ? n : m.target));
+        if (!r || !n.textContent) continue;
+        if (atomic(r)) whole.add(r);
+        else window.__said.push({ region: name(r), text: n.textContent });
       }
     }
+    for (const r of whole) if (r.textContent) window.__said.push({ region: name(r), text: r.textContent });
   }).observe(document, { subtree: true, childList: true, characterData: true });
 })();
 """
@@ -216,3 +221,46 @@ def test_in_an_attached_container_its_output_is_said_not_the_echo_of_the_keys(re
     assert console[0] == "Command: docker run -it --name d1 ubuntu:20.04"
     assert not [c for c in console if "echo" in c], "the echo of the typed keys was said"
     assert sum(c.count("hello") for c in console) == 1
+
+
+@pytest.mark.parametrize("reader_page", [(1280, 720)], ids=size_id, indirect=True)
+def test_on_a_lesson_page_each_sentence_is_said_once(reader_page: Lab):
+    """Lesson 1's first step with screen-reader mode on: the "Type it" block puts the command on the
+    line (said once by the lesson, the line itself not read), Enter says it once, then the step's
+    "done" and the next step's title, once each, in that order."""
+    from webapp.lessons import LESSONS_DIR, load_lesson
+    from webapp.lessons.markdown import plain_text
+
+    lesson = load_lesson(LESSONS_DIR / "why-exit")
+    step, following = lesson.steps[0], lesson.steps[1]
+    line = step.solution[0].line
+    lab = reader_page
+    page = lab.page
+    page.goto(f"{lab.base}/lessons/{lesson.id}")
+    lab.wait_ready()
+    if page.get_attribute("#sr-toggle", "aria-pressed") != "true":
+        page.click("#sr-toggle")
+    page.wait_for_selector('#sr-toggle[aria-pressed="true"]', timeout=T)
+    start = len(said(page))
+    page.locator(f'.step[data-step="{step.id}"] .step-body .run-command[data-command="{line}"]').first.click()
+    page.wait_for_function(
+        "line => document.querySelector('#console').dataset.line === line", arg=line, timeout=T
+    )
+    page.keyboard.press("Enter")
+    lab.wait_idle()
+    page.wait_for_selector(f'.step[data-step="{step.id}"][data-done="true"]', timeout=T)
+    wait_said(page, "lesson-announce", r"^Next step: ", start)
+    wait_said(page, "narration", r"→ Exited", start)  # ubuntu's bash exits at once, without a terminal
+    everything = said(page, start)
+    lesson_said = [s["text"] for s in everything if s["region"] == "lesson-announce"]
+    console = [s["text"] for s in everything if s["region"] == "console-announce"]
+    print(f"sr lesson 1280x720: lesson said {lesson_said}; console said {console}; narration "
+          f"{[s['text'] for s in everything if s['region'] == 'narration']}")
+    assert lesson_said[0] == "On the console line: press Enter to run it."
+    assert [x.split(":")[0] for x in lesson_said[1:]] == ["Step done", "Next step"], lesson_said
+    assert plain_text(lesson.t("en").steps[following.id].title) in lesson_said[2]
+    assert console[0] == f"Command: {line}"
+    assert sum(line in s["text"] for s in everything) == 1
+    assert not [s for s in everything if "$ " in s["text"]], "a prompt redraw was read out"
+    texts = Counter(s["text"] for s in everything if s["region"] in ("narration", "lesson-announce"))
+    assert max(texts.values()) == 1, f"said twice: {texts}"
