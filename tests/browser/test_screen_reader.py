@@ -264,3 +264,24 @@ def test_on_a_lesson_page_each_sentence_is_said_once(reader_page: Lab):
     assert not [s for s in everything if "$ " in s["text"]], "a prompt redraw was read out"
     texts = Counter(s["text"] for s in everything if s["region"] in ("narration", "lesson-announce"))
     assert max(texts.values()) == 1, f"said twice: {texts}"
+
+
+@pytest.mark.parametrize("reader_page", [(1440, 900)], ids=size_id, indirect=True)
+def test_an_arrow_clicked_says_the_command_it_put_on_the_line(reader_page: Lab):
+    lab = reader_page
+    page = lab.page
+    page.click("#sr-toggle")
+    page.wait_for_selector('#sr-toggle[aria-pressed="true"]', timeout=T)
+    lab.run("docker run -d --name web nginx")
+    lab.token("web", "running")
+    start = len(said(page))
+    page.click('#lifecycle-graph [data-edge="stop"][data-from="running"] .edge-label')
+    page.wait_for_function(
+        "() => document.querySelector('#console').dataset.line === 'docker stop web'", timeout=T
+    )
+    wait_said(page, "console-announce", "^On the console line: docker stop web", start)
+    spoken = said(page, start)
+    print(f"sr arrow click: {spoken}")
+    assert [s["text"] for s in spoken if "docker stop web" in s["text"]] == [
+        "On the console line: docker stop web — press Enter to run it, or type to replace it."
+    ]
