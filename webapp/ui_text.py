@@ -210,10 +210,15 @@ UI: dict[str, tuple[str, str]] = {
         "스크린 리더가 콘솔을 읽을 수 있게 합니다",
     ),
     "screen_reader_on": (
-        "Screen reader mode on: console output is read out.",
-        "스크린 리더 모드 켬: 콘솔 출력을 읽어 줍니다.",
+        "Screen reader mode on: each command you run and its output are read out once.",
+        "스크린 리더 모드 켬: 실행한 명령과 그 출력을 한 번씩 읽어 줍니다.",
     ),
     "screen_reader_off": ("Screen reader mode off.", "스크린 리더 모드 끔."),
+    "sr_region_label": ("Console: what was run and what it printed", "콘솔: 실행한 명령과 출력"),
+    "sr_command": ("Command: {line}", "명령: {line}"),
+    "sr_output": ("Output: {text}", "출력: {text}"),
+    "sr_exit": ("Exit code {code}.", "종료 코드 {code}."),
+    "sr_more": ("({n} more lines in the console)", "(콘솔에 {n}줄 더 있음)"),
     "clear": ("Clear", "지우기"),
     "reset": ("Reset", "초기화"),
     "reset_title": (

@@ -504,6 +504,8 @@ class Lab {
       return;
     }
     this.renderInfo({ kind: 'edge', t: edge, note: t('on_the_line', { cmd: cmd.trim() }) });
+    // The line is drawn in the terminal, which screen-reader mode keeps quiet: say what is on it.
+    if (this.console.screenReaderMode) this.console.speech.say(t('on_the_line', { cmd: cmd.trim() }));
   }
 
   /** An arrow clicked with no container where it starts: which state it needs, and how to get there. */
@@ -725,7 +727,8 @@ class Lab {
     const el = $('console-status');
     if (el) {
       el.dataset.state = kind;
-      el.textContent = text;
+      // A live region (role="status"): the same words set again would be read again.
+      if (el.textContent !== text) el.textContent = text;
     }
     const conn = $('conn-status');
     if (conn) {

@@ -3,6 +3,7 @@
 // server raw (`input`), because the command may be attached to a container's terminal: that is how
 // typing in a container, Ctrl-C and the Ctrl-P Ctrl-Q detach keys work.
 
+import { ConsoleSpeech, quietXterm } from './console-speech.js';
 import { store } from './dom.js';
 import { t } from './i18n.js';
 import { installTerminalStyles } from './xterm-csp.js';
@@ -14,7 +15,8 @@ const PROMPT_OK = '\x1b[1;32m$\x1b[0m ';
 const PROMPT_FAIL = '\x1b[1;31m$\x1b[0m ';
 const PROMPT_LEN = 2;
 
-const THEME = {
+// The terminal's colours and font; the class pages' read-only consoles use them too (follow.js).
+export const THEME = {
   background: '#0a0f1c',
   foreground: '#e4e8f1',
   cursor: '#7cc4ff',
@@ -37,6 +39,11 @@ const THEME = {
   brightMagenta: '#f9a8e0',
   brightCyan: '#8ae8f5',
   brightWhite: '#ffffff',
+};
+
+export const TERMINAL_FONT = {
+  fontFamily: '"DejaVu Sans Mono", ui-monospace, "Cascadia Mono", Menlo, Consolas, "Liberation Mono", monospace',
+  fontSize: 14,
 };
 
 
@@ -94,11 +101,13 @@ export class LabConsole {
     this.streamed = false;
     this.lastChar = '\n';
 
-    const font = {
-      fontFamily: '"DejaVu Sans Mono", ui-monospace, "Cascadia Mono", Menlo, Consolas, "Liberation Mono", monospace',
-      fontSize: 14,
-    };
+    const font = TERMINAL_FONT;
     installTerminalStyles('.console .xterm', THEME, font);
+    // Screen-reader mode: our own live region says the line and its output, once each
+    // (static/js/console-speech.js); xterm's, which reads every redraw of the line, is silenced.
+    this.speech = new ConsoleSpeech(document.getElementById('console-announce'));
+    const reader = Boolean(store.get(SR_KEY, false));
+    this.speech.setEnabled(reader);
     this.term = new Terminal({
       cursorBlink: true,
       ...font,
@@ -106,7 +115,7 @@ export class LabConsole {
       scrollback: 5000,
       theme: THEME,
       allowProposedApi: false,
-      screenReaderMode: Boolean(store.get(SR_KEY, false)),
+      screenReaderMode: reader,
       // 1 = off: above it xterm writes style attributes, which the CSP blocks. The theme itself
       // meets AA contrast on the terminal background.
       minimumContrastRatio: 1,
@@ -114,6 +123,7 @@ export class LabConsole {
     this.fit = new FitAddon();
     this.term.loadAddon(this.fit);
     this.term.open(host);
+    quietXterm(host);
     const textarea = host.querySelector('textarea');
     if (textarea) textarea.setAttribute('aria-label', t('console_input_label'));
     this.refit();
@@ -131,6 +141,8 @@ export class LabConsole {
 
   setScreenReaderMode(on) {
     this.term.options.screenReaderMode = Boolean(on);
+    quietXterm(this.host);
+    this.speech.setEnabled(on);
     store.set(SR_KEY, Boolean(on));
   }
 
@@ -262,6 +274,7 @@ export class LabConsole {
         this.term.write('^C');
         this.lastChar = 'C';
       }
+      this.speech.typed(data);
       this.conn.input(data);
       return;
     }
@@ -534,6 +547,7 @@ export class LabConsole {
       this.newPrompt();
       return;
     }
+    this.speech.line(line);
     if (word === 'clear') {
       this.term.clear();
       this.term.write('\x1b[H\x1b[J');
@@ -543,6 +557,8 @@ export class LabConsole {
     }
     if (word === 'help') {
       this.term.write(toTerminal(`${t('console_help')}\n`));
+      this.speech.output(t('console_help'));
+      this.speech.done(0);
       this.lastFailed = false;
       this.newPrompt();
       if (this.hooks.onLocal) this.hooks.onLocal('help');
@@ -550,6 +566,8 @@ export class LabConsole {
     }
     if (!this.conn.connected()) {
       this.term.write(toTerminal(`\x1b[33m${t('console_not_connected')}\x1b[0m\n`));
+      this.speech.output(t('console_not_connected'));
+      this.speech.done(0);
       this.lastFailed = true;
       this.newPrompt();
       return;
@@ -569,6 +587,7 @@ export class LabConsole {
   /** Output from the server (a command's, or an attached container's terminal). */
   output(data) {
     if (!data) return;
+    this.speech.output(data);
     const text = toTerminal(String(data));
     if (this.busy) {
       this.streamed = true;
@@ -587,6 +606,7 @@ export class LabConsole {
     if (!this.busy) return;
     const res = result || { exit_code: -1, stdout: '', stderr: '' };
     if (!this.streamed) {
+      this.speech.output(`${res.stdout || ''}${res.stderr || ''}`);
       const text = toTerminal(`${res.stdout || ''}${res.stderr || ''}`);
       if (text) {
         this.term.write(text);
@@ -595,6 +615,7 @@ export class LabConsole {
     }
     if (this.lastChar !== '\n') this.term.write('\r\n');
     this.busy = false;
+    this.speech.done(res.exit_code);
     this.lastFailed = Number(res.exit_code) !== 0;
     if (this.hooks.onEnd) this.hooks.onEnd(line, res);
     this.newPrompt();

@@ -347,9 +347,9 @@ export class Workspace {
       label = this.socket.connected ? t('file_unsaved') : t('file_offline');
     }
     this.status.dataset.state = state;
-    this.status.textContent = label;
+    if (this.status.textContent !== label) this.status.textContent = label; // a live region: say a change once
     this.errorBox.hidden = !this.error;
-    this.errorBox.textContent = this.error || '';
+    if (this.errorBox.textContent !== (this.error || '')) this.errorBox.textContent = this.error || '';
     this.deleteButton.disabled = !this.server.has(this.active);
     replaceChildren(this.tabs, this.order().map((path) => {
       const selected = path === this.active;

@@ -6,11 +6,13 @@
 // messages numbered by `seq`: a `hello` snapshot, then `output`, `event` and `state` changes. Changes
 // the snapshot already holds are dropped; a gap in the numbers asks for a fresh snapshot (`sync`).
 
+import { TERMINAL_FONT, THEME } from './console.js';
 import { h, replaceChildren, store } from './dom.js';
 import { Graph } from './graph.js';
 import { t, tOr } from './i18n.js';
 import { Director, Lifecycle } from './lifecycle.js';
 import { describeMove, Narration } from './narration.js';
+import { installTerminalStyles } from './xterm-csp.js';
 
 const VIEW_KEY = 'lifecycle-lab.class-view';
 const $ = (id) => document.getElementById(id);
@@ -46,12 +48,15 @@ class Mirror {
     this.seq = null; // null until the first snapshot
     this.pending = [];
     this.onGap = onGap;
+    installTerminalStyles('.console .xterm', THEME, TERMINAL_FONT);
     this.term = new Terminal({
       disableStdin: true,
       cursorBlink: false,
       cursorStyle: 'underline',
-      fontFamily: '"DejaVu Sans Mono", ui-monospace, Menlo, Consolas, monospace',
-      fontSize: 14,
+      // The lab console's look: its theme and font (the same constructed stylesheet, scoped to
+      // `.console .xterm`, colours the text; the theme here paints the background xterm owns).
+      ...TERMINAL_FONT,
+      theme: THEME,
       lineHeight: 1.15,
       scrollback: 3000,
       minimumContrastRatio: 1,

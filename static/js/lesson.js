@@ -259,7 +259,7 @@ export class LessonPage {
       const el = this.stepEl(active);
       if (el && el.classList.contains('step')) {
         this.openStep(el, true);
-        if (!first && !restarted) this.announce(t('step_now_announce', { title: this.stepTitle(el) }), true);
+        if (!first && !restarted) this.announce(t('step_now_announce', { title: this.stepTitle(el) }));
         this.scrollTo(this.anchor(el), !first);
       }
       this.active = active;
@@ -286,7 +286,7 @@ export class LessonPage {
     if (this.complete) this.complete.hidden = !completed;
     if (completed && !this.completed && !first) {
       const title = this.complete && this.complete.querySelector('.lesson-complete-title');
-      this.announce(title ? title.textContent : t('lesson_complete'), true);
+      this.announce(title ? title.textContent : t('lesson_complete'));
       if (this.complete) this.scrollTo(this.complete, true);
     }
     this.completed = completed;
@@ -358,15 +358,16 @@ export class LessonPage {
     return name ? name.textContent.trim() : el.dataset.step;
   }
 
-  /** Say something to screen readers (the polite live region of the lesson). */
-  announce(text, append = false) {
+  /**
+   * Say something to screen readers (the polite live region of the lesson): one paragraph per
+   * sentence, added, so each is read once, in order ("Step done: …" then "Next step: …"), and the
+   * same words said again later are read again. (Setting the region's whole text instead read a
+   * first sentence twice when a second was appended, or lost it when both came in one update.)
+   */
+  announce(text) {
     if (!this.announcer || !text) return;
-    if (append && this.announcer.textContent) {
-      this.announcer.textContent = `${this.announcer.textContent} ${text}`;
-      return;
-    }
-    this.announcer.textContent = '';
-    setTimeout(() => { this.announcer.textContent = text; }, 30);
+    this.announcer.appendChild(h('p', {}, text));
+    while (this.announcer.children.length > 4) this.announcer.firstElementChild.remove();
   }
 
   /**

@@ -5,12 +5,15 @@
 // Namespace /class (protocol in webapp/classroom/live.py); the server checks the instructor secret in
 // the session cookie before it sends a dashboard or accepts a command.
 
+import { THEME } from './console.js';
 import { h, replaceChildren } from './dom.js';
 import { t, tOr } from './i18n.js';
 
 const STATES = ['created', 'running', 'paused', 'restarting', 'exited', 'dead'];
 const REFRESH_MS = 10000; // "stuck" depends on time passing: the whole dashboard now and then
-const PRESENTER_FONT = 22;
+const PRESENTER_FONT = 22; // the same size is in teach.css (body.presenter .console .xterm-rows)
+// Presenter mode's page is black: so is its console, all of it (xterm paints its own background).
+const PRESENTER_THEME = { ...THEME, background: '#000000', cursorAccent: '#000000' };
 const $ = (id) => document.getElementById(id);
 const stateName = (s) => tOr(`state_${s}`, s);
 
@@ -187,6 +190,7 @@ function setupPresenter() {
     const lab = window.lifecycleLab;
     if (lab && lab.console && lab.console.term) {
       lab.console.term.options.fontSize = on ? PRESENTER_FONT : 14;
+      lab.console.term.options.theme = on ? PRESENTER_THEME : THEME;
       lab.console.refit();
     }
   };

@@ -52,9 +52,13 @@ export function terminalCss(scope, theme, { fontFamily, fontSize, fontWeight = '
   return css;
 }
 
+const installed = new Set();
+
 /** Adopt the terminal's stylesheet into the document (once per scope). */
 export function installTerminalStyles(scope, theme, font) {
   if (!('adoptedStyleSheets' in Document.prototype) || typeof CSSStyleSheet === 'undefined') return false;
+  if (installed.has(scope)) return true;
+  installed.add(scope);
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(terminalCss(scope, theme, font));
   document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
