@@ -11,7 +11,7 @@ import { t as tr } from './i18n.js';
 const NODE_W = 136;
 const NODE_H = 46;
 const CHIP_H = 24;
-const CHIP_W = 104;
+const CHIP_W = 126;
 const SLOT_GAP = 6;
 const MAX_SLOTS = 6;
 const BASE_MOVE_MS = 1000;
@@ -38,7 +38,6 @@ const LAYOUT = {
   edges: {
     'image>running': { bend: 82 },
     'restarting>removed': { via: [[988, 270], [988, 594], [306, 594]], labelSegment: 1 },
-    '>image': { labelSide: 'right' },
   },
   pairOffset: 20, // how far apart the two directions between the same states are drawn
 };
@@ -110,9 +109,19 @@ function tween(duration, frame) {
 
 const wait = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 
-function truncate(text, max) {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+/** An axis-aligned box. */
+const box = (x, y, w, hgt) => ({ x0: x, y0: y, x1: x + w, y1: y + hgt });
+function overlapArea(a, b) {
+  const w = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
+  const hgt = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
+  return w > 0 && hgt > 0 ? w * hgt : 0;
 }
+
+// Edge labels are pills that fit their text; a wide (Hangul) character takes about two narrow ones.
+const PILL_H = 23;
+const PILL_GAP = 3;
+const ROW_GAP = 6;
+const pillW = (text) => Math.max(36, [...text].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e7f ? 14.5 : 8.2), 18));
 
 // Where a ray from a box's centre towards (tx, ty) leaves the box (plus a small gap).
 function boxExit(cx, cy, tx, ty, w = NODE_W, hgt = NODE_H, gap = 4) {
@@ -331,12 +340,12 @@ export class Graph {
     const t = lay.labelAt ?? (group.paired ? 0.4 : 0.5);
     const lx = (1 - t) ** 2 * start[0] + 2 * (1 - t) * t * cx + t * t * end[0];
     const ly = (1 - t) ** 2 * start[1] + 2 * (1 - t) * t * cy + t * t * end[1];
-    return { d, label: [lx, ly], vertical: Math.abs(dy) > Math.abs(dx) * 2.5, side: lay.labelSide };
+    return { d, label: [lx, ly], vertical: Math.abs(dy) > Math.abs(dx) * 2.5 };
   }
 
   drawEdges() {
     this.edges = [];
-    // One curve per direction between two states; its edges' labels are stacked on it.
+    // One curve per direction between two states; its edges' labels form one group on it.
     const groups = new Map();
     for (const t of this.lc.visible) {
       if (t.src !== null && !this.nodes.has(t.src)) continue;
@@ -348,20 +357,20 @@ export class Graph {
     for (const g of groups.values()) {
       g.paired = g.src !== null && g.src !== g.dst && groups.has(`${g.dst}>${g.src}`);
     }
-    // Pills fit their text; a wide (Hangul) character takes about two narrow ones.
-    const pillW = (text) => Math.max(36, [...text].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e7f ? 14.5 : 8.2), 18));
     for (const group of groups.values()) {
-      const geo = this.edgeGeometry(group);
-      const n = group.list.length;
+      group.geo = this.edgeGeometry(group);
       const anyCommand = group.list.some((t) => t.trigger === 'command');
-      const path = svg('path', {
+      group.path = svg('path', {
         class: `edge-path ${anyCommand ? '' : 'edge-path--event'}`.trim(),
-        d: geo.d,
+        d: group.geo.d,
         'marker-end': this.arrow(anyCommand ? 'plain' : 'event'),
       }, this.layers.paths);
-      path.dataset.group = group.key;
-      const rowTotal = group.list.reduce((sum, x) => sum + pillW(x.label) + 6, -6);
-      let rowOffset = -rowTotal / 2;
+      group.path.dataset.group = group.key;
+    }
+    const placed = this.placeLabels([...groups.values()]);
+    for (const group of groups.values()) {
+      const { geo, path } = group;
+      const spot = placed.get(group.key);
       group.list.forEach((t, i) => {
         const kind = t.trigger === 'command' ? 'command' : 'event';
         const g = svg('g', {
@@ -369,24 +378,18 @@ export class Graph {
           'data-edge': t.edge,
           'data-from': t.src ?? '',
           'data-to': t.dst,
+          'data-group': group.key,
           tabindex: '-1',
           role: 'button',
           'aria-label': this.edgeAria(t),
         }, this.layers.edges);
-        // The shared curve is clickable for the first edge of a stack; every pill for its own edge.
+        // The shared curve is clickable for the first edge of a group; every pill for its own edge.
         if (i === 0) svg('path', { class: 'edge-hit', d: geo.d }, g);
-        const w = pillW(t.label);
-        let lx = geo.label[0];
-        let ly = geo.label[1];
-        if (geo.vertical) {
-          lx += rowOffset + w / 2;
-          rowOffset += w + 6;
-        } else {
-          ly += (i - (n - 1) / 2) * 25;
-        }
-        if (geo.side === 'right') lx += w / 2 + 12;
+        const { dx, dy, w } = spot.items[i];
+        const lx = spot.x + dx;
+        const ly = spot.y + dy;
         const label = svg('g', { class: `edge-label edge-label--${kind}`, transform: `translate(${lx.toFixed(1)},${ly.toFixed(1)})` }, g);
-        svg("rect", { x: -w / 2, y: -11.5, width: w, height: 23, rx: 11.5 }, label);
+        svg('rect', { x: -w / 2, y: -PILL_H / 2, width: w, height: PILL_H, rx: PILL_H / 2 }, label);
         svg('text', { 'text-anchor': 'middle', y: 4.5 }, label).textContent = t.label;
         const edge = { t, g, path, label, d: geo.d, group: group.key };
         this.edges.push(edge);
@@ -405,6 +408,116 @@ export class Graph {
         });
       });
     }
+  }
+
+  /**
+   * The places the drawing keeps for other things: every state box (with its count), the registry,
+   * and every slot a token can ever take (as wide as the widest chip), so that no number of
+   * containers can cover a label.
+   */
+  reservedBoxes() {
+    const boxes = [];
+    const reg = LAYOUT.registry;
+    boxes.push(box(reg.x - 52, reg.y - 15, 104, 30));
+    for (const node of this.nodes.values()) {
+      boxes.push(box(node.x - NODE_W / 2, node.y - NODE_H / 2 - 8, NODE_W + 8, NODE_H + 8));
+      for (let i = 0; i < node.max; i += 1) {
+        const [x, y] = this.slot(node, i);
+        boxes.push(box(x - 18, y - CHIP_H / 2 - 4, CHIP_W + 8, CHIP_H + 8));
+      }
+    }
+    return boxes;
+  }
+
+  /**
+   * Where each group of edge labels goes: on its own curve, as near its middle as it can, but
+   * never over a state, a token's slot or another group's labels, and over as few other lines as
+   * possible; a group may sit beside its curve (on the free side) or change from a column to a
+   * row. Labels are fitted greedily, the biggest groups first. Returns key -> {x, y, items}.
+   */
+  placeLabels(groups) {
+    const hard = this.reservedBoxes();
+    const W = LAYOUT.width;
+    const H = LAYOUT.height;
+    const samples = new Map();
+    for (const g of groups) {
+      let pts = [];
+      try {
+        const len = g.path.getTotalLength();
+        const n = Math.max(8, Math.ceil(len / 6));
+        for (let i = 0; i <= n; i += 1) {
+          const p = g.path.getPointAtLength((len * i) / n);
+          pts.push([p.x, p.y]);
+        }
+      } catch {
+        pts = [g.geo.label];
+      }
+      samples.set(g.key, pts);
+    }
+    const arrangements = (list) => {
+      const widths = list.map((t) => pillW(t.label));
+      const column = {
+        w: Math.max(...widths),
+        h: list.length * PILL_H + (list.length - 1) * PILL_GAP,
+        items: widths.map((w, i) => ({ w, dx: 0, dy: (i - (list.length - 1) / 2) * (PILL_H + PILL_GAP) })),
+      };
+      const total = widths.reduce((s, w) => s + w, 0) + (list.length - 1) * ROW_GAP;
+      let at = -total / 2;
+      const row = {
+        w: total,
+        h: PILL_H,
+        items: widths.map((w) => {
+          const item = { w, dx: at + w / 2, dy: 0 };
+          at += w + ROW_GAP;
+          return item;
+        }),
+      };
+      return list.length === 1 ? [column] : [column, row];
+    };
+    const order = [...groups].sort((a, b) => b.list.length - a.list.length);
+    const taken = [];
+    const result = new Map();
+    for (const g of order) {
+      const pts = samples.get(g.key);
+      const others = groups.filter((o) => o !== g).flatMap((o) => samples.get(o.key));
+      const lay = LAYOUT.edges[g.key] || {};
+      const prefer = lay.labelAt ?? (g.paired ? 0.42 : 0.5);
+      const options = arrangements(g.list);
+      // A nearly vertical curve reads better with its labels in a row across it.
+      const vertical = g.geo.vertical;
+      let best = null;
+      options.forEach((arr, ai) => {
+        const preferred = vertical ? ai === options.length - 1 : ai === 0;
+        for (let k = 0; k <= 14; k += 1) {
+          const t = Math.min(0.9, Math.max(0.1, prefer + (k % 2 ? 1 : -1) * Math.ceil(k / 2) * 0.05));
+          const idx = Math.round(t * (pts.length - 1));
+          const [px, py] = pts[idx];
+          const [ax, ay] = pts[Math.max(0, idx - 1)];
+          const [bx, by] = pts[Math.min(pts.length - 1, idx + 1)];
+          const tl = Math.hypot(bx - ax, by - ay) || 1;
+          const nx = -(by - ay) / tl;
+          const ny = (bx - ax) / tl;
+          // How far to step aside so the group just clears its own curve.
+          const aside = Math.abs(nx) * (arr.w / 2) + Math.abs(ny) * (arr.h / 2) + 5;
+          for (const off of [0, aside, -aside]) {
+            const cx = px + nx * off;
+            const cy = py + ny * off;
+            const b = box(cx - arr.w / 2 - 2, cy - arr.h / 2 - 2, arr.w + 4, arr.h + 4);
+            let clash = 0;
+            for (const o of hard) clash += overlapArea(b, o);
+            for (const o of taken) clash += overlapArea(b, o);
+            if (b.x0 < 0 || b.y0 < 0 || b.x1 > W || b.y1 > H) clash += 1000;
+            let crossings = 0;
+            for (const [qx, qy] of others) if (qx > b.x0 && qx < b.x1 && qy > b.y0 && qy < b.y1) crossings += 1;
+            const cost = clash * 1000 + crossings * 25 + Math.abs(t - prefer) * 300 + Math.abs(off) * 1.2 + (preferred ? 0 : 40);
+            if (!best || cost < best.cost) best = { cost, x: cx, y: cy, arr, b };
+          }
+        }
+      });
+      taken.push(best.b);
+      result.set(g.key, { x: best.x, y: best.y, items: best.arr.items });
+    }
+    return result;
   }
 
   edgeAria(t) {
@@ -492,13 +605,14 @@ export class Graph {
       tabindex: '-1',
       role: 'button',
     }, this.layers.tokens);
+    const title = svg('title', {}, g);
     const ring = svg('rect', { class: 'token-ring', x: -18, y: -CHIP_H / 2 - 4, height: CHIP_H + 8, rx: (CHIP_H + 8) / 2 }, g);
     const chip = svg('rect', { class: 'token-chip', x: -14, y: -CHIP_H / 2, height: CHIP_H, rx: CHIP_H / 2, stroke: look.color }, g);
     drawShape(look.shape, g, look.color);
     const label = svg('text', { class: 'token-label', x: 12, y: 4.5 }, g);
     const extras = svg('g', { class: 'token-extras' }, g);
     const token = {
-      id, name, image, state, status: status || '', g, label, chip, ring, extras, look, arrival: this.arrival += 1,
+      id, name, image, state, status: status || '', g, label, chip, ring, extras, look, title, arrival: this.arrival += 1,
       queue: Promise.resolve(), backlog: 0, x: 0, y: 0, moving: false,
     };
     this.tokens.set(id, token);
@@ -522,21 +636,64 @@ export class Graph {
     return token;
   }
 
-  /** The chip fits its name (at most CHIP_W wide; longer names are cut with an ellipsis). */
+  /** The chip shows the name (its whole name on hover, in a <title>); see fitName. */
   setTokenName(token, name) {
     token.name = name;
     token.g.setAttribute('data-container', name);
-    let text = truncate(name, 14);
-    token.label.textContent = text;
-    const measure = () => {
-      try { return token.label.getComputedTextLength(); } catch { return 0; }
+    token.title.textContent = name;
+    this.fitName(token);
+    // A new name can make another chip's short form ambiguous: fit those again.
+    for (const other of this.tokens.values()) if (other !== token && other.elided) this.fitName(other);
+  }
+
+  /**
+   * The whole name when it fits the chip (at most chipWidth wide); else its start and its end
+   * around an ellipsis ("aweso…r_one"), with as much of both as fits and never a short form that
+   * another container's name in the graph would also match.
+   */
+  fitName(token) {
+    const { name, label } = token;
+    const room = this.chipW - 38;
+    const measure = (text) => {
+      label.textContent = text;
+      let w = 0;
+      try { w = label.getComputedTextLength(); } catch { w = 0; }
+      return w || text.length * 7.8;
     };
-    let width = measure() || text.length * 7.8;
-    while (width > this.chipW - 38 && text.length > 3) {
-      text = `${text.slice(0, -2)}…`;
-      token.label.textContent = text;
-      width = measure() || text.length * 7.8;
+    let text = name;
+    token.elided = measure(name) > room;
+    if (token.elided) {
+      const others = [...this.tokens.values()].map((t) => t.name).filter((n) => n !== name);
+      const clear = (head, tail) => !others.some((o) => o.length >= head.length + tail.length && o.startsWith(head) && o.endsWith(tail));
+      const cut = (h, k) => [name.slice(0, h), name.slice(name.length - (k - h))];
+      text = null;
+      let fallback = null;
+      // First with about as much of the start as of the end; only if that is ambiguous, any split.
+      for (const spread of [1, Infinity]) {
+        for (let k = name.length - 1; k >= 1 && !text; k -= 1) {
+          const h0 = Math.ceil(k / 2);
+          const splits = [h0];
+          for (let d = 1; d <= Math.min(k, spread); d += 1) {
+            if (h0 + d <= k) splits.push(h0 + d);
+            if (h0 - d >= 0) splits.push(h0 - d);
+          }
+          for (const h of splits) {
+            const [head, tail] = cut(h, k);
+            const candidate = `${head}…${tail}`;
+            if (measure(candidate) > room) continue;
+            if (!fallback) fallback = candidate;
+            if (clear(head, tail)) {
+              text = candidate;
+              break;
+            }
+          }
+        }
+        if (text) break;
+      }
+      text = text || fallback || `${name.slice(0, 1)}…`;
     }
+    label.textContent = text;
+    const width = measure(text);
     const w = Math.max(44, Math.ceil(width) + 38);
     token.chip.setAttribute('width', String(w));
     token.ring.setAttribute('width', String(w + 8));
@@ -650,7 +807,7 @@ export class Graph {
         more = svg('g', { class: 'state-more' }, this.layers.overlay);
         more.dataset.for = stateId;
         svg('rect', { x: -14, y: -CHIP_H / 2, width: CHIP_W, height: CHIP_H, rx: CHIP_H / 2 }, more);
-        svg('text', { x: 38, y: 4.5, 'text-anchor': 'middle' }, more);
+        svg('text', { x: CHIP_W / 2 - 14, y: 4.5, 'text-anchor': 'middle' }, more);
       }
       const [x, y] = this.slot(node, max - 1);
       more.setAttribute('transform', `translate(${x},${y})`);
