@@ -11,15 +11,16 @@ import { t as tr } from './i18n.js';
 const NODE_W = 136;
 const NODE_H = 46;
 const CHIP_H = 24;
-const CHIP_W = 126;
+const CHIP_W = 128;
 const SLOT_GAP = 6;
 const MAX_SLOTS = 6;
 const BASE_MOVE_MS = 1000;
 const VANISH_MS = 5000;
 
 // A planar layout: running, exited and removed form a triangle with paused inside it and
-// restarting outside it, so no two edges cross.
-const LAYOUT = {
+// restarting outside it, so no two edges cross. For a graph as wide as it is tall or wider.
+const WIDE = {
+  name: 'wide',
   width: 1000,
   height: 610,
   registry: { x: 80, y: 36 },
@@ -40,6 +41,30 @@ const LAYOUT = {
     'restarting>removed': { via: [[988, 270], [988, 594], [306, 594]], labelSegment: 1 },
   },
   pairOffset: 20, // how far apart the two directions between the same states are drawn
+};
+
+// The same drawing folded for a narrow place (a panel beside a wide console, a phone): the same
+// neighbours, in three columns instead of four, so the text is larger on screen.
+const TALL = {
+  name: 'tall',
+  width: 770,
+  height: 800,
+  registry: { x: 80, y: 40 },
+  nodes: {
+    image: { x: 80, y: 120, tokens: 'below', cols: 1, max: 3 },
+    created: { x: 300, y: 120, tokens: 'below-right', cols: 1, max: 3 },
+    running: { x: 520, y: 120, tokens: 'right-up', cols: 1, max: 4 },
+    restarting: { x: 690, y: 290, tokens: 'below', cols: 1, max: 3 },
+    paused: { x: 520, y: 380, tokens: 'below', cols: 1, max: 3 },
+    exited: { x: 650, y: 580, tokens: 'below', cols: 1, max: 4 },
+    removed: { x: 300, y: 570, tokens: 'left', cols: 1, max: 3 },
+    dead: { x: 490, y: 690, tokens: 'below', cols: 1, max: 2 },
+  },
+  edges: {
+    'image>running': { bend: 70 },
+    'restarting>removed': { via: [[760, 290], [760, 784], [286, 784]], labelSegment: 1 },
+  },
+  pairOffset: 20,
 };
 
 // Colour AND shape AND name tell tokens apart. Colours: at least 3:1 against the chip background.
@@ -117,6 +142,67 @@ function overlapArea(a, b) {
   return w > 0 && hgt > 0 ? w * hgt : 0;
 }
 
+/** Whether `name` fits the short form whose kept parts are `parts` (in order, first and last at the ends). */
+function fitsForm(name, parts) {
+  const head = parts[0];
+  const tail = parts[parts.length - 1];
+  if (!name.startsWith(head) || !name.endsWith(tail)) return false;
+  let at = head.length;
+  const end = name.length - tail.length;
+  if (at > end) return false;
+  for (const mid of parts.slice(1, -1)) {
+    const i = name.indexOf(mid, at);
+    if (i < 0 || i + mid.length > end) return false;
+    at = i + mid.length;
+  }
+  return true;
+}
+
+/**
+ * The longest short form of `name` that `fits` and that none of `others` also fits: its start and
+ * end around an ellipsis, about as much of each first; then any split; then the start, a middle part
+ * and the end around two ellipses. Ambiguous only when nothing unambiguous fits at all.
+ */
+export function shortName(name, others, fits) {
+  const n = name.length;
+  const clear = (parts) => !others.some((o) => fitsForm(o, parts));
+  let fallback = null;
+  const tryParts = (parts) => {
+    const text = parts.join('…');
+    if (fallback && !clear(parts)) return null;
+    if (!fits(text)) return null;
+    if (!fallback) fallback = text;
+    return clear(parts) ? text : null;
+  };
+  for (const spread of [1, Infinity]) {
+    for (let k = n - 1; k >= 1; k -= 1) {
+      const h0 = Math.ceil(k / 2);
+      const splits = [h0];
+      for (let d = 1; d <= Math.min(k, spread); d += 1) {
+        if (h0 + d <= k) splits.push(h0 + d);
+        if (h0 - d >= 0) splits.push(h0 - d);
+      }
+      for (const h of splits) {
+        const found = tryParts([name.slice(0, h), name.slice(n - (k - h))]);
+        if (found) return found;
+      }
+    }
+  }
+  for (let k = n - 2; k >= 3; k -= 1) {
+    for (const [h, t] of [[2, 2], [3, 2], [2, 3], [3, 3], [1, 1], [1, 2], [2, 1], [4, 3], [3, 4]]) {
+      const m = k - h - t;
+      if (m < 1) continue;
+      for (let s = h + 1; s + m <= n - t - 1; s += 1) {
+        const parts = [name.slice(0, h), name.slice(s, s + m), name.slice(n - t)];
+        if (!clear(parts)) continue;
+        const found = tryParts(parts);
+        if (found) return found;
+      }
+    }
+  }
+  return fallback || `${name.slice(0, 1)}…`;
+}
+
 // Edge labels are pills that fit their text; a wide (Hangul) character takes about two narrow ones.
 const PILL_H = 23;
 const PILL_GAP = 3;
@@ -157,6 +243,13 @@ export class Graph {
     this.nodes = new Map();
     this.edges = [];
     this.lc = null;
+    this.layout = WIDE;
+    // The drawing that shows its text largest in the room the page gives it (see chooseLayout).
+    this.adapt = options.adapt !== false;
+    if (this.adapt && window.ResizeObserver) {
+      this.resizer = new ResizeObserver(() => this.chooseLayout());
+      this.resizer.observe(this.svg);
+    }
     if (window.matchMedia) {
       const mq = window.matchMedia('(prefers-reduced-motion: reduce)');
       const update = () => { this.reduced = mq.matches; };
@@ -176,13 +269,42 @@ export class Graph {
 
   // -- drawing the static graph ---------------------------------------------------------------------
 
+  /**
+   * Wide (four columns) or tall (three): the one drawn larger in the graph's box, the width the
+   * page gives it and the most height its CSS allows it. A margin keeps it from flipping to and
+   * fro at the boundary. Redraws, keeping the tokens, when it changes.
+   */
+  chooseLayout() {
+    if (!this.adapt) return;
+    const width = this.svg.clientWidth || this.svg.getBoundingClientRect().width;
+    if (!width) return;
+    const css = getComputedStyle(this.svg);
+    const maxH = parseFloat(css.maxHeight);
+    const room = Number.isFinite(maxH) && maxH > 0 ? maxH : Infinity;
+    const scale = (lay) => Math.min(width / lay.width, room / lay.height);
+    const ratio = scale(TALL) / scale(WIDE);
+    const next = this.layout === TALL ? (ratio < 1.05 ? WIDE : TALL) : (ratio > 1.15 ? TALL : WIDE);
+    if (next === this.layout) return;
+    this.layout = next;
+    if (this.lc) this.setLifecycle(this.lc);
+  }
+
   setLifecycle(lc) {
     this.lc = lc;
+    if (!this.nodes.size) this.chooseLayoutNow();
     const kept = [...this.tokens.values()].map((t) => ({
       id: t.id, name: t.name, image: t.image, state: t.state, status: t.status,
     }));
     this.draw();
     this.renderModel(kept);
+  }
+
+  /** The first choice, before anything is drawn. */
+  chooseLayoutNow() {
+    const lc = this.lc;
+    this.lc = null;
+    this.chooseLayout();
+    this.lc = lc;
   }
 
   /** The `marker-end` value for an arrowhead of this graph. */
@@ -191,19 +313,21 @@ export class Graph {
   }
 
   position(id) {
-    const known = LAYOUT.nodes[id];
+    const known = this.layout.nodes[id];
     if (known) return known;
-    const unknown = this.lc.states.filter((s) => !LAYOUT.nodes[s.id]).map((s) => s.id);
+    const unknown = this.lc.states.filter((s) => !this.layout.nodes[s.id]).map((s) => s.id);
     const i = unknown.indexOf(id);
-    return { x: 120 + i * 170, y: LAYOUT.height - 40, tokens: 'above' };
+    return { x: 120 + i * 170, y: this.layout.height - 40, tokens: 'above' };
   }
 
   draw() {
     const root = this.svg;
     root.replaceChildren();
-    const extraRow = this.lc.states.some((s) => !LAYOUT.nodes[s.id]) ? 90 : 0;
-    root.setAttribute('viewBox', `0 0 ${LAYOUT.width} ${LAYOUT.height + extraRow}`);
+    const extraRow = this.lc.states.some((s) => !this.layout.nodes[s.id]) ? 90 : 0;
+    root.setAttribute('viewBox', `0 0 ${this.layout.width} ${this.layout.height + extraRow}`);
     root.setAttribute('preserveAspectRatio', 'xMidYMid meet');
+    root.dataset.layout = this.layout.name;
+    root.classList.toggle('graph--tall', this.layout === TALL);
     const defs = svg('defs', {}, root);
     for (const kind of ['plain', 'event', 'active', 'refused']) {
       const marker = svg('marker', {
@@ -235,7 +359,7 @@ export class Graph {
 
   drawNodes() {
     this.nodes.clear();
-    const reg = LAYOUT.registry;
+    const reg = this.layout.registry;
     const registry = svg('g', { class: 'registry', transform: `translate(${reg.x},${reg.y})`, 'aria-hidden': 'true' }, this.layers.nodes);
     svg('rect', { x: -52, y: -15, width: 104, height: 30, rx: 15 }, registry);
     svg('text', { class: 'registry-label', 'text-anchor': 'middle', y: 5 }, registry).textContent = tr('graph_registry');
@@ -281,7 +405,7 @@ export class Graph {
 
   edgeGeometry(group) {
     const { src, dst } = group;
-    const lay = LAYOUT.edges[`${src ?? ''}>${dst}`] || {};
+    const lay = this.layout.edges[`${src ?? ''}>${dst}`] || {};
     const b = this.nodes.get(dst);
     if (src === dst) {
       // A self-loop on top of the node.
@@ -292,7 +416,7 @@ export class Graph {
     }
     let a;
     if (src === null) {
-      a = { x: LAYOUT.registry.x, y: LAYOUT.registry.y, w: 104, h: 30 };
+      a = { x: this.layout.registry.x, y: this.layout.registry.y, w: 104, h: 30 };
     } else {
       const n = this.nodes.get(src);
       a = { x: n.x, y: n.y, w: NODE_W, h: NODE_H };
@@ -328,7 +452,7 @@ export class Graph {
     const nx = dy / len; // left normal in screen coordinates (y grows downwards)
     const ny = -dx / len;
     let bend = lay.bend || 0;
-    if (group.paired) bend += LAYOUT.pairOffset;
+    if (group.paired) bend += this.layout.pairOffset;
     const mx = (a.x + b.x) / 2;
     const my = (a.y + b.y) / 2;
     const cx = mx + nx * bend * 2;
@@ -417,10 +541,10 @@ export class Graph {
    */
   reservedBoxes() {
     const boxes = [];
-    const reg = LAYOUT.registry;
+    const reg = this.layout.registry;
     boxes.push(box(reg.x - 52, reg.y - 15, 104, 30));
     for (const node of this.nodes.values()) {
-      boxes.push(box(node.x - NODE_W / 2, node.y - NODE_H / 2 - 8, NODE_W + 8, NODE_H + 8));
+      boxes.push(box(node.x - NODE_W / 2 - 4, node.y - NODE_H / 2 - 10, NODE_W + 14, NODE_H + 14));
       for (let i = 0; i < node.max; i += 1) {
         const [x, y] = this.slot(node, i);
         boxes.push(box(x - 18, y - CHIP_H / 2 - 4, CHIP_W + 8, CHIP_H + 8));
@@ -437,8 +561,8 @@ export class Graph {
    */
   placeLabels(groups) {
     const hard = this.reservedBoxes();
-    const W = LAYOUT.width;
-    const H = LAYOUT.height;
+    const W = this.layout.width;
+    const H = this.layout.height;
     const samples = new Map();
     for (const g of groups) {
       let pts = [];
@@ -480,7 +604,7 @@ export class Graph {
     for (const g of order) {
       const pts = samples.get(g.key);
       const others = groups.filter((o) => o !== g).flatMap((o) => samples.get(o.key));
-      const lay = LAYOUT.edges[g.key] || {};
+      const lay = this.layout.edges[g.key] || {};
       const prefer = lay.labelAt ?? (g.paired ? 0.42 : 0.5);
       const options = arrangements(g.list);
       // A nearly vertical curve reads better with its labels in a row across it.
@@ -648,12 +772,13 @@ export class Graph {
 
   /**
    * The whole name when it fits the chip (at most chipWidth wide); else its start and its end
-   * around an ellipsis ("aweso…r_one"), with as much of both as fits and never a short form that
-   * another container's name in the graph would also match.
+   * around an ellipsis ("aweso…r_one"), as much of both as fits; and never a short form that
+   * another container's name in the graph would also fit: then the part that tells them apart
+   * shows between two ellipses ("se…_01_…nd").
    */
   fitName(token) {
     const { name, label } = token;
-    const room = this.chipW - 38;
+    const room = this.chipW - 34;
     const measure = (text) => {
       label.textContent = text;
       let w = 0;
@@ -664,37 +789,11 @@ export class Graph {
     token.elided = measure(name) > room;
     if (token.elided) {
       const others = [...this.tokens.values()].map((t) => t.name).filter((n) => n !== name);
-      const clear = (head, tail) => !others.some((o) => o.length >= head.length + tail.length && o.startsWith(head) && o.endsWith(tail));
-      const cut = (h, k) => [name.slice(0, h), name.slice(name.length - (k - h))];
-      text = null;
-      let fallback = null;
-      // First with about as much of the start as of the end; only if that is ambiguous, any split.
-      for (const spread of [1, Infinity]) {
-        for (let k = name.length - 1; k >= 1 && !text; k -= 1) {
-          const h0 = Math.ceil(k / 2);
-          const splits = [h0];
-          for (let d = 1; d <= Math.min(k, spread); d += 1) {
-            if (h0 + d <= k) splits.push(h0 + d);
-            if (h0 - d >= 0) splits.push(h0 - d);
-          }
-          for (const h of splits) {
-            const [head, tail] = cut(h, k);
-            const candidate = `${head}…${tail}`;
-            if (measure(candidate) > room) continue;
-            if (!fallback) fallback = candidate;
-            if (clear(head, tail)) {
-              text = candidate;
-              break;
-            }
-          }
-        }
-        if (text) break;
-      }
-      text = text || fallback || `${name.slice(0, 1)}…`;
+      text = shortName(name, others, (candidate) => measure(candidate) <= room);
     }
     label.textContent = text;
     const width = measure(text);
-    const w = Math.max(44, Math.ceil(width) + 38);
+    const w = Math.max(44, Math.ceil(width) + 34);
     token.chip.setAttribute('width', String(w));
     token.ring.setAttribute('width', String(w + 8));
     token.width = w;
@@ -757,6 +856,8 @@ export class Graph {
         return [node.x - NODE_W / 2 - 18 - CHIP_W + 14, node.y + row * rowH];
       case 'right':
         return [node.x + NODE_W / 2 + 26, node.y + row * rowH];
+      case 'below-right':
+        return [node.x + 10 + 14, node.y + NODE_H / 2 + 20 + row * rowH];
       case 'below-left':
         return [node.x - NODE_W / 2 - 6 - CHIP_W + 14 + 40, node.y + NODE_H / 2 + 20 + row * rowH];
       case 'right-up':
@@ -881,6 +982,12 @@ export class Graph {
    * compact second graph (a challenge's target) that shows only what matters.
    */
   fitTo(stateIds, { pad = 22, minWidth = 600, minHeight = 340 } = {}) {
+    // A zoomed view keeps the wide drawing, whatever its box.
+    this.adapt = false;
+    if (this.layout !== WIDE) {
+      this.layout = WIDE;
+      this.setLifecycle(this.lc);
+    }
     let x0 = Infinity;
     let y0 = Infinity;
     let x1 = -Infinity;
@@ -908,8 +1015,8 @@ export class Graph {
       if (b > limit && a > 0) { const back = Math.min(a, b - limit); a -= back; b -= back; }
       return [a, b];
     };
-    [x0, x1] = grow(x0, x1, minWidth, LAYOUT.width);
-    [y0, y1] = grow(y0, y1, minHeight, LAYOUT.height);
+    [x0, x1] = grow(x0, x1, minWidth, this.layout.width);
+    [y0, y1] = grow(y0, y1, minHeight, this.layout.height);
     this.svg.setAttribute('viewBox', `${x0.toFixed(0)} ${y0.toFixed(0)} ${(x1 - x0).toFixed(0)} ${(y1 - y0).toFixed(0)}`);
   }
 
@@ -1099,10 +1206,9 @@ export class Graph {
     if (old) old.remove();
     if (token.grace) return; // the countdown already says what the signal did
     const w = text.length * 7 + 14;
-    // Beside the chip when there is room in the graph, else above it.
-    const right = (token.width || CHIP_W) - 14 + 8;
-    const beside = token.x + right + w < LAYOUT.width - 4;
-    const at = beside ? `translate(${right + w / 2},0)` : `translate(${-14 + w / 2},${-CHIP_H / 2 - 13})`;
+    // Over the token's own chip, for a moment: beside or above it, it would cover an edge label
+    // or the next token (the name is in the token's title, its aria-label and the picker).
+    const at = `translate(${-14 + (token.width || CHIP_W) / 2},0)`;
     const g = svg('g', { class: `token-badge token-badge--${tone}`, transform: at }, token.extras);
     this.raise(token);
     svg('rect', { x: -w / 2, y: -10, width: w, height: 20, rx: 6 }, g);
