@@ -285,6 +285,17 @@ export class Graph {
     const ratio = scale(TALL) / scale(WIDE);
     const next = this.layout === TALL ? (ratio < 1.05 ? WIDE : TALL) : (ratio > 1.15 ? TALL : WIDE);
     if (next === this.layout) return;
+    // Not while a token travels or has steps waiting: a redraw would drop them. Once they are done.
+    const busy = [...this.tokens.values()].filter((t) => t.moving || t.backlog > 0);
+    if (busy.length) {
+      if (!this.layoutWait) {
+        this.layoutWait = Promise.all(busy.map((t) => t.queue)).then(() => {
+          this.layoutWait = null;
+          this.chooseLayout();
+        });
+      }
+      return;
+    }
     this.layout = next;
     if (this.lc) this.setLifecycle(this.lc);
   }
@@ -293,7 +304,7 @@ export class Graph {
     this.lc = lc;
     if (!this.nodes.size) this.chooseLayoutNow();
     const kept = [...this.tokens.values()].map((t) => ({
-      id: t.id, name: t.name, image: t.image, state: t.state, status: t.status,
+      id: t.id, name: t.name, image: t.image, state: t.state, status: t.status, health: t.health,
     }));
     this.draw();
     this.renderModel(kept);
