@@ -294,3 +294,18 @@ def test_ten_containers_on_a_lesson_page(browser, server, size):
         screenshot(page, f"lesson-{size[0]}x{size[1]}")
     finally:
         finish(context, problems)
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (390, 844)], ids=["1280x720", "390x844"])
+def test_korean_labels_do_not_overlap(browser, server, size):
+    """Korean edge labels are wider (a Hangul character takes about two Latin ones)."""
+    context, page, problems = open_page(browser, server, "/sandbox?lang=ko", size)
+    try:
+        run_lines(page, ["docker run -d --name web nginx", "docker create --name db postgres"])
+        page.wait_for_selector(
+            '#lifecycle-graph .token[data-container="db"][data-state="created"]', timeout=TIMEOUT
+        )
+        measure(page, f"{size[0]}x{size[1]} /sandbox?lang=ko", 2)
+        screenshot(page, f"sandbox-ko-{size[0]}x{size[1]}")
+    finally:
+        finish(context, problems)
