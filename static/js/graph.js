@@ -1241,7 +1241,11 @@ export class Graph {
     const startedAt = step.at || Date.now();
     const old = token.extras.querySelector('.token-badge');
     if (old) old.remove();
-    const g = svg('g', { class: 'token-grace token-grace--hidden', transform: `translate(${(token.width || CHIP_W) - 14 + 8 + 64},0)` }, token.extras);
+    // Beside the chip while the drawing has room there (the tall one has not), else over the chip.
+    const chipW = token.width || CHIP_W;
+    const beside = token.x + chipW - 14 + 8 + 128 < this.layout.width - 4;
+    const at = beside ? chipW - 14 + 8 + 64 : -14 + chipW / 2;
+    const g = svg('g', { class: 'token-grace token-grace--hidden', transform: `translate(${at},0)` }, token.extras);
     svg('rect', { x: -64, y: -12, width: 128, height: 24, rx: 6 }, g);
     const bar = svg('rect', { class: 'token-grace-bar', x: -64, y: 9, width: 128, height: 3, rx: 1.5 }, g);
     const text = svg('text', { 'text-anchor': 'middle', y: 4 }, g);
