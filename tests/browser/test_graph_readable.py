@@ -95,6 +95,29 @@ MEASURE = """
       else minGap = Math.min(minGap, gap);
     }
   }
+  // How far each group of labels sits from its own curve (in the drawing's units): the nearest of
+  // its pills, edge to curve; 0 when the curve runs under it.
+  const near = new Map();
+  for (const e of svg.querySelectorAll('.edge')) {
+    const key = e.dataset.group;
+    const path = svg.querySelector(`.layer-paths path[data-group="${key}"]`);
+    const m = e.querySelector('.edge-label').transform.baseVal.consolidate().matrix;
+    const rect = e.querySelector('.edge-label rect');
+    const hw = rect.width.baseVal.value / 2;
+    const hh = rect.height.baseVal.value / 2;
+    const len = path.getTotalLength();
+    let d = Infinity;
+    for (let at = 0; at <= len; at += 2) {
+      const p = path.getPointAtLength(at);
+      const dx = Math.max(0, Math.abs(p.x - m.e) - hw);
+      const dy = Math.max(0, Math.abs(p.y - m.f) - hh);
+      d = Math.min(d, Math.hypot(dx, dy));
+    }
+    near.set(key, Math.min(near.get(key) ?? Infinity, d));
+  }
+  let farthest = 0;
+  let farthestName = '';
+  for (const [key, d] of near) if (d > farthest) { farthest = d; farthestName = key; }
   const scale = svg.getScreenCTM().a;
   const labelPx = parseFloat(getComputedStyle(svg.querySelector('.edge-label text')).fontSize) * scale;
   const tokenPx = parseFloat(getComputedStyle(svg.querySelector('.token-label')).fontSize) * scale;
@@ -110,6 +133,8 @@ MEASURE = """
     tokenPx,
     width: graph.width,
     layout: svg.dataset.layout,
+    farthest,
+    farthestName,
     edges: svg.querySelectorAll('.edge[data-edge][data-from][data-to]').length,
     edgeCount: svg.querySelectorAll('.edge').length,
   };
@@ -193,6 +218,11 @@ def measure(page, label: str, expected: int) -> dict:
     assert not result["overlaps"], f"{label}: overlapping boxes:\n" + "\n".join(result["overlaps"])
     assert result["labels"] == result["edgeCount"] == result["edges"] > 0
     assert result["minGap"] > 0
+    print(
+        f"    label groups off their own curve: at most {result['farthest']:.1f} units "
+        f"({result['farthestName']})"
+    )
+    assert result["farthest"] < 12, f"{label}: {result['farthestName']} strays from its curve"
     return result
 
 
