@@ -11,15 +11,16 @@ import { t as tr } from './i18n.js';
 const NODE_W = 136;
 const NODE_H = 46;
 const CHIP_H = 24;
-const CHIP_W = 104;
+const CHIP_W = 128;
 const SLOT_GAP = 6;
 const MAX_SLOTS = 6;
 const BASE_MOVE_MS = 1000;
 const VANISH_MS = 5000;
 
 // A planar layout: running, exited and removed form a triangle with paused inside it and
-// restarting outside it, so no two edges cross.
-const LAYOUT = {
+// restarting outside it, so no two edges cross. For a graph as wide as it is tall or wider.
+const WIDE = {
+  name: 'wide',
   width: 1000,
   height: 610,
   registry: { x: 80, y: 36 },
@@ -38,9 +39,32 @@ const LAYOUT = {
   edges: {
     'image>running': { bend: 82 },
     'restarting>removed': { via: [[988, 270], [988, 594], [306, 594]], labelSegment: 1 },
-    '>image': { labelSide: 'right' },
   },
   pairOffset: 20, // how far apart the two directions between the same states are drawn
+};
+
+// The same drawing folded for a narrow place (a panel beside a wide console, a phone): the same
+// neighbours, in three columns instead of four, so the text is larger on screen.
+const TALL = {
+  name: 'tall',
+  width: 770,
+  height: 800,
+  registry: { x: 80, y: 40 },
+  nodes: {
+    image: { x: 80, y: 120, tokens: 'below', cols: 1, max: 3 },
+    created: { x: 300, y: 120, tokens: 'below-right', cols: 1, max: 3 },
+    running: { x: 520, y: 120, tokens: 'right-up', cols: 1, max: 4 },
+    restarting: { x: 690, y: 290, tokens: 'below', cols: 1, max: 3 },
+    paused: { x: 520, y: 380, tokens: 'below', cols: 1, max: 3 },
+    exited: { x: 650, y: 580, tokens: 'below', cols: 1, max: 4 },
+    removed: { x: 300, y: 570, tokens: 'left', cols: 1, max: 3 },
+    dead: { x: 490, y: 690, tokens: 'below', cols: 1, max: 2 },
+  },
+  edges: {
+    'image>running': { bend: 70 },
+    'restarting>removed': { via: [[760, 290], [760, 784], [286, 784]], labelSegment: 1 },
+  },
+  pairOffset: 20,
 };
 
 // Colour AND shape AND name tell tokens apart. Colours: at least 3:1 against the chip background.
@@ -110,9 +134,80 @@ function tween(duration, frame) {
 
 const wait = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 
-function truncate(text, max) {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+/** An axis-aligned box. */
+const box = (x, y, w, hgt) => ({ x0: x, y0: y, x1: x + w, y1: y + hgt });
+function overlapArea(a, b) {
+  const w = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
+  const hgt = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
+  return w > 0 && hgt > 0 ? w * hgt : 0;
 }
+
+/** Whether `name` fits the short form whose kept parts are `parts` (in order, first and last at the ends). */
+function fitsForm(name, parts) {
+  const head = parts[0];
+  const tail = parts[parts.length - 1];
+  if (!name.startsWith(head) || !name.endsWith(tail)) return false;
+  let at = head.length;
+  const end = name.length - tail.length;
+  if (at > end) return false;
+  for (const mid of parts.slice(1, -1)) {
+    const i = name.indexOf(mid, at);
+    if (i < 0 || i + mid.length > end) return false;
+    at = i + mid.length;
+  }
+  return true;
+}
+
+/**
+ * The longest short form of `name` that `fits` and that none of `others` also fits: its start and
+ * end around an ellipsis, about as much of each first; then any split; then the start, a middle part
+ * and the end around two ellipses. Ambiguous only when nothing unambiguous fits at all.
+ */
+export function shortName(name, others, fits) {
+  const n = name.length;
+  const clear = (parts) => !others.some((o) => fitsForm(o, parts));
+  let fallback = null;
+  const tryParts = (parts) => {
+    const text = parts.join('…');
+    if (fallback && !clear(parts)) return null;
+    if (!fits(text)) return null;
+    if (!fallback) fallback = text;
+    return clear(parts) ? text : null;
+  };
+  for (const spread of [1, Infinity]) {
+    for (let k = n - 1; k >= 1; k -= 1) {
+      const h0 = Math.ceil(k / 2);
+      const splits = [h0];
+      for (let d = 1; d <= Math.min(k, spread); d += 1) {
+        if (h0 + d <= k) splits.push(h0 + d);
+        if (h0 - d >= 0) splits.push(h0 - d);
+      }
+      for (const h of splits) {
+        const found = tryParts([name.slice(0, h), name.slice(n - (k - h))]);
+        if (found) return found;
+      }
+    }
+  }
+  for (let k = n - 2; k >= 3; k -= 1) {
+    for (const [h, t] of [[2, 2], [3, 2], [2, 3], [3, 3], [1, 1], [1, 2], [2, 1], [4, 3], [3, 4]]) {
+      const m = k - h - t;
+      if (m < 1) continue;
+      for (let s = h + 1; s + m <= n - t - 1; s += 1) {
+        const parts = [name.slice(0, h), name.slice(s, s + m), name.slice(n - t)];
+        if (!clear(parts)) continue;
+        const found = tryParts(parts);
+        if (found) return found;
+      }
+    }
+  }
+  return fallback || `${name.slice(0, 1)}…`;
+}
+
+// Edge labels are pills that fit their text; a wide (Hangul) character takes about two narrow ones.
+const PILL_H = 23;
+const PILL_GAP = 3;
+const ROW_GAP = 6;
+const pillW = (text) => Math.max(36, [...text].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e7f ? 14.5 : 8.2), 18));
 
 // Where a ray from a box's centre towards (tx, ty) leaves the box (plus a small gap).
 function boxExit(cx, cy, tx, ty, w = NODE_W, hgt = NODE_H, gap = 4) {
@@ -148,6 +243,13 @@ export class Graph {
     this.nodes = new Map();
     this.edges = [];
     this.lc = null;
+    this.layout = WIDE;
+    // The drawing that shows its text largest in the room the page gives it (see chooseLayout).
+    this.adapt = options.adapt !== false;
+    if (this.adapt && window.ResizeObserver) {
+      this.resizer = new ResizeObserver(() => this.chooseLayout());
+      this.resizer.observe(this.svg);
+    }
     if (window.matchMedia) {
       const mq = window.matchMedia('(prefers-reduced-motion: reduce)');
       const update = () => { this.reduced = mq.matches; };
@@ -167,13 +269,53 @@ export class Graph {
 
   // -- drawing the static graph ---------------------------------------------------------------------
 
+  /**
+   * Wide (four columns) or tall (three): the one drawn larger in the graph's box, the width the
+   * page gives it and the most height its CSS allows it. A margin keeps it from flipping to and
+   * fro at the boundary. Redraws, keeping the tokens, when it changes.
+   */
+  chooseLayout() {
+    if (!this.adapt) return;
+    const width = this.svg.clientWidth || this.svg.getBoundingClientRect().width;
+    if (!width) return;
+    const css = getComputedStyle(this.svg);
+    const maxH = parseFloat(css.maxHeight);
+    const room = Number.isFinite(maxH) && maxH > 0 ? maxH : Infinity;
+    const scale = (lay) => Math.min(width / lay.width, room / lay.height);
+    const ratio = scale(TALL) / scale(WIDE);
+    const next = this.layout === TALL ? (ratio < 1.05 ? WIDE : TALL) : (ratio > 1.15 ? TALL : WIDE);
+    if (next === this.layout) return;
+    // Not while a token travels or has steps waiting: a redraw would drop them. Once they are done.
+    const busy = [...this.tokens.values()].filter((t) => t.moving || t.backlog > 0);
+    if (busy.length) {
+      if (!this.layoutWait) {
+        this.layoutWait = Promise.all(busy.map((t) => t.queue)).then(() => {
+          this.layoutWait = null;
+          this.chooseLayout();
+        });
+      }
+      return;
+    }
+    this.layout = next;
+    if (this.lc) this.setLifecycle(this.lc);
+  }
+
   setLifecycle(lc) {
     this.lc = lc;
+    if (!this.nodes.size) this.chooseLayoutNow();
     const kept = [...this.tokens.values()].map((t) => ({
-      id: t.id, name: t.name, image: t.image, state: t.state, status: t.status,
+      id: t.id, name: t.name, image: t.image, state: t.state, status: t.status, health: t.health,
     }));
     this.draw();
     this.renderModel(kept);
+  }
+
+  /** The first choice, before anything is drawn. */
+  chooseLayoutNow() {
+    const lc = this.lc;
+    this.lc = null;
+    this.chooseLayout();
+    this.lc = lc;
   }
 
   /** The `marker-end` value for an arrowhead of this graph. */
@@ -182,19 +324,21 @@ export class Graph {
   }
 
   position(id) {
-    const known = LAYOUT.nodes[id];
+    const known = this.layout.nodes[id];
     if (known) return known;
-    const unknown = this.lc.states.filter((s) => !LAYOUT.nodes[s.id]).map((s) => s.id);
+    const unknown = this.lc.states.filter((s) => !this.layout.nodes[s.id]).map((s) => s.id);
     const i = unknown.indexOf(id);
-    return { x: 120 + i * 170, y: LAYOUT.height - 40, tokens: 'above' };
+    return { x: 120 + i * 170, y: this.layout.height - 40, tokens: 'above' };
   }
 
   draw() {
     const root = this.svg;
     root.replaceChildren();
-    const extraRow = this.lc.states.some((s) => !LAYOUT.nodes[s.id]) ? 90 : 0;
-    root.setAttribute('viewBox', `0 0 ${LAYOUT.width} ${LAYOUT.height + extraRow}`);
+    const extraRow = this.lc.states.some((s) => !this.layout.nodes[s.id]) ? 90 : 0;
+    root.setAttribute('viewBox', `0 0 ${this.layout.width} ${this.layout.height + extraRow}`);
     root.setAttribute('preserveAspectRatio', 'xMidYMid meet');
+    root.dataset.layout = this.layout.name;
+    root.classList.toggle('graph--tall', this.layout === TALL);
     const defs = svg('defs', {}, root);
     for (const kind of ['plain', 'event', 'active', 'refused']) {
       const marker = svg('marker', {
@@ -226,7 +370,7 @@ export class Graph {
 
   drawNodes() {
     this.nodes.clear();
-    const reg = LAYOUT.registry;
+    const reg = this.layout.registry;
     const registry = svg('g', { class: 'registry', transform: `translate(${reg.x},${reg.y})`, 'aria-hidden': 'true' }, this.layers.nodes);
     svg('rect', { x: -52, y: -15, width: 104, height: 30, rx: 15 }, registry);
     svg('text', { class: 'registry-label', 'text-anchor': 'middle', y: 5 }, registry).textContent = tr('graph_registry');
@@ -272,7 +416,7 @@ export class Graph {
 
   edgeGeometry(group) {
     const { src, dst } = group;
-    const lay = LAYOUT.edges[`${src ?? ''}>${dst}`] || {};
+    const lay = this.layout.edges[`${src ?? ''}>${dst}`] || {};
     const b = this.nodes.get(dst);
     if (src === dst) {
       // A self-loop on top of the node.
@@ -283,7 +427,7 @@ export class Graph {
     }
     let a;
     if (src === null) {
-      a = { x: LAYOUT.registry.x, y: LAYOUT.registry.y, w: 104, h: 30 };
+      a = { x: this.layout.registry.x, y: this.layout.registry.y, w: 104, h: 30 };
     } else {
       const n = this.nodes.get(src);
       a = { x: n.x, y: n.y, w: NODE_W, h: NODE_H };
@@ -319,7 +463,7 @@ export class Graph {
     const nx = dy / len; // left normal in screen coordinates (y grows downwards)
     const ny = -dx / len;
     let bend = lay.bend || 0;
-    if (group.paired) bend += LAYOUT.pairOffset;
+    if (group.paired) bend += this.layout.pairOffset;
     const mx = (a.x + b.x) / 2;
     const my = (a.y + b.y) / 2;
     const cx = mx + nx * bend * 2;
@@ -331,12 +475,12 @@ export class Graph {
     const t = lay.labelAt ?? (group.paired ? 0.4 : 0.5);
     const lx = (1 - t) ** 2 * start[0] + 2 * (1 - t) * t * cx + t * t * end[0];
     const ly = (1 - t) ** 2 * start[1] + 2 * (1 - t) * t * cy + t * t * end[1];
-    return { d, label: [lx, ly], vertical: Math.abs(dy) > Math.abs(dx) * 2.5, side: lay.labelSide };
+    return { d, label: [lx, ly], vertical: Math.abs(dy) > Math.abs(dx) * 2.5 };
   }
 
   drawEdges() {
     this.edges = [];
-    // One curve per direction between two states; its edges' labels are stacked on it.
+    // One curve per direction between two states; its edges' labels form one group on it.
     const groups = new Map();
     for (const t of this.lc.visible) {
       if (t.src !== null && !this.nodes.has(t.src)) continue;
@@ -348,20 +492,20 @@ export class Graph {
     for (const g of groups.values()) {
       g.paired = g.src !== null && g.src !== g.dst && groups.has(`${g.dst}>${g.src}`);
     }
-    // Pills fit their text; a wide (Hangul) character takes about two narrow ones.
-    const pillW = (text) => Math.max(36, [...text].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e7f ? 14.5 : 8.2), 18));
     for (const group of groups.values()) {
-      const geo = this.edgeGeometry(group);
-      const n = group.list.length;
+      group.geo = this.edgeGeometry(group);
       const anyCommand = group.list.some((t) => t.trigger === 'command');
-      const path = svg('path', {
+      group.path = svg('path', {
         class: `edge-path ${anyCommand ? '' : 'edge-path--event'}`.trim(),
-        d: geo.d,
+        d: group.geo.d,
         'marker-end': this.arrow(anyCommand ? 'plain' : 'event'),
       }, this.layers.paths);
-      path.dataset.group = group.key;
-      const rowTotal = group.list.reduce((sum, x) => sum + pillW(x.label) + 6, -6);
-      let rowOffset = -rowTotal / 2;
+      group.path.dataset.group = group.key;
+    }
+    const placed = this.placeLabels([...groups.values()]);
+    for (const group of groups.values()) {
+      const { geo, path } = group;
+      const spot = placed.get(group.key);
       group.list.forEach((t, i) => {
         const kind = t.trigger === 'command' ? 'command' : 'event';
         const g = svg('g', {
@@ -369,24 +513,18 @@ export class Graph {
           'data-edge': t.edge,
           'data-from': t.src ?? '',
           'data-to': t.dst,
+          'data-group': group.key,
           tabindex: '-1',
           role: 'button',
           'aria-label': this.edgeAria(t),
         }, this.layers.edges);
-        // The shared curve is clickable for the first edge of a stack; every pill for its own edge.
+        // The shared curve is clickable for the first edge of a group; every pill for its own edge.
         if (i === 0) svg('path', { class: 'edge-hit', d: geo.d }, g);
-        const w = pillW(t.label);
-        let lx = geo.label[0];
-        let ly = geo.label[1];
-        if (geo.vertical) {
-          lx += rowOffset + w / 2;
-          rowOffset += w + 6;
-        } else {
-          ly += (i - (n - 1) / 2) * 25;
-        }
-        if (geo.side === 'right') lx += w / 2 + 12;
+        const { dx, dy, w } = spot.items[i];
+        const lx = spot.x + dx;
+        const ly = spot.y + dy;
         const label = svg('g', { class: `edge-label edge-label--${kind}`, transform: `translate(${lx.toFixed(1)},${ly.toFixed(1)})` }, g);
-        svg("rect", { x: -w / 2, y: -11.5, width: w, height: 23, rx: 11.5 }, label);
+        svg('rect', { x: -w / 2, y: -PILL_H / 2, width: w, height: PILL_H, rx: PILL_H / 2 }, label);
         svg('text', { 'text-anchor': 'middle', y: 4.5 }, label).textContent = t.label;
         const edge = { t, g, path, label, d: geo.d, group: group.key };
         this.edges.push(edge);
@@ -405,6 +543,116 @@ export class Graph {
         });
       });
     }
+  }
+
+  /**
+   * The places the drawing keeps for other things: every state box (with its count), the registry,
+   * and every slot a token can ever take (as wide as the widest chip), so that no number of
+   * containers can cover a label.
+   */
+  reservedBoxes() {
+    const boxes = [];
+    const reg = this.layout.registry;
+    boxes.push(box(reg.x - 52, reg.y - 15, 104, 30));
+    for (const node of this.nodes.values()) {
+      boxes.push(box(node.x - NODE_W / 2 - 4, node.y - NODE_H / 2 - 10, NODE_W + 14, NODE_H + 14));
+      for (let i = 0; i < node.max; i += 1) {
+        const [x, y] = this.slot(node, i);
+        boxes.push(box(x - 18, y - CHIP_H / 2 - 4, CHIP_W + 8, CHIP_H + 8));
+      }
+    }
+    return boxes;
+  }
+
+  /**
+   * Where each group of edge labels goes: on its own curve, as near its middle as it can, but
+   * never over a state, a token's slot or another group's labels, and over as few other lines as
+   * possible; a group may sit beside its curve (on the free side) or change from a column to a
+   * row. Labels are fitted greedily, the biggest groups first. Returns key -> {x, y, items}.
+   */
+  placeLabels(groups) {
+    const hard = this.reservedBoxes();
+    const W = this.layout.width;
+    const H = this.layout.height;
+    const samples = new Map();
+    for (const g of groups) {
+      let pts = [];
+      try {
+        const len = g.path.getTotalLength();
+        const n = Math.max(8, Math.ceil(len / 6));
+        for (let i = 0; i <= n; i += 1) {
+          const p = g.path.getPointAtLength((len * i) / n);
+          pts.push([p.x, p.y]);
+        }
+      } catch {
+        pts = [g.geo.label];
+      }
+      samples.set(g.key, pts);
+    }
+    const arrangements = (list) => {
+      const widths = list.map((t) => pillW(t.label));
+      const column = {
+        w: Math.max(...widths),
+        h: list.length * PILL_H + (list.length - 1) * PILL_GAP,
+        items: widths.map((w, i) => ({ w, dx: 0, dy: (i - (list.length - 1) / 2) * (PILL_H + PILL_GAP) })),
+      };
+      const total = widths.reduce((s, w) => s + w, 0) + (list.length - 1) * ROW_GAP;
+      let at = -total / 2;
+      const row = {
+        w: total,
+        h: PILL_H,
+        items: widths.map((w) => {
+          const item = { w, dx: at + w / 2, dy: 0 };
+          at += w + ROW_GAP;
+          return item;
+        }),
+      };
+      return list.length === 1 ? [column] : [column, row];
+    };
+    const order = [...groups].sort((a, b) => b.list.length - a.list.length);
+    const taken = [];
+    const result = new Map();
+    for (const g of order) {
+      const pts = samples.get(g.key);
+      const others = groups.filter((o) => o !== g).flatMap((o) => samples.get(o.key));
+      const lay = this.layout.edges[g.key] || {};
+      const prefer = lay.labelAt ?? (g.paired ? 0.42 : 0.5);
+      const options = arrangements(g.list);
+      // A nearly vertical curve reads better with its labels in a row across it.
+      const vertical = g.geo.vertical;
+      let best = null;
+      options.forEach((arr, ai) => {
+        const preferred = vertical ? ai === options.length - 1 : ai === 0;
+        for (let k = 0; k <= 14; k += 1) {
+          const t = Math.min(0.9, Math.max(0.1, prefer + (k % 2 ? 1 : -1) * Math.ceil(k / 2) * 0.05));
+          const idx = Math.round(t * (pts.length - 1));
+          const [px, py] = pts[idx];
+          const [ax, ay] = pts[Math.max(0, idx - 1)];
+          const [bx, by] = pts[Math.min(pts.length - 1, idx + 1)];
+          const tl = Math.hypot(bx - ax, by - ay) || 1;
+          const nx = -(by - ay) / tl;
+          const ny = (bx - ax) / tl;
+          // How far to step aside so the group just clears its own curve.
+          const aside = Math.abs(nx) * (arr.w / 2) + Math.abs(ny) * (arr.h / 2) + 5;
+          for (const off of [0, aside, -aside]) {
+            const cx = px + nx * off;
+            const cy = py + ny * off;
+            const b = box(cx - arr.w / 2 - 2, cy - arr.h / 2 - 2, arr.w + 4, arr.h + 4);
+            let clash = 0;
+            for (const o of hard) clash += overlapArea(b, o);
+            for (const o of taken) clash += overlapArea(b, o);
+            if (b.x0 < 0 || b.y0 < 0 || b.x1 > W || b.y1 > H) clash += 1000;
+            let crossings = 0;
+            for (const [qx, qy] of others) if (qx > b.x0 && qx < b.x1 && qy > b.y0 && qy < b.y1) crossings += 1;
+            const cost = clash * 1000 + crossings * 25 + Math.abs(t - prefer) * 300 + Math.abs(off) * 1.2 + (preferred ? 0 : 40);
+            if (!best || cost < best.cost) best = { cost, x: cx, y: cy, arr, b };
+          }
+        }
+      });
+      taken.push(best.b);
+      result.set(g.key, { x: best.x, y: best.y, items: best.arr.items });
+    }
+    return result;
   }
 
   edgeAria(t) {
@@ -492,13 +740,14 @@ export class Graph {
       tabindex: '-1',
       role: 'button',
     }, this.layers.tokens);
+    const title = svg('title', {}, g);
     const ring = svg('rect', { class: 'token-ring', x: -18, y: -CHIP_H / 2 - 4, height: CHIP_H + 8, rx: (CHIP_H + 8) / 2 }, g);
     const chip = svg('rect', { class: 'token-chip', x: -14, y: -CHIP_H / 2, height: CHIP_H, rx: CHIP_H / 2, stroke: look.color }, g);
     drawShape(look.shape, g, look.color);
     const label = svg('text', { class: 'token-label', x: 12, y: 4.5 }, g);
     const extras = svg('g', { class: 'token-extras' }, g);
     const token = {
-      id, name, image, state, status: status || '', g, label, chip, ring, extras, look, arrival: this.arrival += 1,
+      id, name, image, state, status: status || '', g, label, chip, ring, extras, look, title, arrival: this.arrival += 1,
       queue: Promise.resolve(), backlog: 0, x: 0, y: 0, moving: false,
     };
     this.tokens.set(id, token);
@@ -522,22 +771,40 @@ export class Graph {
     return token;
   }
 
-  /** The chip fits its name (at most CHIP_W wide; longer names are cut with an ellipsis). */
+  /** The chip shows the name (its whole name on hover, in a <title>); see fitName. */
   setTokenName(token, name) {
     token.name = name;
     token.g.setAttribute('data-container', name);
-    let text = truncate(name, 14);
-    token.label.textContent = text;
-    const measure = () => {
-      try { return token.label.getComputedTextLength(); } catch { return 0; }
+    token.title.textContent = name;
+    this.fitName(token);
+    // A new name can make another chip's short form ambiguous: fit those again.
+    for (const other of this.tokens.values()) if (other !== token && other.elided) this.fitName(other);
+  }
+
+  /**
+   * The whole name when it fits the chip (at most chipWidth wide); else its start and its end
+   * around an ellipsis ("aweso…r_one"), as much of both as fits; and never a short form that
+   * another container's name in the graph would also fit: then the part that tells them apart
+   * shows between two ellipses ("se…_01_…nd").
+   */
+  fitName(token) {
+    const { name, label } = token;
+    const room = this.chipW - 34;
+    const measure = (text) => {
+      label.textContent = text;
+      let w = 0;
+      try { w = label.getComputedTextLength(); } catch { w = 0; }
+      return w || text.length * 7.8;
     };
-    let width = measure() || text.length * 7.8;
-    while (width > this.chipW - 38 && text.length > 3) {
-      text = `${text.slice(0, -2)}…`;
-      token.label.textContent = text;
-      width = measure() || text.length * 7.8;
+    let text = name;
+    token.elided = measure(name) > room;
+    if (token.elided) {
+      const others = [...this.tokens.values()].map((t) => t.name).filter((n) => n !== name);
+      text = shortName(name, others, (candidate) => measure(candidate) <= room);
     }
-    const w = Math.max(44, Math.ceil(width) + 38);
+    label.textContent = text;
+    const width = measure(text);
+    const w = Math.max(44, Math.ceil(width) + 34);
     token.chip.setAttribute('width', String(w));
     token.ring.setAttribute('width', String(w + 8));
     token.width = w;
@@ -600,6 +867,8 @@ export class Graph {
         return [node.x - NODE_W / 2 - 18 - CHIP_W + 14, node.y + row * rowH];
       case 'right':
         return [node.x + NODE_W / 2 + 26, node.y + row * rowH];
+      case 'below-right':
+        return [node.x + 10 + 14, node.y + NODE_H / 2 + 20 + row * rowH];
       case 'below-left':
         return [node.x - NODE_W / 2 - 6 - CHIP_W + 14 + 40, node.y + NODE_H / 2 + 20 + row * rowH];
       case 'right-up':
@@ -650,7 +919,7 @@ export class Graph {
         more = svg('g', { class: 'state-more' }, this.layers.overlay);
         more.dataset.for = stateId;
         svg('rect', { x: -14, y: -CHIP_H / 2, width: CHIP_W, height: CHIP_H, rx: CHIP_H / 2 }, more);
-        svg('text', { x: 38, y: 4.5, 'text-anchor': 'middle' }, more);
+        svg('text', { x: CHIP_W / 2 - 14, y: 4.5, 'text-anchor': 'middle' }, more);
       }
       const [x, y] = this.slot(node, max - 1);
       more.setAttribute('transform', `translate(${x},${y})`);
@@ -724,6 +993,12 @@ export class Graph {
    * compact second graph (a challenge's target) that shows only what matters.
    */
   fitTo(stateIds, { pad = 22, minWidth = 600, minHeight = 340 } = {}) {
+    // A zoomed view keeps the wide drawing, whatever its box.
+    this.adapt = false;
+    if (this.layout !== WIDE) {
+      this.layout = WIDE;
+      this.setLifecycle(this.lc);
+    }
     let x0 = Infinity;
     let y0 = Infinity;
     let x1 = -Infinity;
@@ -751,8 +1026,8 @@ export class Graph {
       if (b > limit && a > 0) { const back = Math.min(a, b - limit); a -= back; b -= back; }
       return [a, b];
     };
-    [x0, x1] = grow(x0, x1, minWidth, LAYOUT.width);
-    [y0, y1] = grow(y0, y1, minHeight, LAYOUT.height);
+    [x0, x1] = grow(x0, x1, minWidth, this.layout.width);
+    [y0, y1] = grow(y0, y1, minHeight, this.layout.height);
     this.svg.setAttribute('viewBox', `${x0.toFixed(0)} ${y0.toFixed(0)} ${(x1 - x0).toFixed(0)} ${(y1 - y0).toFixed(0)}`);
   }
 
@@ -942,10 +1217,9 @@ export class Graph {
     if (old) old.remove();
     if (token.grace) return; // the countdown already says what the signal did
     const w = text.length * 7 + 14;
-    // Beside the chip when there is room in the graph, else above it.
-    const right = (token.width || CHIP_W) - 14 + 8;
-    const beside = token.x + right + w < LAYOUT.width - 4;
-    const at = beside ? `translate(${right + w / 2},0)` : `translate(${-14 + w / 2},${-CHIP_H / 2 - 13})`;
+    // Over the token's own chip, for a moment: beside or above it, it would cover an edge label
+    // or the next token (the name is in the token's title, its aria-label and the picker).
+    const at = `translate(${-14 + (token.width || CHIP_W) / 2},0)`;
     const g = svg('g', { class: `token-badge token-badge--${tone}`, transform: at }, token.extras);
     this.raise(token);
     svg('rect', { x: -w / 2, y: -10, width: w, height: 20, rx: 6 }, g);
@@ -967,7 +1241,11 @@ export class Graph {
     const startedAt = step.at || Date.now();
     const old = token.extras.querySelector('.token-badge');
     if (old) old.remove();
-    const g = svg('g', { class: 'token-grace token-grace--hidden', transform: `translate(${(token.width || CHIP_W) - 14 + 8 + 64},0)` }, token.extras);
+    // Beside the chip while the drawing has room there (the tall one has not), else over the chip.
+    const chipW = token.width || CHIP_W;
+    const beside = token.x + chipW - 14 + 8 + 128 < this.layout.width - 4;
+    const at = beside ? chipW - 14 + 8 + 64 : -14 + chipW / 2;
+    const g = svg('g', { class: 'token-grace token-grace--hidden', transform: `translate(${at},0)` }, token.extras);
     svg('rect', { x: -64, y: -12, width: 128, height: 24, rx: 6 }, g);
     const bar = svg('rect', { class: 'token-grace-bar', x: -64, y: 9, width: 128, height: 3, rx: 1.5 }, g);
     const text = svg('text', { 'text-anchor': 'middle', y: 4 }, g);
