@@ -215,6 +215,13 @@ UI: dict[str, tuple[str, str]] = {
     ),
     "screen_reader_off": ("Screen reader mode off.", "스크린 리더 모드 끔."),
     "clear": ("Clear", "지우기"),
+    # the separators between the lab's panels (static/js/split.js)
+    "split_cols_label": ("Width of the console and the graph", "콘솔과 그래프의 너비"),
+    "split_rows_label": ("Height of the lesson and the console", "레슨과 콘솔의 높이"),
+    "split_title": (
+        "Drag, or use the arrow keys, to resize; double-click to reset",
+        "끌거나 화살표 키로 크기를 바꿉니다. 두 번 클릭하면 처음대로 돌아갑니다",
+    ),
     "reset": ("Reset", "초기화"),
     "reset_title": (
         "Forget every container and start afresh",
