@@ -88,9 +88,12 @@ export class Split {
     const { min, max } = this.bounds();
     this.value = round(Math.min(max, Math.max(min, value)));
     this.lab.style.setProperty(this.spec.prop, String(this.value));
-    this.bar.setAttribute('aria-valuemin', String(min));
-    this.bar.setAttribute('aria-valuemax', String(max));
-    this.bar.setAttribute('aria-valuenow', String(Math.round(this.value)));
+    // whole percents for assistive technology
+    const low = Math.ceil(min);
+    const high = Math.floor(max);
+    this.bar.setAttribute('aria-valuemin', String(low));
+    this.bar.setAttribute('aria-valuemax', String(high));
+    this.bar.setAttribute('aria-valuenow', String(Math.min(high, Math.max(low, Math.round(this.value)))));
     if (save) {
       this.chosen = this.value;
       store.set(this.key, this.value);
