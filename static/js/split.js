@@ -17,11 +17,11 @@ const BIG_STEP = 10; // % per Page Up / Page Down
 const AXES = {
   cols: {
     prop: '--lab-left', gap: 14, minFirst: 360, minSecond: 380,
-    defaults: { sandbox: () => 64, lesson: () => 56 },
+    defaults: { sandbox: () => 64, lesson: () => 58 },
   },
   rows: {
     prop: '--lab-top', gap: 12, minFirst: 160, minSecond: 160,
-    defaults: { lesson: (size) => (size > 0 ? Math.max(58, (100 * 404) / size) : 64) },
+    defaults: { lesson: (size) => (size > 0 ? Math.max(58, (100 * 401) / size) : 64) },
   },
 };
 

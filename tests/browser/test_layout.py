@@ -12,6 +12,7 @@ move with the keyboard, refit the console and are remembered across a reload.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 
 import pytest
 
@@ -148,6 +149,13 @@ def test_sandbox_on_a_laptop(window, size):
     hints = assert_unclipped(w, ".panel--console .panel-foot kbd", w.box(".panel--console .panel-foot"),
                              "key hint")
     w.say(f"{n} console/graph controls and {hints} key hints whole and uncovered")
+    # the graph stays put while the notes under it change (hovering an arrow writes a longer one):
+    # a click lands where the pointer went down
+    before = w.box("#lifecycle-graph")
+    w.page.hover('#lifecycle-graph [data-edge="stop"][data-from="running"] .edge-label')
+    w.page.wait_for_function("() => document.querySelector('#graph-info').textContent.includes('stop')")
+    after = w.box("#lifecycle-graph")
+    assert (after["top"], after["height"]) == (before["top"], before["height"]), "the graph moved"
     # the files sit under the console, beside the events
     files, events = w.box(".panel--workspace"), w.box(".panel--events")
     assert files["top"] >= console["bottom"] and abs(files["left"] - console["left"]) < 1
@@ -236,7 +244,7 @@ def test_a_phone_stacks_the_panels(window, path):
     if path == "/sandbox":
         order.remove(".panel--lesson")
     boxes = [w.box(sel) for sel in order]
-    for upper, lower in zip(boxes, boxes[1:], strict=False):
+    for upper, lower in pairwise(boxes):
         assert lower["top"] >= upper["bottom"], f"{order} do not stack: {upper} / {lower}"
     for b in boxes:
         assert b["left"] >= 0 and b["right"] <= PHONE[0], f"a panel is wider than the phone: {b}"
