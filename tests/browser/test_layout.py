@@ -318,6 +318,7 @@ def test_the_column_separator_drags_refits_the_console_and_is_remembered(window)
     wait_cols(w, ">", dragged_cols)
     w.page.keyboard.press("Home")
     assert split_value(w, sel) == float(bar.get_attribute("aria-valuemin"))
+    wait_cols(w, "<", dragged_cols)
     w.say(f"keys: ArrowRight x2 -> {dragged_value + 4:.0f}%, Home -> "
           f"{bar.get_attribute('aria-valuemin')}% (console {w.cols()} cols at its narrowest)")
     w.shot("sandbox-dragged")
