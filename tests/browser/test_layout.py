@@ -163,10 +163,13 @@ def test_sandbox_on_a_laptop(window, size):
     w.shot("sandbox")
 
 
-@pytest.mark.parametrize("size", [SMALL_LAPTOP, LAPTOP], ids=["1280x720", "1440x900"])
-def test_lesson_on_a_laptop(window, size):
+@pytest.mark.parametrize(
+    ("size", "lang"), [(SMALL_LAPTOP, "en"), (LAPTOP, "en"), (SMALL_LAPTOP, "ko")],
+    ids=["1280x720", "1440x900", "1280x720-ko"],
+)
+def test_lesson_on_a_laptop(window, size, lang):
     w = window(size)
-    w.open(LESSON)
+    w.open(f"{LESSON}?lang={lang}")
     lesson, console, graph = w.box(".panel--lesson"), w.box(".panel--console"), w.box(".panel--graph")
     w.say(f"console {w.cols()} cols x {w.rows()} rows; lesson panel {lesson['width']:.0f}x"
           f"{lesson['height']:.0f} px; graph panel {graph['width']:.0f}x{graph['height']:.0f} px")
@@ -193,7 +196,7 @@ def test_lesson_on_a_laptop(window, size):
     w.say(f"{n} lesson/console controls, {steps} step buttons and {hints} key hints whole and "
           "uncovered")
     w.page.eval_on_selector(".panel--lesson", "e => e.scrollTo(0, 0)")
-    w.shot("lesson")
+    w.shot("lesson" if lang == "en" else f"lesson-{lang}")
 
 
 @pytest.mark.parametrize("size", [SMALL_LAPTOP, PHONE], ids=["1280x720", "390x844"])
