@@ -7,6 +7,7 @@
 // refits itself to its new size (it watches its element).
 
 import { store } from './dom.js';
+import { t } from './i18n.js';
 
 const STEP = 2; // % per arrow key
 const BIG_STEP = 10; // % per Page Up / Page Down
@@ -16,8 +17,8 @@ const BIG_STEP = 10; // % per Page Up / Page Down
  * on a lesson at 1440x900, the lesson 400+ px high (58 % when there is more room). */
 const AXES = {
   cols: {
-    prop: '--lab-left', gap: 14, minFirst: 360, minSecond: 380,
-    defaults: { sandbox: () => 64, lesson: () => 58 },
+    prop: '--lab-left', gap: 14, minFirst: 480, minSecond: 380,
+    defaults: { sandbox: () => 65, lesson: () => 58 },
   },
   rows: {
     prop: '--lab-top', gap: 12, minFirst: 160, minSecond: 160,
@@ -93,7 +94,9 @@ export class Split {
     const high = Math.floor(max);
     this.bar.setAttribute('aria-valuemin', String(low));
     this.bar.setAttribute('aria-valuemax', String(high));
-    this.bar.setAttribute('aria-valuenow', String(Math.min(high, Math.max(low, Math.round(this.value)))));
+    const now = Math.min(high, Math.max(low, Math.round(this.value)));
+    this.bar.setAttribute('aria-valuenow', String(now));
+    this.bar.setAttribute('aria-valuetext', this.axis === 'cols' ? t('split_cols_value', { n: now }) : t('split_rows_value', { n: now }));
     if (save) {
       this.chosen = this.value;
       store.set(this.key, this.value);
