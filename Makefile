@@ -61,5 +61,9 @@ bench: setup
 	$(BIN)/python bench/sandbox_memory.py
 	$(BIN)/python bench/hog_load.py
 
+# The README's pictures (docs/screenshots/*.png): the app on the simulator, driven in Chromium.
+screenshots: setup
+	$(BIN)/python scripts/screenshot docs/screenshots
+
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache

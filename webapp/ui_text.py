@@ -220,6 +220,15 @@ UI: dict[str, tuple[str, str]] = {
     "sr_exit": ("Exit code {code}.", "종료 코드 {code}."),
     "sr_more": ("({n} more lines in the console)", "(콘솔에 {n}줄 더 있음)"),
     "clear": ("Clear", "지우기"),
+    # the separators between the lab's panels (static/js/split.js)
+    "split_cols_label": ("Width of the console and the graph", "콘솔과 그래프의 너비"),
+    "split_rows_label": ("Height of the lesson and the console", "레슨과 콘솔의 높이"),
+    "split_cols_value": ("The console takes {n}% of the width", "콘솔이 너비의 {n}%를 차지합니다"),
+    "split_rows_value": ("The lesson takes {n}% of the height", "레슨이 높이의 {n}%를 차지합니다"),
+    "split_title": (
+        "Drag, or use the arrow keys, to resize; double-click to reset",
+        "끌거나 화살표 키로 크기를 바꿉니다. 두 번 클릭하면 처음대로 돌아갑니다",
+    ),
     "reset": ("Reset", "초기화"),
     "reset_title": (
         "Forget every container and start afresh",

@@ -11,6 +11,7 @@ import { t, tParts } from './i18n.js';
 import { LessonPage } from './lesson.js';
 import { Director, Lifecycle, modelAt, signalName } from './lifecycle.js';
 import { describeMove, Narration } from './narration.js';
+import { installSplits } from './split.js';
 import { Timeline } from './timeline.js';
 
 const SPEED_KEY = 'lifecycle-lab.speed';
@@ -119,6 +120,11 @@ class Lab {
         echoesInterrupt: () => !(this.cmd && this.cmd.attach && this.cmd.attach.tty),
       },
     });
+    // The terminal's size on the page (hooks for tests and tools: data-cols, data-rows).
+    const host = $('console');
+    const size = () => { host.dataset.cols = String(this.console.term.cols); host.dataset.rows = String(this.console.term.rows); };
+    this.console.term.onResize(size);
+    size();
     this.wireConsoleControls();
     this.wireSocket();
     const files = $('workspace');
@@ -775,6 +781,8 @@ async function loadEditor(url) {
 }
 
 async function boot(root) {
+  // The separators first: the console opens at the size the learner chose last time.
+  installSplits(root);
   const lab = new Lab(root);
   window.lifecycleLab = lab; // handy in the browser console; nothing depends on it
   const editor = document.getElementById('workspace') ? loadEditor(root.dataset.editor) : null;
