@@ -16,7 +16,7 @@ from itertools import pairwise
 
 import pytest
 
-from .conftest import ROOT, PageProblems
+from .conftest import ROOT, Lab, PageProblems
 from .test_lessons_page import CATALOG
 
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
@@ -372,3 +372,28 @@ def test_the_lesson_and_console_separator_drags_and_is_remembered(window):
         "n => Number(document.querySelector('#console').dataset.rows) === n", arg=start_rows,
         timeout=TIMEOUT)
     assert abs(w.box(".panel--lesson")["height"] - start_lesson) < 1
+
+
+@pytest.mark.parametrize("path", ["/sandbox", LESSON], ids=["sandbox", "lesson"])
+@pytest.mark.parametrize("size", [SMALL_LAPTOP, LAPTOP], ids=["1280x720", "1440x900"])
+def test_the_graphs_notes_stack_without_overlap(window, size, path):
+    """Under the graph: the narration, the note on what the pointer is over, and the legend. A
+    two-line narration and a long note must push what follows down, never draw over it, and all
+    of it can be brought into the graph panel's view."""
+    w = window(size)
+    w.open(path)
+    lab = Lab(w.page, w.problems, w.server)
+    lab.run("docker run --name a_container_with_a_long_name ubuntu:20.04")
+    w.page.wait_for_function(
+        "() => document.querySelector('#narration').textContent.includes('Exited')")
+    w.page.hover('#lifecycle-graph [data-edge="stop"][data-from="running"] .edge-label')
+    w.page.wait_for_function("() => document.querySelector('#graph-info').textContent.includes('stop')")
+    parts = ["#narration .narration-line:last-child", "#graph-info", ".panel--graph .legend"]
+    boxes = [w.box(sel) for sel in parts]
+    for (upper, a), (lower, b) in pairwise(zip(parts, boxes, strict=True)):
+        assert a["bottom"] <= b["top"] + 0.5, f"{upper} runs into {lower} at {w.label}: {a} {b}"
+    w.page.eval_on_selector(".panel--graph .legend", "e => e.scrollIntoView({block: 'nearest'})")
+    legend, panel = w.box(".panel--graph .legend"), w.box(".panel--graph")
+    assert inside(legend, panel), f"the legend is cut off at {w.label}: {legend} not in {panel}"
+    w.say(f"graph notes: narration {boxes[0]['height']:.0f} px, note {boxes[1]['height']:.0f} px, "
+          f"legend whole in the graph panel")
