@@ -38,6 +38,14 @@ class Console:
         with self.engine.lock:
             self.job.send(keys)
 
+    def expect_more(self, words: str, seen: int, timeout: float = 10.0) -> None:
+        """Wait until `words` has been printed more than `seen` times."""
+        deadline = time.monotonic() + timeout
+        while self.text.count(words) <= seen:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{words!r} not printed again in {self.text!r}")
+            time.sleep(0.02)
+
     def expect(self, words: str, timeout: float = 10.0) -> None:
         deadline = time.monotonic() + timeout
         while words not in self.text:
@@ -112,24 +120,35 @@ def test_start_ai_and_custom_detach_keys(make_engine) -> None:
     assert engine.container_state("box") == "exited"
 
 
+def expect_size(console: Console, size: str, timeout: float = 10.0) -> None:
+    """Ask the TTY its size until it says `size`: a resize reaches the daemon a moment after the
+    console's, as with a real terminal, so one `stty` may still see the old size."""
+    deadline = time.monotonic() + timeout
+    while True:
+        seen = console.text.count(size)
+        console.type("busybox stty size\r")
+        try:
+            console.expect_more(size, seen, timeout=1.0)
+            return
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+
+
 def test_resize_reaches_the_container_s_terminal(make_engine) -> None:
     engine = make_engine()
     console = Console(engine, "docker run -it --name sized ubuntu:20.04")
-    console.type("busybox stty size\r")
-    console.expect("24 80")
+    expect_size(console, "24 80")
     with engine.lock:
         console.job.resize(40, 100)
-    console.type("busybox stty size\r")
-    console.expect("40 100")
+    expect_size(console, "40 100")
     console.type("exit\r")
     assert console.finished() == 0
     engine.run("docker start sized")
     shell = Console(engine, "docker exec -it sized sh")
-    with engine.lock:
+    with engine.lock:  # at once, while the exec is still starting: its first size must not win
         shell.job.resize(33, 77)
-    time.sleep(0.2)
-    shell.type("busybox stty size\r")
-    shell.expect("33 77")
+    expect_size(shell, "33 77")
     shell.type("exit\r")
     assert shell.finished() == 0
     engine.run("docker kill sized")

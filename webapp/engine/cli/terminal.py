@@ -138,16 +138,35 @@ class Terminal:
             stream.close_stdin()
 
     def follow_size(self, resize: Resize) -> None:
-        """Size the process's TTY as the console, now and whenever the console is resized."""
+        """Size the process's TTY as the console, now and whenever the console is resized.
+
+        One resize call at a time, the latest size last: calls in flight together may reach the
+        daemon in any order, and the first size (sent as the process starts) landing after a
+        console's resize left the TTY at the old size.
+        """
         job = self.cli.job
+        state: dict[str, Any] = {"wanted": None, "sending": False}
+
+        async def send() -> None:
+            while True:
+                with self.cli.locked():
+                    size, state["wanted"] = state["wanted"], None
+                    if size is None:
+                        state["sending"] = False
+                        return
+                await _quietly(resize, *size)
 
         def apply(rows: int, cols: int) -> None:
-            spawn(_quietly(resize, rows, cols))
+            with self.cli.locked():
+                state["wanted"] = (rows, cols)
+                if state["sending"]:
+                    return  # the call in flight sends it next
+                state["sending"] = True
+            spawn(send())
 
         with self.cli.locked():
             job.resize_handler = apply
-            rows, cols = job.tty_size or TTY_SIZE
-        apply(rows, cols)
+            apply(*(job.tty_size or TTY_SIZE))
 
     def close(self) -> None:
         """Stop bridging (the job ends or hangs up); the process is not affected."""
