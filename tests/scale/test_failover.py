@@ -146,10 +146,15 @@ class Learner:
             stats["sent"] += 1
             deadline = time.monotonic() + TIMEOUT
             ack = None
+            stranded = False
             while ack is None and time.monotonic() < deadline:
                 try:
                     ack = answer.get(timeout=0.1)
                 except queue.Empty:
+                    if self.stranded():
+                        stats["client_stranded"] += not stranded
+                        stranded = True
+                        self.sio.eio.ws.close()  # so it notices, drops and reconnects
                     with self.changed:
                         if self.connects > generation or not self.connected:
                             break  # the connection dropped: no ack will come on it
@@ -162,6 +167,14 @@ class Learner:
             stats["acked"] += 1
             return ack
         raise AssertionError(f"{self.name}: {line!r} got no result")
+
+    def stranded(self) -> bool:
+        """The client library's own failure: its write loop gave up (no ping from the server for
+        30 s, a connection lost without a close, as through a proxy to a process that was
+        stopping) while its read loop still waits, so it says it is connected but sends nothing.
+        What it was asked to send since then never left: sending it again runs it once."""
+        eio = self.sio.eio
+        return eio.state == "connected" and eio.write_loop_task is None
 
     def wait_reconnected(self, generation: int) -> None:
         with self.changed:
@@ -346,7 +359,8 @@ def test_a_process_lost_mid_class_and_a_graceful_restart(tmp_path):
               f"\nfailover: graceful restart (SIGTERM) under load: {stats['acked']} commands, "
               f"each with one result and once in the log ({stats['sent']} sends: "
               f"{stats['retry_acks']} answered 'retry' and sent again after the reconnect, "
-              f"{stats['resent_after_drop']} sent again after a drop)")
+              f"{stats['resent_after_drop']} sent again after a drop, of which "
+              f"{stats['client_stranded']} by a test client stranded on a silent connection)")
     finally:
         for learner in learners:
             learner.close()
