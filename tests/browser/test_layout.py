@@ -74,6 +74,7 @@ class Window:
     def boxes(self, sel: str) -> list[dict]:
         return self.page.evaluate(MEASURE, sel)
 
+
     def shot(self, name: str) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.page.mouse.move(0, 0)
@@ -386,14 +387,34 @@ def test_the_graphs_notes_stack_without_overlap(window, size, path):
     lab.run("docker run --name a_container_with_a_long_name ubuntu:20.04")
     w.page.wait_for_function(
         "() => document.querySelector('#narration').textContent.includes('Exited')")
+    # The token at rest first: one travelling under the pointer would take the hover (and the note
+    # under the graph) from the edge, and the graph may change its drawing once tokens stop.
+    lab.token("a_container_with_a_long_name", "exited")
+    w.page.wait_for_function("() => !document.querySelector('#lifecycle-graph .token--moving')")
     w.page.hover('#lifecycle-graph [data-edge="stop"][data-from="running"] .edge-label')
     w.page.wait_for_function("() => document.querySelector('#graph-info').textContent.includes('stop')")
+    # All measured at once and without scrolling: a scroll would slide another label under the
+    # pointer (or this one away) and change the very note being measured.
     parts = ["#narration .narration-line:last-child", "#graph-info", ".panel--graph .legend"]
-    boxes = [w.box(sel) for sel in parts]
+    found = w.page.evaluate(f"""sels => {{
+      const boxes = sels.map(s => ({MEASURE})(s)[0] || null);
+      const panel = document.querySelector('.panel--graph');
+      const legend = panel.querySelector('.legend').getBoundingClientRect();
+      const box = panel.getBoundingClientRect();
+      const top = box.top + panel.clientTop - panel.scrollTop;
+      return {{ boxes, note: document.querySelector('#graph-info').textContent,
+                reach: {{ legend_bottom: legend.bottom - top, legend_right: legend.right - box.left,
+                          scroll_height: panel.scrollHeight, client_height: panel.clientHeight,
+                          width: box.width, overflow: getComputedStyle(panel).overflowY }} }};
+    }}""", parts)
+    boxes, reach = found["boxes"], found["reach"]
+    assert "stop" in found["note"], f"the pointer left the stop edge while measuring: {found['note']}"
     for (upper, a), (lower, b) in pairwise(zip(parts, boxes, strict=True)):
+        assert a and b, f"{upper} or {lower} not shown at {w.label}"
         assert a["bottom"] <= b["top"] + 0.5, f"{upper} runs into {lower} at {w.label}: {a} {b}"
-    w.page.eval_on_selector(".panel--graph .legend", "e => e.scrollIntoView({block: 'nearest'})")
-    legend, panel = w.box(".panel--graph .legend"), w.box(".panel--graph")
-    assert inside(legend, panel), f"the legend is cut off at {w.label}: {legend} not in {panel}"
+    # Whole within the graph panel, or reachable by scrolling it.
+    room = reach["scroll_height"] if reach["overflow"] in ("auto", "scroll") else reach["client_height"]
+    assert reach["legend_bottom"] <= room + 0.5 and reach["legend_right"] <= reach["width"], (
+        f"the legend is cut off at {w.label}: {reach}")
     w.say(f"graph notes: narration {boxes[0]['height']:.0f} px, note {boxes[1]['height']:.0f} px, "
           f"legend whole in the graph panel")
