@@ -220,6 +220,12 @@ UI: dict[str, tuple[str, str]] = {
     "sr_exit": ("Exit code {code}.", "종료 코드 {code}."),
     "sr_more": ("({n} more lines in the console)", "(콘솔에 {n}줄 더 있음)"),
     "clear": ("Clear", "지우기"),
+    # the graph over the whole window (static/js/graph-enlarge.js)
+    "graph_enlarge": ("Enlarge", "크게 보기"),
+    "graph_enlarge_title": (
+        "The graph over the whole window; Esc puts it back",
+        "그래프를 창 전체에 보여 줍니다. Esc로 되돌립니다",
+    ),
     # the separators between the lab's panels (static/js/split.js)
     "split_cols_label": ("Width of the console and the graph", "콘솔과 그래프의 너비"),
     "split_rows_label": ("Height of the lesson and the console", "레슨과 콘솔의 높이"),

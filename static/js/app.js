@@ -7,6 +7,7 @@ import { LabConsole } from './console.js';
 import { h, replaceChildren, store } from './dom.js';
 import { eventContainerName, eventTime } from './format.js';
 import { Graph } from './graph.js';
+import { wireGraphEnlarge } from './graph-enlarge.js';
 import { t, tParts } from './i18n.js';
 import { LessonPage } from './lesson.js';
 import { Director, Lifecycle, modelAt, signalName } from './lifecycle.js';
@@ -202,6 +203,7 @@ class Lab {
   }
 
   wireConsoleControls() {
+    this.shrinkGraph = wireGraphEnlarge(document.querySelector('.panel--graph'), $('graph-enlarge'));
     const sr = $('sr-toggle');
     if (sr) {
       const sync = () => sr.setAttribute('aria-pressed', this.console.screenReaderMode ? 'true' : 'false');
@@ -505,6 +507,8 @@ class Lab {
     if (container && !container.image) container = { ...container, image: 'ubuntu:20.04' };
     const cmd = this.lc.commandFor(edge, container);
     if (!cmd) return;
+    // The command goes on the console's line: the console comes back into view for it.
+    if (this.console && !this.console.busy && this.shrinkGraph) this.shrinkGraph();
     if (!this.console || !this.console.setLine(cmd)) {
       this.toast(t('busy_toast'));
       return;

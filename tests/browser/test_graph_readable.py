@@ -339,3 +339,153 @@ def test_korean_labels_do_not_overlap(browser, server, size):
         screenshot(page, f"sandbox-ko-{size[0]}x{size[1]}")
     finally:
         finish(context, problems)
+
+
+# After a change of size: two frames, so the resize observers have run and the drawing is the one
+# chosen for the new room before it is measured.
+SETTLED = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+# The enlarged panel and its parts, and what is left to the keyboard and the pointer behind it.
+OVERLAY = """
+() => {
+  const panel = document.querySelector('.panel--graph');
+  const box = (sel) => {
+    const b = document.querySelector(sel).getBoundingClientRect();
+    return { left: b.left, top: b.top, right: b.right, bottom: b.bottom };
+  };
+  const console = document.querySelector('.panel--console');
+  return {
+    enlarged: panel.classList.contains('panel--enlarged'),
+    pressed: document.querySelector('#graph-enlarge').getAttribute('aria-pressed'),
+    focus: document.activeElement && document.activeElement.id,
+    panel: box('.panel--graph'), graph: box('#lifecycle-graph'), narration: box('#narration'),
+    info: box('#graph-info'), legend: box('.panel--graph .legend'),
+    window: { width: innerWidth, height: innerHeight },
+    consoleInert: Boolean(console.closest('[inert]')),
+    covers: [[0.5, 0.5], [0.05, 0.05], [0.95, 0.05], [0.05, 0.95], [0.95, 0.95]].every(
+      ([x, y]) => panel.contains(document.elementFromPoint(innerWidth * x, innerHeight * y))),
+    inert: document.querySelectorAll('[inert]').length,
+  };
+}
+"""
+
+
+def apart(a: dict, b: dict) -> bool:
+    return (
+        a["right"] <= b["left"] + 0.5
+        or b["right"] <= a["left"] + 0.5
+        or a["bottom"] <= b["top"] + 0.5
+        or b["bottom"] <= a["top"] + 0.5
+    )
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_the_graph_enlarged_over_the_window(browser, server, size):
+    """Beside a wide console the graph's text is small (about 7 px at 1280x720). "Enlarge" gives the
+    graph the window, its notes beside it (under it on a phone), the rest of the page inert behind
+    it; Escape puts it all back and leaves the focus on the button."""
+    context, page, problems = open_page(browser, server, "/sandbox", size)
+    label = f"{size[0]}x{size[1]} /sandbox"
+    try:
+        build_ten(page)
+        page.mouse.move(1, 1)
+        before = measure(page, label, len(NAMES))
+        page.click("#graph-enlarge")
+        page.wait_for_selector(".panel--graph.panel--enlarged", timeout=TIMEOUT)
+        page.evaluate(SETTLED)
+        after = measure(page, f"{label} enlarged", len(NAMES))
+        shown = page.evaluate(OVERLAY)
+        print(
+            f"enlarged {label}: labels {before['labelPx']:.1f} -> {after['labelPx']:.1f} px, names "
+            f"{before['tokenPx']:.1f} -> {after['tokenPx']:.1f} px, graph {before['width']:.0f} -> "
+            f"{after['width']:.0f} px wide ({after['layout']} drawing); {shown['inert']} parts of the "
+            "page inert behind it"
+        )
+        assert shown["pressed"] == "true" and shown["focus"] == "graph-enlarge"
+        window = {"left": 0, "top": 0, "right": shown["window"]["width"], "bottom": shown["window"]["height"]}
+        assert (
+            shown["panel"]["left"] >= 0
+            and shown["panel"]["top"] >= 0
+            and shown["panel"]["right"] <= window["right"]
+            and shown["panel"]["bottom"] <= window["bottom"]
+        ), f"the enlarged panel leaves the window: {shown['panel']} {window}"
+        for part in ("narration", "info", "legend"):
+            assert apart(shown["graph"], shown[part]), f"the {part} covers the graph: {shown}"
+        assert shown["consoleInert"] and shown["covers"], shown
+        if size[0] >= 1280:
+            # On a laptop the text grows to reading size; on a phone the graph already took the
+            # width it scrolls in, and keeps its size.
+            assert after["labelPx"] >= 11 and after["tokenPx"] >= 10.5, after
+            assert after["labelPx"] > before["labelPx"] * 1.3
+        else:
+            assert after["labelPx"] >= before["labelPx"] - 0.1
+        # The keyboard reaches only what can be seen: the panel's own controls, backwards and
+        # forwards (past the last one it goes to the browser's own, the body here).
+        reached = set()
+        for key in ["Shift+Tab"] * 6 + ["Tab"] * 8:
+            page.keyboard.press(key)
+            where = page.evaluate(
+                """() => { const a = document.activeElement;
+                  if (!a || a === document.body) return 'body';
+                  return document.querySelector('.panel--graph').contains(a)
+                    ? (a.id || a.getAttribute('aria-label') || a.tagName) : `outside: ${a.outerHTML.slice(0, 80)}`; }"""
+            )
+            assert not where.startswith("outside"), f"{key} reached what the graph covers: {where}"
+            reached.add(where)
+        assert {"container-select", "speed", "graph-enlarge"} <= reached, reached
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"graph-enlarged-{size[0]}x{size[1]}.png"))
+
+        page.keyboard.press("Escape")
+        page.wait_for_selector(".panel--graph:not(.panel--enlarged)", timeout=TIMEOUT)
+        page.evaluate(SETTLED)
+        shown = page.evaluate(OVERLAY)
+        assert shown["pressed"] == "false" and shown["focus"] == "graph-enlarge", shown
+        assert shown["inert"] == 0 and not shown["consoleInert"], shown
+        back = measure(page, f"{label} back", len(NAMES))
+        assert back["layout"] == before["layout"]
+        assert abs(back["labelPx"] - before["labelPx"]) < 0.2 and abs(back["width"] - before["width"]) < 1
+
+        # A click on an arrow in the enlarged graph puts its command on the console's line, and
+        # the console comes back for it.
+        page.click("#graph-enlarge")
+        page.wait_for_selector(".panel--graph.panel--enlarged", timeout=TIMEOUT)
+        page.evaluate(SETTLED)
+        page.click('#lifecycle-graph [data-edge="stop"][data-from="running"] .edge-label')
+        page.wait_for_selector(".panel--graph:not(.panel--enlarged)", timeout=TIMEOUT)
+        line = page.get_attribute("#console", "data-line") or ""
+        assert line.startswith("docker stop "), line
+        assert page.evaluate("() => document.querySelector('#console').contains(document.activeElement)")
+        assert page.evaluate("() => document.querySelectorAll('[inert]').length") == 0
+        print(f"enlarged {label}: a click on 'stop' put {line!r} on the console, which has the focus")
+    finally:
+        finish(context, problems)
+
+
+def test_the_graph_enlarged_on_a_lesson_page_in_korean(browser, server):
+    """The same on a lesson page (the wide drawing beside the lesson and the console), in Korean:
+    the button's words, and Korean edge labels that still do not overlap once enlarged."""
+    context, page, problems = open_page(browser, server, "/lessons/lifecycle?lang=ko", (1280, 720))
+    label = "1280x720 /lessons/lifecycle?lang=ko"
+    try:
+        run_lines(page, ["docker run -d --name web nginx", "docker create --name db postgres"])
+        page.wait_for_selector(
+            '#lifecycle-graph .token[data-container="db"][data-state="created"]', timeout=TIMEOUT
+        )
+        before = measure(page, label, 2)
+        assert "크게 보기" in page.inner_text("#graph-enlarge")
+        page.focus("#graph-enlarge")
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".panel--graph.panel--enlarged", timeout=TIMEOUT)
+        page.evaluate(SETTLED)
+        after = measure(page, f"{label} enlarged", 2)
+        print(f"enlarged {label}: labels {before['labelPx']:.1f} -> {after['labelPx']:.1f} px")
+        assert after["labelPx"] >= 11 and after["labelPx"] > before["labelPx"] * 1.3
+        assert page.evaluate("() => document.querySelector('.panel--lesson').closest('[inert]') !== null")
+        page.screenshot(path=str(ARTIFACTS / "graph-enlarged-lesson-ko-1280x720.png"))
+        page.keyboard.press("Escape")
+        page.wait_for_selector(".panel--graph:not(.panel--enlarged)", timeout=TIMEOUT)
+        assert page.evaluate("() => document.querySelectorAll('[inert]').length") == 0
+        assert page.get_attribute("#graph-enlarge", "aria-pressed") == "false"
+    finally:
+        finish(context, problems)
