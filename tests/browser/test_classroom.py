@@ -49,7 +49,23 @@ def person(browser, url: str, ready: str, *, press: str | None = None) -> Iterat
                 status = page.locator("#class-status").all_inner_texts()
                 raise AssertionError(f"{url} did not become ready (status {status}); browser log:\n"
                                      + "\n".join(x for x in log if "inline style" not in x)) from None
-        yield Lab(page, problems, "/".join(base[:3]))
+        lab = Lab(page, problems, "/".join(base[:3]))
+
+        def wait_for_or_reload(selector: str) -> None:
+            """Wait for `selector`; reload once if Chromium aborted the page's loads meanwhile
+            with net::ERR_NETWORK_CHANGED (as above: the machine's network changed under it)."""
+            log.clear()
+            try:
+                page.wait_for_selector(selector, timeout=T)
+            except PlaywrightError:
+                if not any("ERR_NETWORK_CHANGED" in x for x in log):
+                    raise
+                problems.errors.clear()
+                page.reload()
+                page.wait_for_selector(selector, timeout=T)
+
+        lab.wait_for_or_reload = wait_for_or_reload  # type: ignore[attr-defined]
+        yield lab
         assert not problems.errors, f"JavaScript errors: {problems.errors}"
         assert not problems.dialogs, f"dialogs opened: {problems.dialogs}"
         assert not problems.script_violations(), f"CSP violations: {problems.script_violations()}"
@@ -75,7 +91,7 @@ def test_a_class_end_to_end(browser, server):
             page = ada.page
             page.fill("#join-name", "ada")
             page.click(".join-form button[type=submit]")
-            page.wait_for_selector(FOLLOW_READY, timeout=T)
+            ada.wait_for_or_reload(FOLLOW_READY)
             ada.wait_ready()
             page.wait_for_selector('#instructor-graph [data-container="web"][data-state="running"]',
                                    timeout=T)
