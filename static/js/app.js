@@ -508,7 +508,7 @@ class Lab {
     const cmd = this.lc.commandFor(edge, container);
     if (!cmd) return;
     // The command goes on the console's line: the console comes back into view for it.
-    if (this.console && !this.console.busy && this.shrinkGraph) this.shrinkGraph();
+    if (this.console && !this.console.busy) this.shrinkGraph();
     if (!this.console || !this.console.setLine(cmd)) {
       this.toast(t('busy_toast'));
       return;

@@ -20,17 +20,46 @@ pytestmark = pytest.mark.browser
 T = Lab.TIMEOUT
 
 
+class Person(Lab):
+    """A Lab that keeps its page's browser log, to tell a network change under Chromium (it aborts
+    requests with net::ERR_NETWORK_CHANGED when the machine's network interfaces change, as when
+    containers start in CI: no fault of the page) from a page that is really stuck."""
+
+    def __init__(self, page, problems: PageProblems, base: str):
+        super().__init__(page, problems, base)
+        self.log: list[str] = []
+        page.on("console", lambda m: self.log.append(f"{m.type}: {m.text}"))
+        page.on("requestfailed", lambda r: self.log.append(f"request failed: {r.url} {r.failure}"))
+
+    def network_changed(self) -> bool:
+        """Whether the network changed since the log was last cleared; clears it for the retry,
+        and forgets the errors the aborted loads caused."""
+        if not any("ERR_NETWORK_CHANGED" in x for x in self.log):
+            return False
+        self.log.clear()
+        self.problems.errors.clear()
+        return True
+
+    def wait_for_or_reload(self, selector: str) -> None:
+        """Wait for `selector`; reload once if the network changed meanwhile."""
+        self.log.clear()
+        try:
+            self.page.wait_for_selector(selector, timeout=T)
+        except PlaywrightError:
+            if not self.network_changed():
+                raise
+            self.page.reload()
+            self.page.wait_for_selector(selector, timeout=T)
+
+
 @contextmanager
-def person(browser, url: str, ready: str, *, press: str | None = None) -> Iterator[Lab]:
+def person(browser, url: str, ready: str, *, press: str | None = None) -> Iterator[Person]:
     """A browser context on `url` (then `press`ing that button, if given), ready once `ready`
     shows; no JS errors, dialogs or CSP breaks."""
     context = browser.new_context(viewport={"width": 1440, "height": 1000})
     page = context.new_page()
     problems = PageProblems(page)
-    base = url.split("/", 3)
-    log: list[str] = []
-    page.on("console", lambda m: log.append(f"{m.type}: {m.text}"))
-    page.on("requestfailed", lambda r: log.append(f"request failed: {r.url} {r.failure}"))
+    lab = Person(page, problems, "/".join(url.split("/", 3)[:3]))
     try:
         for attempt in range(3):
             page.goto(url)
@@ -40,31 +69,11 @@ def person(browser, url: str, ready: str, *, press: str | None = None) -> Iterat
                 page.wait_for_selector(ready, timeout=T)
                 break
             except PlaywrightError:
-                # Chromium aborts requests with net::ERR_NETWORK_CHANGED when the machine's network
-                # interfaces change (containers starting, in CI): no fault of the page, so reload.
-                if attempt < 2 and any("ERR_NETWORK_CHANGED" in x for x in log):
-                    log.clear()
-                    problems.errors.clear()
-                    continue
+                if attempt < 2 and lab.network_changed():
+                    continue  # reload
                 status = page.locator("#class-status").all_inner_texts()
                 raise AssertionError(f"{url} did not become ready (status {status}); browser log:\n"
-                                     + "\n".join(x for x in log if "inline style" not in x)) from None
-        lab = Lab(page, problems, "/".join(base[:3]))
-
-        def wait_for_or_reload(selector: str) -> None:
-            """Wait for `selector`; reload once if Chromium aborted the page's loads meanwhile
-            with net::ERR_NETWORK_CHANGED (as above: the machine's network changed under it)."""
-            log.clear()
-            try:
-                page.wait_for_selector(selector, timeout=T)
-            except PlaywrightError:
-                if not any("ERR_NETWORK_CHANGED" in x for x in log):
-                    raise
-                problems.errors.clear()
-                page.reload()
-                page.wait_for_selector(selector, timeout=T)
-
-        lab.wait_for_or_reload = wait_for_or_reload  # type: ignore[attr-defined]
+                                     + "\n".join(x for x in lab.log if "inline style" not in x)) from None
         yield lab
         assert not problems.errors, f"JavaScript errors: {problems.errors}"
         assert not problems.dialogs, f"dialogs opened: {problems.dialogs}"
