@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import random
 import shutil
 import signal
 import socket
@@ -35,9 +36,42 @@ class ServerError(RuntimeError):
     """A server exited before it was ready, or did not become ready in time."""
 
 
+LOWEST_PORT = 10_000  # free ports are picked from here up to the kernel's ephemeral range
+_handed_out: set[int] = set()  # never the same port twice from one process
+
+
+def ephemeral_ports() -> range:
+    """The ports the kernel gives outgoing connections (Linux's `ip_local_port_range`)."""
+    try:
+        low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    except (OSError, ValueError):
+        return range(32768, 61000)  # Linux's default
+    return range(low, high + 1)
+
+
 def free_port(host: str = "127.0.0.1") -> int:
-    """A port nobody listens on right now (the server binds it a moment later)."""
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+    """A port nobody uses right now, for a server that binds it a moment later (or again after a
+    restart, as a cluster's app processes do).
+
+    Chosen below the ephemeral range: a port the kernel picks itself (`bind(("", 0))`) comes from
+    that range, so until the server binds it, any outgoing connection of a busy test (a client to
+    nginx, nginx to an app process) may take it as its own local port, and the server's bind then
+    fails with "Address already in use" (seen in CI).
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    top = min(ephemeral_ports().start, 65536)
+    candidates = [p for p in range(LOWEST_PORT, top) if p not in _handed_out]
+    random.shuffle(candidates)
+    for port in candidates[:200] or [0]:
+        with socket.socket(family) as sock:
+            try:
+                sock.bind((host, port))
+            except OSError:
+                continue
+            port = int(sock.getsockname()[1])
+        _handed_out.add(port)
+        return port
+    with socket.socket(family) as sock:  # no room below the ephemeral range: the kernel's pick
         sock.bind((host, 0))
         return int(sock.getsockname()[1])
 
