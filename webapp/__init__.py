@@ -123,6 +123,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     drain = Drain()  # graceful stop (SIGTERM): see webapp/drain.py
     install_after_ack(socketio.server)  # a console's held messages go out after its ack
     drain.install(socketio.server)
+    app.wsgi_app = drain.wsgi(app.wsgi_app)  # type: ignore[method-assign]
     lab.drain = drain
     app.extensions["lab.drain"] = drain
     socketio.on_namespace(lab)

@@ -11,6 +11,14 @@ A process being stopped (a deploy, a restart) must not lose a command or run one
    see a dropped transport and reconnect, as they do after a crash. The server takes no new
    connections meanwhile (`stop_accepting`), and any that slipped in are closed as well.
 
+From step 1 on, a new Engine.IO connection (a handshake) is answered `503 Service Unavailable`
+(`wsgi`): a proxy moves it on to another process (nginx: `proxy_next_upstream ... http_503`), and a
+client with nowhere else to go retries. Without it, a server that only stops accepting *soon*
+(gunicorn's gevent worker notices within a second) took reconnecting consoles in, opened their
+sandboxes and closed them again a moment later, and a client whose last namespace had just
+connected could miss that close altogether (python-socketio's client then believes it is connected
+over a dead transport and never reconnects).
+
 Then the caller lets the process exit (gunicorn: `webapp.gunicorn_conf`; the development server:
 `lifecycle-lab serve`). A command that is still running when `timeout` passes (an attached
 `docker run -it` waits for its learner) is hung up by the disconnect, as when the learner leaves.
@@ -21,7 +29,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import parse_qs
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +57,7 @@ class Drain:
     def __init__(self, namespaces: tuple[str, ...] = ("/lab",)):
         self.namespaces = namespaces
         self.draining = False
+        self.handshakes_refused = 0
         self._busy = 0
         self._idle = threading.Condition()
 
@@ -69,6 +80,26 @@ class Drain:
                         self._idle.notify_all()
 
         server._handle_event_internal = counted
+
+    def wsgi(self, app: Callable[..., Iterable[bytes]],
+             path: str = "/socket.io/") -> Callable[..., Iterable[bytes]]:
+        """`app` behind a gate: while draining, a new Engine.IO connection under `path` (a request
+        without `sid`) gets a 503 with `Retry-After`; the connections already open carry on until
+        the drain closes them."""
+
+        def gate(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+            if (self.draining and environ.get("PATH_INFO", "").startswith(path)
+                    and "sid" not in parse_qs(environ.get("QUERY_STRING", ""))):
+                self.handshakes_refused += 1
+                body = f"{RESTARTING}: connect again (another process may take you)\n".encode()
+                start_response("503 Service Unavailable", [
+                    ("Content-Type", "text/plain; charset=utf-8"),
+                    ("Content-Length", str(len(body))), ("Retry-After", "1"),
+                    ("Cache-Control", "no-store")])
+                return [body]
+            return app(environ, start_response)
+
+        return gate
 
     def refuses(self, event: str) -> bool:
         return self.draining and event in REFUSED
@@ -117,6 +148,7 @@ class Drain:
                 break
             time.sleep(0.05)
         summary = {"in_flight_finished": finished, "connections_closed": closed,
+                   "handshakes_refused": self.handshakes_refused,
                    "seconds": round(time.monotonic() - started, 3)}
         log.warning("graceful stop: %s", summary)
         return summary

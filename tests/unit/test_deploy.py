@@ -74,7 +74,8 @@ def test_the_site_is_sticky_on_the_routing_cookie_and_passes_websockets():
     assert '""      $remote_addr;' in text  # no cookie yet: the client address
     assert "hash $lab_route_key consistent;" in text
     assert "lab_session" not in text.replace("`lab_session`", "")  # changes with the session
-    assert text.count("proxy_next_upstream error timeout;") == 2
+    assert text.count("proxy_next_upstream error timeout;") == 1  # pages
+    assert text.count("proxy_next_upstream error timeout http_503;") == 1  # a draining process
     assert "proxy_set_header Upgrade $http_upgrade;" in text
     assert "proxy_set_header Connection $lab_connection_upgrade;" in text
     assert "proxy_read_timeout 3600s;" in text

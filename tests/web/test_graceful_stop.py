@@ -58,11 +58,23 @@ def test_sigterm_finishes_the_command_in_flight_and_refuses_new_ones(tmp_path: P
         late = sio.call("run", {"line": "docker run -d --name late busybox sleep 100"},
                         namespace="/lab", timeout=TIMEOUT)
         assert late["retry"] is True and late["error"] == "server restarting"
+        # A new connection meanwhile is turned away, so a proxy can move it to another process.
+        # (gunicorn's worker also closes its listener within a second: refused, or left waiting
+        # in the listen queue, is turned away too; only a handshake that succeeds is wrong.)
+        try:
+            handshake = requests.get(f"{server.url}/socket.io/", timeout=2,
+                                     params={"EIO": "4", "transport": "polling"})
+        except (requests.ConnectionError, requests.Timeout):
+            assert production, "the development server closed its listener while draining"
+        else:
+            assert handshake.status_code == 503, handshake.text[:200]
         assert acked.wait(TIMEOUT)
         assert acks["first"]["exit_code"] == 0, acks["first"]  # finished, not cut short
         assert dropped.wait(TIMEOUT)  # then the process hangs up ...
         assert server.proc.wait(TIMEOUT) == 0  # ... and exits on its own
         assert "'in_flight_finished': True" in server.output()
+        if not production:
+            assert "'handshakes_refused': 1" in server.output()
         sio.disconnect()
     finally:
         server.stop()

@@ -86,7 +86,8 @@ server {{
         proxy_set_header X-Forwarded-Proto $scheme;
         proxy_set_header Upgrade $http_upgrade;
         proxy_set_header Connection $lab_connection_upgrade;
-        proxy_next_upstream error timeout;
+        # A process being stopped answers new connections 503 (webapp/drain.py): the next one.
+        proxy_next_upstream error timeout http_503;
         proxy_connect_timeout 2s;
         proxy_buffering off;  # long-polling answers leave at once
         # An open console may be quiet for a long time (Socket.IO pings every 25 s anyway).
