@@ -83,18 +83,25 @@ class Learner:
         self.connects = 0
         self.drops = 0
         self.changed = threading.Condition()
-        self.sio = socketio.Client(reconnection=True, reconnection_delay=0.2,
-                                   reconnection_delay_max=1.0, reconnection_attempts=0)
-        self.sio.on("hello", self._hello, namespace="/lab")
-        self.sio.on("engine_event", self.events.append, namespace="/lab")
-        self.sio.on("engine_events", lambda batch: self.events.extend(batch["events"]),
-                    namespace="/lab")  # one command's events in one message
-        self.sio.on("connect", self._connected, namespace="/lab")
-        self.sio.on("disconnect", self._dropped, namespace="/lab")
-        self.sio.connect(url, namespaces=["/lab", "/class"], transports=["websocket"],
-                         headers={"Cookie": cookie_header(self.http)},
-                         auth={"code": code, "role": "learn", "lesson": LESSON},
-                         wait_timeout=TIMEOUT)
+        self.url, self.code = url, code
+        self.sio = self._client()
+
+    def _client(self) -> socketio.Client:
+        """A Socket.IO client, connected: the learner's first, or one that replaces a client the
+        library left stuck (`stuck`)."""
+        sio = socketio.Client(reconnection=True, reconnection_delay=0.2,
+                              reconnection_delay_max=1.0, reconnection_attempts=0)
+        sio.on("hello", self._hello, namespace="/lab")
+        sio.on("engine_event", self.events.append, namespace="/lab")
+        sio.on("engine_events", lambda batch: self.events.extend(batch["events"]),
+               namespace="/lab")  # one command's events in one message
+        sio.on("connect", self._connected, namespace="/lab")
+        sio.on("disconnect", self._dropped, namespace="/lab")
+        sio.connect(self.url, namespaces=["/lab", "/class"], transports=["websocket"],
+                    headers={"Cookie": cookie_header(self.http)},
+                    auth={"code": self.code, "role": "learn", "lesson": LESSON},
+                    wait_timeout=TIMEOUT)
+        return sio
 
     def _hello(self, data: dict[str, Any]) -> None:
         with self.changed:
@@ -147,6 +154,7 @@ class Learner:
             deadline = time.monotonic() + TIMEOUT
             ack = None
             stranded = False
+            transport_gone_since: float | None = None
             while ack is None and time.monotonic() < deadline:
                 try:
                     ack = answer.get(timeout=0.1)
@@ -155,6 +163,14 @@ class Learner:
                         stats["client_stranded"] += not stranded
                         stranded = True
                         self.sio.eio.ws.close()  # so it notices, drops and reconnects
+                    if not self.transport_gone():
+                        transport_gone_since = None
+                    elif transport_gone_since is None:
+                        transport_gone_since = time.monotonic()
+                    elif time.monotonic() - transport_gone_since > 1.0:  # not a moment's state
+                        stats["client_transport_gone"] += 1
+                        self.replace_client()
+                        break  # what it was given never left: sent again on the new client
                     with self.changed:
                         if self.connects > generation or not self.connected:
                             break  # the connection dropped: no ack will come on it
@@ -175,6 +191,30 @@ class Learner:
         What it was asked to send since then never left: sending it again runs it once."""
         eio = self.sio.eio
         return eio.state == "connected" and eio.write_loop_task is None
+
+    def transport_gone(self) -> bool:
+        """The client library's other failure: a reconnect's last namespace connected just as the
+        server closed the connection (a process being stopped closes the connections that reached
+        it). The library saw the close before it counted itself connected, so it neither said
+        `disconnect` nor scheduled a reconnect, and then counted itself connected: it now drops
+        whatever it is asked to send, and waits for nothing."""
+        return bool(self.sio.connected and self.sio.eio.state != "connected")
+
+    def replace_client(self) -> None:
+        """A new client in place of a stuck one (which has nothing left to close)."""
+        stuck = self.sio
+        with self.changed:
+            self.changed.notify_all()
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            try:
+                self.sio = self._client()
+                break
+            except socketio.exceptions.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        threading.Thread(target=stuck.shutdown, daemon=True).start()
 
     def wait_reconnected(self, generation: int) -> None:
         with self.changed:
@@ -360,7 +400,8 @@ def test_a_process_lost_mid_class_and_a_graceful_restart(tmp_path):
               f"each with one result and once in the log ({stats['sent']} sends: "
               f"{stats['retry_acks']} answered 'retry' and sent again after the reconnect, "
               f"{stats['resent_after_drop']} sent again after a drop, of which "
-              f"{stats['client_stranded']} by a test client stranded on a silent connection)")
+              f"{stats['client_stranded']} by a test client stranded on a silent connection; "
+              f"{stats['client_transport_gone']} test clients replaced, connected in name only)")
     finally:
         for learner in learners:
             learner.close()
