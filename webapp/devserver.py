@@ -62,7 +62,7 @@ def free_port(host: str = "127.0.0.1") -> int:
     top = min(ephemeral_ports().start, 65536)
     candidates = [p for p in range(LOWEST_PORT, top) if p not in _handed_out]
     random.shuffle(candidates)
-    for port in candidates[:200] or [0]:
+    for port in candidates[:200]:
         with socket.socket(family) as sock:
             try:
                 sock.bind((host, port))
@@ -71,7 +71,7 @@ def free_port(host: str = "127.0.0.1") -> int:
             port = int(sock.getsockname()[1])
         _handed_out.add(port)
         return port
-    with socket.socket(family) as sock:  # no room below the ephemeral range: the kernel's pick
+    with socket.socket(family) as sock:  # nothing free below the ephemeral range: the kernel's pick
         sock.bind((host, 0))
         return int(sock.getsockname()[1])
 

@@ -84,6 +84,7 @@ class Learner:
         self.drops = 0
         self.changed = threading.Condition()
         self.url, self.code = url, code
+        self._stuck: tuple[str, float] | None = None  # how the client is stuck, and since when
         self.sio = self._client()
 
     def _client(self) -> socketio.Client:
@@ -154,7 +155,6 @@ class Learner:
             deadline = time.monotonic() + TIMEOUT
             ack = None
             stranded = False
-            transport_gone_since: float | None = None
             while ack is None and time.monotonic() < deadline:
                 try:
                     ack = answer.get(timeout=0.1)
@@ -163,13 +163,7 @@ class Learner:
                         stats["client_stranded"] += not stranded
                         stranded = True
                         self.sio.eio.ws.close()  # so it notices, drops and reconnects
-                    if not self.transport_gone():
-                        transport_gone_since = None
-                    elif transport_gone_since is None:
-                        transport_gone_since = time.monotonic()
-                    elif time.monotonic() - transport_gone_since > 1.0:  # not a moment's state
-                        stats["client_transport_gone"] += 1
-                        self.replace_client()
+                    if self.replaced_if_stuck(stats):
                         break  # what it was given never left: sent again on the new client
                     with self.changed:
                         if self.connects > generation or not self.connected:
@@ -192,39 +186,51 @@ class Learner:
         eio = self.sio.eio
         return eio.state == "connected" and eio.write_loop_task is None
 
-    def transport_gone(self) -> bool:
-        """The client library's other failure: a reconnect's last namespace connected just as the
-        server closed the connection (a process being stopped closes the connections that reached
-        it). The library saw the close before it counted itself connected, so it neither said
-        `disconnect` nor scheduled a reconnect, and then counted itself connected: it now drops
-        whatever it is asked to send, and waits for nothing."""
-        return bool(self.sio.connected and self.sio.eio.state != "connected")
+    def stuck(self) -> str | None:
+        """The client library's reconnect race, when the server closes the connection just as a
+        reconnect's last namespace connects (a process being stopped closes the connections that
+        reached it). The kind of stuck client, or None:
+
+        - `client_transport_gone`: the library saw the close before it counted itself connected,
+          so it neither said `disconnect` nor scheduled a reconnect, then counted itself
+          connected: it drops whatever it is asked to send, and waits for nothing;
+        - `client_abandoned`: the close came a step later, after it counted itself connected but
+          before its reconnect task ended: it said `disconnect` but started no new reconnect, as
+          the old one still ran, and the old one then ended.
+        """
+        sio = self.sio
+        if sio.connected:
+            return "client_transport_gone" if sio.eio.state != "connected" else None
+        if sio.eio.state != "connected" and getattr(sio, "_reconnect_task", None) is None:
+            return "client_abandoned"
+        return None
+
+    def replaced_if_stuck(self, stats: Counter) -> bool:
+        """Replace a client that has been `stuck` the same way for over a second (not a moment's
+        state between two steps of the library); True if it was replaced."""
+        kind = self.stuck()
+        if kind is None or self._stuck is None or self._stuck[0] != kind:
+            self._stuck = (kind, time.monotonic()) if kind is not None else None
+            return False
+        if time.monotonic() - self._stuck[1] <= 1.0:
+            return False
+        stats[kind] += 1
+        self._stuck = None
+        self.replace_client()
+        return True
 
     def wait_connected(self, stats: Counter) -> None:
-        """Until connected (at most TIMEOUT), replacing a client the library abandoned: the same
-        race as `transport_gone`, one step later (the close seen after the client counted itself
-        connected but before its reconnect task ended): it says `disconnect` but starts no new
-        reconnect task, as the old one still runs, and the old one then ends."""
+        """Until connected (at most TIMEOUT), replacing a client the library left `stuck`."""
         deadline = time.monotonic() + TIMEOUT
-        abandoned_since: float | None = None
         while time.monotonic() < deadline:
             with self.changed:
                 if self.changed.wait_for(lambda: self.connected, timeout=0.2):
                     return
-            if self.sio.connected or self.sio.eio.state == "connected" or \
-                    getattr(self.sio, "_reconnect_task", None) is not None:
-                abandoned_since = None
-            elif abandoned_since is None:
-                abandoned_since = time.monotonic()
-            elif time.monotonic() - abandoned_since > 1.0:
-                stats["client_abandoned"] += 1
-                self.replace_client()
+            self.replaced_if_stuck(stats)
 
     def replace_client(self) -> None:
         """A new client in place of a stuck one (which has nothing left to close)."""
         stuck = self.sio
-        with self.changed:
-            self.changed.notify_all()
         deadline = time.monotonic() + TIMEOUT
         while True:
             try:
