@@ -172,7 +172,7 @@ class Learner:
                 raise AssertionError(f"{self.name}: no answer to {line!r} on a live connection")
             if ack is None or not ack or ack.get("retry"):
                 stats["resent_after_drop" if not ack else "retry_acks"] += 1
-                self.wait_reconnected(generation)  # then send it again
+                self.wait_reconnected(generation, stats)  # then send it again
                 continue
             stats["acked"] += 1
             return ack
@@ -242,10 +242,20 @@ class Learner:
                 time.sleep(0.2)
         threading.Thread(target=stuck.shutdown, daemon=True).start()
 
-    def wait_reconnected(self, generation: int) -> None:
-        with self.changed:
-            self.changed.wait_for(lambda: self.connects > generation and self.connected,
-                                  timeout=TIMEOUT)
+    def wait_reconnected(self, generation: int, stats: Counter) -> None:
+        """Until a new connection is up (at most TIMEOUT), mending the client library's failures
+        meanwhile as the wait for an ack does (a client stranded on a silent connection would
+        otherwise hold the learner here until its read loop times out, 45 s later)."""
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            with self.changed:
+                if self.changed.wait_for(lambda: self.connects > generation and self.connected,
+                                         timeout=0.2):
+                    return
+            if self.stranded():
+                stats["client_stranded"] += 1
+                self.sio.eio.ws.close()  # so it notices, drops and reconnects
+            self.replaced_if_stuck(stats)
 
     def close(self) -> None:
         threading.Thread(target=self.sio.disconnect, daemon=True).start()
